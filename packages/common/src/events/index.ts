@@ -1,0 +1,12 @@
+export {
+  TOPICS,
+  TOPIC_PARTITIONS,
+  createEvent,
+  type Topic,
+  type EventEnvelope,
+  type EventBus,
+  type OutgoingMessage,
+} from './envelope.js';
+export { createInProcessBus, type InProcessBus, type EventHandler } from './in-process-bus.js';
+export { createKafka, createKafkaPublisher, type KafkaOptions } from './kafka.js';
+export { enqueueEvent, createOutboxRelay, handleOnce, type OutboxRelay } from './outbox.js';

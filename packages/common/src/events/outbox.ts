@@ -1,0 +1,165 @@
+import type { Logger } from 'pino';
+import type { Pool, Queryable } from '../db/pool.js';
+import type { EventBus, EventEnvelope, OutgoingMessage } from './envelope.js';
+
+/** Writes an event to the outbox; call it with the transaction's client to commit both together. */
+export async function enqueueEvent(db: Queryable, topic: string, event: EventEnvelope): Promise<void> {
+  await db.query('INSERT INTO outbox (event_id, topic, event_key, payload) VALUES ($1, $2, $3, $4)', [
+    event.event_id,
+    topic,
+    event.user_id,
+    JSON.stringify(event),
+  ]);
+}
+
+export interface OutboxRelay {
+  start(): void;
+  /** Stops polling and waits for the batch in flight. */
+  stop(): Promise<void>;
+  /** Publishes everything pending now; returns how many were sent. */
+  flush(): Promise<number>;
+}
+
+interface OutboxRow {
+  id: number;
+  topic: string;
+  event_key: string;
+  payload: EventEnvelope;
+}
+
+/**
+ * Moves outbox rows to the bus in id order. Rows are locked with SKIP LOCKED while being sent, so
+ * several relays (or service replicas) never send the same row at the same time; a row is marked
+ * sent only after the bus acknowledged it, so a failure means a retry, never a loss.
+ */
+export function createOutboxRelay(options: {
+  pool: Pool;
+  bus: EventBus;
+  logger?: Logger;
+  pollMs?: number;
+  batchSize?: number;
+}): OutboxRelay {
+  const pollMs = options.pollMs ?? 250;
+  const batchSize = options.batchSize ?? 100;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let inFlight: Promise<number> | undefined;
+  let failures = 0;
+
+  const sendBatch = async (): Promise<number> => {
+    const client = await options.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, topic, event_key, payload FROM outbox
+         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const messages: OutgoingMessage[] = rows.map((r) => ({ topic: r.topic, key: r.event_key, event: r.payload }));
+      try {
+        await options.bus.publish(messages);
+      } catch (err) {
+        await client.query('ROLLBACK');
+        await client.query(
+          'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
+          [rows.map((r) => r.id), String((err as Error).message ?? err).slice(0, 500)],
+        );
+        throw err;
+      }
+      await client.query('UPDATE outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])', [
+        rows.map((r) => r.id),
+      ]);
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  };
+
+  const drain = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const sent = await sendBatch();
+      total += sent;
+      if (sent < batchSize) return total;
+    }
+  };
+
+  const tick = (): void => {
+    if (!running) return;
+    inFlight = drain()
+      .then((n) => {
+        failures = 0;
+        return n;
+      })
+      .catch((err: unknown) => {
+        failures += 1;
+        if (failures === 1 || failures % 20 === 0) {
+          options.logger?.warn({ err, failures }, 'outbox relay could not publish; will retry');
+        }
+        return 0;
+      })
+      .finally(() => {
+        inFlight = undefined;
+        // Back off while the bus is down, up to ~10 s between tries.
+        const delay = failures === 0 ? pollMs : Math.min(10_000, pollMs * 2 ** Math.min(failures, 6));
+        if (running) timer = setTimeout(tick, delay);
+      });
+  };
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      tick();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+    },
+    async flush() {
+      await inFlight;
+      return drain();
+    },
+  };
+}
+
+/**
+ * Runs `handle` once per event id for a consumer: redelivered events are skipped. The record and
+ * the handler's own writes share one transaction when the handler uses the given client.
+ */
+export async function handleOnce(
+  pool: Pool,
+  consumer: string,
+  event: EventEnvelope,
+  handle: (db: Queryable) => Promise<void>,
+): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const inserted = await client.query(
+      'INSERT INTO processed_events (event_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [event.event_id, consumer],
+    );
+    if (inserted.rowCount === 0) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    await handle(client);
+    await client.query('COMMIT');
+    return true;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import { errorBody } from '../errors/index.js';
+
+export type Check = () => Promise<unknown>;
+
+export interface CheckResult {
+  status: 'up' | 'down';
+  latency_ms: number;
+  error?: string;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs every check at once, each bounded by `timeoutMs`. */
+export async function runChecks(checks: Record<string, Check>, timeoutMs: number): Promise<Record<string, CheckResult>> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]): Promise<[string, CheckResult]> => {
+      const started = performance.now();
+      try {
+        await withTimeout(Promise.resolve().then(check), timeoutMs);
+        return [name, { status: 'up', latency_ms: Math.round(performance.now() - started) }];
+      } catch (err) {
+        const message = err instanceof Error && err.message ? err.message : 'unavailable';
+        return [
+          name,
+          { status: 'down', latency_ms: Math.round(performance.now() - started), error: message.slice(0, 200) },
+        ];
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * `/health`: the process answers. `/ready`: every dependency answers within the timeout; 503 in
+ * the error body naming the ones that do not.
+ */
+export function createProbeRouter(options: {
+  service: string;
+  checks: Record<string, Check>;
+  timeoutMs?: number;
+}): Router {
+  const router = Router();
+  const timeoutMs = options.timeoutMs ?? 1000;
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'healthy', service: options.service, timestamp: new Date().toISOString() });
+  });
+  router.get('/ready', async (req, res) => {
+    const checks = await runChecks(options.checks, timeoutMs);
+    const down = Object.entries(checks)
+      .filter(([, r]) => r.status === 'down')
+      .map(([name]) => name);
+    if (down.length === 0) {
+      res.json({ status: 'ready', service: options.service, checks, timestamp: new Date().toISOString() });
+      return;
+    }
+    res
+      .status(503)
+      .json(
+        errorBody('ServiceUnavailable', `Not ready: ${down.join(', ')} unavailable`, req.requestId, {
+          service: options.service,
+          down,
+          checks,
+        }),
+      );
+  });
+  return router;
+}

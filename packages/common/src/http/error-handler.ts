@@ -1,0 +1,80 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+import { AppError, errorBody, NotFoundError } from '../errors/index.js';
+import { issuesToDetails } from './validation.js';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+interface MulterLikeError {
+  name: string;
+  code?: string;
+  field?: string;
+}
+
+/** Errors raised by express's body parsers and multer, mapped to the public error types. */
+function fromLibraryError(err: unknown): AppError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const parserError = err as BodyParserError;
+  switch (parserError.type) {
+    case 'entity.parse.failed':
+      return new AppError(400, 'ValidationError', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return new AppError(413, 'PayloadTooLarge', 'The request body is too large', {
+        limit_bytes: parserError.limit,
+      });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'UnsupportedMediaType', 'The request body encoding is not supported');
+    case 'request.aborted':
+      return new AppError(400, 'ValidationError', 'The request was aborted by the client');
+    default:
+      break;
+  }
+  const multerError = err as MulterLikeError;
+  if (multerError.name === 'MulterError') {
+    if (multerError.code === 'LIMIT_FILE_SIZE') {
+      return new AppError(413, 'PayloadTooLarge', 'The file is larger than the allowed size');
+    }
+    return new AppError(400, 'ValidationError', `The upload is not valid (${multerError.code ?? 'unknown'})`, {
+      field: multerError.field,
+    });
+  }
+  if (err instanceof z.ZodError) {
+    return new AppError(400, 'ValidationError', 'The request is not valid', issuesToDetails(err.issues));
+  }
+  return undefined;
+}
+
+export function notFoundHandler(): RequestHandler {
+  return (req, _res, next) => {
+    next(new NotFoundError(`No route for ${req.method} ${req.path}`));
+  };
+}
+
+/** The one place an error becomes a response. Unknown errors never leak their text. */
+export function errorHandler(): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const requestId = req.requestId ?? 'unknown';
+    const known = err instanceof AppError ? err : fromLibraryError(err);
+    if (known) {
+      if (known.status >= 500) req.log?.warn({ err }, known.message);
+      for (const [name, value] of Object.entries(known.headers)) res.setHeader(name, value);
+      res.status(known.status).json(errorBody(known.type, known.message, requestId, known.details));
+      return;
+    }
+    req.log?.error({ err }, 'unhandled error');
+    res
+      .status(500)
+      .json(
+        errorBody('InternalError', `Something went wrong on our side; quote ${requestId} when reporting it`, requestId),
+      );
+  };
+}

@@ -1,0 +1,16 @@
+import { exitOnConfigError } from '@learner/common/config';
+import { closeServer, listen, onShutdown } from '@learner/common/http';
+import { startPlatform } from '@learner/common/service';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = exitOnConfigError(() => loadConfig(process.env));
+const platform = await startPlatform({ service: 'quiz', database: 'quiz', config, fromDir: import.meta.dirname });
+const app = createApp({ ...platform, readyTimeoutMs: config.READY_TIMEOUT_MS });
+const server = await listen(app, config.PORT);
+platform.logger.info({ port: config.PORT }, 'quiz service listening');
+
+onShutdown(platform.logger, async () => {
+  await closeServer(server);
+  await platform.close();
+});
