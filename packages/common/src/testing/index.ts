@@ -68,9 +68,16 @@ async function adminQuery(adminUrl: string, sql: string, params: unknown[] = [])
  * A fresh database for one test file, cloned from a template that holds the service's migrations.
  * The template's name carries a hash of the migration files, so a changed migration makes a new one.
  */
-export async function createTestDatabase(options: { database: string; fromDir: string; poolSize?: number }): Promise<TestDatabase> {
+export async function createTestDatabase(options: {
+  database: string;
+  /** Where to look for db/<database> (import.meta.dirname of the test). */
+  fromDir?: string;
+  /** Explicit migration folders instead of db/shared + db/<database>. */
+  dirs?: string[];
+  poolSize?: number;
+}): Promise<TestDatabase> {
   const adminUrl = requireInfra('PG_ADMIN_URL');
-  const dirs = migrationDirs(options.database, options.fromDir);
+  const dirs = options.dirs ?? migrationDirs(options.database, options.fromDir ?? process.cwd());
   const migrations = await readMigrations(dirs);
   const hash = createHash('sha256')
     .update(migrations.map((m) => `${m.version}:${m.checksum}`).join('\n'))

@@ -1,0 +1,93 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConflictError } from '../src/errors/index.js';
+import { createBaseApp, finishApp, parseInput, sendData } from '../src/http/index.js';
+import { silentLogger } from '../src/logger/index.js';
+
+function buildApp() {
+  const app = createBaseApp({ logger: silentLogger(), jsonLimit: 1024 });
+  app.post('/things', (req, res) => {
+    const body = parseInput(z.strictObject({ name: z.string().min(1), count: z.number().int() }), req.body);
+    sendData(res, body, 201);
+  });
+  app.get('/conflict', () => {
+    throw new ConflictError('Already there', { name: 'x' });
+  });
+  app.get('/boom', () => {
+    throw new Error('SELECT password FROM users failed at db.internal:5432');
+  });
+  app.get('/async-boom', async () => {
+    await Promise.resolve();
+    throw new Error('secret detail');
+  });
+  return finishApp(app);
+}
+
+const app = buildApp();
+
+function expectErrorBody(body: Record<string, unknown>, type: string): void {
+  expect(body.error).toBe(type);
+  expect(typeof body.message).toBe('string');
+  expect(typeof body.request_id).toBe('string');
+  expect(Number.isNaN(Date.parse(String(body.timestamp)))).toBe(false);
+  expect(body.details).toBeTypeOf('object');
+}
+
+describe('the common HTTP layer', () => {
+  it('answers a valid body with the success envelope', async () => {
+    const res = await request(app).post('/things').send({ name: 'a', count: 2 });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'success', data: { name: 'a', count: 2 } });
+  });
+
+  it('answers malformed JSON with 400 in the error body', async () => {
+    const res = await request(app).post('/things').set('Content-Type', 'application/json').send('{"name":');
+    expect(res.status).toBe(400);
+    expectErrorBody(res.body, 'ValidationError');
+  });
+
+  it('names wrong types and unknown fields in the details', async () => {
+    const res = await request(app).post('/things').send({ name: 5, count: 'x', extra: true });
+    expect(res.status).toBe(400);
+    expectErrorBody(res.body, 'ValidationError');
+    expect(Object.keys(res.body.details)).toEqual(expect.arrayContaining(['name', 'count', 'extra']));
+  });
+
+  it('answers a body over the limit with 413', async () => {
+    const res = await request(app).post('/things').send({ name: 'x'.repeat(5000), count: 1 });
+    expect(res.status).toBe(413);
+    expectErrorBody(res.body, 'PayloadTooLarge');
+  });
+
+  it('answers an unknown route with 404 in the error body', async () => {
+    const res = await request(app).get('/nowhere');
+    expect(res.status).toBe(404);
+    expectErrorBody(res.body, 'NotFound');
+  });
+
+  it('turns an AppError into its status and details', async () => {
+    const res = await request(app).get('/conflict');
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: 'Conflict', message: 'Already there', details: { name: 'x' } });
+  });
+
+  it('hides the text of unexpected errors, sync or async, behind a generic 500', async () => {
+    for (const path of ['/boom', '/async-boom']) {
+      const res = await request(app).get(path);
+      expect(res.status).toBe(500);
+      expectErrorBody(res.body, 'InternalError');
+      expect(JSON.stringify(res.body)).not.toMatch(/password|secret|5432/);
+    }
+  });
+
+  it('echoes the caller request id and makes one otherwise', async () => {
+    const mine = await request(app).get('/nowhere').set('X-Request-ID', 'abc-123');
+    expect(mine.headers['x-request-id']).toBe('abc-123');
+    expect(mine.body.request_id).toBe('abc-123');
+    const made = await request(app).get('/nowhere');
+    expect(made.headers['x-request-id']).toMatch(/^req_/);
+    const hostile = await request(app).get('/nowhere').set('X-Request-ID', '<script>');
+    expect(hostile.headers['x-request-id']).toMatch(/^req_/);
+  });
+});
