@@ -1,0 +1,51 @@
+import type { Express } from 'express';
+import { requireInternalIdentity, type InternalTokens } from '@learner/common/auth';
+import type { Pool } from '@learner/common/db';
+import type { Check } from '@learner/common/health';
+import { createProbeRouter } from '@learner/common/health';
+import { createBaseApp, finishApp, jsonBody } from '@learner/common/http';
+import type { Logger } from '@learner/common/logger';
+import type { Metrics } from '@learner/common/metrics';
+import { createLocalFileRouter, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
+import { createDocumentService } from './documents/document-service.js';
+import { createDocumentsRouter } from './documents/documents-routes.js';
+
+export interface DocumentAppDeps {
+  logger: Logger;
+  internalTokens: InternalTokens;
+  metrics: Metrics;
+  checks: Record<string, Check>;
+  pool: Pool;
+  storage: ObjectStorage;
+  /** The local folder storage, served at /files; absent with S3. */
+  localStorage?: LocalStorage | undefined;
+  signingSecret: string;
+  maxFileSize: number;
+  /** Wakes the processing worker when a document was queued. */
+  onQueued?: () => void;
+  readyTimeoutMs?: number;
+}
+
+const PUBLIC_JSON_LIMIT = 1_048_576;
+
+export function createApp(deps: DocumentAppDeps): Express {
+  const app = createBaseApp({ logger: deps.logger, before: [deps.metrics.middleware], jsonLimit: false });
+  app.use(createProbeRouter({ service: 'document', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
+  app.get('/metrics', deps.metrics.handler);
+  if (deps.localStorage) app.use('/files', createLocalFileRouter(deps.localStorage, deps.signingSecret));
+
+  const documents = createDocumentService({
+    pool: deps.pool,
+    storage: deps.storage,
+    logger: deps.logger,
+    ...(deps.onQueued ? { onQueued: deps.onQueued } : {}),
+  });
+
+  app.use(
+    '/api/v1/documents',
+    requireInternalIdentity(deps.internalTokens),
+    jsonBody(PUBLIC_JSON_LIMIT),
+    createDocumentsRouter({ documents, maxFileSize: deps.maxFileSize }),
+  );
+  return finishApp(app);
+}

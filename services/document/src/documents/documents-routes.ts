@@ -1,0 +1,100 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import { currentUser } from '@learner/common/auth';
+import { NotFoundError, ValidationError } from '@learner/common/errors';
+import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@learner/common/http';
+import type { DocumentService } from './document-service.js';
+import { documentView } from './document-view.js';
+
+const uploadFields = z.strictObject({
+  title: z.string().trim().min(1).max(500).optional(),
+});
+
+const listQuery = paginationSchema
+  .extend({
+    status: z.enum(['uploaded', 'processing', 'completed', 'failed']).optional(),
+    q: z.string().trim().max(200).optional(),
+  })
+  .strict();
+
+const textQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+
+/** A path id; anything that is not a positive integer names no document. */
+export function documentIdOf(req: Request, name = 'id'): number {
+  const raw = req.params[name];
+  const id = typeof raw === 'string' && /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('Document not found');
+  return id;
+}
+
+/** Public routes under /api/v1/documents (the gateway forwards paths unchanged). */
+export function createDocumentsRouter(deps: { documents: DocumentService; maxFileSize: number }): Router {
+  const router = Router();
+  const receiveFile = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: deps.maxFileSize, files: 1, fields: 5, fieldSize: 10_000, parts: 8 },
+    defParamCharset: 'utf8',
+  }).single('file');
+
+  const upload: RequestHandler = async (req, res) => {
+    const user = currentUser(req);
+    const fields = parseInput(uploadFields, { ...req.body }, 'upload form');
+    if (!req.file) throw new ValidationError('A file is required in the form field "file"', { file: 'required' });
+    const doc = await deps.documents.upload({
+      userId: user.id,
+      bytes: req.file.buffer,
+      filename: req.file.originalname,
+      title: fields.title,
+    });
+    sendData(res, documentView(doc), 201);
+  };
+  router.post('/upload', receiveFile, upload);
+  router.post('/', receiveFile, upload);
+
+  router.get('/', async (req, res) => {
+    const user = currentUser(req);
+    const query = parseInput(listQuery, req.query, 'query');
+    const { items, total } = await deps.documents.list(user.id, {
+      status: query.status,
+      titleContains: query.q || undefined,
+      limit: query.limit,
+      offset: pageOffset(query),
+    });
+    sendList(res, items.map(documentView), query, total);
+  });
+
+  router.get('/:id', async (req, res) => {
+    const doc = await deps.documents.get(currentUser(req).id, documentIdOf(req));
+    sendData(res, documentView(doc));
+  });
+
+  router.post('/:id/process', async (req, res) => {
+    const doc = await deps.documents.requeue(currentUser(req).id, documentIdOf(req));
+    sendData(res, { ...documentView(doc), status_url: `/api/v1/documents/${doc.id}` }, 202);
+  });
+
+  router.get('/:id/text', async (req, res) => {
+    const query = parseInput(textQuery, req.query, 'query');
+    const { doc, pages } = await deps.documents.text(currentUser(req).id, documentIdOf(req), query.page);
+    sendData(res, {
+      id: doc.id,
+      title: doc.title,
+      status: doc.status,
+      pages: pages.map((p) => ({ page: p.page, text: p.text, method: p.method })),
+    });
+  });
+
+  router.get('/:id/download', async (req, res) => {
+    sendData(res, await deps.documents.downloadUrl(currentUser(req).id, documentIdOf(req)));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const doc = await deps.documents.remove(currentUser(req).id, documentIdOf(req));
+    sendData(res, { id: doc.id, deleted: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createInternalTokens } from '@learner/common/auth';
+import type { RequestUser } from '@learner/common/http';
+import { silentLogger } from '@learner/common/logger';
+import { createMetrics } from '@learner/common/metrics';
+import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
+import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
+import { createApp, type DocumentAppDeps } from '../src/app.js';
+
+export interface Harness {
+  app: Express;
+  db: TestDatabase;
+  storage: ObjectStorage;
+  local: LocalStorage;
+  /** The folder the local storage keeps files in. */
+  folder: string;
+  newUser(): RequestUser;
+  /** Headers of a real internal token for `user`, as the gateway sends them. */
+  as(user: RequestUser): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: Partial<Pick<DocumentAppDeps, 'maxFileSize' | 'onQueued'>> = {}): Promise<Harness> {
+  const db = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname });
+  const secret = testSecret();
+  const tokens = createInternalTokens({ secret, issuer: 'gateway' });
+  const folder = await mkdtemp(join(tmpdir(), 'document-storage-'));
+  const local = createLocalStorage({
+    root: folder,
+    publicBaseUrl: 'http://localhost:5000/files/document',
+    signingSecret: secret,
+  });
+  const app = createApp({
+    logger: silentLogger(),
+    internalTokens: tokens,
+    metrics: createMetrics({ service: 'document', collectDefaults: false }),
+    checks: {},
+    pool: db.pool,
+    storage: local,
+    localStorage: local,
+    signingSecret: secret,
+    maxFileSize: options.maxFileSize ?? 10_485_760,
+    ...(options.onQueued ? { onQueued: options.onQueued } : {}),
+  });
+  return {
+    app,
+    db,
+    storage: local,
+    local,
+    folder,
+    newUser: () => {
+      const id = randomUUID();
+      return { id, email: `${id.slice(0, 8)}@example.test` };
+    },
+    as: (user) => tokens.headersFor(user),
+    async close() {
+      await db.drop();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Uploads `bytes` as the multipart field `file`. */
+export function upload(h: Harness, user: RequestUser, bytes: Buffer, filename: string, fields: Record<string, string> = {}) {
+  let req = request(h.app).post('/api/v1/documents/upload').set(h.as(user));
+  for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
+  return req.attach('file', bytes, { filename, contentType: 'application/octet-stream' });
+}
+
+/** Fetches a signed local download link through the app, as the gateway's /files/document/* would. */
+export function fetchSignedUrl(h: Harness, url: string) {
+  const parsed = new URL(url);
+  return request(h.app)
+    .get(parsed.pathname.replace(/^\/files\/document/, '/files') + parsed.search)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+}
