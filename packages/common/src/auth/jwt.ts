@@ -33,7 +33,8 @@ export function createAccessTokens(options: { secret: string; expiresInSeconds: 
         iat: now,
         exp: now + options.expiresInSeconds,
       };
-      return { token: jwt.sign(claims, key, { algorithm: 'HS256', noTimestamp: true }), claims };
+      // No noTimestamp: it would delete the iat claim that verify() requires.
+      return { token: jwt.sign(claims, key, { algorithm: 'HS256' }), claims };
     },
     verify(token) {
       let decoded: unknown;

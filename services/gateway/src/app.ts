@@ -1,0 +1,62 @@
+import cors from 'cors';
+import type { Express } from 'express';
+import type { AccessTokenService, InternalTokens } from '@learner/common/auth';
+import type { Pool } from '@learner/common/db';
+import { createProbeRouter, type Check } from '@learner/common/health';
+import { createBaseApp, finishApp } from '@learner/common/http';
+import type { Logger } from '@learner/common/logger';
+import type { Metrics } from '@learner/common/metrics';
+import { createAuthRouter } from './auth/auth-routes.js';
+import { createAuthService } from './auth/auth-service.js';
+import type { RevocationList } from './auth/revocation-list.js';
+import { createGatekeeper } from './gatekeeper.js';
+import { createProxyRoutes, type ServiceName } from './proxy/proxy-routes.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
+
+export interface GatewayAppDeps {
+  logger: Logger;
+  pool: Pool;
+  metrics: Metrics;
+  accessTokens: AccessTokenService;
+  internalTokens: InternalTokens;
+  revocations: RevocationList;
+  rateLimiter: RateLimiter;
+  /** Base URL of each service behind the gateway. */
+  services: Record<ServiceName, string>;
+  checks: Record<string, Check>;
+  refreshTokenDays: number;
+  requestTimeoutMs: number;
+  maxFileSize: number;
+  corsOrigins: string[];
+  readyTimeoutMs?: number;
+}
+
+const EXPOSED_HEADERS = ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'];
+
+export function createApp(deps: GatewayAppDeps): Express {
+  const app = createBaseApp({
+    logger: deps.logger,
+    // Proxied bodies must reach the services byte for byte; only the auth routes parse JSON.
+    jsonLimit: false,
+    before: [
+      deps.metrics.middleware,
+      cors({ origin: deps.corsOrigins, credentials: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }),
+    ],
+  });
+  app.use(createProbeRouter({ service: 'gateway', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
+  app.get('/metrics', deps.metrics.handler);
+
+  const gate = createGatekeeper(deps);
+  const auth = createAuthService(deps);
+  const proxy = createProxyRoutes({
+    services: deps.services,
+    internalTokens: deps.internalTokens,
+    timeoutMs: deps.requestTimeoutMs,
+    maxFileSize: deps.maxFileSize,
+  });
+  app.use('/api/v1', gate());
+  app.use('/api/v1/auth', createAuthRouter(auth));
+  app.use(proxy.api);
+  app.use('/files', gate({ perIp: true }), proxy.files);
+  return finishApp(app);
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { envFields, parseConfig, type Env } from '@learner/common/config';
+
+const serviceUrl = (port: number) => z.url().default(`http://127.0.0.1:${port}`);
+
+// The gateway does not extend serviceEnvSchema: it has no event bus and owns the user secrets.
+const schema = z.object({
+  PORT: envFields.port(5000).describe('Port the gateway listens on'),
+  LOG_LEVEL: envFields.logLevel(),
+  DATABASE_URL: z.string().min(1).describe('PostgreSQL URL of the gateway database (users, refresh tokens)'),
+  DATABASE_POOL_SIZE: envFields.int(10, 1),
+  JWT_SECRET: envFields.secret().describe('HMAC secret of the user access tokens'),
+  JWT_EXPIRATION_HOURS: envFields.int(24, 1).describe('Lifetime of an access token'),
+  REFRESH_TOKEN_DAYS: envFields.int(30, 1).describe('Lifetime of a refresh token'),
+  INTERNAL_TOKEN_SECRET: envFields.secret().describe('HMAC secret of the gateway-to-service token'),
+  REDIS_URL: z.string().optional().describe('Redis URL; unset = in-memory rate limiter and revocation list'),
+  REDIS_KEY_PREFIX: z.string().default('').describe('Prefix of every Redis key the gateway writes'),
+  RATE_LIMIT_REQUESTS: envFields.int(100, 1).describe('Requests allowed per identity per window'),
+  RATE_LIMIT_WINDOW: envFields.int(60, 1).describe('Sliding window length in seconds'),
+  REQUEST_TIMEOUT: z.coerce.number().positive().default(30).describe('Seconds to wait for a service to answer'),
+  MAX_FILE_SIZE: envFields.int(10_485_760, 1).describe('Largest upload in bytes'),
+  CORS_ORIGINS: envFields.list(['http://localhost:3000', 'http://localhost:5173']).describe('Allowed browser origins'),
+  TTS_SERVICE_URL: serviceUrl(5001),
+  STT_SERVICE_URL: serviceUrl(5002),
+  CHAT_SERVICE_URL: serviceUrl(5003),
+  DOCUMENT_SERVICE_URL: serviceUrl(5004),
+  QUIZ_SERVICE_URL: serviceUrl(5005),
+  READY_TIMEOUT_MS: envFields.int(1000, 50),
+});
+
+export type GatewayConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: Env): GatewayConfig {
+  return parseConfig(schema, env);
+}

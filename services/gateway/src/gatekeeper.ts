@@ -1,0 +1,71 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { bearerToken, type AccessClaims, type AccessTokenService } from '@learner/common/auth';
+import { RateLimitedError, UnauthenticatedError, type AppError } from '@learner/common/errors';
+import type { RevocationList } from './auth/revocation-list.js';
+import type { RateLimiter, RateLimitResult } from './rate-limit/rate-limiter.js';
+
+interface GateState {
+  claims?: AccessClaims;
+  authError?: AppError;
+}
+
+const states = new WeakMap<Request, GateState>();
+
+function setRateLimitHeaders(res: Response, result: RateLimitResult): void {
+  res.setHeader('X-RateLimit-Limit', String(result.limit));
+  res.setHeader('X-RateLimit-Remaining', String(result.remaining));
+  res.setHeader('X-RateLimit-Reset', String(Math.ceil(result.resetAtMs / 1000)));
+}
+
+/**
+ * Establishes who is calling and counts the request against their limit: per user when a valid,
+ * unrevoked access token is present, per client IP otherwise (or always, with `perIp`). It does not
+ * reject a missing or bad token itself, so public routes stay reachable; `requireUser` does that.
+ * The token is checked before the limit so a valid user is counted under their own key, and the
+ * revocation lookup runs alongside the limiter to cost one Redis round trip.
+ */
+export function createGatekeeper(deps: {
+  accessTokens: AccessTokenService;
+  revocations: RevocationList;
+  rateLimiter: RateLimiter;
+}): (options?: { perIp?: boolean }) => RequestHandler {
+  return (options = {}) =>
+    async (req, res, next) => {
+      const state: GateState = {};
+      const token = options.perIp ? undefined : bearerToken(req.get('authorization'));
+      if (token) {
+        try {
+          state.claims = deps.accessTokens.verify(token);
+        } catch (err) {
+          state.authError = err as AppError;
+        }
+      }
+      const claims = state.claims;
+      const key = claims ? `rl:user:${claims.user_id}` : `rl:ip:${req.ip ?? 'unknown'}`;
+      const [limit, revoked] = await Promise.all([
+        deps.rateLimiter.hit(key),
+        claims ? deps.revocations.isRevoked(claims.jti) : Promise.resolve(false),
+      ]);
+      setRateLimitHeaders(res, limit);
+      if (!limit.allowed) throw new RateLimitedError(limit.retryAfterSeconds, { limit: limit.limit });
+      if (claims && revoked) {
+        delete state.claims;
+        state.authError = new UnauthenticatedError('The token has been revoked');
+      }
+      if (state.claims) req.user = { id: state.claims.user_id, email: state.claims.email };
+      states.set(req, state);
+      next();
+    };
+}
+
+/** The claims of the request's valid access token; 401 (with the reason) when there is none. */
+export function requireAccessClaims(req: Request): AccessClaims {
+  const state = states.get(req);
+  if (state?.claims) return state.claims;
+  throw state?.authError ?? new UnauthenticatedError('A Bearer token is required');
+}
+
+export const requireUser: RequestHandler = (req, _res, next) => {
+  requireAccessClaims(req);
+  next();
+};

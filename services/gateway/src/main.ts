@@ -1,0 +1,68 @@
+import { createAccessTokens, createInternalTokens } from '@learner/common/auth';
+import { createRedis } from '@learner/common/cache';
+import { exitOnConfigError } from '@learner/common/config';
+import { checkDatabase, createPool, migrationDirs, runMigrations } from '@learner/common/db';
+import type { Check } from '@learner/common/health';
+import { closeServer, listen, onShutdown } from '@learner/common/http';
+import { createLogger } from '@learner/common/logger';
+import { createMetrics } from '@learner/common/metrics';
+import { createApp } from './app.js';
+import { createMemoryRevocationList, createRedisRevocationList } from './auth/revocation-list.js';
+import { loadConfig } from './config.js';
+import { SERVICE_NAMES, type ServiceName } from './proxy/proxy-routes.js';
+import { createMemoryRateLimiter } from './rate-limit/rate-limiter.js';
+import { createRedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
+
+const config = exitOnConfigError(() => loadConfig(process.env));
+const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
+await runMigrations(pool, migrationDirs('gateway', import.meta.dirname), logger);
+
+const services: Record<ServiceName, string> = {
+  tts: config.TTS_SERVICE_URL,
+  stt: config.STT_SERVICE_URL,
+  chat: config.CHAT_SERVICE_URL,
+  document: config.DOCUMENT_SERVICE_URL,
+  quiz: config.QUIZ_SERVICE_URL,
+};
+const checks: Record<string, Check> = { database: () => checkDatabase(pool) };
+for (const name of SERVICE_NAMES) {
+  checks[name] = async () => {
+    const res = await fetch(new URL('/health', services[name]), { signal: AbortSignal.timeout(config.READY_TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`health answered ${res.status}`);
+  };
+}
+
+const limits = { limit: config.RATE_LIMIT_REQUESTS, windowMs: config.RATE_LIMIT_WINDOW * 1000 };
+const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
+if (redis) checks.redis = () => redis.ping();
+logger.info({ mode: redis ? 'redis' : 'in-memory' }, 'rate limiter and token revocation');
+
+const app = createApp({
+  logger,
+  pool,
+  metrics: createMetrics({ service: 'gateway' }),
+  accessTokens: createAccessTokens({ secret: config.JWT_SECRET, expiresInSeconds: config.JWT_EXPIRATION_HOURS * 3600 }),
+  internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: 60 }),
+  revocations: redis
+    ? createRedisRevocationList({ redis, prefix: config.REDIS_KEY_PREFIX, logger })
+    : createMemoryRevocationList(),
+  rateLimiter: redis
+    ? createRedisRateLimiter({ ...limits, redis, prefix: config.REDIS_KEY_PREFIX, logger })
+    : createMemoryRateLimiter(limits),
+  services,
+  checks,
+  refreshTokenDays: config.REFRESH_TOKEN_DAYS,
+  requestTimeoutMs: config.REQUEST_TIMEOUT * 1000,
+  maxFileSize: config.MAX_FILE_SIZE,
+  corsOrigins: config.CORS_ORIGINS,
+  readyTimeoutMs: config.READY_TIMEOUT_MS,
+});
+const server = await listen(app, config.PORT);
+logger.info({ port: config.PORT, services }, 'gateway listening');
+
+onShutdown(logger, async () => {
+  await closeServer(server);
+  redis?.disconnect();
+  await pool.end();
+});

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import { createAccessTokens, createInternalTokens, type AccessTokenService, type InternalTokens } from '@learner/common/auth';
+import { createRedis } from '@learner/common/cache';
+import type { Check } from '@learner/common/health';
+import { closeServer, listen } from '@learner/common/http';
+import { silentLogger } from '@learner/common/logger';
+import { createMetrics } from '@learner/common/metrics';
+import { requireInfra, testSecret, type TestDatabase } from '@learner/common/testing';
+import { createApp } from '../src/app.js';
+import { createMemoryRevocationList, createRedisRevocationList } from '../src/auth/revocation-list.js';
+import { SERVICE_NAMES, type ServiceName } from '../src/proxy/proxy-routes.js';
+import { createMemoryRateLimiter } from '../src/rate-limit/rate-limiter.js';
+import { createRedisRateLimiter } from '../src/rate-limit/redis-rate-limiter.js';
+
+/** A port nothing listens on: a service that is down. */
+export const CLOSED_URL = 'http://127.0.0.1:9';
+
+export interface GatewaySecrets {
+  jwtSecret: string;
+  internalSecret: string;
+}
+
+export function newSecrets(): GatewaySecrets {
+  return { jwtSecret: testSecret(), internalSecret: testSecret() };
+}
+
+export interface TestGateway {
+  app: Express;
+  accessTokens: AccessTokenService;
+  internalTokens: InternalTokens;
+}
+
+/**
+ * The gateway as main.ts builds it, over a real database and (unless `redis` is null) real Redis
+ * under a key prefix of its own, so test files running at once do not count each other's requests.
+ */
+export function buildGateway(options: {
+  db: TestDatabase;
+  secrets: GatewaySecrets;
+  redis: Redis | null;
+  prefix: string;
+  services?: Partial<Record<ServiceName, string>>;
+  checks?: Record<string, Check>;
+  limit?: number;
+  requestTimeoutMs?: number;
+  maxFileSize?: number;
+}): TestGateway {
+  const logger = silentLogger();
+  const limits = { limit: options.limit ?? 100, windowMs: 60_000 };
+  const accessTokens = createAccessTokens({ secret: options.secrets.jwtSecret, expiresInSeconds: 24 * 3600 });
+  const internalTokens = createInternalTokens({ secret: options.secrets.internalSecret, issuer: 'gateway', ttlSeconds: 60 });
+  const services = Object.fromEntries(
+    SERVICE_NAMES.map((name) => [name, options.services?.[name] ?? CLOSED_URL]),
+  ) as Record<ServiceName, string>;
+  const { redis, prefix } = options;
+  const app = createApp({
+    logger,
+    pool: options.db.pool,
+    metrics: createMetrics({ service: 'gateway', collectDefaults: false }),
+    accessTokens,
+    internalTokens,
+    revocations: redis ? createRedisRevocationList({ redis, prefix, logger }) : createMemoryRevocationList(),
+    rateLimiter: redis ? createRedisRateLimiter({ ...limits, redis, prefix, logger }) : createMemoryRateLimiter(limits),
+    services,
+    checks: options.checks ?? {},
+    refreshTokenDays: 30,
+    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+    maxFileSize: options.maxFileSize ?? 10_485_760,
+    corsOrigins: ['http://localhost:5173'],
+  });
+  return { app, accessTokens, internalTokens };
+}
+
+export function testRedis(): Redis {
+  return createRedis(requireInfra('REDIS_URL'));
+}
+
+export function uniquePrefix(): string {
+  return `gw-test:${randomUUID()}:`;
+}
+
+export interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serve(app: Express): Promise<Running> {
+  const server: Server = await listen(app, 0, '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
+}
+
+let ipCounter = 0;
+/** A client address of its own (the gateway trusts X-Forwarded-For from loopback), so per-IP limits do not collide. */
+export function freshIp(): string {
+  ipCounter += 1;
+  return `10.${(process.pid >> 8) & 255}.${ipCounter >> 8}.${ipCounter & 255}`;
+}
+
+export function uniqueEmail(): string {
+  return `user-${randomUUID()}@example.com`;
+}
