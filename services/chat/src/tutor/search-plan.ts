@@ -1,0 +1,44 @@
+import { contentWords, refersBack } from './text.js';
+
+/** An earlier question of the conversation and the words its search used. */
+export interface PriorQuestion {
+  question: string;
+  searchWords: string[];
+}
+
+export interface SearchPlan {
+  /** What is sent to the document search. */
+  query: string;
+  /** The question's own content words followed by any borrowed from earlier questions. */
+  words: string[];
+  /** Words taken from the conversation because the question does not name its subject. */
+  borrowed: string[];
+}
+
+const MAX_QUERY_WORDS = 12;
+const MAX_BORROWED_WORDS = 4;
+
+/**
+ * Turns a question into search words. A follow-up that does not name its subject (no content
+ * words at all, or a pronoun such as "it" or "they") borrows the words of the latest earlier
+ * question that had some, so "where does it happen?" after a question about photosynthesis
+ * searches for photosynthesis. Earlier questions carry their own resolved words, so a chain of
+ * follow-ups keeps the subject.
+ */
+export function planSearch(question: string, history: PriorQuestion[]): SearchPlan {
+  const own = contentWords(question);
+  let borrowed: string[] = [];
+  if (own.length === 0 || refersBack(question)) {
+    const previous = history.find((h) => h.searchWords.length > 0);
+    borrowed = (previous?.searchWords ?? []).filter((w) => !own.includes(w)).slice(0, MAX_BORROWED_WORDS);
+  }
+  const all = [...own.slice(0, MAX_QUERY_WORDS - borrowed.length), ...borrowed];
+  return { query: all.join(' '), words: all, borrowed };
+}
+
+/** The search words of a stored question, for questions stored without them. */
+export function priorQuestion(question: string, stored: unknown): PriorQuestion {
+  const searchWords =
+    Array.isArray(stored) && stored.every((w) => typeof w === 'string') ? (stored as string[]) : contentWords(question);
+  return { question, searchWords };
+}

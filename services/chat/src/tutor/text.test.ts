@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { contentWords, isProse, refersBack, sentences, terms } from './text.js';
+
+describe('contentWords', () => {
+  it('keeps the subject of a question and drops question words, stop words and vague verbs', () => {
+    expect(contentWords('What is photosynthesis?')).toEqual(['photosynthesis']);
+    expect(contentWords('Where does it happen?')).toEqual([]);
+    expect(contentWords("Can you explain the plant's light reactions to me?")).toEqual(['plants', 'light', 'reactions']);
+  });
+
+  it('lists each word once, in the order of the question', () => {
+    expect(contentWords('Chlorophyll absorbs light; why is chlorophyll green?')).toEqual(['chlorophyll', 'absorbs', 'light', 'green']);
+  });
+});
+
+describe('terms', () => {
+  it('stems words so that inflections of one word meet', () => {
+    expect(terms('produces')).toEqual(terms('producing'));
+    expect(terms('Mitochondria produced energy')).toEqual(terms('mitochondria producing energies'));
+  });
+});
+
+describe('refersBack', () => {
+  it('notices pronouns that stand for an earlier subject', () => {
+    expect(refersBack('Where does it happen?')).toBe(true);
+    expect(refersBack('Why are they green?')).toBe(true);
+    expect(refersBack('What is photosynthesis?')).toBe(false);
+  });
+});
+
+describe('sentences', () => {
+  it('splits prose at sentence ends but not after common abbreviations or initials', () => {
+    expect(sentences('Cells were described by Dr. Hooke in 1665. The cell theory came later, e.g. from J. Schleiden. Really?')).toEqual([
+      'Cells were described by Dr. Hooke in 1665.',
+      'The cell theory came later, e.g. from J. Schleiden.',
+      'Really?',
+    ]);
+  });
+
+  it('keeps a decimal number inside its sentence', () => {
+    expect(sentences('The pH is 7.4 in blood. It varies little.')).toEqual(['The pH is 7.4 in blood.', 'It varies little.']);
+  });
+
+  it('separates headings, list items and paragraphs, and joins wrapped lines', () => {
+    const text = 'Photosynthesis\nPlants make sugar from light\nand water. They release oxygen.\n\n- Chlorophyll is green\n- Stomata open by day';
+    expect(sentences(text)).toEqual([
+      'Photosynthesis',
+      'Plants make sugar from light and water.',
+      'They release oxygen.',
+      '- Chlorophyll is green',
+      '- Stomata open by day',
+    ]);
+  });
+});
+
+describe('isProse', () => {
+  it('tells full sentences from headings and fragments', () => {
+    expect(isProse('Photosynthesis')).toBe(false);
+    expect(isProse('Key points')).toBe(false);
+    expect(isProse('Plants make sugar from light and water.')).toBe(true);
+    expect(isProse('Chlorophyll absorbs red and blue light but reflects green light')).toBe(true);
+  });
+});

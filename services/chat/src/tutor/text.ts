@@ -1,0 +1,132 @@
+import { stemmer } from 'stemmer';
+import stopword from 'stopword';
+
+/**
+ * Words that carry no subject in a question to a tutor: stopword's English list plus question
+ * words, instructions ("explain", "tell me") and vague verbs ("happen", "mean") that documents
+ * rarely use in the sentence that answers them.
+ */
+const QUESTION_NOISE = [
+  'what', 'whats', 'where', 'when', 'why', 'how', 'which', 'who', 'whom', 'whose', 'does', 'did', 'do',
+  'doing', 'done', 'is', 'are', 'was', 'were', 'be', 'been', 'being', 'can', 'could', 'would', 'should',
+  'will', 'shall', 'may', 'might', 'must', 'please', 'explain', 'explains', 'describe', 'tell', 'me',
+  'give', 'show', 'define', 'definition', 'mean', 'means', 'meant', 'meaning', 'happen', 'happens',
+  'happened', 'occur', 'occurs', 'know', 'about', 'something', 'anything', 'thing', 'things', 'kind',
+  'sort', 'type', 'example', 'examples', 'again', 'also', 'more', 'much', 'many', 'some', 'any', 'there',
+  'here', 'then', 'than', 'very', 'really', 'just', 'get', 'gets', 'got', 'make', 'makes', 'made',
+  'use', 'used', 'uses', 'work', 'works', 'ok', 'okay', 'thanks', 'thank', 'hi', 'hello', 'i', 'my',
+  'you', 'your', 'we', 'our', 'us', 'of', 'in', 'on', 'at', 'to', 'for', 'from', 'by', 'with', 'and',
+  'or', 'but', 'not', 'no', 'yes', 'so', 'if', 'as', 'into', 'onto', 'over', 'under', 'between',
+  'its', 'it', 'they', 'them', 'their', 'theirs', 'this', 'that', 'these', 'those', 'he', 'she',
+  'him', 'her', 'his', 'hers', 'one', 'ones', 'such', 'same', 'other', 'others', 'called', 'say',
+  'says', 'said', 'talk', 'talks', 'mentioned', 'mention', 'document', 'documents', 'notes', 'text',
+];
+
+const NOISE = new Set([...stopword.eng, ...QUESTION_NOISE]);
+
+/** Words that stand for a subject named earlier in the conversation. */
+const REFERRING_WORDS = new Set([
+  'it', 'its', 'they', 'them', 'their', 'this', 'that', 'these', 'those', 'he', 'she', 'him', 'her',
+  'his', 'there', 'such', 'same',
+]);
+
+/** Lower-case words of the text, letters and digits only (apostrophes dropped: "plant's" → "plants"). */
+export function words(text: string): string[] {
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/['’`]/g, '')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+/** The words of a question or sentence that carry meaning, in order, without repeats. */
+export function contentWords(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const word of words(text)) {
+    if (NOISE.has(word) || word.length < 2 || seen.has(word)) continue;
+    seen.add(word);
+    out.push(word);
+  }
+  return out;
+}
+
+/** Porter stem, so "produces", "producing" and "produced" meet. */
+export function stem(word: string): string {
+  return stemmer(word);
+}
+
+/** The distinct stems of the content words of `text`. */
+export function terms(text: string): string[] {
+  return [...new Set(contentWords(text).map(stem))];
+}
+
+export function refersBack(text: string): boolean {
+  return words(text).some((w) => REFERRING_WORDS.has(w));
+}
+
+// Intl.Segmenter ends a sentence after any full stop; these abbreviations do not end one.
+const ABBREVIATION = /(?:\b(?:dr|mr|mrs|ms|prof|st|vs|etc|fig|figs|no|vol|eq|approx|ca|cf|e\.g|i\.e|al)|\b\p{Lu})\.\s*$/iu;
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+const BULLET = /^(?:[-*•]|\d+[.)])\s+/;
+const ENDS_CLAUSE = /[.!?:;,)"”’\]]$/;
+
+/**
+ * Paragraph-like units of a page: blank lines, list items and short heading lines (a first line
+ * with no closing punctuation, followed by a capitalised line) end a unit; other line breaks are
+ * wrapping inside one.
+ */
+function units(text: string): string[] {
+  const out: string[] = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    const lines = block
+      .split('\n')
+      .map((l) => l.replace(/\s+/g, ' ').trim())
+      .filter(Boolean);
+    let current = '';
+    lines.forEach((line, i) => {
+      if (BULLET.test(line) && current) {
+        out.push(current);
+        current = '';
+      }
+      const startsUnit = current === '';
+      current = current ? `${current} ${line}` : line;
+      const next = lines[i + 1];
+      const heading =
+        startsUnit && next !== undefined && !ENDS_CLAUSE.test(line) && line.split(' ').length <= 10 && /^[\p{Lu}\p{N}]/u.test(next);
+      if (heading) {
+        out.push(current);
+        current = '';
+      }
+    });
+    if (current) out.push(current);
+  }
+  return out;
+}
+
+/** Splits prose into trimmed sentences. */
+export function sentences(text: string): string[] {
+  const out: string[] = [];
+  for (const unit of units(text)) {
+    let pending = '';
+    for (const { segment } of segmenter.segment(unit)) {
+      pending += segment;
+      if (ABBREVIATION.test(pending)) continue;
+      const sentence = pending.trim();
+      if (sentence) out.push(sentence);
+      pending = '';
+    }
+    if (pending.trim()) out.push(pending.trim());
+  }
+  return out;
+}
+
+/** A full sentence rather than a heading or a fragment. */
+export function isProse(sentence: string): boolean {
+  const count = words(sentence).length;
+  return count >= 4 && (/[.!?]["”’)]?$/.test(sentence) || count >= 8);
+}
