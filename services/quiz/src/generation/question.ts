@@ -1,0 +1,33 @@
+export const QUESTION_TYPES = ['multiple_choice', 'true_false', 'short_answer'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+export type Difficulty = (typeof DIFFICULTIES)[number];
+
+export interface QuestionOption {
+  id: string;
+  text: string;
+}
+
+export interface QuestionSource {
+  page: number;
+  sentence: string;
+}
+
+/** A question as generated, answer included; only the grader and results ever see the answer. */
+export interface GeneratedQuestion {
+  type: QuestionType;
+  text: string;
+  /** Four options for multiple choice, True/False for true/false, none for short answer. */
+  options: QuestionOption[] | null;
+  /** The key's text (multiple choice: the right option's text; true/false: "true" or "false"). */
+  correctAnswer: string;
+  explanation: string;
+  source: QuestionSource;
+  points: number;
+}
+
+export const TRUE_FALSE_OPTIONS: QuestionOption[] = [
+  { id: 'true', text: 'True' },
+  { id: 'false', text: 'False' },
+];
