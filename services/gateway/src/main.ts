@@ -1,17 +1,15 @@
 import { createAccessTokens, createInternalTokens } from '@learner/common/auth';
 import { createRedis } from '@learner/common/cache';
 import { exitOnConfigError } from '@learner/common/config';
-import { checkDatabase, createPool, migrationDirs, runMigrations } from '@learner/common/db';
-import type { Check } from '@learner/common/health';
+import { createPool, migrationDirs, runMigrations } from '@learner/common/db';
 import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { createLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { createApp } from './app.js';
-import { createMemoryRevocationList, createRedisRevocationList } from './auth/revocation-list.js';
 import { loadConfig } from './config.js';
-import { SERVICE_NAMES, type ServiceName } from './proxy/proxy-routes.js';
-import { createMemoryRateLimiter } from './rate-limit/rate-limiter.js';
-import { createRedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
+import type { ServiceName } from './proxy/proxy-routes.js';
+import { createReadinessChecks } from './readiness-checks.js';
+import { createTrafficControls } from './traffic-controls.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
@@ -25,17 +23,7 @@ const services: Record<ServiceName, string> = {
   document: config.DOCUMENT_SERVICE_URL,
   quiz: config.QUIZ_SERVICE_URL,
 };
-const checks: Record<string, Check> = { database: () => checkDatabase(pool) };
-for (const name of SERVICE_NAMES) {
-  checks[name] = async () => {
-    const res = await fetch(new URL('/health', services[name]), { signal: AbortSignal.timeout(config.READY_TIMEOUT_MS) });
-    if (!res.ok) throw new Error(`health answered ${res.status}`);
-  };
-}
-
-const limits = { limit: config.RATE_LIMIT_REQUESTS, windowMs: config.RATE_LIMIT_WINDOW * 1000 };
 const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
-if (redis) checks.redis = () => redis.ping();
 logger.info({ mode: redis ? 'redis' : 'in-memory' }, 'rate limiter and token revocation');
 
 const app = createApp({
@@ -44,14 +32,15 @@ const app = createApp({
   metrics: createMetrics({ service: 'gateway' }),
   accessTokens: createAccessTokens({ secret: config.JWT_SECRET, expiresInSeconds: config.JWT_EXPIRATION_HOURS * 3600 }),
   internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: 60 }),
-  revocations: redis
-    ? createRedisRevocationList({ redis, prefix: config.REDIS_KEY_PREFIX, logger })
-    : createMemoryRevocationList(),
-  rateLimiter: redis
-    ? createRedisRateLimiter({ ...limits, redis, prefix: config.REDIS_KEY_PREFIX, logger })
-    : createMemoryRateLimiter(limits),
+  ...createTrafficControls({
+    redis,
+    prefix: config.REDIS_KEY_PREFIX,
+    limit: config.RATE_LIMIT_REQUESTS,
+    windowMs: config.RATE_LIMIT_WINDOW * 1000,
+    logger,
+  }),
   services,
-  checks,
+  checks: createReadinessChecks({ pool, redis, services, timeoutMs: config.READY_TIMEOUT_MS }),
   refreshTokenDays: config.REFRESH_TOKEN_DAYS,
   requestTimeoutMs: config.REQUEST_TIMEOUT * 1000,
   maxFileSize: config.MAX_FILE_SIZE,

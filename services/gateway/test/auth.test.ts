@@ -13,7 +13,7 @@ const secrets = newSecrets();
 
 beforeAll(async () => {
   db = await createTestDatabase({ database: 'gateway', fromDir: import.meta.dirname });
-  redis = testRedis();
+  redis = await testRedis();
   gateway = buildGateway({ db, secrets, redis, prefix: uniquePrefix() });
 });
 

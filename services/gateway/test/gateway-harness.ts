@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -11,10 +12,8 @@ import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { requireInfra, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
-import { createMemoryRevocationList, createRedisRevocationList } from '../src/auth/revocation-list.js';
 import { SERVICE_NAMES, type ServiceName } from '../src/proxy/proxy-routes.js';
-import { createMemoryRateLimiter } from '../src/rate-limit/rate-limiter.js';
-import { createRedisRateLimiter } from '../src/rate-limit/redis-rate-limiter.js';
+import { createTrafficControls } from '../src/traffic-controls.js';
 
 /** A port nothing listens on: a service that is down. */
 export const CLOSED_URL = 'http://127.0.0.1:9';
@@ -50,21 +49,24 @@ export function buildGateway(options: {
   maxFileSize?: number;
 }): TestGateway {
   const logger = silentLogger();
-  const limits = { limit: options.limit ?? 100, windowMs: 60_000 };
   const accessTokens = createAccessTokens({ secret: options.secrets.jwtSecret, expiresInSeconds: 24 * 3600 });
   const internalTokens = createInternalTokens({ secret: options.secrets.internalSecret, issuer: 'gateway', ttlSeconds: 60 });
   const services = Object.fromEntries(
     SERVICE_NAMES.map((name) => [name, options.services?.[name] ?? CLOSED_URL]),
   ) as Record<ServiceName, string>;
-  const { redis, prefix } = options;
   const app = createApp({
     logger,
     pool: options.db.pool,
     metrics: createMetrics({ service: 'gateway', collectDefaults: false }),
     accessTokens,
     internalTokens,
-    revocations: redis ? createRedisRevocationList({ redis, prefix, logger }) : createMemoryRevocationList(),
-    rateLimiter: redis ? createRedisRateLimiter({ ...limits, redis, prefix, logger }) : createMemoryRateLimiter(limits),
+    ...createTrafficControls({
+      redis: options.redis ?? undefined,
+      prefix: options.prefix,
+      limit: options.limit ?? 100,
+      windowMs: 60_000,
+      logger,
+    }),
     services,
     checks: options.checks ?? {},
     refreshTokenDays: 30,
@@ -75,8 +77,11 @@ export function buildGateway(options: {
   return { app, accessTokens, internalTokens };
 }
 
-export function testRedis(): Redis {
-  return createRedis(requireInfra('REDIS_URL'));
+/** A Redis client that is connected already, so the first requests do not take the in-memory fallback. */
+export async function testRedis(): Promise<Redis> {
+  const redis = createRedis(requireInfra('REDIS_URL'));
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  return redis;
 }
 
 export function uniquePrefix(): string {

@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import { checkDatabase, type Queryable } from '@learner/common/db';
+import type { Check } from '@learner/common/health';
+import { SERVICE_NAMES, type ServiceName } from './proxy/proxy-routes.js';
+
+/** The gateway is ready when its database, Redis (when configured) and every service answer. */
+export function createReadinessChecks(deps: {
+  pool: Queryable;
+  redis?: Redis | undefined;
+  services: Record<ServiceName, string>;
+  timeoutMs: number;
+}): Record<string, Check> {
+  const checks: Record<string, Check> = { database: () => checkDatabase(deps.pool) };
+  const { redis } = deps;
+  if (redis) checks.redis = () => redis.ping();
+  for (const name of SERVICE_NAMES) {
+    checks[name] = async () => {
+      const res = await fetch(new URL('/health', deps.services[name]), { signal: AbortSignal.timeout(deps.timeoutMs) });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`health answered ${res.status}`);
+    };
+  }
+  return checks;
+}
