@@ -4,6 +4,9 @@ import { startPlatform } from '@learner/common/service';
 import { createStorageFromEnv } from '@learner/common/storage';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { createTesseractOcr } from './ocr/tesseract-ocr.js';
+import { createProcessingWorker } from './processing/processing-worker.js';
+import { createTextExtractor } from './processing/text-extractor.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
 const platform = await startPlatform({ service: 'document', database: 'document', config, fromDir: import.meta.dirname });
@@ -14,6 +17,19 @@ const { storage, local, signingSecret } = createStorageFromEnv(
   platform.logger,
 );
 
+const ocr = createTesseractOcr({ lang: config.TESSERACT_LANG, timeoutMs: config.OCR_TIMEOUT_MS });
+platform.logger.info({ ocr: ocr.name }, 'OCR engine');
+const worker = createProcessingWorker({
+  pool: platform.pool,
+  storage,
+  extractor: createTextExtractor({ ocr }),
+  logger: platform.logger,
+  concurrency: config.PROCESSING_CONCURRENCY,
+  pollMs: config.PROCESSING_POLL_MS,
+  leaseMs: config.PROCESSING_LEASE_MS,
+  maxAttempts: config.PROCESSING_MAX_ATTEMPTS,
+});
+
 const app = createApp({
   ...platform,
   checks: { ...platform.checks, storage: () => storage.check() },
@@ -21,12 +37,15 @@ const app = createApp({
   localStorage: local,
   signingSecret,
   maxFileSize: config.MAX_FILE_SIZE,
+  onQueued: () => worker.wake(),
   readyTimeoutMs: config.READY_TIMEOUT_MS,
 });
 const server = await listen(app, config.PORT);
+worker.start();
 platform.logger.info({ port: config.PORT }, 'document service listening');
 
 onShutdown(platform.logger, async () => {
   await closeServer(server);
+  await worker.stop();
   await platform.close();
 });

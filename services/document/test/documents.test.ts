@@ -5,7 +5,7 @@ import { fetchSignedUrl, startHarness, upload, type Harness } from './harness.js
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ worker: false });
 });
 afterAll(async () => {
   await h?.close();

@@ -10,7 +10,12 @@ import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
-import { createApp, type DocumentAppDeps } from '../src/app.js';
+import { createApp } from '../src/app.js';
+import type { NotesGenerator } from '../src/notes/notes-generator.js';
+import type { OcrEngine } from '../src/ocr/ocr-engine.js';
+import { createTesseractOcr } from '../src/ocr/tesseract-ocr.js';
+import { createProcessingWorker, type ProcessingWorker, type ProcessingWorkerOptions } from '../src/processing/processing-worker.js';
+import { createTextExtractor } from '../src/processing/text-extractor.js';
 
 export interface Harness {
   app: Express;
@@ -22,10 +27,20 @@ export interface Harness {
   newUser(): RequestUser;
   /** Headers of a real internal token for `user`, as the gateway sends them. */
   as(user: RequestUser): Record<string, string>;
+  /** The background worker; started unless `worker: false`. */
+  worker?: ProcessingWorker;
   close(): Promise<void>;
 }
 
-export async function startHarness(options: Partial<Pick<DocumentAppDeps, 'maxFileSize' | 'onQueued'>> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  maxFileSize?: number;
+  /** false: no worker, documents stay uploaded. */
+  worker?: false | Partial<Pick<ProcessingWorkerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'concurrency'>>;
+  ocr?: OcrEngine;
+  notes?: NotesGenerator;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const db = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname });
   const secret = testSecret();
   const tokens = createInternalTokens({ secret, issuer: 'gateway' });
@@ -35,8 +50,22 @@ export async function startHarness(options: Partial<Pick<DocumentAppDeps, 'maxFi
     publicBaseUrl: 'http://localhost:5000/files/document',
     signingSecret: secret,
   });
+  const logger = silentLogger();
+  const worker =
+    options.worker === false
+      ? undefined
+      : createProcessingWorker({
+          pool: db.pool,
+          storage: local,
+          extractor: createTextExtractor({ ocr: options.ocr ?? createTesseractOcr({ timeoutMs: 60_000 }) }),
+          ...(options.notes ? { notes: options.notes } : {}),
+          logger,
+          pollMs: 200,
+          ...options.worker,
+        });
+  worker?.start();
   const app = createApp({
-    logger: silentLogger(),
+    logger,
     internalTokens: tokens,
     metrics: createMetrics({ service: 'document', collectDefaults: false }),
     checks: {},
@@ -45,7 +74,7 @@ export async function startHarness(options: Partial<Pick<DocumentAppDeps, 'maxFi
     localStorage: local,
     signingSecret: secret,
     maxFileSize: options.maxFileSize ?? 10_485_760,
-    ...(options.onQueued ? { onQueued: options.onQueued } : {}),
+    ...(worker ? { onQueued: () => worker.wake() } : {}),
   });
   return {
     app,
@@ -58,7 +87,9 @@ export async function startHarness(options: Partial<Pick<DocumentAppDeps, 'maxFi
       return { id, email: `${id.slice(0, 8)}@example.test` };
     },
     as: (user) => tokens.headersFor(user),
+    ...(worker ? { worker } : {}),
     async close() {
+      await worker?.stop();
       await db.drop();
       await rm(folder, { recursive: true, force: true });
     },
@@ -83,4 +114,17 @@ export function fetchSignedUrl(h: Harness, url: string) {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => done(null, Buffer.concat(chunks)));
     });
+}
+
+/** Polls the document until processing has finished (completed or failed), at most `timeoutMs`. */
+export async function waitForProcessing(h: Harness, user: RequestUser, id: number, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(h.app).get(`/api/v1/documents/${id}`).set(h.as(user));
+    if (res.status !== 200) throw new Error(`document ${id} answered ${res.status}`);
+    const status = res.body.data.status as string;
+    if (status === 'completed' || status === 'failed') return res.body.data as Record<string, unknown>;
+    if (Date.now() > deadline) throw new Error(`document ${id} still ${status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -8,7 +8,7 @@ const MAX = 64 * 1024;
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ maxFileSize: MAX });
+  h = await startHarness({ maxFileSize: MAX, worker: false });
 });
 afterAll(async () => {
   await h?.close();

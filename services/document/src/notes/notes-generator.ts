@@ -1,0 +1,21 @@
+export type NoteKind = 'summary' | 'key_points' | 'key_terms';
+
+/** One structured part of a note, with the page it comes from. */
+export interface NoteItem {
+  text: string;
+  page: number;
+  /** Key terms only: the term the sentence defines or uses. */
+  term?: string;
+}
+
+export interface GeneratedNote {
+  kind: NoteKind;
+  content: string;
+  items: NoteItem[];
+  generator: string;
+}
+
+/** Makes study notes from a document's pages. */
+export interface NotesGenerator {
+  generate(pages: { page: number; text: string }[]): Promise<GeneratedNote[]>;
+}

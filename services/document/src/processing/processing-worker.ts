@@ -1,0 +1,162 @@
+import { withTransaction, type Pool } from '@learner/common/db';
+import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
+import type { Logger } from '@learner/common/logger';
+import { ObjectNotFoundError, type ObjectStorage } from '@learner/common/storage';
+import { SERVICE } from '../documents/document-service.js';
+import { createDocumentRepository, type DocumentRecord } from '../documents/document-repository.js';
+import type { NotesGenerator } from '../notes/notes-generator.js';
+import { createNotesRepository } from '../notes/notes-repository.js';
+import { documentPassages } from '../search/passages.js';
+import { createSearchRepository } from '../search/search-repository.js';
+import { ProcessingError } from './processing-error.js';
+import type { TextExtractor } from './text-extractor.js';
+
+export interface ProcessingWorkerOptions {
+  pool: Pool;
+  storage: ObjectStorage;
+  extractor: TextExtractor;
+  /** Absent: no notes are made. */
+  notes?: NotesGenerator;
+  logger: Logger;
+  concurrency?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+}
+
+export interface ProcessingWorker {
+  start(): void;
+  /** Looks for waiting documents now instead of at the next poll. */
+  wake(): void;
+  /** Stops claiming and waits for the documents in hand. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Processes documents in the background of the service. A document is claimed in the database
+ * with a lease the worker renews while it works; when the process dies, the lease runs out and
+ * the next worker (after a restart, or another replica) takes the document up again.
+ */
+export function createProcessingWorker(options: ProcessingWorkerOptions): ProcessingWorker {
+  const { pool, storage, extractor, logger } = options;
+  const documents = createDocumentRepository(pool);
+  const search = createSearchRepository(pool);
+  const notes = createNotesRepository(pool);
+  const concurrency = options.concurrency ?? 1;
+  const pollMs = options.pollMs ?? 2000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const maxAttempts = options.maxAttempts ?? 3;
+
+  let running = false;
+  let loops: Promise<void>[] = [];
+  let wakers: (() => void)[] = [];
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        wakers = wakers.filter((w) => w !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakers.push(done);
+    });
+
+  const complete = async (doc: DocumentRecord, startedAt: number): Promise<void> => {
+    const bytes = await storage.get(doc.storageKey);
+    const { pages, ocrPages } = await extractor.extract({ bytes, fileType: doc.fileType, storageKey: doc.storageKey });
+    const textLength = pages.reduce((n, p) => n + p.text.length, 0);
+    if (textLength === 0) throw new ProcessingError('No readable text was found in this document');
+    const passages = documentPassages(pages);
+    const generated = options.notes ? await options.notes.generate(pages) : [];
+    const finished = await withTransaction(pool, async (tx) => {
+      // The document may have been deleted, or re-queued and claimed again, while we worked.
+      if (!(await documents.lockClaim(doc.id, doc.attempts, tx))) return false;
+      await documents.replacePages(doc.id, pages, tx);
+      await search.replacePassages(doc.id, doc.userId, passages, tx);
+      await notes.replace(doc.id, doc.userId, generated, tx);
+      await documents.markCompleted(doc.id, pages.length, textLength, tx);
+      await enqueueEvent(
+        tx,
+        TOPICS.documentProcessed,
+        createEvent({
+          type: TOPICS.documentProcessed,
+          userId: doc.userId,
+          service: SERVICE,
+          payload: {
+            document_id: doc.id,
+            title: doc.title,
+            status: 'completed',
+            pages_processed: pages.length,
+            ocr_pages: ocrPages,
+            text_length: textLength,
+            duration: Math.round(performance.now() - startedAt) / 1000,
+          },
+        }),
+      );
+      return true;
+    });
+    if (finished) logger.info({ document_id: doc.id, pages: pages.length, ocr_pages: ocrPages, text_length: textLength }, 'document processed');
+  };
+
+  const failureMessage = (err: unknown): string => {
+    if (err instanceof ProcessingError) return err.message;
+    if (err instanceof ObjectNotFoundError) return 'The stored file of this document is missing';
+    return 'Processing failed unexpectedly; ask for it again with POST /api/v1/documents/{id}/process';
+  };
+
+  const processOne = async (doc: DocumentRecord): Promise<void> => {
+    if (doc.attempts > maxAttempts) {
+      await documents.markFailed(doc.id, doc.attempts, 'Processing was interrupted too many times; the file may be too large or malformed');
+      return;
+    }
+    const startedAt = performance.now();
+    const heartbeat = setInterval(() => {
+      documents.renewLease(doc.id, doc.attempts, leaseMs).catch((err: unknown) => {
+        logger.warn({ err, document_id: doc.id }, 'could not renew the processing lease');
+      });
+    }, Math.max(100, Math.floor(leaseMs / 3)));
+    try {
+      await complete(doc, startedAt);
+    } catch (err) {
+      const message = failureMessage(err);
+      const level = err instanceof ProcessingError ? 'info' : 'warn';
+      logger[level]({ err, document_id: doc.id }, `document processing failed: ${message}`);
+      await documents.markFailed(doc.id, doc.attempts, message);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  };
+
+  const loop = async (): Promise<void> => {
+    while (running) {
+      try {
+        const doc = await documents.claimNext(leaseMs);
+        if (doc) {
+          await processOne(doc);
+          continue;
+        }
+      } catch (err) {
+        logger.warn({ err }, 'document worker could not claim work; will retry');
+      }
+      if (running) await sleep(pollMs);
+    }
+  };
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loops = Array.from({ length: concurrency }, () => loop());
+    },
+    wake() {
+      for (const w of [...wakers]) w();
+    },
+    async stop() {
+      running = false;
+      for (const w of [...wakers]) w();
+      await Promise.all(loops);
+      loops = [];
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import type { Queryable } from '@learner/common/db';
+import type { Passage } from './passages.js';
+
+export interface SearchHit {
+  documentId: number;
+  title: string;
+  page: number;
+  passageId: number;
+  text: string;
+  snippet: string;
+  rank: number;
+}
+
+interface HitRow {
+  document_id: number;
+  title: string;
+  page: number;
+  passage_id: number;
+  text: string;
+  snippet: string;
+  rank: number;
+}
+
+/** Words of a question as an OR query for to_tsquery: only letters and digits reach Postgres. */
+export function anyWordQuery(q: string): string {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words)].slice(0, 32).join(' | ');
+}
+
+const HEADLINE_OPTIONS = 'StartSel=<b>, StopSel=</b>, MaxWords=35, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
+
+export function createSearchRepository(db: Queryable) {
+  /** Ranks first, then highlights only the passages that are returned (ts_headline is costly). */
+  const run = async (
+    tsquery: string,
+    query: string,
+    userId: string,
+    documentIds: number[] | undefined,
+    limit: number,
+  ): Promise<SearchHit[]> => {
+    const { rows } = await db.query<HitRow>(
+      `WITH q AS (SELECT ${tsquery}('english', $1) AS query),
+       top AS (
+         SELECT p.id, p.document_id, p.page, p.position, p.text, ts_rank_cd(p.tsv, q.query) AS rank
+         FROM passages p JOIN documents d ON d.id = p.document_id, q
+         WHERE p.user_id = $2 AND d.status = 'completed' AND p.tsv @@ q.query
+           AND ($3::int[] IS NULL OR p.document_id = ANY($3::int[]))
+         ORDER BY rank DESC, p.document_id, p.page, p.position
+         LIMIT $4)
+       SELECT top.document_id, d.title, top.page, top.id AS passage_id, top.text, top.rank::float8 AS rank,
+              ts_headline('english', top.text, q.query, '${HEADLINE_OPTIONS}') AS snippet
+       FROM top JOIN documents d ON d.id = top.document_id, q
+       ORDER BY top.rank DESC, top.document_id, top.page, top.position`,
+      [query, userId, documentIds ?? null, limit],
+    );
+    return rows.map((r) => ({
+      documentId: r.document_id,
+      title: r.title,
+      page: r.page,
+      passageId: r.passage_id,
+      text: r.text,
+      snippet: r.snippet,
+      rank: r.rank,
+    }));
+  };
+
+  return {
+    async replacePassages(documentId: number, userId: string, passages: Passage[], tx: Queryable = db): Promise<void> {
+      await tx.query('DELETE FROM passages WHERE document_id = $1', [documentId]);
+      if (passages.length === 0) return;
+      await tx.query(
+        `INSERT INTO passages (document_id, user_id, page, position, text)
+         SELECT $1, $2, * FROM unnest($3::int[], $4::int[], $5::text[])`,
+        [documentId, userId, passages.map((p) => p.page), passages.map((p) => p.position), passages.map((p) => p.text)],
+      );
+    },
+
+    /**
+     * Passages of the user's completed documents matching `q`, best first: all the words
+     * (websearch syntax), or, when nothing has them all, any of them.
+     */
+    async search(userId: string, q: string, options: { documentIds?: number[] | undefined; limit: number }): Promise<SearchHit[]> {
+      const all = await run('websearch_to_tsquery', q, userId, options.documentIds, options.limit);
+      if (all.length > 0) return all;
+      const any = anyWordQuery(q);
+      if (!any) return [];
+      return run('to_tsquery', any, userId, options.documentIds, options.limit);
+    },
+  };
+}
+
+export type SearchRepository = ReturnType<typeof createSearchRepository>;
