@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { createInternalTokens } from '@learner/common/auth';
+import { createInProcessBus, createOutboxRelay, type EventEnvelope } from '@learner/common/events';
+import { silentLogger } from '@learner/common/logger';
+import { createMetrics } from '@learner/common/metrics';
+import { createTestDatabase, testSecret } from '@learner/common/testing';
+import { createApp } from '../../src/app.js';
+import { createDocumentSearch } from '../../src/tutor/document-search.js';
+import { createTutor } from '../../src/tutor/tutor.js';
+
+export interface TestUser {
+  id: string;
+  email: string;
+}
+
+export function newUser(): TestUser {
+  const id = `user-${randomUUID()}`;
+  return { id, email: `${id}@example.com` };
+}
+
+/**
+ * The chat app over a fresh database, with the real tutor calling the document service at
+ * `documentServiceUrl`, real internal tokens, and the outbox relayed to an in-process bus so
+ * tests see the events a consumer would.
+ */
+export async function startChat(options: { secret?: string; documentServiceUrl: string; documentTimeoutMs?: number }) {
+  const secret = options.secret ?? testSecret();
+  const db = await createTestDatabase({ database: 'chat', fromDir: import.meta.dirname });
+  const gatewayTokens = createInternalTokens({ secret, issuer: 'gateway' });
+  const search = createDocumentSearch({
+    baseUrl: options.documentServiceUrl,
+    timeoutMs: options.documentTimeoutMs ?? 2000,
+    internalTokens: createInternalTokens({ secret, issuer: 'chat' }),
+  });
+  const app = createApp({
+    logger: silentLogger(),
+    pool: db.pool,
+    tutor: createTutor({ search }),
+    internalTokens: gatewayTokens,
+    metrics: createMetrics({ service: 'chat', collectDefaults: false }),
+    checks: {},
+  });
+  const bus = createInProcessBus();
+  const events: EventEnvelope[] = [];
+  bus.subscribe('chat.message.sent', (event) => {
+    events.push(event);
+  });
+  const relay = createOutboxRelay({ pool: db.pool, bus });
+
+  const as = (user: TestUser) => {
+    const headers = gatewayTokens.headersFor(user);
+    const agent = request(app);
+    return {
+      get: (path: string) => agent.get(path).set(headers),
+      post: (path: string, body?: unknown) => {
+        const r = agent.post(path).set(headers);
+        return body === undefined ? r : r.send(body as object);
+      },
+      patch: (path: string, body?: unknown) => agent.patch(path).set(headers).send(body as object),
+      delete: (path: string) => agent.delete(path).set(headers),
+    };
+  };
+
+  return {
+    app,
+    db,
+    as,
+    /** Publishes the outbox and returns the chat.message.sent events of `user`. */
+    async eventsOf(user: TestUser) {
+      await relay.flush();
+      return events.filter((e) => e.user_id === user.id);
+    },
+    async close() {
+      await relay.stop();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { requireInternalIdentity, createInternalTokens, currentUser } from '@learner/common/auth';
+import { closeServer, errorHandler } from '@learner/common/http';
+
+export interface StandInPassage {
+  userId: string;
+  document_id: number;
+  title: string;
+  page: number;
+  passage_id: number;
+  text: string;
+}
+
+/**
+ * A stand-in for the document service's internal search (`GET /internal/v1/search`), over fixed
+ * passages, until the integration test runs the real service. It checks the internal token the
+ * way every service does, searches only the calling user's passages, matches all words first and
+ * any word when that finds nothing (as the real search does), and can be made slow or failing.
+ */
+export async function startDocumentSearchStandIn(options: { secret: string; passages: StandInPassage[] }) {
+  const behaviour = { delayMs: 0, status: 200 };
+  const requests: Array<{ userId: string; q: string; documentIds: string | undefined; requestId: string | undefined }> = [];
+  const app = express();
+  app.use(requireInternalIdentity(createInternalTokens({ secret: options.secret, issuer: 'document' })));
+  app.get('/internal/v1/search', async (req, res) => {
+    const user = currentUser(req);
+    const q = String(req.query.q ?? '');
+    const ids = typeof req.query.document_ids === 'string' ? req.query.document_ids.split(',').map(Number) : [];
+    requests.push({ userId: user.id, q, documentIds: req.query.document_ids as string | undefined, requestId: req.get('x-request-id') });
+    if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+    if (behaviour.status !== 200) {
+      res.status(behaviour.status).json({ error: 'ServiceUnavailable', message: 'down for the test' });
+      return;
+    }
+    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    const own = options.passages.filter((p) => p.userId === user.id && (ids.length === 0 || ids.includes(p.document_id)));
+    const has = (p: StandInPassage, w: string) => p.text.toLowerCase().includes(w.replace(/s$/, ''));
+    let hits = own.filter((p) => words.length > 0 && words.every((w) => has(p, w)));
+    if (hits.length === 0) hits = own.filter((p) => words.some((w) => has(p, w)));
+    res.json({
+      status: 'success',
+      data: hits.map(({ userId: _userId, ...p }, i) => ({ ...p, snippet: p.text.slice(0, 80), rank: 1 / (i + 1) })),
+      timestamp: new Date().toISOString(),
+    });
+  });
+  app.use(errorHandler());
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    behaviour,
+    close: () => closeServer(server),
+  };
+}
