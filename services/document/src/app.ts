@@ -9,6 +9,9 @@ import type { Metrics } from '@learner/common/metrics';
 import { createLocalFileRouter, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createDocumentService } from './documents/document-service.js';
 import { createDocumentsRouter } from './documents/documents-routes.js';
+import { createInternalRouter, MAX_TEXT_BYTES } from './internal/internal-routes.js';
+import { createSearchRepository } from './search/search-repository.js';
+import { createSearchRouter } from './search/search-routes.js';
 
 export interface DocumentAppDeps {
   logger: Logger;
@@ -41,11 +44,21 @@ export function createApp(deps: DocumentAppDeps): Express {
     ...(deps.onQueued ? { onQueued: deps.onQueued } : {}),
   });
 
+  const search = createSearchRepository(deps.pool);
+
   app.use(
     '/api/v1/documents',
     requireInternalIdentity(deps.internalTokens),
     jsonBody(PUBLIC_JSON_LIMIT),
+    createSearchRouter({ search }),
     createDocumentsRouter({ documents, maxFileSize: deps.maxFileSize }),
+  );
+  app.use(
+    '/internal/v1',
+    requireInternalIdentity(deps.internalTokens),
+    // JSON escaping can make the text's body larger than the text itself.
+    jsonBody(MAX_TEXT_BYTES * 2),
+    createInternalRouter({ documents, search }),
   );
   return finishApp(app);
 }

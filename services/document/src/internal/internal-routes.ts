@@ -1,0 +1,76 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { currentUser } from '@learner/common/auth';
+import { PayloadTooLargeError } from '@learner/common/errors';
+import { parseInput, sendData } from '@learner/common/http';
+import type { DocumentService } from '../documents/document-service.js';
+import { documentView } from '../documents/document-view.js';
+import { documentIdOf } from '../documents/documents-routes.js';
+import type { SearchRepository } from '../search/search-repository.js';
+import { createSearchRouter } from '../search/search-routes.js';
+
+export const MAX_TEXT_BYTES = 5 * 1024 * 1024;
+
+const newTextDocument = z.strictObject({
+  title: z.string().trim().min(1).max(500),
+  filename: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .regex(/\.(txt|md|markdown)$/i, 'must end in .txt or .md')
+    .optional(),
+  text: z.string().min(1).refine((t) => t.trim().length > 0, 'must not be blank'),
+  source: z.string().trim().min(1).max(50).optional(),
+});
+
+function filenameFor(title: string): string {
+  const base = title.replace(/[^\p{L}\p{N} ._-]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 100);
+  return `${base || 'document'}.txt`;
+}
+
+/**
+ * Routes for the other services (chat, quiz, stt), acting for the user named by the internal
+ * token; they see only that user's documents, like the public routes.
+ */
+export function createInternalRouter(deps: { documents: DocumentService; search: SearchRepository }): Router {
+  const router = Router();
+  router.use(createSearchRouter({ search: deps.search }));
+
+  router.post('/documents', async (req, res) => {
+    const input = parseInput(newTextDocument, req.body);
+    const bytes = Buffer.from(input.text, 'utf8');
+    if (bytes.length > MAX_TEXT_BYTES) {
+      throw new PayloadTooLargeError('The text is larger than 5 MB', { limit_bytes: MAX_TEXT_BYTES });
+    }
+    const doc = await deps.documents.upload({
+      userId: currentUser(req).id,
+      bytes,
+      filename: input.filename ?? filenameFor(input.title),
+      title: input.title,
+      source: input.source ?? 'service',
+    });
+    sendData(res, documentView(doc), 201);
+  });
+
+  router.get('/documents/:id', async (req, res) => {
+    const doc = await deps.documents.get(currentUser(req).id, documentIdOf(req));
+    sendData(res, {
+      id: doc.id,
+      title: doc.title,
+      filename: doc.filename,
+      file_type: doc.fileType,
+      status: doc.status,
+      pages: doc.pages,
+      text_length: doc.textLength,
+      error: doc.error,
+    });
+  });
+
+  router.get('/documents/:id/text', async (req, res) => {
+    const { doc, pages } = await deps.documents.text(currentUser(req).id, documentIdOf(req));
+    sendData(res, { id: doc.id, title: doc.title, status: doc.status, pages: pages.map((p) => ({ page: p.page, text: p.text })) });
+  });
+
+  return router;
+}

@@ -1,0 +1,41 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { currentUser } from '@learner/common/auth';
+import { parseInput, sendData } from '@learner/common/http';
+import type { SearchHit, SearchRepository } from './search-repository.js';
+
+export const searchQuery = z.strictObject({
+  q: z.string().trim().min(1, 'a search text is required').max(500),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+  document_ids: z
+    .string()
+    .regex(/^\d{1,10}(,\d{1,10})*$/, 'a comma-separated list of document ids')
+    .transform((v) => v.split(',').map(Number).filter((n) => n <= 2_147_483_647))
+    .optional(),
+});
+
+export function searchHitView(hit: SearchHit) {
+  return {
+    document_id: hit.documentId,
+    title: hit.title,
+    page: hit.page,
+    passage_id: hit.passageId,
+    text: hit.text,
+    snippet: hit.snippet,
+    rank: hit.rank,
+  };
+}
+
+/** `GET /search`: passages of the caller's own documents, best first. */
+export function createSearchRouter(deps: { search: SearchRepository }): Router {
+  const router = Router();
+  router.get('/search', async (req, res) => {
+    const query = parseInput(searchQuery, req.query, 'query');
+    const hits = await deps.search.search(currentUser(req).id, query.q, {
+      documentIds: query.document_ids,
+      limit: query.limit,
+    });
+    sendData(res, hits.map(searchHitView));
+  });
+  return router;
+}
