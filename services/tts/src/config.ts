@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { envFields, parseConfig, serviceEnvSchema, type Env } from '@learner/common/config';
+import { storageEnvSchema } from '@learner/common/storage';
+
+const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
+  PORT: envFields.port(5001),
+  SYNTHESIS_TIMEOUT_MS: envFields.int(60_000, 1_000).describe('longest a local engine may take for one request'),
+  FLITE_PATH: z.string().default('flite').describe('flite executable (name on PATH or full path)'),
+  ESPEAK_PATH: z.string().default('espeak-ng').describe('espeak-ng executable'),
+  FFMPEG_PATH: z.string().default('ffmpeg').describe('ffmpeg executable; when missing, a WebAssembly encoder is used'),
+});
+
+export type TtsConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: Env): TtsConfig {
+  return parseConfig(schema, env);
+}
+

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '@learner/common/errors';
+import { validateSsml, withSpeakingRate } from './ssml.js';
+
+describe('validateSsml', () => {
+  it('returns the spoken text with entities decoded and pauses kept apart', () => {
+    expect(validateSsml('<?xml version="1.0"?><speak><p>One.</p><p>Two &amp; three</p></speak>').text).toBe('One. Two & three');
+  });
+
+  it('refuses a document that is not well-formed, naming the line', () => {
+    expect(() => validateSsml('<speak>open <emphasis></speak>')).toThrow(ValidationError);
+    try {
+      validateSsml('<speak>\nopen <emphasis></speak>');
+    } catch (err) {
+      expect((err as ValidationError).details.ssml).toMatch(/line 2/);
+    }
+  });
+
+  it('refuses a root other than speak, and plain text', () => {
+    expect(() => validateSsml('<prosody>Hi</prosody>')).toThrow(/<speak>/);
+    expect(() => validateSsml('just words')).toThrow(ValidationError);
+  });
+});
+
+describe('withSpeakingRate', () => {
+  it('wraps plain text, escaped, in a prosody rate', () => {
+    expect(withSpeakingRate({ text: 'a < b', textType: 'text' }, 1.5)).toBe(
+      '<speak><prosody rate="150%">a &lt; b</prosody></speak>',
+    );
+  });
+
+  it('wraps the content of an SSML document and keeps the root attributes', () => {
+    const out = withSpeakingRate({ text: '<speak xml:lang="en-US">Hi <break/></speak>', textType: 'ssml' }, 0.5);
+    expect(out).toBe('<speak xml:lang="en-US"><prosody rate="50%">Hi <break/></prosody></speak>');
+    expect(validateSsml(out).text).toBe('Hi');
+  });
+});

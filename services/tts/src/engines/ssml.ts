@@ -1,0 +1,63 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ValidationError } from '@learner/common/errors';
+
+type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, unknown> };
+
+const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, trimValues: false });
+
+// Elements after which a listener hears a pause; their text is kept apart from the next words.
+const BREAKING = new Set(['p', 's', 'break', 'speak', 'paragraph', 'sentence']);
+
+function elementName(node: OrderedNode): string | undefined {
+  return Object.keys(node).find((key) => key !== ':@' && key !== '#text' && !key.startsWith('?'));
+}
+
+function collectText(nodes: OrderedNode[], out: string[]): void {
+  for (const node of nodes) {
+    if (typeof node['#text'] === 'string' || typeof node['#text'] === 'number') {
+      out.push(String(node['#text']));
+      continue;
+    }
+    const name = elementName(node);
+    if (!name) continue;
+    const children = node[name];
+    if (Array.isArray(children)) collectText(children as OrderedNode[], out);
+    if (BREAKING.has(name.toLowerCase())) out.push(' ');
+  }
+}
+
+/**
+ * Checks that `ssml` is well-formed XML with one `<speak>` root and returns its spoken text
+ * (entities decoded, whitespace collapsed). Anything else is a 400 naming the problem.
+ */
+export function validateSsml(ssml: string): { text: string } {
+  const result = XMLValidator.validate(ssml);
+  if (result !== true) {
+    throw new ValidationError('The SSML is not well-formed XML', {
+      ssml: `${result.err.msg} (line ${result.err.line}, column ${result.err.col})`,
+    });
+  }
+  const nodes = parser.parse(ssml) as OrderedNode[];
+  const roots = nodes.filter((node) => elementName(node) !== undefined);
+  if (roots.length !== 1 || elementName(roots[0]!) !== 'speak') {
+    throw new ValidationError('The SSML must have a single <speak> root element', { ssml: 'root must be <speak>' });
+  }
+  const parts: string[] = [];
+  collectText(roots, parts);
+  return { text: parts.join('').replace(/\s+/g, ' ').trim() };
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+
+/** Wraps the content of a (validated) SSML document, or plain text, in a prosody rate. */
+export function withSpeakingRate(input: { text: string; textType: 'text' | 'ssml' }, speed: number): string {
+  const rate = `${Math.round(speed * 100)}%`;
+  if (input.textType === 'text') return `<speak><prosody rate="${rate}">${escapeXml(input.text)}</prosody></speak>`;
+  const open = /<speak\b[^>]*>/.exec(input.text);
+  const close = input.text.lastIndexOf('</speak>');
+  if (!open || close < 0) return input.text;
+  const start = open.index + open[0].length;
+  return `${input.text.slice(0, start)}<prosody rate="${rate}">${input.text.slice(start, close)}</prosody>${input.text.slice(close)}`;
+}

@@ -1,0 +1,63 @@
+import { PollyClient } from '@aws-sdk/client-polly';
+import { createMemoryCache, createRedisCache } from '@learner/common/cache';
+import { exitOnConfigError } from '@learner/common/config';
+import { closeServer, listen, onShutdown } from '@learner/common/http';
+import { findExecutable } from '@learner/common/process';
+import { startPlatform } from '@learner/common/service';
+import { awsClientConfig, awsConfigured, createStorageFromEnv } from '@learner/common/storage';
+import { createApp } from './app.js';
+import { createSpeechService } from './audio/speech-service.js';
+import { loadConfig } from './config.js';
+import { createAudioEncoder } from './engines/audio-encoder.js';
+import { createLocalSpeechEngine } from './engines/local-speech-engine.js';
+import { createPollySpeechEngine } from './engines/polly-speech-engine.js';
+import type { SpeechEngine } from './engines/speech-engine.js';
+
+const config = exitOnConfigError(() => loadConfig(process.env));
+const platform = await startPlatform({ service: 'tts', database: 'tts', config, fromDir: import.meta.dirname });
+const { logger } = platform;
+const { storage, local, signingSecret } = createStorageFromEnv(config, 'tts', config.INTERNAL_TOKEN_SECRET, logger);
+
+let engine: SpeechEngine;
+if (awsConfigured(config)) {
+  engine = createPollySpeechEngine({ client: new PollyClient({ ...awsClientConfig(config), maxAttempts: 2 }) });
+  logger.info({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL }, 'speech engine: Amazon Polly');
+} else {
+  const [flitePath, espeakPath, ffmpegPath] = await Promise.all([
+    findExecutable(config.FLITE_PATH),
+    findExecutable(config.ESPEAK_PATH),
+    findExecutable(config.FFMPEG_PATH),
+  ]);
+  const encoder = createAudioEncoder({ ...(ffmpegPath ? { ffmpegPath } : {}), timeoutMs: config.SYNTHESIS_TIMEOUT_MS });
+  engine = createLocalSpeechEngine({
+    ...(flitePath ? { flitePath } : {}),
+    ...(espeakPath ? { espeakPath } : {}),
+    encoder,
+    timeoutMs: config.SYNTHESIS_TIMEOUT_MS,
+  });
+  logger.info({ flite: flitePath, espeak: espeakPath, encoder: encoder.backend }, 'speech engine: local');
+}
+
+const cache = platform.redis ? createRedisCache(platform.redis, 'tts:') : createMemoryCache();
+const speech = createSpeechService({ pool: platform.pool, storage, engine, cache, logger });
+// Finding the installed voices once now keeps the first request fast and logs a broken install early.
+const voices = await speech.listVoices().catch((err: unknown) => {
+  logger.warn({ err }, 'could not list voices');
+  return [];
+});
+logger.info({ voices: voices.length }, 'voices available');
+
+const app = createApp({
+  ...platform,
+  checks: { ...platform.checks, storage: () => storage.check(), speech: () => speech.check() },
+  speech,
+  ...(local ? { localFiles: { storage: local, signingSecret } } : {}),
+  readyTimeoutMs: config.READY_TIMEOUT_MS,
+});
+const server = await listen(app, config.PORT);
+logger.info({ port: config.PORT }, 'tts service listening');
+
+onShutdown(logger, async () => {
+  await closeServer(server);
+  await platform.close();
+});

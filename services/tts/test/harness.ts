@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createInternalTokens } from '@learner/common/auth';
+import { createMemoryCache, type Cache } from '@learner/common/cache';
+import { createInProcessBus, createOutboxRelay, TOPICS, type EventEnvelope } from '@learner/common/events';
+import type { RequestUser } from '@learner/common/http';
+import { silentLogger } from '@learner/common/logger';
+import { createMetrics } from '@learner/common/metrics';
+import { findExecutable } from '@learner/common/process';
+import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
+import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
+import { createApp } from '../src/app.js';
+import { createSpeechService } from '../src/audio/speech-service.js';
+import { createAudioEncoder } from '../src/engines/audio-encoder.js';
+import { createLocalSpeechEngine } from '../src/engines/local-speech-engine.js';
+import type { SpeechEngine } from '../src/engines/speech-engine.js';
+
+/** The engines installed on this machine, as main.ts finds them. */
+export async function installedLocalEngine(options: { withFfmpeg?: boolean } = {}): Promise<SpeechEngine> {
+  const [flitePath, espeakPath, ffmpegPath] = await Promise.all([
+    findExecutable('flite'),
+    findExecutable('espeak-ng'),
+    options.withFfmpeg === false ? Promise.resolve(undefined) : findExecutable('ffmpeg'),
+  ]);
+  if (!flitePath || !espeakPath) throw new Error('flite and espeak-ng must be installed: run scripts/infra/engines.sh');
+  return createLocalSpeechEngine({
+    flitePath,
+    espeakPath,
+    encoder: createAudioEncoder(ffmpegPath ? { ffmpegPath } : {}),
+  });
+}
+
+export interface Harness {
+  app: Express;
+  db: TestDatabase;
+  storage: ObjectStorage;
+  newUser(): RequestUser;
+  as(user: RequestUser): Record<string, string>;
+  /** Events the outbox relay has published so far. */
+  publishedEvents(): Promise<EventEnvelope[]>;
+  /** Downloads a signed link through the app, as the gateway's /files/tts/* does. */
+  download(url: string): Promise<{ status: number; body: Buffer; contentType: string | undefined }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { engine?: SpeechEngine; storage?: ObjectStorage; cache?: Cache } = {}): Promise<Harness> {
+  const db = await createTestDatabase({ database: 'tts', fromDir: import.meta.dirname });
+  const secret = testSecret();
+  const tokens = createInternalTokens({ secret: testSecret(), issuer: 'gateway' });
+  const folder = await mkdtemp(join(tmpdir(), 'tts-storage-'));
+  const local: LocalStorage = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/tts', signingSecret: secret });
+  const storage = options.storage ?? local;
+  const bus = createInProcessBus();
+  const relay = createOutboxRelay({ pool: db.pool, bus });
+  const events: EventEnvelope[] = [];
+  bus.subscribe(TOPICS.audioGenerationRequested, (event) => {
+    events.push(event);
+  });
+  const speech = createSpeechService({
+    pool: db.pool,
+    storage,
+    engine: options.engine ?? (await installedLocalEngine()),
+    cache: options.cache ?? createMemoryCache(),
+  });
+  const app = createApp({
+    logger: silentLogger(),
+    internalTokens: tokens,
+    metrics: createMetrics({ service: 'tts', collectDefaults: false }),
+    checks: {},
+    speech,
+    ...(storage === local ? { localFiles: { storage: local, signingSecret: secret } } : {}),
+  });
+  return {
+    app,
+    db,
+    storage,
+    newUser: () => {
+      const id = randomUUID();
+      return { id, email: `${id.slice(0, 8)}@example.test` };
+    },
+    as: (user) => tokens.headersFor(user),
+    async publishedEvents() {
+      await relay.flush();
+      return events;
+    },
+    async download(url) {
+      const parsed = new URL(url);
+      const res = await request(app)
+        .get(parsed.pathname.replace(/^\/files\/tts/, '/files') + parsed.search)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      return { status: res.status, body: res.body as Buffer, contentType: res.headers['content-type'] };
+    },
+    async close() {
+      await db.drop();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
