@@ -4,6 +4,7 @@ import { startPlatform } from '@learner/common/service';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDocumentSearch } from './tutor/document-search.js';
+import { createOpenAiWriter } from './tutor/openai-writer.js';
 import { createTutor } from './tutor/tutor.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
@@ -13,10 +14,19 @@ const search = createDocumentSearch({
   timeoutMs: config.DOCUMENT_TIMEOUT_MS,
   internalTokens: platform.internalTokens,
 });
-const tutor = createTutor({ search, logger: platform.logger });
+const writer =
+  config.LLM_BASE_URL && config.LLM_MODEL
+    ? createOpenAiWriter({
+        baseUrl: config.LLM_BASE_URL,
+        model: config.LLM_MODEL,
+        timeoutMs: config.LLM_TIMEOUT_MS,
+        ...(config.LLM_API_KEY ? { apiKey: config.LLM_API_KEY } : {}),
+      })
+    : undefined;
+const tutor = createTutor({ search, logger: platform.logger, ...(writer ? { writer } : {}) });
 const app = createApp({ ...platform, tutor, readyTimeoutMs: config.READY_TIMEOUT_MS });
 const server = await listen(app, config.PORT);
-platform.logger.info({ port: config.PORT, documents: config.DOCUMENT_SERVICE_URL }, 'chat service listening');
+platform.logger.info({ port: config.PORT, documents: config.DOCUMENT_SERVICE_URL, writer: writer ? 'llm' : 'extractive' }, 'chat service listening');
 
 onShutdown(platform.logger, async () => {
   await closeServer(server);

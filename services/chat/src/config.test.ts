@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@learner/common/config';
+import { loadConfig } from './config.js';
+
+const base = { DATABASE_URL: 'postgres://localhost/chat', INTERNAL_TOKEN_SECRET: 'a-secret-of-sixteen-chars' };
+
+describe('chat configuration', () => {
+  it('defaults to port 5003 and the document service on 5004 with a 5 s timeout, without an LLM', () => {
+    const config = loadConfig(base);
+    expect(config).toMatchObject({ PORT: 5003, DOCUMENT_SERVICE_URL: 'http://127.0.0.1:5004', DOCUMENT_TIMEOUT_MS: 5000 });
+    expect(config.LLM_BASE_URL).toBeUndefined();
+  });
+
+  it('names every bad key at once', () => {
+    try {
+      loadConfig({ ...base, DOCUMENT_SERVICE_URL: 'not a url', DOCUMENT_TIMEOUT_MS: '-1', LLM_BASE_URL: 'http://llm.local/v1' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/DOCUMENT_SERVICE_URL/);
+      expect(problems).toMatch(/DOCUMENT_TIMEOUT_MS/);
+    }
+  });
+
+  it('requires a model name when an LLM endpoint is configured', () => {
+    expect(() => loadConfig({ ...base, LLM_BASE_URL: 'http://llm.local/v1' })).toThrow(/LLM_MODEL/);
+    expect(loadConfig({ ...base, LLM_BASE_URL: 'http://llm.local/v1', LLM_MODEL: 'm' }).LLM_MODEL).toBe('m');
+  });
+});
