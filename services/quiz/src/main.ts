@@ -3,12 +3,18 @@ import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { startPlatform } from '@learner/common/service';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { createDocumentClient } from './documents/document-client.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
 const platform = await startPlatform({ service: 'quiz', database: 'quiz', config, fromDir: import.meta.dirname });
-const app = createApp({ ...platform, readyTimeoutMs: config.READY_TIMEOUT_MS });
+const documents = createDocumentClient({
+  baseUrl: config.DOCUMENT_SERVICE_URL,
+  timeoutMs: config.DOCUMENT_TIMEOUT_MS,
+  internalTokens: platform.internalTokens,
+});
+const app = createApp({ ...platform, documents, readyTimeoutMs: config.READY_TIMEOUT_MS });
 const server = await listen(app, config.PORT);
-platform.logger.info({ port: config.PORT }, 'quiz service listening');
+platform.logger.info({ port: config.PORT, document_service: config.DOCUMENT_SERVICE_URL }, 'quiz service listening');
 
 onShutdown(platform.logger, async () => {
   await closeServer(server);

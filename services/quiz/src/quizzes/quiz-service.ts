@@ -1,0 +1,193 @@
+import { randomInt } from 'node:crypto';
+import { type Pool, withTransaction } from '@learner/common/db';
+import { NotFoundError, ValidationError } from '@learner/common/errors';
+import { TOPICS, createEvent, enqueueEvent } from '@learner/common/events';
+import type { RequestUser } from '@learner/common/http';
+import type { DocumentClient } from '../documents/document-client.js';
+import type { Difficulty, QuestionType } from '../generation/question.js';
+import type { QuestionWriter } from '../generation/question-writer.js';
+import { chosenOption, isCorrect, type AnswerValue } from '../grading/grader.js';
+import { createQuizRepository, type QuestionResult, type QuestionRecord, type QuizRecord, type SubmissionRecord } from './quiz-repository.js';
+
+export interface GenerateInput {
+  documentId: number;
+  numQuestions: number;
+  difficulty: Difficulty;
+  questionTypes: QuestionType[];
+  title?: string | undefined;
+  seed?: number | undefined;
+}
+
+export interface GeneratedQuiz {
+  quiz: QuizRecord;
+  questions: QuestionRecord[];
+  requested: number;
+  generated: number;
+  warnings: string[];
+}
+
+const SERVICE = 'quiz';
+
+function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+export function createQuizService(deps: { pool: Pool; documents: DocumentClient; writer: QuestionWriter }) {
+  const repo = createQuizRepository(deps.pool);
+
+  const requireQuiz = async (userId: string, id: number): Promise<QuizRecord> => {
+    const quiz = await repo.find(userId, id);
+    if (!quiz) throw new NotFoundError('Quiz not found', { quiz_id: id });
+    return quiz;
+  };
+
+  return {
+    async generate(user: RequestUser, input: GenerateInput, requestId?: string): Promise<GeneratedQuiz> {
+      const document = await deps.documents.getText(user, input.documentId, requestId);
+      const seed = input.seed ?? randomInt(0, 2 ** 31 - 1);
+      const result = await deps.writer.write(document.pages, {
+        numQuestions: input.numQuestions,
+        difficulty: input.difficulty,
+        questionTypes: input.questionTypes,
+        seed,
+      });
+      if (result.questions.length === 0) {
+        throw new ValidationError('The document does not hold enough distinct statements to make a quiz from', {
+          document_id: input.documentId,
+          warnings: result.warnings,
+        });
+      }
+      const saved = await withTransaction(deps.pool, async (client) => {
+        const stored = await repo.insert(
+          client,
+          {
+            userId: user.id,
+            documentId: document.id,
+            title: input.title ?? `Quiz: ${document.title}`,
+            difficulty: input.difficulty,
+            questionTypes: input.questionTypes,
+            requestedQuestions: input.numQuestions,
+            seed,
+            generator: deps.writer.name,
+            warnings: result.warnings,
+          },
+          result.questions,
+        );
+        await enqueueEvent(
+          client,
+          TOPICS.quizGenerated,
+          createEvent({
+            type: TOPICS.quizGenerated,
+            userId: user.id,
+            service: SERVICE,
+            payload: {
+              quiz_id: stored.quiz.id,
+              document_id: document.id,
+              title: stored.quiz.title,
+              difficulty: input.difficulty,
+              question_types: input.questionTypes,
+              requested_questions: input.numQuestions,
+              total_questions: stored.questions.length,
+              generator: deps.writer.name,
+              request_id: requestId ?? null,
+            },
+          }),
+        );
+        return stored;
+      });
+      return { ...saved, requested: result.requested, generated: result.generated, warnings: result.warnings };
+    },
+
+    list: (userId: string, options: { limit: number; offset: number; documentId?: number | undefined }) =>
+      repo.list(userId, options),
+
+    async get(userId: string, id: number): Promise<{ quiz: QuizRecord; questions: QuestionRecord[] }> {
+      const quiz = await requireQuiz(userId, id);
+      return { quiz, questions: await repo.questions(quiz.id) };
+    },
+
+    async remove(userId: string, id: number): Promise<QuizRecord> {
+      const removed = await withTransaction(deps.pool, (client) => repo.remove(client, userId, id));
+      if (!removed) throw new NotFoundError('Quiz not found', { quiz_id: id });
+      return removed;
+    },
+
+    async submit(user: RequestUser, id: number, answers: Record<string, AnswerValue>): Promise<SubmissionRecord> {
+      const quiz = await requireQuiz(user.id, id);
+      const questions = await repo.questions(quiz.id);
+      const known = new Set(questions.map((q) => String(q.id)));
+      const unknown = Object.keys(answers).filter((key) => !known.has(key));
+      if (unknown.length) {
+        throw new ValidationError('Some answers name questions this quiz does not have', {
+          ...Object.fromEntries(unknown.map((key) => [`answers.${key}`, 'not a question of this quiz'])),
+          question_ids: questions.map((q) => q.id),
+        });
+      }
+      const results: QuestionResult[] = questions.map((q) => {
+        const given = answers[String(q.id)];
+        const correct = isCorrect(q, given);
+        const key = q.type === 'multiple_choice' ? q.options?.find((o) => o.text === q.correctAnswer) : undefined;
+        const picked = q.type === 'multiple_choice' && given !== undefined ? chosenOption(q.options ?? [], given) : undefined;
+        return {
+          question_id: q.id,
+          correct,
+          your_answer: given ?? null,
+          ...(picked ? { your_option_id: picked.id } : {}),
+          correct_answer: q.correctAnswer,
+          ...(key ? { correct_option_id: key.id } : {}),
+          points: q.points,
+          points_awarded: correct ? q.points : 0,
+          explanation: q.explanation,
+          source: q.source,
+        };
+      });
+      const score = results.reduce((sum, r) => sum + r.points_awarded, 0);
+      const totalPoints = results.reduce((sum, r) => sum + r.points, 0);
+      const percentage = totalPoints ? round((score / totalPoints) * 100) : 0;
+      return withTransaction(deps.pool, async (client) => {
+        const submission = await repo.insertSubmission(client, {
+          quizId: quiz.id,
+          userId: user.id,
+          answers,
+          results,
+          score,
+          totalPoints,
+          percentage,
+        });
+        await enqueueEvent(
+          client,
+          TOPICS.quizSubmitted,
+          createEvent({
+            type: TOPICS.quizSubmitted,
+            userId: user.id,
+            service: SERVICE,
+            payload: {
+              quiz_id: quiz.id,
+              submission_id: submission.id,
+              document_id: quiz.documentId,
+              score,
+              total_points: totalPoints,
+              percentage,
+              answered: Object.keys(answers).length,
+              total_questions: questions.length,
+            },
+          }),
+        );
+        return submission;
+      });
+    },
+
+    async results(userId: string, id: number) {
+      const quiz = await requireQuiz(userId, id);
+      const submissions = await repo.submissions(userId, quiz.id);
+      const best = submissions.reduce<SubmissionRecord | undefined>(
+        (top, s) => (!top || s.percentage > top.percentage ? s : top),
+        undefined,
+      );
+      return { quiz, submissions, best };
+    },
+  };
+}
+
+export type QuizService = ReturnType<typeof createQuizService>;

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { createInternalTokens, requireInternalIdentity, currentUser, type InternalTokens } from '@learner/common/auth';
+import { errorBody } from '@learner/common/errors';
+import type { RequestUser } from '@learner/common/http';
+import { silentLogger } from '@learner/common/logger';
+import { createMetrics } from '@learner/common/metrics';
+import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
+import { createApp } from '../src/app.js';
+import { createDocumentClient } from '../src/documents/document-client.js';
+import type { DocumentPage } from '../src/generation/text-analysis.js';
+
+export interface StoredDocument {
+  id: number;
+  userId: string;
+  title: string;
+  status: 'uploaded' | 'processing' | 'completed' | 'failed';
+  pages: DocumentPage[];
+}
+
+/**
+ * A real HTTP server speaking the document service's internal text route over documents the test
+ * puts in it; it checks the internal token exactly as the document service does.
+ */
+export async function startDocumentStandIn(tokens: InternalTokens) {
+  const documents = new Map<number, StoredDocument>();
+  let nextId = 1;
+  let delayMs = 0;
+  const app = express();
+  app.use('/internal/v1', requireInternalIdentity(tokens));
+  app.get('/internal/v1/documents/:id/text', async (req, res) => {
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    const doc = documents.get(Number(req.params.id));
+    if (!doc || doc.userId !== currentUser(req).id) {
+      res.status(404).json(errorBody('NotFound', 'Document not found', 'req'));
+      return;
+    }
+    if (doc.status !== 'completed') {
+      res.status(409).json(errorBody('Conflict', 'The document is not processed yet', 'req'));
+      return;
+    }
+    res.json({ status: 'success', data: { id: doc.id, title: doc.title, status: doc.status, pages: doc.pages }, timestamp: new Date().toISOString() });
+  });
+  app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(err.status ?? 500).json(errorBody('Unauthorized', err.message ?? 'error', 'req'));
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    add(doc: Omit<StoredDocument, 'id' | 'status'> & { status?: StoredDocument['status'] }): StoredDocument {
+      const stored: StoredDocument = { status: 'completed', ...doc, id: nextId++ };
+      documents.set(stored.id, stored);
+      return stored;
+    },
+    slowDown(ms: number) {
+      delayMs = ms;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface Harness {
+  app: Express;
+  db: TestDatabase;
+  documents: Awaited<ReturnType<typeof startDocumentStandIn>>;
+  newUser(): RequestUser;
+  as(user: RequestUser): Record<string, string>;
+  /** Events written to the outbox for `topic`, oldest first. */
+  events(topic: string): Promise<Array<{ event_type: string; user_id: string; payload: Record<string, unknown> }>>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { documentServiceUrl?: string; documentTimeoutMs?: number } = {}): Promise<Harness> {
+  const db = await createTestDatabase({ database: 'quiz', fromDir: import.meta.dirname });
+  const tokens = createInternalTokens({ secret: testSecret(), issuer: 'gateway' });
+  const documents = await startDocumentStandIn(tokens);
+  const app = createApp({
+    logger: silentLogger(),
+    internalTokens: tokens,
+    metrics: createMetrics({ service: 'quiz', collectDefaults: false }),
+    checks: {},
+    pool: db.pool,
+    documents: createDocumentClient({
+      baseUrl: options.documentServiceUrl ?? documents.url,
+      timeoutMs: options.documentTimeoutMs ?? 5000,
+      internalTokens: tokens,
+    }),
+  });
+  return {
+    app,
+    db,
+    documents,
+    newUser: () => {
+      const id = randomUUID();
+      return { id, email: `${id.slice(0, 8)}@example.test` };
+    },
+    as: (user) => tokens.headersFor(user),
+    async events(topic) {
+      const { rows } = await db.pool.query<{ payload: { event_type: string; user_id: string; payload: Record<string, unknown> } }>(
+        'SELECT payload FROM outbox WHERE topic = $1 ORDER BY id',
+        [topic],
+      );
+      return rows.map((r) => r.payload);
+    },
+    async close() {
+      await documents.close();
+      await db.drop();
+    },
+  };
+}
