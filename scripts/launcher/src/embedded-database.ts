@@ -1,0 +1,90 @@
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { WorkerJob, WorkerMessage } from './pglite-worker.js';
+
+const WORKER_FILE = new URL('./pglite-worker.js', import.meta.url);
+
+export interface EmbeddedDatabase {
+  name: string;
+  url: string;
+  /** Stops accepting connections and closes PGlite, which persists the folder. */
+  stop(): Promise<void>;
+}
+
+function runWorker(job: WorkerJob, until: WorkerMessage['type']): { worker: Worker; done: Promise<WorkerMessage> } {
+  const worker = new Worker(WORKER_FILE, { workerData: job });
+  const done = new Promise<WorkerMessage>((resolve, reject) => {
+    const onMessage = (message: WorkerMessage): void => {
+      if (message.type === until) {
+        worker.off('message', onMessage);
+        resolve(message);
+      } else if (message.type === 'failed') reject(new Error(message.message));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`PGlite worker exited with code ${code} before it was ${until}`)));
+  });
+  return { worker, done };
+}
+
+/**
+ * Creating a PGlite database runs initdb, which takes ~12 s of CPU; copying an initialised empty
+ * folder takes ~1 s. The template is built once, into a temporary folder renamed into place, so a
+ * half-built template is never used.
+ */
+export async function ensureTemplate(templateDir: string): Promise<void> {
+  if (existsSync(templateDir)) return;
+  const building = `${templateDir}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(dirname(templateDir), { recursive: true });
+  const { done } = runWorker({ mode: 'initialise', dataDir: building }, 'initialised');
+  await done;
+  try {
+    renameSync(building, templateDir);
+  } catch (err) {
+    // Another launcher finished first; its template is as good.
+    rmSync(building, { recursive: true, force: true });
+    if (!existsSync(templateDir)) throw err;
+  }
+}
+
+export async function startEmbeddedDatabase(options: {
+  name: string;
+  dataDir: string;
+  templateDir: string;
+  port: number;
+}): Promise<EmbeddedDatabase> {
+  if (!existsSync(options.dataDir)) {
+    mkdirSync(dirname(options.dataDir), { recursive: true });
+    cpSync(options.templateDir, options.dataDir, { recursive: true });
+  }
+  const host = '127.0.0.1';
+  // PGlite serves one session; the services use a pool of one. The second slot only covers a
+  // reconnect arriving before the server has seen the previous socket close.
+  const { worker, done } = runWorker(
+    { mode: 'serve', dataDir: options.dataDir, host, port: options.port, maxConnections: 2 },
+    'ready',
+  );
+  const ready = await done.catch(async (err: unknown) => {
+    await worker.terminate();
+    throw new Error(`embedded database ${options.name} did not start: ${(err as Error).message}`, { cause: err });
+  });
+  const port = ready.type === 'ready' ? ready.port : options.port;
+  let stopping: Promise<void> | undefined;
+  return {
+    name: options.name,
+    url: `postgres://postgres@${host}:${port}/postgres`,
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        const timer = setTimeout(() => void worker.terminate(), 15_000);
+        worker.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        worker.postMessage('stop');
+      });
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Env } from '@learner/common/config';
+import { ensureTemplate, startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
+import type { LauncherConfig } from './launcher-config.js';
+import { formatLogLine } from './log-format.js';
+import { resolveSecrets } from './secrets.js';
+import { SERVICES, databaseUrlKey, type ServiceName } from './service-catalogue.js';
+import { spawnService, waitUntilHealthy, type ServiceProcess } from './service-process.js';
+
+export interface Launcher {
+  services: ServiceProcess[];
+  databases: EmbeddedDatabase[];
+  /** Services not started: not built yet (no `services/<name>/dist/main.js`) or not asked for. */
+  skipped: ServiceName[];
+  /** Where each started service uses its database from: a configured URL or embedded PGlite. */
+  databaseModes: Record<string, 'embedded' | 'server'>;
+  /** Resolves when a service exits without being asked to. */
+  died: Promise<{ name: string; code: number | string }>;
+  /** Stops the services, then the databases (which persists them); resolves once all are gone. */
+  stop(): Promise<void>;
+}
+
+export interface LauncherState {
+  pid: number;
+  ready: boolean;
+  services: { name: string; pid: number; url: string }[];
+  databases: { name: string; url: string }[];
+}
+
+export function stateFile(dataDir: string): string {
+  return join(dataDir, 'launcher.json');
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Two launchers on one data folder would open the same PGlite files twice and corrupt them. */
+function claimDataDir(dataDir: string): void {
+  const file = stateFile(dataDir);
+  if (!existsSync(file)) return;
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as Partial<LauncherState>;
+  if (typeof previous.pid === 'number' && previous.pid !== process.pid && isRunning(previous.pid)) {
+    throw new Error(`the platform is already running from ${dataDir} (launcher pid ${previous.pid})`);
+  }
+}
+
+export async function startLauncher(options: {
+  config: LauncherConfig;
+  env: Env;
+  /** Receives every line: the launcher's own and the services' logs. */
+  print: (line: string) => void;
+  colour?: boolean;
+  signal?: AbortSignal;
+}): Promise<Launcher> {
+  const { config, env, print, signal } = options;
+  const { root, dataDir } = config;
+  mkdirSync(dataDir, { recursive: true });
+  claimDataDir(dataDir);
+  const secrets = resolveSecrets(env, join(dataDir, 'secrets.json'));
+
+  const portOf = (index: number): number => config.portBase + index;
+  const started = SERVICES.map((s, index) => ({ ...s, index, script: join(root, 'services', s.name, 'dist', 'main.js') }))
+    .filter((s) => config.services.includes(s.name) && existsSync(s.script));
+  const skipped = SERVICES.map((s) => s.name).filter((name) => !started.some((s) => s.name === name));
+  const databaseModes = Object.fromEntries(started.map((s) => [s.name, env[databaseUrlKey(s.name)] ? 'server' : 'embedded'] as const));
+
+  const databases: EmbeddedDatabase[] = [];
+  const services: ServiceProcess[] = [];
+  const expected = new Set<ServiceProcess>();
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      for (const s of services) expected.add(s);
+      await Promise.all(services.map((s) => s.stop()));
+      await Promise.all(databases.map((d) => d.stop()));
+      rmSync(stateFile(dataDir), { force: true });
+    })();
+    return stopping;
+  };
+  const writeState = (ready: boolean): void => {
+    const state: LauncherState = {
+      pid: process.pid,
+      ready,
+      services: services.map((s) => ({ name: s.name, pid: s.pid, url: s.url })),
+      databases: databases.map((d) => ({ name: d.name, url: d.url })),
+    };
+    writeFileSync(stateFile(dataDir), `${JSON.stringify(state, null, 2)}\n`);
+  };
+
+  try {
+    writeState(false);
+    const embedded = started.filter((s) => databaseModes[s.name] === 'embedded');
+    if (embedded.length > 0) {
+      if (!existsSync(config.templateDir)) print('launcher | initialising the embedded PostgreSQL template (once, ~15 s)');
+      await ensureTemplate(config.templateDir);
+      signal?.throwIfAborted();
+      const opened = await Promise.allSettled(
+        embedded.map((s) =>
+          startEmbeddedDatabase({
+            name: s.name,
+            dataDir: join(dataDir, 'pglite', s.name),
+            templateDir: config.templateDir,
+            port: config.dbPortBase === 0 ? 0 : config.dbPortBase + s.index,
+          }),
+        ),
+      );
+      for (const result of opened) if (result.status === 'fulfilled') databases.push(result.value);
+      const failed = opened.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      signal?.throwIfAborted();
+    }
+
+    const serviceUrls = Object.fromEntries(SERVICES.map((s, index) => [s.urlKey, `http://127.0.0.1:${portOf(index)}`]));
+    const shared: Env = {
+      ...env,
+      ...secrets,
+      ...serviceUrls,
+      STORAGE_DIR: resolve(root, env.STORAGE_DIR ?? join(dataDir, 'storage')),
+      PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://localhost:${portOf(0)}`,
+    };
+    for (const s of started) {
+      const database = databases.find((d) => d.name === s.name);
+      const serviceEnv: Env = {
+        ...shared,
+        PORT: String(portOf(s.index)),
+        DATABASE_URL: database ? database.url : env[databaseUrlKey(s.name)],
+        ...(database ? { DATABASE_POOL_SIZE: '1' } : {}),
+      };
+      services.push(
+        spawnService({
+          name: s.name,
+          script: s.script,
+          cwd: root,
+          env: serviceEnv,
+          url: `http://127.0.0.1:${portOf(s.index)}`,
+          writeLine: (line) => print(formatLogLine(s.name, line, { format: config.logFormat, colour: options.colour ?? false })),
+        }),
+      );
+    }
+    writeState(false);
+    await Promise.all(services.map((s) => waitUntilHealthy(s, config.startupTimeoutMs, signal)));
+    writeState(true);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const died = new Promise<{ name: string; code: number | string }>((resolveDied) => {
+    for (const s of services) {
+      void s.exited.then((code) => {
+        if (!expected.has(s)) resolveDied({ name: s.name, code });
+      });
+    }
+  });
+  return { services, databases, skipped, databaseModes, died, stop };
+}

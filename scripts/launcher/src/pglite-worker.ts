@@ -1,0 +1,52 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * One PGlite database in its own thread, so six databases use both cores and a long query in one
+ * does not hold up the launcher or the others.
+ */
+export type WorkerJob =
+  | { mode: 'initialise'; dataDir: string }
+  | { mode: 'serve'; dataDir: string; host: string; port: number; maxConnections: number };
+
+export type WorkerMessage =
+  | { type: 'ready'; host: string; port: number }
+  | { type: 'initialised' }
+  | { type: 'stopped' }
+  | { type: 'failed'; message: string };
+
+const job = workerData as WorkerJob;
+const port = parentPort;
+if (!port) throw new Error('pglite-worker runs as a worker thread');
+const post = (message: WorkerMessage): void => port.postMessage(message);
+
+try {
+  const db = await PGlite.create({ dataDir: job.dataDir });
+  if (job.mode === 'initialise') {
+    await db.close();
+    post({ type: 'initialised' });
+  } else {
+    const server = new PGLiteSocketServer({
+      db,
+      host: job.host,
+      port: job.port,
+      maxConnections: job.maxConnections,
+    });
+    await server.start();
+    const [, listening] = /:(\d+)$/.exec(server.getServerConn()) ?? [];
+    port.on('message', (message: unknown) => {
+      if (message !== 'stop') return;
+      // Closing PGlite is what writes the last changes to its folder.
+      void server
+        .stop()
+        .then(() => db.close())
+        .then(() => post({ type: 'stopped' }), (err: unknown) => post({ type: 'failed', message: String(err) }))
+        .finally(() => port.close());
+    });
+    post({ type: 'ready', host: job.host, port: Number(listening) });
+  }
+} catch (err) {
+  post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+  port.close();
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the whole platform (gateway on :5000, services on 5001–5005) from a fresh clone.
+# With no server addresses configured it uses the embedded defaults: one PGlite per database,
+# in-memory rate limiter and revocation list, in-process event bus, local file storage, all kept
+# under .data/. Put database URLs, REDIS_URL, KAFKA_BOOTSTRAP_SERVERS or AWS settings in .env (see
+# .env.example) or the environment to use real servers instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0
+bash scripts/ensure-pnpm.sh >/dev/null
+
+# Installing is the slow part of a first start; later starts skip it unless the lockfile changed.
+if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
+  echo "== installing dependencies"
+  pnpm install --frozen-lockfile --reporter=append-only | tail -n 3
+fi
+
+echo "== building"
+pnpm build
+
+exec node scripts/launcher/dist/main.js
