@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp as createDocumentApp } from '@learner/document/dist/app.js';
+import { createTesseractOcr } from '@learner/document/dist/ocr/tesseract-ocr.js';
+import { createProcessingWorker, type ProcessingWorker } from '@learner/document/dist/processing/processing-worker.js';
+import { createTextExtractor } from '@learner/document/dist/processing/text-extractor.js';
+import { createInternalTokens } from '@learner/common/auth';
+import { migrationDirs } from '@learner/common/db';
+import type { RequestUser } from '@learner/common/http';
+import { silentLogger } from '@learner/common/logger';
+import { createMetrics } from '@learner/common/metrics';
+import { createLocalStorage } from '@learner/common/storage';
+import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
+import { createApp } from '../src/app.js';
+import { createDocumentClient } from '../src/documents/document-client.js';
+import { checkQuiz } from '../src/generation/item-check.js';
+import { createQuizRepository } from '../src/quizzes/quiz-repository.js';
+import { cellBiology, frenchRevolution } from './fixtures/study-texts.js';
+
+/**
+ * The quiz service against the real document service, both in this process: a text document is
+ * uploaded through the document service's public route, processed by its worker, and read by the
+ * quiz service through the internal text route over HTTP.
+ */
+let quizDb: TestDatabase;
+let documentDb: TestDatabase;
+let folder: string;
+let worker: ProcessingWorker;
+let documentServer: Server;
+let documentApp: Express;
+let quizApp: Express;
+const secret = testSecret();
+const tokens = createInternalTokens({ secret, issuer: 'gateway' });
+const as = (user: RequestUser) => tokens.headersFor(user);
+const newUser = (): RequestUser => {
+  const id = randomUUID();
+  return { id, email: `${id.slice(0, 8)}@example.test` };
+};
+
+beforeAll(async () => {
+  [quizDb, documentDb] = await Promise.all([
+    createTestDatabase({ database: 'quiz', fromDir: import.meta.dirname }),
+    createTestDatabase({ database: 'document', dirs: migrationDirs('document', import.meta.dirname) }),
+  ]);
+  folder = await mkdtemp(join(tmpdir(), 'quiz-document-storage-'));
+  const storage = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/document', signingSecret: secret });
+  const logger = silentLogger();
+  worker = createProcessingWorker({
+    pool: documentDb.pool,
+    storage,
+    extractor: createTextExtractor({ ocr: createTesseractOcr({ timeoutMs: 60_000 }) }),
+    logger,
+    pollMs: 100,
+  });
+  worker.start();
+  documentApp = createDocumentApp({
+    logger,
+    internalTokens: tokens,
+    metrics: createMetrics({ service: 'document', collectDefaults: false }),
+    checks: {},
+    pool: documentDb.pool,
+    storage,
+    localStorage: storage,
+    signingSecret: secret,
+    maxFileSize: 10_485_760,
+    onQueued: () => worker.wake(),
+  });
+  documentServer = await new Promise<Server>((resolve) => {
+    const s = documentApp.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = documentServer.address() as AddressInfo;
+  quizApp = createApp({
+    logger,
+    internalTokens: tokens,
+    metrics: createMetrics({ service: 'quiz', collectDefaults: false }),
+    checks: {},
+    pool: quizDb.pool,
+    documents: createDocumentClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000, internalTokens: tokens }),
+  });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await new Promise<void>((resolve) => (documentServer ? documentServer.close(() => resolve()) : resolve()));
+  await Promise.all([quizDb?.drop(), documentDb?.drop()]);
+  if (folder) await rm(folder, { recursive: true, force: true });
+});
+
+/** Study notes as a .txt file, one page per form feed, as the document service splits them. */
+function textFile(pages: { text: string }[]): Buffer {
+  return Buffer.from(pages.map((p) => p.text).join('\n\f'), 'utf8');
+}
+
+async function uploadAndWait(user: RequestUser, bytes: Buffer, filename: string): Promise<number> {
+  const uploaded = await request(documentApp)
+    .post('/api/v1/documents/upload')
+    .set(as(user))
+    .field('title', filename.replace(/\.txt$/, ''))
+    .attach('file', bytes, { filename, contentType: 'text/plain' });
+  expect(uploaded.status).toBe(201);
+  const id = uploaded.body.data.id as number;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await request(documentApp).get(`/api/v1/documents/${id}`).set(as(user));
+    if (res.body.data.status === 'completed') return id;
+    if (res.body.data.status === 'failed') throw new Error(`document ${id} failed: ${res.body.data.error}`);
+    if (Date.now() > deadline) throw new Error(`document ${id} still ${res.body.data.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function pagesOf(user: RequestUser, id: number): Promise<{ page: number; text: string }[]> {
+  const res = await request(documentApp).get(`/internal/v1/documents/${id}/text`).set(as(user));
+  expect(res.status).toBe(200);
+  return res.body.data.pages;
+}
+
+describe('with the real document service', () => {
+  it('generates a quiz from an uploaded, processed document whose items cite its real sentences, and grades it', async () => {
+    const user = newUser();
+    const id = await uploadAndWait(user, textFile(frenchRevolution), 'french-revolution.txt');
+    const generated = await request(quizApp)
+      .post('/api/v1/quizzes/generate')
+      .set(as(user))
+      .send({ document_id: id, num_questions: 10, difficulty: 'hard' });
+    expect(generated.status).toBe(201);
+    expect(generated.body.data).toMatchObject({ document_id: id, title: 'Quiz: french-revolution', generated: 10 });
+
+    const pages = await pagesOf(user, id);
+    expect(pages.length).toBe(frenchRevolution.length);
+    const questions = await createQuizRepository(quizDb.pool).questions(generated.body.data.id);
+    expect(checkQuiz(questions, pages).problems).toEqual({});
+
+    const answers = Object.fromEntries(
+      questions.map((q) => [String(q.id), q.type === 'true_false' ? q.correctAnswer === 'true' : q.correctAnswer.toLowerCase()]),
+    );
+    const submitted = await request(quizApp).post(`/api/v1/quizzes/${generated.body.data.id}/submit`).set(as(user)).send({ answers });
+    expect(submitted.status).toBe(201);
+    expect(submitted.body.data).toMatchObject({ score: 10, total_points: 10, percentage: 100 });
+    for (const result of submitted.body.data.results) {
+      expect(pages.find((p) => p.page === result.source.page)!.text.replace(/\s+/g, ' ')).toContain(result.source.sentence);
+    }
+  });
+
+  it('answers 404 for a document of another user and 409 for one still being processed', async () => {
+    const owner = newUser();
+    const id = await uploadAndWait(owner, textFile(cellBiology), 'cells.txt');
+    const stranger = await request(quizApp).post('/api/v1/quizzes/generate').set(as(newUser())).send({ document_id: id, num_questions: 3 });
+    expect(stranger.status).toBe(404);
+
+    // Stopped worker: the next upload stays "uploaded".
+    await worker.stop();
+    try {
+      const uploaded = await request(documentApp)
+        .post('/api/v1/documents/upload')
+        .set(as(owner))
+        .attach('file', textFile(cellBiology), { filename: 'pending.txt', contentType: 'text/plain' });
+      expect(uploaded.status).toBe(201);
+      const pending = await request(quizApp)
+        .post('/api/v1/quizzes/generate')
+        .set(as(owner))
+        .send({ document_id: uploaded.body.data.id, num_questions: 3 });
+      expect(pending.status).toBe(409);
+      expect(pending.body.error).toBe('Conflict');
+    } finally {
+      worker.start();
+    }
+  });
+});
