@@ -10,6 +10,8 @@ import { createLocalFileRouter, type LocalStorage, type ObjectStorage } from '@l
 import { createDocumentService } from './documents/document-service.js';
 import { createDocumentsRouter } from './documents/documents-routes.js';
 import { createInternalRouter, MAX_TEXT_BYTES } from './internal/internal-routes.js';
+import { createNotesRepository } from './notes/notes-repository.js';
+import { createNotesRouter } from './notes/notes-routes.js';
 import { createSearchRepository } from './search/search-repository.js';
 import { createSearchRouter } from './search/search-routes.js';
 
@@ -51,6 +53,7 @@ export function createApp(deps: DocumentAppDeps): Express {
     requireInternalIdentity(deps.internalTokens),
     jsonBody(PUBLIC_JSON_LIMIT),
     createSearchRouter({ search }),
+    createNotesRouter({ documents, notes: createNotesRepository(deps.pool) }),
     createDocumentsRouter({ documents, maxFileSize: deps.maxFileSize }),
   );
   app.use(

@@ -4,6 +4,7 @@ import { startPlatform } from '@learner/common/service';
 import { createStorageFromEnv } from '@learner/common/storage';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { createExtractiveNotes } from './notes/extractive-notes.js';
 import { createTesseractOcr } from './ocr/tesseract-ocr.js';
 import { createProcessingWorker } from './processing/processing-worker.js';
 import { createTextExtractor } from './processing/text-extractor.js';
@@ -23,6 +24,7 @@ const worker = createProcessingWorker({
   pool: platform.pool,
   storage,
   extractor: createTextExtractor({ ocr }),
+  notes: createExtractiveNotes(),
   logger: platform.logger,
   concurrency: config.PROCESSING_CONCURRENCY,
   pollMs: config.PROCESSING_POLL_MS,

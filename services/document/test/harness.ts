@@ -11,6 +11,7 @@ import { createMetrics } from '@learner/common/metrics';
 import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
+import { createExtractiveNotes } from '../src/notes/extractive-notes.js';
 import type { NotesGenerator } from '../src/notes/notes-generator.js';
 import type { OcrEngine } from '../src/ocr/ocr-engine.js';
 import { createTesseractOcr } from '../src/ocr/tesseract-ocr.js';
@@ -58,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           pool: db.pool,
           storage: local,
           extractor: createTextExtractor({ ocr: options.ocr ?? createTesseractOcr({ timeoutMs: 60_000 }) }),
-          ...(options.notes ? { notes: options.notes } : {}),
+          notes: options.notes ?? createExtractiveNotes(),
           logger,
           pollMs: 200,
           ...options.worker,

@@ -72,3 +72,5 @@ export function createNotesRepository(db: Queryable) {
     },
   };
 }
+
+export type NotesRepository = ReturnType<typeof createNotesRepository>;

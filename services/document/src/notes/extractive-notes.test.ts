@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { extractiveNotes } from './extractive-notes.js';
+
+const PAGES = [
+  {
+    page: 1,
+    text: [
+      'Photosynthesis is the process by which green plants turn light energy into chemical energy.',
+      'During photosynthesis, plants take in carbon dioxide and water and release oxygen.',
+      'The light energy used in photosynthesis is captured by chlorophyll in the leaves of plants.',
+      'My cousin once visited a bakery in Lisbon on a rainy afternoon.',
+    ].join(' '),
+  },
+  {
+    page: 2,
+    text: [
+      'Chlorophyll is a green pigment that absorbs red and blue light.',
+      'Chloroplasts are the organelles where photosynthesis takes place in plant cells.',
+      'The chemical energy made by photosynthesis is stored in glucose, which plants use to grow.',
+      'Without photosynthesis, plants could not make the glucose and energy they need.',
+    ].join(' '),
+  },
+];
+
+describe('extractive notes', () => {
+  const notes = extractiveNotes(PAGES);
+  const byKind = Object.fromEntries(notes.map((n) => [n.kind, n]));
+
+  it('makes a summary, key points and key terms, in that order', () => {
+    expect(notes.map((n) => n.kind)).toEqual(['summary', 'key_points', 'key_terms']);
+    expect(notes.every((n) => n.generator === 'extractive')).toBe(true);
+  });
+
+  it('summarises with the most central sentences and leaves out the off-topic one', () => {
+    const summary = byKind.summary!;
+    expect(summary.items.length).toBeGreaterThanOrEqual(2);
+    expect(summary.content).toMatch(/photosynthesis/i);
+    expect(summary.content).not.toContain('bakery');
+    for (const item of summary.items) {
+      const page = PAGES.find((p) => p.text.includes(item.text));
+      expect(page?.page).toBe(item.page);
+    }
+  });
+
+  it('lists key points that repeat no summary sentence, each with its page', () => {
+    const summary = new Set(byKind.summary!.items.map((i) => i.text));
+    const points = byKind.key_points!;
+    expect(points.items.length).toBeGreaterThan(0);
+    for (const item of points.items) {
+      expect(summary.has(item.text)).toBe(false);
+      expect(points.content).toContain(`- ${item.text} (p. ${item.page})`);
+    }
+  });
+
+  it('finds the key terms with the sentence that defines each and its page', () => {
+    const items = byKind.key_terms!.items;
+    const term = (name: string) => items.find((i) => i.term?.toLowerCase() === name);
+    expect(term('photosynthesis')).toMatchObject({
+      text: 'Photosynthesis is the process by which green plants turn light energy into chemical energy.',
+      page: 1,
+    });
+    expect(term('chlorophyll')).toMatchObject({ text: 'Chlorophyll is a green pigment that absorbs red and blue light.', page: 2 });
+    expect(items.map((i) => i.term)).not.toContain('bakery');
+    expect(byKind.key_terms!.content).toContain('- **photosynthesis**: Photosynthesis is the process');
+  });
+
+  it('makes no notes from text without whole sentences, and handles a one-sentence document', () => {
+    expect(extractiveNotes([{ page: 1, text: 'Table 3\n\n12 14 16' }])).toEqual([]);
+    const one = extractiveNotes([{ page: 4, text: 'Entropy is a measure of disorder in a system.' }]);
+    expect(one[0]).toMatchObject({ kind: 'summary', content: 'Entropy is a measure of disorder in a system.' });
+    expect(one[0]!.items).toEqual([{ text: 'Entropy is a measure of disorder in a system.', page: 4 }]);
+  });
+
+  it('summarises a long document of thousands of sentences from its own sentences', () => {
+    const vocabulary = 'energy cell membrane protein enzyme glucose oxygen carbon water light leaf root stem gene acid base salt heat motion force mass wave sound field charge current river rock soil cloud storm'.split(' ');
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const sentence = () => `The ${vocabulary[next(30)]} affects the ${vocabulary[next(30)]} and the ${vocabulary[next(30)]} near the ${vocabulary[next(30)]}.`;
+    const long = Array.from({ length: 100 }, (_, p) => ({ page: p + 1, text: Array.from({ length: 30 }, sentence).join(' ') }));
+    const notes = extractiveNotes(long);
+    const summary = notes.find((n) => n.kind === 'summary')!;
+    expect(summary.items.length).toBeGreaterThanOrEqual(3);
+    for (const item of summary.items) expect(long[item.page - 1]!.text).toContain(item.text);
+  });
+});
