@@ -20,7 +20,7 @@ const title = z.string().trim().min(1, 'must not be empty').max(200, 'must be at
 const createSessionBody = z.strictObject({
   title: title.nullable().optional(),
   document_ids: z
-    .array(z.number().int('must be whole numbers').positive('must be positive').max(Number.MAX_SAFE_INTEGER))
+    .array(z.number().int('must be whole numbers').positive('must be positive').max(2_147_483_647, 'is not a document id'))
     .max(50, 'at most 50 documents')
     .optional(),
 });

@@ -122,6 +122,7 @@ describe('chat sessions', () => {
       ['a title that is not text', { title: 42 }, 'title'],
       ['document ids that are not numbers', { document_ids: ['7'] }, 'document_ids.0'],
       ['document ids that are not whole', { document_ids: [1.5] }, 'document_ids.0'],
+      ['a document id beyond the id range', { document_ids: [1, 99_999_999_999] }, 'document_ids.1'],
       ['a document id list that is not a list', { document_ids: 7 }, 'document_ids'],
       ['an unknown field', { user_id: 'someone-else' }, 'user_id'],
     ])('rejects a session with %s', async (_what, body, field) => {

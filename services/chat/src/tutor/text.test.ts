@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentWords, isProse, refersBack, sentences, terms } from './text.js';
+import { contentWords, isProse, refersBack, sentences, splitGluedHeading, terms } from './text.js';
 
 describe('contentWords', () => {
   it('keeps the subject of a question and drops question words, stop words and vague verbs', () => {
@@ -59,5 +59,42 @@ describe('isProse', () => {
     expect(isProse('Key points')).toBe(false);
     expect(isProse('Plants make sugar from light and water.')).toBe(true);
     expect(isProse('Chlorophyll absorbs red and blue light but reflects green light')).toBe(true);
+  });
+});
+
+describe('splitGluedHeading', () => {
+  it('splits a heading that repeats the opening words of its sentence', () => {
+    expect(splitGluedHeading('Photosynthesis Photosynthesis is the process by which plants make sugar.')).toEqual([
+      'Photosynthesis',
+      'Photosynthesis is the process by which plants make sugar.',
+    ]);
+  });
+
+  it('splits a heading that ends in a lower-case word before a capitalised full sentence', () => {
+    expect(splitGluedHeading('Transport in plants Water moves from the roots to the leaves.')).toEqual([
+      'Transport in plants',
+      'Water moves from the roots to the leaves.',
+    ]);
+  });
+
+  it('leaves ordinary sentences with names alone', () => {
+    for (const sentence of [
+      'Julius Caesar crossed the Rubicon in 49 BC.',
+      'The Roman Republic was founded in 509 BC.',
+      'Plants in the Amazon rainforest grow very quickly.',
+      'In 1665 Robert Hooke described cells in cork.',
+      'Scientists in Europe studied the cells of cork.',
+      'Water moves up through the xylem.',
+    ]) {
+      expect(splitGluedHeading(sentence)).toEqual([sentence]);
+    }
+  });
+
+  it('is applied when splitting flattened passages into sentences', () => {
+    expect(sentences('Photosynthesis Photosynthesis happens in leaves. It needs light.')).toEqual([
+      'Photosynthesis',
+      'Photosynthesis happens in leaves.',
+      'It needs light.',
+    ]);
   });
 });

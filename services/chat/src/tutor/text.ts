@@ -108,6 +108,37 @@ function units(text: string): string[] {
   return out;
 }
 
+const FUNCTION_WORDS = new Set([
+  'a', 'an', 'the', 'of', 'in', 'on', 'at', 'to', 'for', 'from', 'by', 'with', 'and', 'or', 'but', 'as',
+  'into', 'than', 'that', 'which', 'who', 'whose', 'where', 'when', 'is', 'are', 'was', 'were', 'be',
+  'said', 'says', 'called', 'named', 'like', 'near', 'about', 'during', 'after', 'before', 'between',
+]);
+const bare = (word: string) => word.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * Splits a heading off the sentence it was glued to when line breaks were flattened:
+ * "Photosynthesis Photosynthesis is the process…" (the heading repeats the opening words) or
+ * "Transport in plants Water moves…" (a lower-case word, then a capital starting a full sentence).
+ */
+export function splitGluedHeading(sentence: string): string[] {
+  const parts = sentence.split(' ');
+  if (!/^[\p{Lu}\p{N}]/u.test(parts[0] ?? '')) return [sentence];
+  for (let k = 1; k <= Math.min(8, Math.floor(parts.length / 2)); k++) {
+    if (parts.slice(0, k).every((w, i) => bare(w) === bare(parts[k + i]!)) && /[.!?]$/.test(sentence)) {
+      return [parts.slice(0, k).join(' '), parts.slice(k).join(' ')];
+    }
+  }
+  for (let i = 1; i <= Math.min(8, parts.length - 4); i++) {
+    const before = parts[i - 1]!;
+    if (/[.,;:!?)"”’]$/.test(before)) return [sentence];
+    const rest = parts.slice(i).join(' ');
+    if (/^\p{Ll}+$/u.test(before) && !FUNCTION_WORDS.has(before) && /^\p{Lu}\p{Ll}/u.test(parts[i]!) && /[.!?]["”’)]?$/.test(rest)) {
+      return [parts.slice(0, i).join(' '), rest];
+    }
+  }
+  return [sentence];
+}
+
 /** Splits prose into trimmed sentences. */
 export function sentences(text: string): string[] {
   const out: string[] = [];
@@ -117,10 +148,10 @@ export function sentences(text: string): string[] {
       pending += segment;
       if (ABBREVIATION.test(pending)) continue;
       const sentence = pending.trim();
-      if (sentence) out.push(sentence);
+      if (sentence) out.push(...splitGluedHeading(sentence));
       pending = '';
     }
-    if (pending.trim()) out.push(pending.trim());
+    if (pending.trim()) out.push(...splitGluedHeading(pending.trim()));
   }
   return out;
 }

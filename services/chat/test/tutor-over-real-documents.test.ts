@@ -1,0 +1,195 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInternalTokens } from '@learner/common/auth';
+import { closeServer, listen } from '@learner/common/http';
+import { silentLogger } from '@learner/common/logger';
+import { createMetrics } from '@learner/common/metrics';
+import { createLocalStorage } from '@learner/common/storage';
+import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
+import { createApp as createDocumentApp } from '@learner/document/dist/app.js';
+import { createTesseractOcr } from '@learner/document/dist/ocr/tesseract-ocr.js';
+import { createProcessingWorker, type ProcessingWorker } from '@learner/document/dist/processing/processing-worker.js';
+import { createTextExtractor } from '@learner/document/dist/processing/text-extractor.js';
+import { MESSAGES } from '../src/tutor/tutor.js';
+import { newUser, startChat, type TestUser } from './support/chat-harness.js';
+
+/**
+ * The tutor against the real document service: its app runs in this process on a random port
+ * with its own database and local storage, processes a real uploaded text file, and answers
+ * chat's internal search calls over HTTP.
+ */
+
+// Form feeds are page breaks in a text file, so the answers have pages to cite.
+const PLANT_BIOLOGY = [
+  'Plant biology\n\nPlants are living things that make their own food. Most plants have roots, stems and leaves.',
+  'Photosynthesis\n\nPhotosynthesis is the process by which green plants turn light energy into chemical energy. It takes place in the chloroplasts of leaf cells. Chlorophyll, the green pigment inside chloroplasts, absorbs red and blue light.',
+  'Transport in plants\n\nWater moves from the roots up to the leaves through vessels called xylem. Transpiration is the loss of water vapour through small pores in the leaves called stomata.',
+].join('\n\f');
+
+const ROMAN_HISTORY = 'The Roman Republic was founded in 509 BC. Julius Caesar crossed the Rubicon in 49 BC, starting a civil war.';
+
+const secret = testSecret();
+const gatewayTokens = createInternalTokens({ secret, issuer: 'gateway' });
+const learner = newUser();
+
+let documentDb: TestDatabase;
+let storageFolder: string;
+let worker: ProcessingWorker;
+let documentApp: Express;
+let documentServer: Server;
+let chat: Awaited<ReturnType<typeof startChat>>;
+let plantsId: number;
+let historyId: number;
+
+async function uploadText(user: TestUser, filename: string, title: string, text: string): Promise<number> {
+  const res = await request(documentApp)
+    .post('/api/v1/documents/upload')
+    .set(gatewayTokens.headersFor(user))
+    .field('title', title)
+    .attach('file', Buffer.from(text, 'utf8'), { filename, contentType: 'text/plain' });
+  if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.data.id as number;
+}
+
+async function waitUntilCompleted(user: TestUser, id: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await request(documentApp).get(`/api/v1/documents/${id}`).set(gatewayTokens.headersFor(user));
+    if (res.body.data?.status === 'completed') return;
+    if (res.body.data?.status === 'failed' || Date.now() > deadline) {
+      throw new Error(`document ${id} did not complete: ${JSON.stringify(res.body)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function urlOf(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  documentDb = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname });
+  storageFolder = await mkdtemp(join(tmpdir(), 'chat-it-documents-'));
+  const storage = createLocalStorage({ root: storageFolder, publicBaseUrl: 'http://127.0.0.1/files/document', signingSecret: secret });
+  const logger = silentLogger();
+  worker = createProcessingWorker({
+    pool: documentDb.pool,
+    storage,
+    extractor: createTextExtractor({ ocr: createTesseractOcr({ timeoutMs: 30_000 }) }),
+    logger,
+    pollMs: 200,
+  });
+  worker.start();
+  documentApp = createDocumentApp({
+    logger,
+    internalTokens: createInternalTokens({ secret, issuer: 'document' }),
+    metrics: createMetrics({ service: 'document', collectDefaults: false }),
+    checks: {},
+    pool: documentDb.pool,
+    storage,
+    localStorage: storage,
+    signingSecret: secret,
+    maxFileSize: 10_485_760,
+    onQueued: () => worker.wake(),
+  });
+  documentServer = await listen(documentApp, 0, '127.0.0.1');
+  chat = await startChat({ secret, documentServiceUrl: urlOf(documentServer), documentTimeoutMs: 3000 });
+
+  plantsId = await uploadText(learner, 'plant-biology.txt', 'Plant biology', PLANT_BIOLOGY);
+  historyId = await uploadText(learner, 'rome.txt', 'Roman history', ROMAN_HISTORY);
+  await waitUntilCompleted(learner, plantsId);
+  await waitUntilCompleted(learner, historyId);
+});
+
+afterAll(async () => {
+  await chat?.close();
+  if (documentServer?.listening) await closeServer(documentServer);
+  await worker?.stop();
+  await documentDb?.drop();
+  if (storageFolder) await rm(storageFolder, { recursive: true, force: true });
+});
+
+async function ask(user: TestUser, sessionId: number, message: string) {
+  const res = await chat.as(user).post(`/api/v1/chat/sessions/${sessionId}/messages`, { message });
+  expect(res.status).toBe(201);
+  return res.body.data.ai_response as {
+    content: string;
+    answer_source: string;
+    citations: Array<{ document_id: number; title: string; page: number; snippet: string }>;
+  };
+}
+
+async function newSession(user: TestUser, body: object = {}): Promise<number> {
+  return (await chat.as(user).post('/api/v1/chat/sessions', body)).body.data.id as number;
+}
+
+describe('the tutor over the real document service', () => {
+  it('answers a question from the sentence that holds the answer, citing its document and page', async () => {
+    const answer = await ask(learner, await newSession(learner), 'What is photosynthesis?');
+    expect(answer.answer_source).toBe('documents');
+    // The page heading ("Photosynthesis") is not part of the answer.
+    expect(answer.content).toMatch(/^Photosynthesis is the process by which green plants turn light energy into chemical energy\./);
+    expect(answer.citations[0]).toMatchObject({ document_id: plantsId, title: 'Plant biology', page: 2 });
+    expect(answer.citations[0]!.snippet).toMatch(/photosynthesis/i);
+  });
+
+  it('finds an answer on another page of the same document', async () => {
+    const answer = await ask(learner, await newSession(learner), 'Which vessels carry water from the roots to the leaves?');
+    expect(answer.content).toMatch(/^Water moves from the roots up to the leaves through vessels called xylem\./);
+    expect(answer.citations).toEqual([expect.objectContaining({ document_id: plantsId, page: 3 })]);
+  });
+
+  it('says a question about something absent is not in the documents, without inventing an answer', async () => {
+    const answer = await ask(learner, await newSession(learner), 'What causes volcanic eruptions?');
+    expect(answer).toMatchObject({ content: MESSAGES.notFound, answer_source: 'not_found', citations: [] });
+  });
+
+  it('resolves the subject of a follow-up question from the conversation', async () => {
+    const id = await newSession(learner);
+    await ask(learner, id, 'What is photosynthesis?');
+    const answer = await ask(learner, id, 'Where does it happen?');
+    expect(answer.content).toContain('It takes place in the chloroplasts of leaf cells.');
+    expect(answer.citations).toEqual([expect.objectContaining({ document_id: plantsId, page: 2 })]);
+  });
+
+  it('searches only the documents a session focuses on', async () => {
+    const history = await newSession(learner, { document_ids: [historyId] });
+    expect(await ask(learner, history, 'What is photosynthesis?')).toMatchObject({ content: MESSAGES.notFoundInSession });
+    const caesar = await ask(learner, history, 'When did Caesar cross the Rubicon?');
+    expect(caesar.content).toContain('Julius Caesar crossed the Rubicon in 49 BC');
+    expect(caesar.citations).toEqual([expect.objectContaining({ document_id: historyId, title: 'Roman history', page: 1 })]);
+  });
+
+  it('never answers from another learner’s documents', async () => {
+    const stranger = newUser();
+    const answer = await ask(stranger, await newSession(stranger), 'What is photosynthesis?');
+    expect(answer).toMatchObject({ answer_source: 'not_found', citations: [] });
+  });
+
+  it('stores an answer saying the documents could not be reached once the document service has stopped', async () => {
+    const second = await listen(documentApp, 0, '127.0.0.1');
+    const cut = await startChat({ secret, documentServiceUrl: urlOf(second), documentTimeoutMs: 3000 });
+    try {
+      const id = (await cut.as(learner).post('/api/v1/chat/sessions', {})).body.data.id as number;
+      const before = await cut.as(learner).post(`/api/v1/chat/sessions/${id}/messages`, { message: 'What is photosynthesis?' });
+      expect(before.body.data.ai_response.answer_source).toBe('documents');
+
+      await closeServer(second);
+      const after = await cut.as(learner).post(`/api/v1/chat/sessions/${id}/messages`, { message: 'What is chlorophyll?' });
+      expect(after.status).toBe(201);
+      expect(after.body.data.ai_response).toMatchObject({ content: MESSAGES.unavailable, answer_source: 'documents_unavailable', citations: [] });
+
+      const history = await cut.as(learner).get(`/api/v1/chat/sessions/${id}/messages`);
+      expect(history.body.data.map((m: { content: string }) => m.content).slice(2)).toEqual(['What is chlorophyll?', MESSAGES.unavailable]);
+    } finally {
+      if (second.listening) await closeServer(second);
+      await cut.close();
+    }
+  });
+});
