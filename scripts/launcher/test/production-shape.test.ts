@@ -1,0 +1,144 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { TOPIC_PARTITIONS } from '@learner/common/events';
+import { loadLauncherConfig } from '../src/launcher-config.js';
+
+// Docker cannot run here, so the compose file and the Dockerfiles are checked as text: the shape
+// ARCHITECTURE.md asks for, and that every service gets a configuration it accepts.
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+const SERVICES = ['gateway', 'tts', 'stt', 'chat', 'document', 'quiz'] as const;
+const PORTS = { gateway: 5000, tts: 5001, stt: 5002, chat: 5003, document: 5004, quiz: 5005 };
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  ports?: string[];
+  environment?: Record<string, string | number>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  command?: string[];
+}
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+const example = parseEnv(readFileSync(join(root, '.env.example'), 'utf8'));
+const exampleText = readFileSync(join(root, '.env.example'), 'utf8');
+
+/** Compose's interpolation of `${VAR}`, `${VAR:-default}` and `${VAR:?error}` from `vars`. */
+function interpolate(value: string, vars: Record<string, string | undefined>): string {
+  return value.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) => {
+    const given = vars[name];
+    if (given) return given;
+    if (op === '-') return arg ?? '';
+    throw new Error(`compose would stop: ${arg ?? name}`);
+  });
+}
+
+describe('docker-compose.yml', () => {
+  it('builds each of the six services from its own Dockerfile, and only the gateway publishes a port', () => {
+    for (const name of SERVICES) {
+      expect(compose.services[name]?.build).toEqual({ context: '.', dockerfile: `services/${name}/Dockerfile` });
+      expect(compose.services[name]?.environment?.PORT).toBe(PORTS[name]);
+      expect(compose.services[name]?.healthcheck?.test.join(' ')).toContain('/health');
+    }
+    const publishing = Object.entries(compose.services).filter(([, s]) => s.ports?.length).map(([name]) => name);
+    expect(publishing).toEqual(['gateway']);
+    expect(compose.services.gateway?.ports).toEqual(['${GATEWAY_PUBLISHED_PORT:-5000}:5000']);
+  });
+
+  it('gives each service its own PostgreSQL 15 database and waits until it is healthy', () => {
+    for (const name of SERVICES) {
+      const db = compose.services[`${name}-db`];
+      expect(db?.image).toBe('postgres:15-alpine');
+      expect(db?.environment?.POSTGRES_DB).toBe(name);
+      expect(String(compose.services[name]?.environment?.DATABASE_URL)).toMatch(new RegExp(`@${name}-db:5432/${name}$`));
+      expect(compose.services[name]?.depends_on?.[`${name}-db`]).toEqual({ condition: 'service_healthy' });
+    }
+  });
+
+  it('runs Redis 7 and Kafka with ZooKeeper from Confluent 7.5.0, and the services use them', () => {
+    expect(compose.services.redis?.image).toBe('redis:7-alpine');
+    expect(compose.services.zookeeper?.image).toBe('confluentinc/cp-zookeeper:7.5.0');
+    expect(compose.services.kafka?.image).toBe('confluentinc/cp-kafka:7.5.0');
+    expect(compose.services.gateway?.environment?.REDIS_URL).toBe('redis://redis:6379');
+    for (const name of SERVICES.filter((s) => s !== 'gateway')) {
+      expect(compose.services[name]?.environment?.KAFKA_BOOTSTRAP_SERVERS).toBe('kafka:9092');
+      expect(compose.services[name]?.depends_on?.['kafka-init']).toEqual({ condition: 'service_completed_successfully' });
+    }
+  });
+
+  it('creates every topic the services publish to, with its partition count, before they start', () => {
+    const script = compose.services['kafka-init']?.command?.join(' ') ?? '';
+    for (const [topic, partitions] of Object.entries(TOPIC_PARTITIONS)) {
+      expect(script).toContain(`--topic ${topic} --partitions ${partitions} `);
+    }
+  });
+
+  it.each(SERVICES)('gives %s, with the secrets of .env.example filled in, a configuration it accepts', async (name) => {
+    const vars = { ...example, JWT_SECRET: 'j'.repeat(32), INTERNAL_TOKEN_SECRET: 'i'.repeat(32), STORAGE_SIGNING_SECRET: 's'.repeat(32), POSTGRES_PASSWORD: 'pw' };
+    const environment = Object.fromEntries(
+      Object.entries(compose.services[name]?.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), vars)]),
+    );
+    const { loadConfig } = (await import(join(root, 'services', name, 'src', 'config.ts'))) as {
+      loadConfig: (env: Record<string, string | undefined>) => Record<string, unknown>;
+    };
+    const config = loadConfig({ ...example, ...environment });
+    expect(config.PORT).toBe(PORTS[name]);
+  });
+
+  it('stops with a message when a required secret is missing from .env', () => {
+    expect(() => interpolate(String(compose.services.gateway?.environment?.JWT_SECRET), {})).toThrow(/JWT_SECRET/);
+  });
+});
+
+describe('the Dockerfiles', () => {
+  it.each(SERVICES)('%s: builds only that service, copies its migrations and starts its dist/main.js', (name) => {
+    const text = readFileSync(join(root, 'services', name, 'Dockerfile'), 'utf8');
+    expect(text).toContain(`pnpm exec tsc -b services/${name}`);
+    expect(text).toContain(`pnpm install --frozen-lockfile --prod --filter "@learner/${name}..."`);
+    expect(text).toContain(`COPY db/${name} ./db/${name}`);
+    expect(text).toContain('COPY db/shared ./db/shared');
+    expect(text).toContain(`CMD ["node", "services/${name}/dist/main.js"]`);
+    expect(text).toContain(`EXPOSE ${PORTS[name]}`);
+    expect(readdirSync(join(root, 'db', name)).some((f) => f.endsWith('.sql'))).toBe(true);
+  });
+
+  it('installs the local engines where a service shells out to them', () => {
+    const dockerfile = (name: string): string => readFileSync(join(root, 'services', name, 'Dockerfile'), 'utf8');
+    expect(dockerfile('tts')).toMatch(/apt-get install .*espeak-ng flite ffmpeg/);
+    expect(dockerfile('stt')).toMatch(/apt-get install .*ffmpeg pocketsphinx pocketsphinx-en-us/);
+    expect(dockerfile('document')).toMatch(/apt-get install .*tesseract-ocr tesseract-ocr-eng poppler-utils/);
+  });
+});
+
+describe('.env.example', () => {
+  const configFiles = [
+    'packages/common/src/config/index.ts',
+    'packages/common/src/storage/config.ts',
+    'scripts/launcher/src/launcher-config.ts',
+    ...SERVICES.map((name) => `services/${name}/src/config.ts`),
+  ].filter((file) => existsSync(join(root, file)));
+
+  it('mentions every key that a service or the launcher reads', () => {
+    const keys = new Set(
+      configFiles.flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!)),
+    );
+    const missing = [...keys].filter((key) => !new RegExp(`\\b${key}\\b`).test(exampleText));
+    expect(missing).toEqual([]);
+  });
+
+  it('holds values the launcher accepts', () => {
+    expect(loadLauncherConfig(example, root).portBase).toBe(5000);
+  });
+
+  it('keeps the AWS credentials commented out, so a copied file never points at AWS by accident', () => {
+    expect(example.AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(example.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(example.S3_BUCKET).toBeUndefined();
+    expect(exampleText).toMatch(/^# AWS_ACCESS_KEY_ID=/m);
+  });
+});
