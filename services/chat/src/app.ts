@@ -8,12 +8,15 @@ import type { Logger } from '@learner/common/logger';
 import type { Metrics } from '@learner/common/metrics';
 import { createChatRouter } from './chat-router.js';
 import { createChatService } from './chat-service.js';
+import type { DocumentLookup } from './documents/document-client.js';
 import type { Tutor } from './tutor/tutor.js';
 
 export interface ChatAppDeps {
   logger: Logger;
   pool: Pool;
   tutor: Tutor;
+  /** Checks the documents a new session focuses on. */
+  documents: DocumentLookup;
   internalTokens: InternalTokens;
   metrics: Metrics;
   checks: Record<string, Check>;
@@ -25,6 +28,6 @@ export function createApp(deps: ChatAppDeps): Express {
   app.use(createProbeRouter({ service: 'chat', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
   app.get('/metrics', deps.metrics.handler);
   app.use('/api/v1', requireInternalIdentity(deps.internalTokens));
-  app.use('/api/v1/chat', createChatRouter(createChatService({ pool: deps.pool, tutor: deps.tutor })));
+  app.use('/api/v1/chat', createChatRouter(createChatService({ pool: deps.pool, tutor: deps.tutor, documents: deps.documents, logger: deps.logger })));
   return finishApp(app);
 }

@@ -61,7 +61,11 @@ export function createChatRouter(service: ChatService): Router {
 
   router.post('/sessions', async (req, res) => {
     const body = parseInput(createSessionBody, req.body);
-    const session = await service.createSession(currentUser(req), { title: body.title ?? null, documentIds: body.document_ids ?? [] });
+    const session = await service.createSession(
+      currentUser(req),
+      { title: body.title ?? null, documentIds: body.document_ids ?? [] },
+      req.requestId,
+    );
     sendData(res, sessionJson(session), 201);
   });
 

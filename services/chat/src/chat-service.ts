@@ -2,7 +2,9 @@ import { withTransaction, type Pool } from '@learner/common/db';
 import { NotFoundError } from '@learner/common/errors';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
 import type { RequestUser } from '@learner/common/http';
+import type { Logger } from '@learner/common/logger';
 import { createChatRepository, type ChatMessage, type ChatSession } from './chat-repository.js';
+import { DocumentsUnreachableError, type DocumentLookup } from './documents/document-client.js';
 import { priorQuestion } from './tutor/search-plan.js';
 import type { Tutor } from './tutor/tutor.js';
 
@@ -33,7 +35,7 @@ export function titleFrom(message: string): string {
 }
 
 /** Sessions, messages and the tutor's answers for one user at a time. */
-export function createChatService(deps: { pool: Pool; tutor: Tutor }) {
+export function createChatService(deps: { pool: Pool; tutor: Tutor; documents: DocumentLookup; logger?: Logger }) {
   const repo = createChatRepository(deps.pool);
 
   const ownSession = async (user: RequestUser, id: number): Promise<ChatSession> => {
@@ -43,8 +45,29 @@ export function createChatService(deps: { pool: Pool; tutor: Tutor }) {
   };
 
   return {
-    createSession(user: RequestUser, input: { title: string | null; documentIds: number[] }): Promise<ChatSession> {
-      return repo.createSession({ userId: user.id, title: input.title, documentIds: [...new Set(input.documentIds)] });
+    /**
+     * A session may focus on documents of the user only. When the document service cannot be
+     * asked, the session is created anyway: its searches are limited to the user's documents
+     * regardless, so an unchecked id can only make answers come up empty.
+     */
+    async createSession(
+      user: RequestUser,
+      input: { title: string | null; documentIds: number[] },
+      requestId?: string,
+    ): Promise<ChatSession> {
+      const documentIds = [...new Set(input.documentIds)];
+      if (documentIds.length) {
+        try {
+          const missing = await deps.documents.missing({ user, ids: documentIds, ...(requestId ? { requestId } : {}) });
+          if (missing.length) {
+            throw new NotFoundError(`Document ${missing.join(', ')} was not found`, { document_ids: missing });
+          }
+        } catch (err) {
+          if (!(err instanceof DocumentsUnreachableError)) throw err;
+          deps.logger?.warn({ err, reason: err.reason }, 'could not check the session documents; creating it unchecked');
+        }
+      }
+      return repo.createSession({ userId: user.id, title: input.title, documentIds });
     },
 
     listSessions(user: RequestUser, page: PageRequest) {

@@ -3,13 +3,13 @@ import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { startPlatform } from '@learner/common/service';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
-import { createDocumentSearch } from './tutor/document-search.js';
+import { createDocumentClient } from './documents/document-client.js';
 import { createOpenAiWriter } from './tutor/openai-writer.js';
 import { createTutor } from './tutor/tutor.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
 const platform = await startPlatform({ service: 'chat', database: 'chat', config, fromDir: import.meta.dirname });
-const search = createDocumentSearch({
+const documents = createDocumentClient({
   baseUrl: config.DOCUMENT_SERVICE_URL,
   timeoutMs: config.DOCUMENT_TIMEOUT_MS,
   internalTokens: platform.internalTokens,
@@ -23,8 +23,8 @@ const writer =
         ...(config.LLM_API_KEY ? { apiKey: config.LLM_API_KEY } : {}),
       })
     : undefined;
-const tutor = createTutor({ search, logger: platform.logger, ...(writer ? { writer } : {}) });
-const app = createApp({ ...platform, tutor, readyTimeoutMs: config.READY_TIMEOUT_MS });
+const tutor = createTutor({ search: documents, logger: platform.logger, ...(writer ? { writer } : {}) });
+const app = createApp({ ...platform, tutor, documents, readyTimeoutMs: config.READY_TIMEOUT_MS });
 const server = await listen(app, config.PORT);
 platform.logger.info({ port: config.PORT, documents: config.DOCUMENT_SERVICE_URL, writer: writer ? 'llm' : 'extractive' }, 'chat service listening');
 

@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testSecret } from '@learner/common/testing';
 import { MESSAGES } from '../src/tutor/tutor.js';
 import { newUser, startChat, type TestUser } from './support/chat-harness.js';
-import { startDocumentSearchStandIn, type StandInPassage } from './support/document-search-stand-in.js';
+import { closedPortUrl, startDocumentSearchStandIn, type StandInPassage } from './support/document-search-stand-in.js';
 
 const secret = testSecret();
 const learner = newUser();
@@ -149,14 +148,6 @@ describe('the history', () => {
 });
 
 describe('when the document service cannot answer', () => {
-  async function closedPortUrl(): Promise<string> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return `http://127.0.0.1:${port}`;
-  }
-
   async function expectStoredUnavailableAnswer(target: typeof chat, reason: string) {
     const user = newUser();
     const id = (await target.as(user).post('/api/v1/chat/sessions', {})).body.data.id;

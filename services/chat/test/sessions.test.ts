@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testSecret } from '@learner/common/testing';
 import { newUser, startChat } from './support/chat-harness.js';
-import { startDocumentSearchStandIn } from './support/document-search-stand-in.js';
+import { closedPortUrl, startDocumentSearchStandIn } from './support/document-search-stand-in.js';
+import type { TestUser } from './support/chat-harness.js';
 
 const secret = testSecret();
 let documents: Awaited<ReturnType<typeof startDocumentSearchStandIn>>;
@@ -17,9 +18,16 @@ afterAll(async () => {
   await documents?.close();
 });
 
+/** Gives `user` a document in the stand-in document service. */
+function giveDocument(user: TestUser, documentId: number): void {
+  documents.passages.push({ userId: user.id, document_id: documentId, title: `Doc ${documentId}`, page: 1, passage_id: documentId, text: 'Some text.' });
+}
+
 describe('chat sessions', () => {
   it('creates a session with a title and the documents it focuses on, and reads it back', async () => {
     const user = newUser();
+    giveDocument(user, 12);
+    giveDocument(user, 7);
     const created = await chat.as(user).post('/api/v1/chat/sessions', { title: '  Cell biology  ', document_ids: [12, 7, 12] });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -32,6 +40,28 @@ describe('chat sessions', () => {
     const read = await chat.as(user).get(`/api/v1/chat/sessions/${created.body.data.id}`);
     expect(read.status).toBe(200);
     expect(read.body.data).toEqual(created.body.data);
+  });
+
+  it('answers 404 naming the documents a new session would focus on that the user does not have', async () => {
+    const user = newUser();
+    const other = newUser();
+    giveDocument(user, 21);
+    giveDocument(other, 22);
+    const res = await chat.as(user).post('/api/v1/chat/sessions', { title: 'mixed', document_ids: [21, 22, 23] });
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: 'NotFound', details: { document_ids: [22, 23] } });
+    expect((await chat.as(user).get('/api/v1/chat/sessions')).body.data).toEqual([]);
+  });
+
+  it('creates a focused session unchecked when the document service cannot be reached', async () => {
+    const cut = await startChat({ secret, documentServiceUrl: await closedPortUrl() });
+    try {
+      const res = await cut.as(newUser()).post('/api/v1/chat/sessions', { document_ids: [5] });
+      expect(res.status).toBe(201);
+      expect(res.body.data.document_ids).toEqual([5]);
+    } finally {
+      await cut.close();
+    }
   });
 
   it('creates an untitled session over all documents when the body is empty', async () => {

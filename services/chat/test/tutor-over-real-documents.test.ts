@@ -166,10 +166,13 @@ describe('the tutor over the real document service', () => {
     expect(caesar.citations).toEqual([expect.objectContaining({ document_id: historyId, title: 'Roman history', page: 1 })]);
   });
 
-  it('never answers from another learner’s documents', async () => {
+  it('never answers from, nor focuses a session on, another learner’s documents', async () => {
     const stranger = newUser();
     const answer = await ask(stranger, await newSession(stranger), 'What is photosynthesis?');
     expect(answer).toMatchObject({ answer_source: 'not_found', citations: [] });
+    const focused = await chat.as(stranger).post('/api/v1/chat/sessions', { document_ids: [plantsId] });
+    expect(focused.status).toBe(404);
+    expect(focused.body.details).toEqual({ document_ids: [plantsId] });
   });
 
   it('stores an answer saying the documents could not be reached once the document service has stopped', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Passage } from './compose-answer.js';
-import { DocumentsUnreachableError, type DocumentSearch, type SearchRequest } from './document-search.js';
+import { DocumentsUnreachableError, type DocumentSearch, type SearchRequest } from '../documents/document-client.js';
 import { createTutor, MESSAGES, type AnswerWriter } from './tutor.js';
 
 const user = { id: 'user-1', email: 'learner@example.com' };

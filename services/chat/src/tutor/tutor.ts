@@ -1,7 +1,7 @@
 import type { RequestUser } from '@learner/common/http';
 import type { Logger } from '@learner/common/logger';
 import { composeAnswer, type CitedPassage, type Passage } from './compose-answer.js';
-import { DocumentsUnreachableError, type DocumentSearch } from './document-search.js';
+import { DocumentsUnreachableError, type DocumentSearch } from '../documents/document-client.js';
 import { planSearch, type PriorQuestion } from './search-plan.js';
 
 export type AnswerSource = 'documents' | 'not_found' | 'documents_unavailable' | 'no_question';

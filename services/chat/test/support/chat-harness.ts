@@ -6,7 +6,7 @@ import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { createTestDatabase, testSecret } from '@learner/common/testing';
 import { createApp } from '../../src/app.js';
-import { createDocumentSearch } from '../../src/tutor/document-search.js';
+import { createDocumentClient } from '../../src/documents/document-client.js';
 import { createTutor } from '../../src/tutor/tutor.js';
 
 export interface TestUser {
@@ -28,7 +28,7 @@ export async function startChat(options: { secret?: string; documentServiceUrl: 
   const secret = options.secret ?? testSecret();
   const db = await createTestDatabase({ database: 'chat', fromDir: import.meta.dirname });
   const gatewayTokens = createInternalTokens({ secret, issuer: 'gateway' });
-  const search = createDocumentSearch({
+  const documents = createDocumentClient({
     baseUrl: options.documentServiceUrl,
     timeoutMs: options.documentTimeoutMs ?? 2000,
     internalTokens: createInternalTokens({ secret, issuer: 'chat' }),
@@ -36,7 +36,8 @@ export async function startChat(options: { secret?: string; documentServiceUrl: 
   const app = createApp({
     logger: silentLogger(),
     pool: db.pool,
-    tutor: createTutor({ search }),
+    tutor: createTutor({ search: documents }),
+    documents,
     internalTokens: gatewayTokens,
     metrics: createMetrics({ service: 'chat', collectDefaults: false }),
     checks: {},

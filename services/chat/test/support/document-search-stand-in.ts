@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { requireInternalIdentity, createInternalTokens, currentUser } from '@learner/common/auth';
@@ -18,6 +18,7 @@ export interface StandInPassage {
  * passages, until the integration test runs the real service. It checks the internal token the
  * way every service does, searches only the calling user's passages, matches all words first and
  * any word when that finds nothing (as the real search does), and can be made slow or failing.
+ * `GET /internal/v1/documents/:id` finds the documents the user has passages in.
  */
 export async function startDocumentSearchStandIn(options: { secret: string; passages: StandInPassage[] }) {
   const behaviour = { delayMs: 0, status: 200 };
@@ -45,14 +46,34 @@ export async function startDocumentSearchStandIn(options: { secret: string; pass
       timestamp: new Date().toISOString(),
     });
   });
+  app.get('/internal/v1/documents/:id', (req, res) => {
+    const user = currentUser(req);
+    const hit = options.passages.find((p) => p.userId === user.id && String(p.document_id) === req.params.id);
+    if (!hit) {
+      res.status(404).json({ error: 'NotFound', message: 'Document not found' });
+      return;
+    }
+    res.json({ status: 'success', data: { id: hit.document_id, title: hit.title, status: 'completed' } });
+  });
   app.use(errorHandler());
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   return {
+    /** Add passages (and so documents) while running. */
+    passages: options.passages,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     behaviour,
     close: () => closeServer(server),
   };
+}
+
+/** The address of a port nothing listens on: a stopped document service. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
 }
