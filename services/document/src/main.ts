@@ -1,11 +1,13 @@
 import { exitOnConfigError } from '@learner/common/config';
 import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { startPlatform } from '@learner/common/service';
-import { createStorageFromEnv } from '@learner/common/storage';
+import { awsCredentials, createStorageFromEnv } from '@learner/common/storage';
 import { createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig, ocrEngineOf } from './config.js';
+import type { OcrEngine } from './ocr/ocr-engine.js';
 import { createExtractiveNotes } from './notes/extractive-notes.js';
 import { createTesseractOcr } from './ocr/tesseract-ocr.js';
+import { createTextractClient, createTextractOcr } from './ocr/textract-ocr.js';
 import { createProcessingWorker } from './processing/processing-worker.js';
 import { createTextExtractor } from './processing/text-extractor.js';
 
@@ -18,7 +20,20 @@ const { storage, local, signingSecret } = createStorageFromEnv(
   platform.logger,
 );
 
-const ocr = createTesseractOcr({ lang: config.TESSERACT_LANG, timeoutMs: config.OCR_TIMEOUT_MS });
+const ocr: OcrEngine =
+  ocrEngineOf(config) === 'textract'
+    ? createTextractOcr({
+        client: createTextractClient({
+          region: config.AWS_REGION,
+          endpoint: config.AWS_ENDPOINT_URL,
+          credentials: awsCredentials(config),
+        }),
+        // Multi-page scans go to Textract's asynchronous API straight from the bucket.
+        bucket: storage.kind === 's3' ? config.S3_BUCKET : undefined,
+        pollMs: config.TEXTRACT_POLL_MS,
+        timeoutMs: config.OCR_TIMEOUT_MS,
+      })
+    : createTesseractOcr({ lang: config.TESSERACT_LANG, timeoutMs: config.OCR_TIMEOUT_MS });
 platform.logger.info({ ocr: ocr.name }, 'OCR engine');
 const worker = createProcessingWorker({
   pool: platform.pool,

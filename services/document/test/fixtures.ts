@@ -1,4 +1,11 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+
+const execFileAsync = promisify(execFile);
 
 /** A PDF with a text layer: each page is a list of paragraphs, wrapped to the page width. */
 export async function textPdf(pages: string[][]): Promise<Buffer> {
@@ -37,3 +44,35 @@ export const ONE_PIXEL_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAW9UX+gAAAABJRU5ErkJggg==',
   'base64',
 );
+
+/** Renders the first page of a PDF to a grayscale PNG at `dpi`, as a scanner would see it. */
+export async function renderPng(pdf: Buffer, dpi: number): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'document-fixture-'));
+  try {
+    await writeFile(join(dir, 'in.pdf'), pdf);
+    await execFileAsync('pdftoppm', ['-r', String(dpi), '-gray', '-png', '-f', '1', '-l', '1', '-singlefile', join(dir, 'in.pdf'), join(dir, 'out')]);
+    return await readFile(join(dir, 'out.png'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A scanned page: the paragraphs typeset, rendered to an image at 300 dpi, and that image alone
+ * wrapped as a PDF page, so the page has no text layer.
+ */
+export async function scannedPdfPage(paragraphs: string[]): Promise<{ png: Buffer; pdfDoc: PDFDocument }> {
+  const png = await renderPng(await textPdf([paragraphs]), 300);
+  const pdfDoc = await PDFDocument.create();
+  const image = await pdfDoc.embedPng(png);
+  const page = pdfDoc.addPage([612, 792]);
+  page.drawImage(image, { x: 0, y: 0, width: 612, height: 792 });
+  return { png, pdfDoc };
+}
+
+/** Words of `expected` found in `actual`, as a share: OCR may get a few wrong. */
+export function wordRecall(expected: string, actual: string): number {
+  const found = new Set(actual.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  const wanted = expected.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  return wanted.filter((w) => found.has(w)).length / Math.max(1, wanted.length);
+}

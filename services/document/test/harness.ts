@@ -35,6 +35,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   maxFileSize?: number;
+  /** Object storage other than the default local folder (e.g. S3 on the emulator). */
+  storage?: ObjectStorage;
   /** false: no worker, documents stay uploaded. */
   worker?: false | Partial<Pick<ProcessingWorkerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'concurrency'>>;
   ocr?: OcrEngine;
@@ -57,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ? undefined
       : createProcessingWorker({
           pool: db.pool,
-          storage: local,
+          storage: options.storage ?? local,
           extractor: createTextExtractor({ ocr: options.ocr ?? createTesseractOcr({ timeoutMs: 60_000 }) }),
           notes: options.notes ?? createExtractiveNotes(),
           logger,
@@ -71,8 +73,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     metrics: createMetrics({ service: 'document', collectDefaults: false }),
     checks: {},
     pool: db.pool,
-    storage: local,
-    localStorage: local,
+    storage: options.storage ?? local,
+    localStorage: options.storage ? undefined : local,
     signingSecret: secret,
     maxFileSize: options.maxFileSize ?? 10_485_760,
     ...(worker ? { onQueued: () => worker.wake() } : {}),
@@ -80,7 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     app,
     db,
-    storage: local,
+    storage: options.storage ?? local,
     local,
     folder,
     newUser: () => {

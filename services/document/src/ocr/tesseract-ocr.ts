@@ -1,18 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OcrEngine } from './ocr-engine.js';
 import { renderPage, scanDpi } from './pdf-raster.js';
 import { runCommand } from './run-command.js';
-
-async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'document-ocr-'));
-  try {
-    return await work(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { inTempDir } from './temp-dir.js';
 
 /** OCR with the tesseract binary; scanned PDF pages are rendered with poppler's pdftoppm first. */
 export function createTesseractOcr(options: { lang?: string; timeoutMs: number; binary?: string }): OcrEngine {
