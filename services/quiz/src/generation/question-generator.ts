@@ -83,7 +83,18 @@ function occurrences(text: string, term: string): number {
   return text.match(termPattern(term))?.length ?? 0;
 }
 
+const contentWordCache = new Map<string, Set<string>>();
+
 function contentWords(text: string): Set<string> {
+  const cached = contentWordCache.get(text);
+  if (cached) return cached;
+  if (contentWordCache.size > 20_000) contentWordCache.clear();
+  const words = computeContentWords(text);
+  contentWordCache.set(text, words);
+  return words;
+}
+
+function computeContentWords(text: string): Set<string> {
   return new Set(
     wordsOf(text.toLowerCase())
       .map((w) => termId(w))
@@ -350,14 +361,17 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
       for (const candidate of rank(options.difficulty, rng)) {
         if (questions.length >= options.numQuestions) break;
         const s = candidate.sentence;
-        const keys = orderKeys(s, keyCandidates(s), options.difficulty, rng).filter(
-          (t) => !usedKeys.has(t.id) && terms.isNounPhrase(t, s.index),
-        );
+        const keys: Term[] = [];
+        // Tagging is the slow part: check only as many candidates as will be tried.
+        for (const t of orderKeys(s, keyCandidates(s), options.difficulty, rng)) {
+          if (keys.length >= 3) break;
+          if (!usedKeys.has(t.id) && terms.isNounPhrase(t, s.index)) keys.push(t);
+        }
         if (!keys.length) continue;
         const types = [...typeOrder].sort((a, b) => counts.get(a)! - counts.get(b)!);
         let made: { question: GeneratedQuestion; key: Term } | undefined;
         for (const type of types) {
-          for (const key of keys.slice(0, 3)) {
+          for (const key of keys) {
             const question =
               type === 'multiple_choice'
                 ? multipleChoice(s, key, options.difficulty, rng)

@@ -1,5 +1,7 @@
 import nlp from 'compromise';
-import { containsTerm, isStopword, singular, type Sentence } from './text-analysis.js';
+// The tagger without the named-entity plugins tags a few words in half the time; it is enough for noun checks.
+import tagger from 'compromise/two';
+import { containsTerm, isStopword, singular, termPattern, type Sentence } from './text-analysis.js';
 
 /** What sort of thing a term names; distractors are always of the key's own kind. */
 export type TermKind = 'concept' | 'person' | 'place' | 'organization' | 'name' | 'acronym' | 'year' | 'number';
@@ -253,10 +255,20 @@ export function indexTerms(sentences: readonly Sentence[]): TermIndex {
     const cached = nounCache.get(cacheKey);
     if (cached !== undefined) return cached;
     const sentence = sentences[sentenceIndex];
-    // Tag the phrase inside its own sentence: "produce" is a verb there, "produce" alone is not.
-    const doc = nlp(sentence?.text ?? term.text);
+    // Tag the phrase among its neighbours ("produce" is a verb there, "produce" alone is not); a
+    // few words either side are enough and far cheaper than the whole sentence.
+    const text = sentence?.text ?? term.text;
+    const at = termPattern(term.text, 'i').exec(text);
+    const window = at
+      ? [
+          ...text.slice(0, at.index).split(/\s+/).filter(Boolean).slice(-4),
+          at[0],
+          ...text.slice(at.index + at[0].length).split(/\s+/).filter(Boolean).slice(0, 3),
+        ].join(' ')
+      : term.text;
+    const doc = tagger(window);
     const found = doc.match(term.text).eq(0);
-    const target = found.found ? found : nlp(term.text);
+    const target = found.found ? found : tagger(term.text);
     const ok =
       target.has('#Noun$') &&
       !target.has('(#Verb|#Adverb|#Pronoun|#Determiner|#Preposition|#Conjunction|#Value)') &&

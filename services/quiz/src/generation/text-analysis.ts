@@ -127,6 +127,22 @@ export function singular(term: string): string {
  * never keeps "chloroplasts" while asking for "chloroplast".
  */
 export function termPattern(term: string, flags = 'gi'): RegExp {
+  const key = `${flags}|${term}`;
+  let pattern = patternCache.get(key);
+  if (!pattern) {
+    if (patternCache.size > 20_000) patternCache.clear();
+    pattern = buildTermPattern(term, flags);
+    patternCache.set(key, pattern);
+  }
+  // A global pattern keeps its position between uses; every caller starts from the beginning.
+  pattern.lastIndex = 0;
+  return pattern;
+}
+
+// Building patterns dominated generation time on long documents: the same terms are matched against many sentences.
+const patternCache = new Map<string, RegExp>();
+
+function buildTermPattern(term: string, flags: string): RegExp {
   const numeric = /^\d/.test(term);
   const body = (numeric ? term : singular(term))
     .split(/\s+/)
