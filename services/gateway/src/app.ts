@@ -8,10 +8,9 @@ import type { Logger } from '@learner/common/logger';
 import type { Metrics } from '@learner/common/metrics';
 import { createAuthRouter } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
-import type { RevocationList } from './auth/revocation-list.js';
 import { createGatekeeper } from './gatekeeper.js';
 import { createProxyRoutes, type ServiceName } from './proxy/proxy-routes.js';
-import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import type { TrafficControls } from './traffic/traffic-controls.js';
 
 export interface GatewayAppDeps {
   logger: Logger;
@@ -19,8 +18,8 @@ export interface GatewayAppDeps {
   metrics: Metrics;
   accessTokens: AccessTokenService;
   internalTokens: InternalTokens;
-  revocations: RevocationList;
-  rateLimiter: RateLimiter;
+  /** Rate limit and revoked tokens, in Redis or in memory. */
+  traffic: TrafficControls;
   /** Base URL of each service behind the gateway. */
   services: Record<ServiceName, string>;
   checks: Record<string, Check>;

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { bearerToken, type AccessClaims, type AccessTokenService } from '@learner/common/auth';
 import { RateLimitedError, UnauthenticatedError, type AppError } from '@learner/common/errors';
-import type { RevocationList } from './auth/revocation-list.js';
-import type { RateLimiter, RateLimitResult } from './rate-limit/rate-limiter.js';
+import type { RateLimitResult } from './rate-limit/rate-limiter.js';
+import type { TrafficControls } from './traffic/traffic-controls.js';
 
 interface GateState {
   claims?: AccessClaims;
@@ -21,13 +21,11 @@ function setRateLimitHeaders(res: Response, result: RateLimitResult): void {
  * Establishes who is calling and counts the request against their limit: per user when a valid,
  * unrevoked access token is present, per client IP otherwise (or always, with `perIp`). It does not
  * reject a missing or bad token itself, so public routes stay reachable; `requireUser` does that.
- * The token is checked before the limit so a valid user is counted under their own key, and the
- * revocation lookup runs alongside the limiter to cost one Redis round trip.
+ * The token is checked before the limit so a valid user is counted under their own key.
  */
 export function createGatekeeper(deps: {
   accessTokens: AccessTokenService;
-  revocations: RevocationList;
-  rateLimiter: RateLimiter;
+  traffic: TrafficControls;
 }): (options?: { perIp?: boolean }) => RequestHandler {
   return (options = {}) =>
     async (req, res, next) => {
@@ -42,10 +40,7 @@ export function createGatekeeper(deps: {
       }
       const claims = state.claims;
       const key = claims ? `rl:user:${claims.user_id}` : `rl:ip:${req.ip ?? 'unknown'}`;
-      const [limit, revoked] = await Promise.all([
-        deps.rateLimiter.hit(key),
-        claims ? deps.revocations.isRevoked(claims.jti) : Promise.resolve(false),
-      ]);
+      const { limit, revoked } = await deps.traffic.admit(key, claims?.jti);
       setRateLimitHeaders(res, limit);
       if (!limit.allowed) throw new RateLimitedError(limit.retryAfterSeconds, { limit: limit.limit });
       if (claims && revoked) {

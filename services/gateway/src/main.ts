@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { ServiceName } from './proxy/proxy-routes.js';
 import { createReadinessChecks } from './readiness-checks.js';
-import { createTrafficControls } from './traffic-controls.js';
+import { createTrafficControls } from './traffic/traffic-controls.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
@@ -32,7 +32,7 @@ const app = createApp({
   metrics: createMetrics({ service: 'gateway' }),
   accessTokens: createAccessTokens({ secret: config.JWT_SECRET, expiresInSeconds: config.JWT_EXPIRATION_HOURS * 3600 }),
   internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: 60 }),
-  ...createTrafficControls({
+  traffic: createTrafficControls({
     redis,
     prefix: config.REDIS_KEY_PREFIX,
     limit: config.RATE_LIMIT_REQUESTS,

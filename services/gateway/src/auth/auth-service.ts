@@ -4,7 +4,7 @@ import { withTransaction, type Pool, type Queryable } from '@learner/common/db';
 import { ConflictError, UnauthenticatedError } from '@learner/common/errors';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password-hasher.js';
 import { createRefreshTokenRepository, type IssuedAccessToken } from './refresh-token-repository.js';
-import type { RevocationList } from './revocation-list.js';
+import type { TrafficControls } from '../traffic/traffic-controls.js';
 import { createUserRepository, type User } from './user-repository.js';
 
 export interface Session {
@@ -24,10 +24,10 @@ type RefreshOutcome = { kind: 'ok'; session: Session } | { kind: 'invalid' } | {
 export function createAuthService(deps: {
   pool: Pool;
   accessTokens: AccessTokenService;
-  revocations: RevocationList;
+  traffic: Pick<TrafficControls, 'revoke'>;
   refreshTokenDays: number;
 }) {
-  const { pool, accessTokens, revocations } = deps;
+  const { pool, accessTokens, traffic } = deps;
   const refreshLifetimeMs = deps.refreshTokenDays * 86_400_000;
 
   /** A new access token plus a refresh token in `familyId`, recorded in the same transaction as its cause. */
@@ -46,7 +46,7 @@ export function createAuthService(deps: {
   }
 
   async function revokeAccessTokens(tokens: IssuedAccessToken[]): Promise<void> {
-    await Promise.all(tokens.map((t) => revocations.revoke(t.jti, t.expiresAt.getTime())));
+    await Promise.all(tokens.map((t) => traffic.revoke(t.jti, t.expiresAt.getTime())));
   }
 
   return {
@@ -96,7 +96,7 @@ export function createAuthService(deps: {
 
     /** Ends the session the access token belongs to: the token itself and its refresh-token family. */
     async logout(claims: AccessClaims): Promise<void> {
-      await revocations.revoke(claims.jti, claims.exp * 1000);
+      await traffic.revoke(claims.jti, claims.exp * 1000);
       const familyId = await createRefreshTokenRepository(pool).familyOfAccessToken(claims.jti);
       if (!familyId) return;
       await revokeAccessTokens(await createRefreshTokenRepository(pool).revokeFamily(familyId));

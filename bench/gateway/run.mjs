@@ -1,0 +1,206 @@
+// Benchmark: an authenticated, rate-limited, proxied GET through the gateway, against the same GET
+// straight to the service and through nginx as a reverse proxy. Prints a table; asserts nothing.
+// Needs `pnpm build` and the local servers (scripts/infra/up.sh). BENCH_DURATION=seconds per run.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { createTestDatabase, requireInfra } from '@learner/common/testing';
+
+const here = import.meta.dirname;
+const gatewayMain = fileURLToPath(new URL('../../services/gateway/dist/main.js', import.meta.url));
+const duration = Number(process.env.BENCH_DURATION ?? 10);
+const children = [];
+const secrets = { JWT_SECRET: randomBytes(24).toString('hex'), INTERNAL_TOKEN_SECRET: randomBytes(24).toString('hex') };
+let nginxDir;
+let db;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function start(command, args, env = {}) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      await res.body?.cancel();
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
+    await sleep(100);
+  }
+}
+
+function nginxBinary() {
+  const which = spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx 2>/dev/null'], { encoding: 'utf8' });
+  const found = which.stdout.trim().split('\n')[0];
+  if (found) return found;
+  if (process.getuid?.() !== 0) return undefined;
+  console.log('installing nginx (apt-get) for the comparison…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['install', '-y', '-qq', 'nginx-light'], { stdio: 'ignore', env });
+  return spawnSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx 2>/dev/null'], { encoding: 'utf8' }).stdout.trim() || undefined;
+}
+
+async function startNginx(upstreamPort) {
+  const binary = nginxBinary();
+  if (!binary) return undefined;
+  const port = await freePort();
+  nginxDir = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
+  const conf = join(nginxDir, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `daemon off;
+worker_processes auto;
+pid ${nginxDir}/nginx.pid;
+error_log ${nginxDir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${nginxDir}/body;
+  proxy_temp_path ${nginxDir}/proxy;
+  fastcgi_temp_path ${nginxDir}/fastcgi;
+  uwsgi_temp_path ${nginxDir}/uwsgi;
+  scgi_temp_path ${nginxDir}/scgi;
+  upstream service { server 127.0.0.1:${upstreamPort}; keepalive 128; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://service;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+`,
+  );
+  start(binary, ['-c', conf, '-p', nginxDir]);
+  await waitFor(`http://127.0.0.1:${port}/health`);
+  return port;
+}
+
+async function startGateway({ script, port, upstreamPort, workers }) {
+  start(process.execPath, [script], {
+    PORT: String(port),
+    WORKERS: String(workers),
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: '4',
+    ...secrets,
+    REDIS_URL: requireInfra('REDIS_URL'),
+    REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
+    // The Lua limiter runs on every request; a one-second window keeps each user's set small, and
+    // the huge limit keeps every request allowed, so the figures measure the work, not 429s.
+    RATE_LIMIT_REQUESTS: '1000000000',
+    RATE_LIMIT_WINDOW: '1',
+    QUIZ_SERVICE_URL: `http://127.0.0.1:${upstreamPort}`,
+  });
+  await waitFor(`http://127.0.0.1:${port}/health`);
+}
+
+async function register(gatewayUrl) {
+  const res = await fetch(`${gatewayUrl}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: `bench-${randomUUID()}@example.com`, password: 'benchmark password' }),
+  });
+  if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
+  return (await res.json()).data.token;
+}
+
+async function measure(name, url, connections, headers = {}) {
+  // A short warm-up so JIT and keep-alive pools are settled before the measured run.
+  await autocannon({ url, connections, duration: 1, headers });
+  const result = await autocannon({ url, connections, duration, headers });
+  return {
+    name,
+    connections,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+function printTable(rows) {
+  const direct = rows.find((r) => r.name === 'direct to the service' && r.connections === 64);
+  const nginx = rows.find((r) => r.name.startsWith('nginx') && r.connections === 64);
+  const header = ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/err', 'vs direct', 'vs nginx'];
+  const lines = rows.map((r) => [
+    r.name,
+    String(r.connections),
+    r.rps.toFixed(0),
+    r.p50.toFixed(1),
+    r.p99.toFixed(1),
+    String(r.bad),
+    direct && r.connections === 64 ? `${((r.rps / direct.rps) * 100).toFixed(1)}%` : '',
+    nginx && r.connections === 64 ? `${((r.rps / nginx.rps) * 100).toFixed(1)}%` : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`\nGET /api/v1/quizzes/quiz-bench, ${duration} s per run, ${availableParallelism()} CPUs, autocannon in this process`);
+  console.log(row(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const line of lines) console.log(row(line));
+  console.log('\nTargets: gateway >= 9% of nginx req/s in one process, >= 12% with two workers; p99 <= 10 ms at 16 connections.');
+}
+
+async function main() {
+  db = await createTestDatabase({ database: 'gateway', fromDir: here });
+  const upstreamPort = await freePort();
+  start(process.execPath, [join(here, 'upstream.mjs')], { PORT: String(upstreamPort) });
+  await waitFor(`http://127.0.0.1:${upstreamPort}/health`);
+  const path = '/api/v1/quizzes/quiz-bench';
+  const rows = [];
+
+  rows.push(await measure('direct to the service', `http://127.0.0.1:${upstreamPort}${path}`, 64));
+  const nginxPort = await startNginx(upstreamPort);
+  if (nginxPort) rows.push(await measure('nginx (worker_processes auto)', `http://127.0.0.1:${nginxPort}${path}`, 64));
+  else console.log('nginx is not installed and cannot be installed here; skipping that comparison');
+
+  const single = await freePort();
+  await startGateway({ script: gatewayMain, port: single, upstreamPort, workers: 1 });
+  const token = await register(`http://127.0.0.1:${single}`);
+  const auth = { Authorization: `Bearer ${token}` };
+  rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 64, auth));
+  rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 16, auth));
+
+  const clustered = await freePort();
+  await startGateway({ script: join(here, 'cluster.mjs'), port: clustered, upstreamPort, workers: 2 });
+  rows.push(await measure('gateway, 2 workers (cluster)', `http://127.0.0.1:${clustered}${path}`, 64, auth));
+  printTable(rows);
+}
+
+async function cleanUp() {
+  for (const child of children) child.kill('SIGTERM');
+  await sleep(300);
+  if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
+  await db?.drop();
+}
+
+try {
+  await main();
+} finally {
+  await cleanUp();
+}

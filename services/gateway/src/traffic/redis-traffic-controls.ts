@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '@learner/common/logger';
+import { createMemoryRevocationList } from '../auth/revocation-list.js';
+import { createMemoryRateLimiter, rateLimitResult, type RateLimitOptions } from '../rate-limit/rate-limiter.js';
+import { createRedisFallback } from '../redis-fallback.js';
+import type { TrafficControls } from './traffic-controls.js';
+
+/*
+ * One atomic step per request, so several gateway processes sharing Redis count exactly: drop
+ * entries older than the window, count, add this request only when under the limit. Redis's own
+ * clock is used so that gateway hosts with skewed clocks agree on the window. The revocation
+ * lookup rides along (KEYS[2]) to save a second round trip.
+ */
+const ADMIT_SCRIPT = `
+local key = KEYS[1]
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local revoked = 0
+if ARGV[4] == '1' then revoked = redis.call('EXISTS', KEYS[2]) end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', key, now, ARGV[3])
+  count = count + 1
+  allowed = 1
+end
+redis.call('PEXPIRE', key, window)
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+local oldestScore = now
+if oldest[2] then oldestScore = tonumber(oldest[2]) end
+return {allowed, count, oldestScore, now, revoked}
+`;
+
+const COMMAND = 'gatewayAdmit';
+
+type AdmitCommand = (
+  limitKey: string,
+  revokedKey: string,
+  windowMs: number,
+  limit: number,
+  member: string,
+  checkRevoked: '0' | '1',
+) => Promise<number[]>;
+
+/**
+ * The sliding-window log in a Redis sorted set per identity, and revoked tokens as keys that expire
+ * with the token. While Redis fails, an in-memory stand-in answers instead, so the gateway keeps
+ * working; tokens revoked meanwhile stay revoked in this process after Redis returns.
+ */
+export function createRedisTrafficControls(
+  options: RateLimitOptions & { redis: Redis; prefix: string; logger: Logger },
+): TrafficControls {
+  const { redis, prefix } = options;
+  // defineCommand sends EVALSHA and falls back to EVAL when Redis answers NOSCRIPT.
+  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: ADMIT_SCRIPT });
+  const admit = (redis as unknown as Record<typeof COMMAND, AdmitCommand>)[COMMAND].bind(redis);
+  const memoryLimiter = createMemoryRateLimiter(options);
+  const memoryRevocations = createMemoryRevocationList();
+  const withFallback = createRedisFallback(options.logger, 'rate limit and token revocation');
+  const revokedKey = (jti: string): string => `${prefix}revoked:${jti}`;
+  // Members only have to be unique per key; a process tag plus a counter is cheaper than a UUID each.
+  const processTag = randomUUID();
+  let sequence = 0;
+
+  return {
+    async admit(key, jti) {
+      const revokedHere = jti !== undefined && memoryRevocations.has(jti);
+      return withFallback(
+        async () => {
+          const [allowed = 0, count = 0, oldestMs = 0, nowMs = 0, revoked = 0] = await admit(
+            `${prefix}${key}`,
+            // Without a token the key is never read; any name in the same prefix keeps the script's keys declared.
+            revokedKey(jti ?? '-'),
+            options.windowMs,
+            options.limit,
+            `${processTag}:${++sequence}`,
+            jti === undefined ? '0' : '1',
+          );
+          const limit = rateLimitResult(options, { allowed: allowed === 1, count, oldestMs, nowMs });
+          return { limit, revoked: revokedHere || revoked === 1 };
+        },
+        async () => ({ limit: await memoryLimiter.hit(key), revoked: revokedHere }),
+      );
+    },
+    async revoke(jti, expiresAtMs) {
+      const ttlMs = Math.ceil(expiresAtMs - Date.now());
+      if (ttlMs <= 0) return;
+      await withFallback(
+        async () => {
+          await redis.set(revokedKey(jti), '1', 'PX', ttlMs);
+        },
+        () => memoryRevocations.revoke(jti, expiresAtMs),
+      );
+    },
+  };
+}

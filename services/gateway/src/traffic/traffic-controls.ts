@@ -1,0 +1,45 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '@learner/common/logger';
+import { createMemoryRevocationList } from '../auth/revocation-list.js';
+import { createMemoryRateLimiter, type RateLimitOptions, type RateLimitResult } from '../rate-limit/rate-limiter.js';
+import { createRedisTrafficControls } from './redis-traffic-controls.js';
+
+export interface Admission {
+  limit: RateLimitResult;
+  /** Whether the access token named in the request was logged out. */
+  revoked: boolean;
+}
+
+/**
+ * The per-request checks that must agree across gateway processes: the sliding-window rate limit
+ * and the list of revoked access tokens. Asked together, so a request costs one Redis round trip.
+ */
+export interface TrafficControls {
+  /** Counts one request for `key` when under the limit; with a token id, also says whether it was revoked. */
+  admit(key: string, jti?: string): Promise<Admission>;
+  /** Revokes an access token until it expires. */
+  revoke(jti: string, expiresAtMs: number): Promise<void>;
+}
+
+/** The embedded mode's controls, exact for one process (the seed's development limiter). */
+export function createMemoryTrafficControls(limits: RateLimitOptions, now: () => number = Date.now): TrafficControls {
+  const limiter = createMemoryRateLimiter(limits, now);
+  const revocations = createMemoryRevocationList(now);
+  return {
+    async admit(key, jti) {
+      return { limit: await limiter.hit(key), revoked: jti !== undefined && revocations.has(jti) };
+    },
+    async revoke(jti, expiresAtMs) {
+      revocations.revoke(jti, expiresAtMs);
+    },
+  };
+}
+
+/** In Redis, shared by every gateway process, or in this process when no Redis is configured. */
+export function createTrafficControls(
+  options: RateLimitOptions & { redis?: Redis | undefined; prefix: string; logger: Logger },
+): TrafficControls {
+  const { redis, ...rest } = options;
+  const limits = { limit: options.limit, windowMs: options.windowMs };
+  return redis ? createRedisTrafficControls({ ...rest, redis }) : createMemoryTrafficControls(limits);
+}
