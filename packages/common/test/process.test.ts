@@ -33,3 +33,12 @@ describe('findExecutable', () => {
     expect(await findExecutable('/bin/sh')).toBe('/bin/sh');
   });
 });
+
+describe('runCommand with an abort signal', () => {
+  it('kills the program when the signal fires', async () => {
+    const controller = new AbortController();
+    const running = runCommand('sleep', ['5'], { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(running).rejects.toMatchObject({ aborted: true, timedOut: false });
+  });
+});

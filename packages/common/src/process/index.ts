@@ -11,6 +11,8 @@ export interface RunCommandOptions {
   /** Standard output beyond this many bytes kills the program; default 64 MiB. */
   maxOutputBytes?: number;
   cwd?: string;
+  /** Aborting kills the program; the promise then rejects with `aborted` set. */
+  signal?: AbortSignal;
 }
 
 export interface CommandResult {
@@ -23,13 +25,19 @@ export class CommandError extends Error {
   readonly command: string;
   readonly exitCode: number | null;
   readonly timedOut: boolean;
+  readonly aborted: boolean;
   readonly stderr: string;
-  constructor(command: string, message: string, details: { exitCode?: number | null; timedOut?: boolean; stderr?: string }) {
+  constructor(
+    command: string,
+    message: string,
+    details: { exitCode?: number | null; timedOut?: boolean; aborted?: boolean; stderr?: string },
+  ) {
     super(`${command}: ${message}`);
     this.name = 'CommandError';
     this.command = command;
     this.exitCode = details.exitCode ?? null;
     this.timedOut = details.timedOut ?? false;
+    this.aborted = details.aborted ?? false;
     this.stderr = details.stderr ?? '';
   }
 }
@@ -44,16 +52,26 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxOutput = options.maxOutputBytes ?? 64 * 1024 * 1024;
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(new CommandError(file, 'aborted before it started', { aborted: true }));
+      return;
+    }
     const child = spawn(file, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = '';
     let timedOut = false;
     let overflow = false;
+    let aborted = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
+    const onAbort = (): void => {
+      aborted = true;
+      child.kill('SIGKILL');
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxOutput) {
@@ -68,11 +86,14 @@ export function runCommand(file: string, args: readonly string[], options: RunCo
     });
     child.on('error', (err) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       reject(new CommandError(file, `could not start (${err.message})`, { stderr }));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) reject(new CommandError(file, `timed out after ${timeoutMs} ms`, { timedOut: true, stderr }));
+      options.signal?.removeEventListener('abort', onAbort);
+      if (aborted) reject(new CommandError(file, 'aborted', { aborted: true, stderr }));
+      else if (timedOut) reject(new CommandError(file, `timed out after ${timeoutMs} ms`, { timedOut: true, stderr }));
       else if (overflow) reject(new CommandError(file, `printed more than ${maxOutput} bytes`, { stderr }));
       else if (code !== 0) {
         reject(new CommandError(file, `exited with ${code ?? signal ?? 'unknown status'}`, { exitCode: code, stderr }));

@@ -1,0 +1,32 @@
+import type { Express } from 'express';
+import { requireInternalIdentity, type InternalTokens } from '@learner/common/auth';
+import type { Check } from '@learner/common/health';
+import { createProbeRouter } from '@learner/common/health';
+import { createBaseApp, finishApp } from '@learner/common/http';
+import type { Logger } from '@learner/common/logger';
+import type { Metrics } from '@learner/common/metrics';
+import { createLocalFileRouter, type LocalStorage } from '@learner/common/storage';
+import { createSttRouter } from './transcriptions/stt.routes.js';
+import type { TranscriptionService } from './transcriptions/transcription-service.js';
+
+export interface SttAppDeps {
+  logger: Logger;
+  internalTokens: InternalTokens;
+  metrics: Metrics;
+  checks: Record<string, Check>;
+  transcriptions: TranscriptionService;
+  maxFileSize: number;
+  /** Set when audio is kept in a local folder: its signed links are served at /files. */
+  localFiles?: { storage: LocalStorage; signingSecret: string };
+  readyTimeoutMs?: number;
+}
+
+export function createApp(deps: SttAppDeps): Express {
+  const app = createBaseApp({ logger: deps.logger, before: [deps.metrics.middleware] });
+  app.use(createProbeRouter({ service: 'stt', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
+  app.get('/metrics', deps.metrics.handler);
+  if (deps.localFiles) app.use('/files', createLocalFileRouter(deps.localFiles.storage, deps.localFiles.signingSecret));
+  app.use('/api/v1', requireInternalIdentity(deps.internalTokens));
+  app.use('/api/v1/stt', createSttRouter({ transcriptions: deps.transcriptions, maxFileSize: deps.maxFileSize }));
+  return finishApp(app);
+}

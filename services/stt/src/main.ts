@@ -1,0 +1,59 @@
+import { exitOnConfigError } from '@learner/common/config';
+import { closeServer, listen, onShutdown } from '@learner/common/http';
+import { findExecutable } from '@learner/common/process';
+import { startPlatform } from '@learner/common/service';
+import { createStorageFromEnv } from '@learner/common/storage';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createPocketsphinxRecognizer } from './recognizers/pocketsphinx-recognizer.js';
+import type { Recognizer } from './recognizers/recognizer.js';
+import { createTranscriptionService } from './transcriptions/transcription-service.js';
+import { createTranscriptionWorker } from './transcriptions/transcription-worker.js';
+
+const config = exitOnConfigError(() => loadConfig(process.env));
+const platform = await startPlatform({ service: 'stt', database: 'stt', config, fromDir: import.meta.dirname });
+const { logger } = platform;
+const { storage, local, signingSecret } = createStorageFromEnv(config, 'stt', config.INTERNAL_TOKEN_SECRET, logger);
+
+const [ffmpegPath, pocketsphinxPath] = await Promise.all([
+  findExecutable(config.FFMPEG_PATH),
+  findExecutable(config.POCKETSPHINX_PATH),
+]);
+const recognizer: Recognizer = createPocketsphinxRecognizer({
+  storage,
+  ffmpegPath: ffmpegPath ?? config.FFMPEG_PATH,
+  pocketsphinxPath: pocketsphinxPath ?? config.POCKETSPHINX_PATH,
+  modelDir: config.POCKETSPHINX_MODEL_DIR,
+  timeoutMs: config.TRANSCRIPTION_TIMEOUT_MS,
+});
+if (!ffmpegPath || !pocketsphinxPath) logger.warn({ ffmpegPath, pocketsphinxPath }, 'ffmpeg or pocketsphinx is missing');
+logger.info({ engine: recognizer.name }, 'speech recognition engine');
+
+const worker = createTranscriptionWorker({
+  pool: platform.pool,
+  recognizer,
+  logger,
+  pollMs: config.WORKER_POLL_MS,
+  leaseSeconds: config.JOB_LEASE_SECONDS,
+  maxAttempts: config.JOB_MAX_ATTEMPTS,
+  concurrency: config.WORKER_CONCURRENCY,
+});
+const transcriptions = createTranscriptionService({ pool: platform.pool, storage, recognizer, logger, onQueued: () => worker.wake() });
+
+const app = createApp({
+  ...platform,
+  checks: { ...platform.checks, storage: () => storage.check(), recognizer: () => recognizer.check() },
+  transcriptions,
+  maxFileSize: config.MAX_FILE_SIZE,
+  ...(local ? { localFiles: { storage: local, signingSecret } } : {}),
+  readyTimeoutMs: config.READY_TIMEOUT_MS,
+});
+const server = await listen(app, config.PORT);
+worker.start();
+logger.info({ port: config.PORT }, 'stt service listening');
+
+onShutdown(logger, async () => {
+  await closeServer(server);
+  await worker.stop();
+  await platform.close();
+});

@@ -1,0 +1,46 @@
+/** The kinds of audio accepted, named as Amazon Transcribe names its media formats. */
+export const AUDIO_KINDS = ['wav', 'mp3', 'flac', 'ogg', 'm4a', 'webm'] as const;
+export type AudioKind = (typeof AUDIO_KINDS)[number];
+
+export interface Segment {
+  start: number;
+  end: number;
+  speaker: string | null;
+  text: string;
+  confidence: number | null;
+}
+
+export interface Transcript {
+  text: string;
+  confidence: number | null;
+  segments: Segment[];
+  durationSeconds: number | null;
+}
+
+export interface RecognitionJob {
+  id: string;
+  storageKey: string;
+  mediaFormat: AudioKind;
+  language: string;
+  speakerLabels: boolean;
+}
+
+/**
+ * Why a job cannot succeed however often it is tried (audio that does not decode, a language the
+ * engine lacks). Other errors are retried.
+ */
+export class UnrecognizableAudioError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnrecognizableAudioError';
+  }
+}
+
+/** Turns stored audio into text: Amazon Transcribe, or pocketsphinx on this machine. */
+export interface Recognizer {
+  readonly name: 'transcribe' | 'pocketsphinx';
+  readonly defaultLanguage: string;
+  supportsLanguage(tag: string): boolean;
+  recognize(job: RecognitionJob, signal: AbortSignal): Promise<Transcript>;
+  check(): Promise<void>;
+}

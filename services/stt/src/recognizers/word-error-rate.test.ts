@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { wordErrorRate } from './word-error-rate.js';
+
+describe('wordErrorRate', () => {
+  it('is zero for the same words whatever the case and punctuation', () => {
+    expect(wordErrorRate('Hello, world.', 'hello world')).toBe(0);
+  });
+
+  it('counts substitutions, insertions and deletions against the reference length', () => {
+    expect(wordErrorRate('the cat sat on the mat', 'the cat sat on a mat')).toBeCloseTo(1 / 6);
+    expect(wordErrorRate('the cat sat', 'the cat sat down')).toBeCloseTo(1 / 3);
+    expect(wordErrorRate('the cat sat', 'cat')).toBeCloseTo(2 / 3);
+    expect(wordErrorRate('a b', '')).toBe(1);
+  });
+});

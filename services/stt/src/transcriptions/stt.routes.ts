@@ -1,0 +1,92 @@
+import { Router } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import { currentUser } from '@learner/common/auth';
+import { ValidationError } from '@learner/common/errors';
+import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@learner/common/http';
+import type { TranscriptionRecord } from './transcription-repository.js';
+import type { TranscriptionService } from './transcription-service.js';
+
+const uploadFields = z.strictObject({
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en-US')
+    .optional(),
+  speaker_labels: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
+});
+
+export function statusUrl(id: string): string {
+  return `/api/v1/stt/status/${id}`;
+}
+
+export function presentTranscription(job: TranscriptionRecord) {
+  return {
+    id: job.id,
+    task_id: job.id,
+    status: job.status,
+    status_url: statusUrl(job.id),
+    filename: job.filename,
+    media_format: job.mediaFormat,
+    size_bytes: job.sizeBytes,
+    language: job.language,
+    speaker_labels: job.speakerLabels,
+    engine: job.engine,
+    transcript: job.transcript,
+    confidence: job.confidence,
+    segments: job.segments,
+    duration_seconds: job.durationSeconds,
+    error: job.error,
+    document_id: job.documentId,
+    created_at: job.createdAt.toISOString(),
+    started_at: job.startedAt?.toISOString() ?? null,
+    completed_at: job.completedAt?.toISOString() ?? null,
+  };
+}
+
+export function createSttRouter(deps: { transcriptions: TranscriptionService; maxFileSize: number }): Router {
+  const router = Router();
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: deps.maxFileSize, files: 1, fields: 10, fieldSize: 1024 },
+  }).single('audio');
+
+  router.post('/transcribe', upload, async (req, res) => {
+    const fields = parseInput(uploadFields, { ...req.body }, 'form');
+    if (!req.file) throw new ValidationError('The multipart field "audio" with the recording is required', { audio: 'required' });
+    const job = await deps.transcriptions.submit(currentUser(req), req.requestId, {
+      bytes: req.file.buffer,
+      filename: (req.file.originalname || 'audio').slice(0, 255),
+      speakerLabels: fields.speaker_labels ?? false,
+      ...(fields.language ? { language: fields.language } : {}),
+    });
+    res.setHeader('Location', statusUrl(job.id));
+    sendData(res, presentTranscription(job), 202);
+  });
+
+  const readOne = async (req: { params: { id: string } } & Parameters<typeof currentUser>[0]) =>
+    presentTranscription(await deps.transcriptions.get(currentUser(req), req.params.id));
+
+  router.get('/status/:id', async (req, res) => {
+    sendData(res, await readOne(req));
+  });
+
+  router.get('/transcriptions/:id', async (req, res) => {
+    sendData(res, await readOne(req));
+  });
+
+  router.get('/transcriptions', async (req, res) => {
+    const page = parseInput(paginationSchema, req.query, 'query');
+    const { items, total } = await deps.transcriptions.list(currentUser(req), { limit: page.limit, offset: pageOffset(page) });
+    sendList(res, items.map(presentTranscription), page, total);
+  });
+
+  router.delete('/transcriptions/:id', async (req, res) => {
+    await deps.transcriptions.remove(currentUser(req), req.params.id);
+    sendData(res, { id: req.params.id, deleted: true });
+  });
+
+  return router;
+}
