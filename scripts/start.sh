@@ -22,6 +22,19 @@ if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.mod
   pnpm install --frozen-lockfile --reporter=append-only | tail -n 3
 fi
 
+# The local speech, OCR and media engines (tts, stt, scanned documents). Without them the platform
+# still starts, and only the features that need a missing engine answer with an error.
+missing=()
+for b in espeak-ng flite ffmpeg tesseract pocketsphinx_continuous pdftoppm; do
+  command -v "$b" >/dev/null || missing+=("$b")
+done
+if ((${#missing[@]})); then
+  echo "== installing the local engines (missing: ${missing[*]})"
+  if ! bash scripts/infra/engines.sh; then
+    echo "warning: could not install ${missing[*]} (needs apt-get as root); speech and OCR features that use them will fail" >&2
+  fi
+fi
+
 echo "== building"
 pnpm build
 
