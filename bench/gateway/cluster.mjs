@@ -7,8 +7,11 @@ const workers = Number(process.env.WORKERS ?? 2);
 if (cluster.isPrimary) {
   for (let i = 0; i < workers; i++) cluster.fork();
   process.on('SIGTERM', () => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-    process.exit(0);
+    // Workers close their servers through the primary, so it stays until the last one has exited.
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
   });
 } else {
   await import(fileURLToPath(new URL('../../services/gateway/dist/main.js', import.meta.url)));

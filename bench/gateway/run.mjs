@@ -193,8 +193,15 @@ async function main() {
 }
 
 async function cleanUp() {
-  for (const child of children) child.kill('SIGTERM');
-  await sleep(300);
+  await Promise.all(
+    children
+      .filter((child) => child.exitCode === null && child.signalCode === null)
+      .map((child) => {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        return Promise.race([exited, sleep(5_000)]);
+      }),
+  );
   if (nginxDir) rmSync(nginxDir, { recursive: true, force: true });
   await db?.drop();
 }
