@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestDatabase, infraEnv, repoRoot, type TestDatabase } from '@learner/common/testing';
+
+export const SERVICES = ['gateway', 'tts', 'stt', 'chat', 'document', 'quiz'] as const;
+
+export interface Platform {
+  gatewayUrl: string;
+  services: Record<string, string>;
+  output: string[];
+  stop(): Promise<void>;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => done(true)));
+  });
+}
+
+async function freePortBase(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const free = await Promise.all(SERVICES.map((_, i) => portIsFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+}
+
+/**
+ * Runs the built platform the way production does: the launcher with every server address
+ * configured (PostgreSQL database per service, Redis, Kafka), so no embedded stand-in is used.
+ */
+export async function startPlatform(): Promise<Platform> {
+  const root = repoRoot();
+  const infra = infraEnv();
+  const dataDir = mkdtempSync(join(tmpdir(), 'learner-e2e-'));
+  const databases: TestDatabase[] = await Promise.all(
+    SERVICES.map((name) => createTestDatabase({ database: `e2e_${name}`, dirs: [], poolSize: 1 })),
+  );
+  const portBase = await freePortBase();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    LAUNCHER_ENV_FILE: join(dataDir, 'absent.env'),
+    LEARNER_DATA_DIR: dataDir,
+    PORT_BASE: String(portBase),
+    LOG_LEVEL: 'warn',
+    LAUNCHER_LOG_FORMAT: 'json',
+    REDIS_URL: infra.REDIS_URL ?? '',
+    KAFKA_BOOTSTRAP_SERVERS: infra.KAFKA_BOOTSTRAP_SERVERS ?? '',
+    OUTBOX_POLL_MS: '100',
+    REQUEST_TIMEOUT: '20',
+  };
+  SERVICES.forEach((name, i) => {
+    env[`${name.toUpperCase()}_DATABASE_URL`] = databases[i]!.url;
+  });
+  // The harness's own pools are not needed: the services connect themselves.
+  await Promise.all(databases.map((db) => db.pool.end()));
+
+  const output: string[] = [];
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'scripts', 'launcher', 'dist', 'main.js')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exit = new Promise<void>((done) => child.once('exit', () => done()));
+  let exited = false;
+  void exit.then(() => {
+    exited = true;
+  });
+
+  const stateFile = join(dataDir, 'launcher.json');
+  const deadline = Date.now() + 150_000;
+  let services: Record<string, string> = {};
+  for (;;) {
+    if (exited) throw new Error(`the platform exited before it was ready:\n${output.join('').slice(-4000)}`);
+    if (Date.now() > deadline) throw new Error(`the platform was not ready in time:\n${output.join('').slice(-4000)}`);
+    if (existsSync(stateFile)) {
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { ready: boolean; services: { name: string; url: string }[] };
+      if (state.ready) {
+        services = Object.fromEntries(state.services.map((s) => [s.name, s.url]));
+        break;
+      }
+    }
+    await sleep(250);
+  }
+  const gatewayUrl = services.gateway;
+  if (!gatewayUrl) throw new Error('the gateway was not started (is it built?)');
+
+  return {
+    gatewayUrl,
+    services,
+    output,
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        await Promise.race([exit, sleep(30_000)]);
+      }
+      const adminUrl = infra.PG_ADMIN_URL;
+      if (adminUrl) {
+        const { default: pg } = await import('pg');
+        const client = new pg.Client({ connectionString: adminUrl });
+        await client.connect();
+        for (const db of databases) {
+          const name = new URL(db.url).pathname.slice(1);
+          await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        }
+        await client.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small client for the public API, as curl or a web client would use it. */
+export function apiClient(baseUrl: string) {
+  const call = async (
+    method: string,
+    path: string,
+    options: { token?: string; json?: unknown; form?: FormData } = {},
+  ): Promise<{ status: number; body: any; headers: Headers }> => {
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: BodyInit | undefined;
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    } else if (options.form) {
+      body = options.form;
+    }
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  return call;
+}
+
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(300);
+  }
+}
