@@ -99,13 +99,19 @@ export function rankSentences(all: Sentence[]): Map<number, number> {
   return new Map(pool.map((s, i) => [s.index, scores[i]!]));
 }
 
-/** Picks up to `count` sentences by score, skipping near repeats of ones already picked. */
+/**
+ * Picks up to `count` sentences by score, skipping near repeats of ones already picked; the bar
+ * for "near" is relaxed step by step when a repetitive text leaves too few.
+ */
 function pickDiverse(ranked: Sentence[], count: number, taken: Sentence[] = []): Sentence[] {
   const picked: Sentence[] = [];
-  for (const s of ranked) {
-    if (picked.length >= count) break;
-    if ([...taken, ...picked].some((p) => p === s || cosine(p.vector, s.vector) > 0.6)) continue;
-    picked.push(s);
+  for (const threshold of [0.6, 0.8, 0.95]) {
+    for (const s of ranked) {
+      if (picked.length >= count) break;
+      const chosen = [...taken, ...picked];
+      if (chosen.some((p) => p === s || p.text === s.text || cosine(p.vector, s.vector) > threshold)) continue;
+      picked.push(s);
+    }
   }
   return picked.sort((a, b) => a.index - b.index);
 }
