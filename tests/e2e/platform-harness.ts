@@ -128,7 +128,7 @@ export function apiClient(baseUrl: string) {
   ): Promise<{ status: number; body: any; headers: Headers }> => {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: BodyInit | undefined;
+    let body: string | FormData | undefined;
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
