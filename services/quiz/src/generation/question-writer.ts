@@ -2,17 +2,19 @@ import type { GenerateOptions, GenerationResult } from './question-generator.js'
 import { generateQuestions } from './question-generator.js';
 import type { DocumentPage } from './text-analysis.js';
 
+export interface WrittenQuiz extends GenerationResult {
+  /** How the questions came about; stored with the quiz. */
+  generator: string;
+}
+
 /** Something that writes a quiz's questions from a document's pages. */
 export interface QuestionWriter {
-  /** Stored with the quiz, so a reader knows how its questions came about. */
-  name: string;
-  write(pages: readonly DocumentPage[], options: GenerateOptions): Promise<GenerationResult>;
+  write(pages: readonly DocumentPage[], options: GenerateOptions): Promise<WrittenQuiz>;
 }
 
 /** The default: questions built from the document's own sentences, no model needed. */
 export function createExtractiveWriter(): QuestionWriter {
   return {
-    name: 'extractive',
-    write: (pages, options) => Promise.resolve(generateQuestions(pages, options)),
+    write: (pages, options) => Promise.resolve({ ...generateQuestions(pages, options), generator: 'extractive' }),
   };
 }
