@@ -27,4 +27,11 @@ describe('chat configuration', () => {
     expect(() => loadConfig({ ...base, LLM_BASE_URL: 'http://llm.local/v1' })).toThrow(/LLM_MODEL/);
     expect(loadConfig({ ...base, LLM_BASE_URL: 'http://llm.local/v1', LLM_MODEL: 'm' }).LLM_MODEL).toBe('m');
   });
+
+  it('takes a Bedrock model with the AWS region, but not together with an OpenAI-compatible endpoint', () => {
+    const config = loadConfig({ ...base, BEDROCK_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0', AWS_REGION: 'eu-west-1' });
+    expect(config).toMatchObject({ BEDROCK_MODEL_ID: 'anthropic.claude-3-haiku-20240307-v1:0', AWS_REGION: 'eu-west-1' });
+    expect(loadConfig(base).AWS_REGION).toBe('us-east-1');
+    expect(() => loadConfig({ ...base, BEDROCK_MODEL_ID: 'm', LLM_BASE_URL: 'http://llm.local/v1', LLM_MODEL: 'm' })).toThrow(/BEDROCK_MODEL_ID/);
+  });
 });

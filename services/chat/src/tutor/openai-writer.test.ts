@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Passage } from './compose-answer.js';
+import { chloroplastPassage } from '../../test/support/passages.js';
 import { createOpenAiWriter } from './openai-writer.js';
 
 /** A stand-in for an OpenAI-compatible endpoint (no real model can be reached from tests). */
@@ -27,15 +27,7 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const passage: Passage = {
-  documentId: 3,
-  title: 'Plant biology',
-  page: 2,
-  passageId: 9,
-  text: 'Photosynthesis takes place in the chloroplasts.',
-  snippet: '',
-  rank: 1,
-};
+const passage = chloroplastPassage;
 
 describe('the OpenAI-compatible answer writer', () => {
   it('sends the question, the passages with their titles and pages, and the key; returns the completion', async () => {
