@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { loadConfig, ocrEngineOf } from './config.js';
 import type { OcrEngine } from './ocr/ocr-engine.js';
 import { createExtractiveNotes } from './notes/extractive-notes.js';
+import { createLlmNotes } from './notes/llm-notes.js';
 import { createTesseractOcr } from './ocr/tesseract-ocr.js';
 import { createTextractClient, createTextractOcr } from './ocr/textract-ocr.js';
 import { createProcessingWorker } from './processing/processing-worker.js';
@@ -35,11 +36,22 @@ const ocr: OcrEngine =
       })
     : createTesseractOcr({ lang: config.TESSERACT_LANG, timeoutMs: config.OCR_TIMEOUT_MS });
 platform.logger.info({ ocr: ocr.name }, 'OCR engine');
+const notes = config.LLM_BASE_URL
+  ? createLlmNotes({
+      baseUrl: config.LLM_BASE_URL,
+      apiKey: config.LLM_API_KEY,
+      model: config.LLM_MODEL,
+      timeoutMs: config.LLM_TIMEOUT_MS,
+      fallback: createExtractiveNotes(),
+      logger: platform.logger,
+    })
+  : createExtractiveNotes();
+platform.logger.info({ notes: config.LLM_BASE_URL ? 'llm + extractive' : 'extractive' }, 'notes generator');
 const worker = createProcessingWorker({
   pool: platform.pool,
   storage,
   extractor: createTextExtractor({ ocr }),
-  notes: createExtractiveNotes(),
+  notes,
   logger: platform.logger,
   concurrency: config.PROCESSING_CONCURRENCY,
   pollMs: config.PROCESSING_POLL_MS,

@@ -76,3 +76,28 @@ export function wordRecall(expected: string, actual: string): number {
   const wanted = expected.toLowerCase().match(/[a-z0-9]+/g) ?? [];
   return wanted.filter((w) => found.has(w)).length / Math.max(1, wanted.length);
 }
+
+/**
+ * A PDF protected by a user password (standard security handler, RC4 40-bit). The /U entry does
+ * not match the empty password, so a reader without the password must refuse it.
+ */
+export function encryptedPdf(): Buffer {
+  const hex = (n: number) => 'ab'.repeat(n);
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>',
+    `<< /Filter /Standard /V 1 /R 2 /O <${hex(32)}> /U <${'cd'.repeat(32)}> /P -4 >>`,
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((obj, i) => {
+    offsets.push(Buffer.byteLength(body));
+    body += `${i + 1} 0 obj\n${obj}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body);
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) body += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<${hex(16)}> <${hex(16)}>] >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}

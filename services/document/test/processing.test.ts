@@ -4,7 +4,7 @@ import { silentLogger } from '@learner/common/logger';
 import { createTesseractOcr } from '../src/ocr/tesseract-ocr.js';
 import { createProcessingWorker } from '../src/processing/processing-worker.js';
 import { createTextExtractor } from '../src/processing/text-extractor.js';
-import { textPdf } from './fixtures.js';
+import { encryptedPdf, textPdf } from './fixtures.js';
 import { startHarness, upload, waitForProcessing, type Harness } from './harness.js';
 
 const PAGES = [
@@ -83,6 +83,15 @@ describe('processing a document after upload', () => {
     const text = await request(h.app).get(`/api/v1/documents/${doc.id as number}/text`).set(h.as(user));
     expect(text.status).toBe(409);
     expect((await request(h.app).get('/health')).status).toBe(200);
+  });
+
+  it('marks a password-protected PDF as failed, saying it is encrypted', async () => {
+    const user = h.newUser();
+    const created = await upload(h, user, encryptedPdf(), 'locked.pdf');
+    expect(created.body.data.file_type).toBe('pdf');
+    const doc = await waitForProcessing(h, user, created.body.data.id as number);
+    expect(doc.status).toBe('failed');
+    expect(doc.error).toMatch(/encrypted \(password-protected\)/);
   });
 
   it('processes again on POST /process, answering 202 with where to poll', async () => {
