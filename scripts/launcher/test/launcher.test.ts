@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePortRange } from '@learner/common/testing';
 
 const launcherDir = resolve(import.meta.dirname, '..');
 const root = resolve(launcherDir, '..', '..');
@@ -26,23 +26,6 @@ interface Run {
   output: string[];
   exit: Promise<number | null>;
   state: State;
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => done(true)));
-  });
-}
-
-/** Six consecutive free ports, so the test never meets a platform already running on 5000–5005. */
-async function freePortBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all(SERVICE_NAMES.map((_, i) => portIsFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
 }
 
 function isAlive(pid: number): boolean {
@@ -112,7 +95,8 @@ describe('the launcher with no servers configured', () => {
   let run: Run | undefined;
 
   beforeAll(async () => {
-    portBase = await freePortBase();
+    // Free ports, so the test never meets a platform already running on 5000–5005.
+    portBase = await freePortRange(SERVICE_NAMES.length);
     run = await startLauncher(dataDir, portBase);
   }, 170_000);
 

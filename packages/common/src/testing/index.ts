@@ -125,3 +125,4 @@ export async function createTestDatabase(options: {
 export function testSecret(): string {
   return randomBytes(24).toString('hex');
 }
+export { freePortRange } from './free-ports.js';
