@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellBiology, frenchRevolution, photosynthesis, studyTexts } from '../../test/fixtures/study-texts.js';
 import { checkQuiz } from './item-check.js';
-import { generateQuestions, type GenerateOptions } from './question-generator.js';
+import { generateQuestions, pagesToAnalyze, type GenerateOptions } from './question-generator.js';
 import { DIFFICULTIES, QUESTION_TYPES, type GeneratedQuestion } from './question.js';
 import { containsTerm, normalizeSpace } from './text-analysis.js';
 
@@ -139,5 +139,15 @@ describe('question generation from study texts', () => {
     const result = generateQuestions([{ page: 1, text: 'Contents\n\nChapter one\nChapter two' }], options());
     expect(result.generated).toBe(0);
     expect(result.warnings).toHaveLength(1);
+  });
+
+  it('reads a spread of pages from a very long document and says so', () => {
+    const pages = Array.from({ length: 300 }, (_, i) => ({ page: i + 1, text: cellBiology[i % 2]!.text }));
+    const spread = pagesToAnalyze(pages, 100_000);
+    expect(spread.length).toBeLessThan(pages.length);
+    expect(spread[0]!.page).toBe(1);
+    expect(spread.at(-1)!.page).toBeGreaterThan(250);
+    const small = pagesToAnalyze(cellBiology, 100_000);
+    expect(small).toEqual(cellBiology);
   });
 });

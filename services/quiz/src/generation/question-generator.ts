@@ -406,7 +406,34 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
   };
 }
 
+/** How much text one generation reads; about 150 pages of dense prose. */
+export const MAX_ANALYZED_CHARACTERS = 400_000;
+
+/**
+ * Pages spread evenly over a document too long to read whole within the time a request may take,
+ * so a long book still gets questions from its beginning, middle and end.
+ */
+export function pagesToAnalyze(pages: readonly DocumentPage[], maxCharacters = MAX_ANALYZED_CHARACTERS): DocumentPage[] {
+  const total = pages.reduce((n, p) => n + p.text.length, 0);
+  if (total <= maxCharacters) return [...pages];
+  const chosen: DocumentPage[] = [];
+  let used = 0;
+  const step = total / maxCharacters;
+  for (let i = 0; i < pages.length && used < maxCharacters; i += step) {
+    const page = pages[Math.floor(i)]!;
+    if (chosen.at(-1) === page) continue;
+    chosen.push(page);
+    used += page.text.length;
+  }
+  return chosen;
+}
+
 /** Generates a quiz from a document's pages; deterministic for a given seed. */
 export function generateQuestions(pages: readonly DocumentPage[], options: GenerateOptions): GenerationResult {
-  return createQuestionGenerator(pages).generate(options);
+  const analyzed = pagesToAnalyze(pages);
+  const result = createQuestionGenerator(analyzed).generate(options);
+  if (analyzed.length < pages.length) {
+    result.warnings.push(`The document is long: questions were drawn from ${analyzed.length} of its ${pages.length} pages, spread across it.`);
+  }
+  return result;
 }
