@@ -2,11 +2,13 @@ import { exitOnConfigError } from '@learner/common/config';
 import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { findExecutable } from '@learner/common/process';
 import { startPlatform } from '@learner/common/service';
-import { createStorageFromEnv } from '@learner/common/storage';
+import { TranscribeClient } from '@aws-sdk/client-transcribe';
+import { awsClientConfig, awsConfigured, createStorageFromEnv } from '@learner/common/storage';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createPocketsphinxRecognizer } from './recognizers/pocketsphinx-recognizer.js';
 import type { Recognizer } from './recognizers/recognizer.js';
+import { createTranscribeRecognizer } from './recognizers/transcribe-recognizer.js';
 import { createTranscriptionService } from './transcriptions/transcription-service.js';
 import { createTranscriptionWorker } from './transcriptions/transcription-worker.js';
 
@@ -15,18 +17,32 @@ const platform = await startPlatform({ service: 'stt', database: 'stt', config, 
 const { logger } = platform;
 const { storage, local, signingSecret } = createStorageFromEnv(config, 'stt', config.INTERNAL_TOKEN_SECRET, logger);
 
-const [ffmpegPath, pocketsphinxPath] = await Promise.all([
-  findExecutable(config.FFMPEG_PATH),
-  findExecutable(config.POCKETSPHINX_PATH),
-]);
-const recognizer: Recognizer = createPocketsphinxRecognizer({
-  storage,
-  ffmpegPath: ffmpegPath ?? config.FFMPEG_PATH,
-  pocketsphinxPath: pocketsphinxPath ?? config.POCKETSPHINX_PATH,
-  modelDir: config.POCKETSPHINX_MODEL_DIR,
-  timeoutMs: config.TRANSCRIPTION_TIMEOUT_MS,
-});
-if (!ffmpegPath || !pocketsphinxPath) logger.warn({ ffmpegPath, pocketsphinxPath }, 'ffmpeg or pocketsphinx is missing');
+async function localRecognizer(): Promise<Recognizer> {
+  const [ffmpegPath, pocketsphinxPath] = await Promise.all([
+    findExecutable(config.FFMPEG_PATH),
+    findExecutable(config.POCKETSPHINX_PATH),
+  ]);
+  if (!ffmpegPath || !pocketsphinxPath) logger.warn({ ffmpegPath, pocketsphinxPath }, 'ffmpeg or pocketsphinx is missing');
+  return createPocketsphinxRecognizer({
+    storage,
+    ffmpegPath: ffmpegPath ?? config.FFMPEG_PATH,
+    pocketsphinxPath: pocketsphinxPath ?? config.POCKETSPHINX_PATH,
+    modelDir: config.POCKETSPHINX_MODEL_DIR,
+    timeoutMs: config.TRANSCRIPTION_TIMEOUT_MS,
+  });
+}
+
+// Transcribe reads the audio from S3 and writes its transcript there, so it needs the S3 storage.
+const useTranscribe = awsConfigured(config) && config.S3_BUCKET !== undefined;
+if (awsConfigured(config) && !useTranscribe) logger.warn('AWS is configured but S3_BUCKET is not: using the local recognizer');
+const recognizer: Recognizer = useTranscribe
+  ? createTranscribeRecognizer({
+      client: new TranscribeClient({ ...awsClientConfig(config), maxAttempts: 3 }),
+      storage,
+      bucket: config.S3_BUCKET!,
+      pollMs: config.TRANSCRIBE_POLL_MS,
+    })
+  : await localRecognizer();
 logger.info({ engine: recognizer.name }, 'speech recognition engine');
 
 const worker = createTranscriptionWorker({

@@ -1,4 +1,5 @@
 import { PollyClient } from '@aws-sdk/client-polly';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createMemoryCache, createRedisCache } from '@learner/common/cache';
 import { exitOnConfigError } from '@learner/common/config';
 import { closeServer, listen, onShutdown } from '@learner/common/http';
@@ -20,7 +21,9 @@ const { storage, local, signingSecret } = createStorageFromEnv(config, 'tts', co
 
 let engine: SpeechEngine;
 if (awsConfigured(config)) {
-  engine = createPollySpeechEngine({ client: new PollyClient({ ...awsClientConfig(config), maxAttempts: 2 }) });
+  // Polly's client picks HTTP/2 by default, which emulators speaking only HTTP/1.1 refuse.
+  const client = new PollyClient({ ...awsClientConfig(config), maxAttempts: 2, requestHandler: new NodeHttpHandler() });
+  engine = createPollySpeechEngine({ client });
   logger.info({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL }, 'speech engine: Amazon Polly');
 } else {
   const [flitePath, espeakPath, ffmpegPath] = await Promise.all([
