@@ -188,6 +188,40 @@ describe('when the document service cannot answer', () => {
   });
 });
 
+describe('while an answer is being prepared', () => {
+  it('answers 404 and stores nothing when the session is deleted meanwhile', async () => {
+    const id = await newSession(learner);
+    documents.behaviour.delayMs = 300;
+    try {
+      const posting = chat.as(learner).post(`/api/v1/chat/sessions/${id}/messages`, { message: 'What is photosynthesis?' }).then((r) => r);
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await chat.as(learner).delete(`/api/v1/chat/sessions/${id}`)).status).toBe(200);
+      const res = await posting;
+      expect(res.status).toBe(404);
+      const left = await chat.db.pool.query('SELECT id FROM chat_messages WHERE session_id = $1', [id]);
+      expect(left.rows).toEqual([]);
+    } finally {
+      documents.behaviour.delayMs = 0;
+    }
+  });
+
+  it('keeps both exchanges when two questions arrive at once', async () => {
+    const id = await newSession(learner);
+    const [a, b] = await Promise.all([
+      chat.as(learner).post(`/api/v1/chat/sessions/${id}/messages`, { message: 'What is photosynthesis?' }),
+      chat.as(learner).post(`/api/v1/chat/sessions/${id}/messages`, { message: 'What are mitochondria?' }),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const history = await chat.as(learner).get(`/api/v1/chat/sessions/${id}/messages`);
+    // Each question stays next to its own answer.
+    expect(history.body.data.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(history.body.data.filter((m: { role: string }) => m.role === 'user').map((m: { content: string }) => m.content).sort()).toEqual([
+      'What are mitochondria?',
+      'What is photosynthesis?',
+    ]);
+  });
+});
+
 describe('bad messages', () => {
   it.each([
     ['no message', {}, 'message'],
