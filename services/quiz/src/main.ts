@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDocumentClient } from './documents/document-client.js';
 import { createLlmWriter } from './generation/llm-writer.js';
+import { createWorkerWriter } from './generation/worker-writer.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
 const platform = await startPlatform({ service: 'quiz', database: 'quiz', config, fromDir: import.meta.dirname });
@@ -13,23 +14,26 @@ const documents = createDocumentClient({
   timeoutMs: config.DOCUMENT_TIMEOUT_MS,
   internalTokens: platform.internalTokens,
 });
+const extractive = createWorkerWriter();
 const writer = config.LLM_BASE_URL
   ? createLlmWriter({
       baseUrl: config.LLM_BASE_URL,
       apiKey: config.LLM_API_KEY,
       model: config.LLM_MODEL,
       timeoutMs: config.LLM_TIMEOUT_MS,
+      extractive,
       onError: (err) => platform.logger.warn({ err }, 'LLM question writer failed; extractive questions used'),
     })
-  : undefined;
-const app = createApp({ ...platform, documents, ...(writer ? { writer } : {}), readyTimeoutMs: config.READY_TIMEOUT_MS });
+  : extractive;
+const app = createApp({ ...platform, documents, writer, readyTimeoutMs: config.READY_TIMEOUT_MS });
 const server = await listen(app, config.PORT);
 platform.logger.info(
-  { port: config.PORT, document_service: config.DOCUMENT_SERVICE_URL, questions: writer ? 'llm' : 'extractive' },
+  { port: config.PORT, document_service: config.DOCUMENT_SERVICE_URL, questions: config.LLM_BASE_URL ? 'llm' : 'extractive' },
   'quiz service listening',
 );
 
 onShutdown(platform.logger, async () => {
   await closeServer(server);
+  await extractive.close();
   await platform.close();
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { createItemChecker } from './item-check.js';
-import { generateQuestions } from './question-generator.js';
-import type { QuestionWriter, WrittenQuiz } from './question-writer.js';
+import { createExtractiveWriter, type QuestionWriter, type WrittenQuiz } from './question-writer.js';
 import { TRUE_FALSE_OPTIONS, type Difficulty, type GeneratedQuestion } from './question.js';
 import { createSeededRandom } from './seeded-random.js';
 import { normalizeSpace } from './text-analysis.js';
@@ -96,7 +95,10 @@ export function createLlmWriter(options: {
   model: string;
   timeoutMs: number;
   onError?: (err: unknown) => void;
+  /** Chooses the sentences and stands in for the model; the in-thread generator when not given. */
+  extractive?: QuestionWriter;
 }): QuestionWriter {
+  const extractiveWriter = options.extractive ?? createExtractiveWriter();
   const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
 
   const ask = async (sources: readonly GeneratedQuestion[], difficulty: Difficulty): Promise<unknown[]> => {
@@ -128,8 +130,8 @@ export function createLlmWriter(options: {
 
   return {
     async write(pages, generateOptions): Promise<WrittenQuiz> {
-      const base = generateQuestions(pages, generateOptions);
-      const extractive = { ...base, generator: 'extractive' };
+      const extractive = await extractiveWriter.write(pages, generateOptions);
+      const base = extractive;
       if (base.questions.length === 0) return extractive;
       let items: unknown[];
       try {

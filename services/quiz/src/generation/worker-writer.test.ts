@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { frenchRevolution, photosynthesis } from '../../test/fixtures/study-texts.js';
+import { generateQuestions, type GenerateOptions } from './question-generator.js';
+import { createWorkerWriter } from './worker-writer.js';
+
+// The worker runs the built JavaScript, as the service does (scripts/test.sh builds before testing).
+const script = new URL('../../dist/generation/generation-worker.js', import.meta.url);
+const writer = createWorkerWriter({ script });
+afterAll(() => writer.close());
+
+const options: GenerateOptions = { numQuestions: 6, difficulty: 'hard', questionTypes: ['multiple_choice', 'true_false', 'short_answer'], seed: 21 };
+
+describe('the question generator in a worker thread', () => {
+  it('needs the built service', () => {
+    expect(existsSync(fileURLToPath(script))).toBe(true);
+  });
+
+  it('answers with the same questions as the generator run in place, for several jobs at once', async () => {
+    const [first, second] = await Promise.all([writer.write(frenchRevolution, options), writer.write(photosynthesis, options)]);
+    expect(first.generator).toBe('extractive');
+    expect(first.questions).toEqual(generateQuestions(frenchRevolution, options).questions);
+    expect(second.questions).toEqual(generateQuestions(photosynthesis, options).questions);
+  });
+
+  it('starts again after being closed', async () => {
+    await writer.close();
+    const result = await writer.write(photosynthesis, { ...options, numQuestions: 2 });
+    expect(result.questions).toHaveLength(2);
+  });
+});

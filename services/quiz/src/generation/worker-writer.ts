@@ -1,0 +1,70 @@
+import { Worker } from 'node:worker_threads';
+import type { GenerateOptions, GenerationResult } from './question-generator.js';
+import type { QuestionWriter, WrittenQuiz } from './question-writer.js';
+import type { DocumentPage } from './text-analysis.js';
+
+interface Pending {
+  resolve(result: WrittenQuiz): void;
+  reject(err: Error): void;
+}
+
+export interface WorkerWriter extends QuestionWriter {
+  close(): Promise<void>;
+}
+
+/**
+ * The extractive generator in a worker thread, so a long document does not stall every other
+ * request of the service while its questions are made. One worker, started on first use and
+ * started again if it dies; jobs queue in its message port.
+ */
+export function createWorkerWriter(options: { script?: URL } = {}): WorkerWriter {
+  const script = options.script ?? new URL('./generation-worker.js', import.meta.url);
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  const failAll = (err: Error): void => {
+    for (const job of pending.values()) job.reject(err);
+    pending.clear();
+  };
+
+  const start = (): Worker => {
+    if (worker) return worker;
+    const started = new Worker(script);
+    started.on('message', (message: { id: number; result?: GenerationResult; error?: string }) => {
+      const job = pending.get(message.id);
+      if (!job) return;
+      pending.delete(message.id);
+      if (message.result) job.resolve({ ...message.result, generator: 'extractive' });
+      else job.reject(new Error(message.error ?? 'question generation failed'));
+    });
+    started.on('error', (err) => {
+      worker = undefined;
+      failAll(err);
+    });
+    started.on('exit', (code) => {
+      if (worker === started) worker = undefined;
+      failAll(new Error(`the question generator stopped (exit code ${code})`));
+    });
+    // An idle worker must not keep the process alive.
+    started.unref();
+    worker = started;
+    return started;
+  };
+
+  return {
+    write(pages: readonly DocumentPage[], generateOptions: GenerateOptions): Promise<WrittenQuiz> {
+      const target = start();
+      const id = nextId++;
+      return new Promise<WrittenQuiz>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        target.postMessage({ id, pages, options: generateOptions });
+      });
+    },
+    async close() {
+      const current = worker;
+      worker = undefined;
+      if (current) await current.terminate();
+    },
+  };
+}
