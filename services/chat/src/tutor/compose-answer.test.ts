@@ -57,6 +57,11 @@ describe('composeAnswer', () => {
     );
   });
 
+  it('ignores what a learner says around the question', () => {
+    const answer = ask('I have an exam tomorrow, can you quickly help me understand what cellular respiration does?', [respiration]);
+    expect(answer.found && answer.content).toContain('Cellular respiration breaks glucose down to release energy.');
+  });
+
   it('finds nothing when the question hinges on a word the passages never use', () => {
     expect(ask('How do ribosomes produce proteins?', [respiration, photosynthesis]).found).toBe(false);
     expect(ask('What is the capital of Australia?', [history]).found).toBe(false);

@@ -20,6 +20,11 @@ const QUESTION_NOISE = [
   'its', 'it', 'they', 'them', 'their', 'theirs', 'this', 'that', 'these', 'those', 'he', 'she',
   'him', 'her', 'his', 'hers', 'one', 'ones', 'such', 'same', 'other', 'others', 'called', 'say',
   'says', 'said', 'talk', 'talks', 'mentioned', 'mention', 'document', 'documents', 'notes', 'text',
+  // What learners say around a question: their situation, not its subject.
+  'exam', 'exams', 'tomorrow', 'today', 'tonight', 'homework', 'assignment', 'revision', 'revise',
+  'teacher', 'lecture', 'study', 'studying', 'learn', 'learning', 'understand', 'remember', 'quick',
+  'quickly', 'briefly', 'simple', 'simply', 'short', 'words', 'help', 'need', 'want', 'wondering',
+  'curious', 'confused', 'think', 'guess', 'sure', 'still', 'actually', 'exactly', 'again', 'well',
 ];
 
 const NOISE = new Set([...stopword.eng, ...QUESTION_NOISE]);
