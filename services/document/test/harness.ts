@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
 import { createInternalTokens } from '@learner/common/auth';
 import type { RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
@@ -130,4 +131,20 @@ export async function waitForProcessing(h: Harness, user: RequestUser, id: numbe
     if (Date.now() > deadline) throw new Error(`document ${id} still ${status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Two apps for one test file: `busy` with its worker running, `idle` without one, for documents
+ * that must stay waiting. Registers their start and clean-up with vitest.
+ */
+export function useBusyAndIdleHarnesses(): { busy: () => Harness; idle: () => Harness } {
+  let busy: Harness | undefined;
+  let idle: Harness | undefined;
+  beforeAll(async () => {
+    [busy, idle] = await Promise.all([startHarness(), startHarness({ worker: false })]);
+  });
+  afterAll(async () => {
+    await Promise.all([busy?.close(), idle?.close()]);
+  });
+  return { busy: () => busy!, idle: () => idle! };
 }

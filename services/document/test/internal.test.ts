@@ -1,15 +1,14 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitForProcessing, type Harness } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { waitForProcessing, type Harness, useBusyAndIdleHarnesses } from './harness.js';
 
+
+const harnesses = useBusyAndIdleHarnesses();
 let h: Harness;
 let idle: Harness;
-
-beforeAll(async () => {
-  [h, idle] = await Promise.all([startHarness(), startHarness({ worker: false })]);
-});
-afterAll(async () => {
-  await Promise.all([h?.close(), idle?.close()]);
+beforeAll(() => {
+  h = harnesses.busy();
+  idle = harnesses.idle();
 });
 
 const TRANSCRIPT =

@@ -1,10 +1,8 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { textPdf } from './fixtures.js';
-import { startHarness, upload, waitForProcessing, type Harness } from './harness.js';
+import { upload, waitForProcessing, type Harness, useBusyAndIdleHarnesses } from './harness.js';
 
-let h: Harness;
-let idle: Harness;
 
 const PAGES = [
   [
@@ -20,11 +18,12 @@ const PAGES = [
 
 type Note = { id: number; kind: string; content: string; items: { text: string; page: number; term?: string }[]; edited: boolean; created_at: string; updated_at: string };
 
-beforeAll(async () => {
-  [h, idle] = await Promise.all([startHarness(), startHarness({ worker: false })]);
-});
-afterAll(async () => {
-  await Promise.all([h?.close(), idle?.close()]);
+const harnesses = useBusyAndIdleHarnesses();
+let h: Harness;
+let idle: Harness;
+beforeAll(() => {
+  h = harnesses.busy();
+  idle = harnesses.idle();
 });
 
 describe('notes of a document', () => {

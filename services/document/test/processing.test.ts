@@ -1,11 +1,11 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@learner/common/logger';
 import { createTesseractOcr } from '../src/ocr/tesseract-ocr.js';
 import { createProcessingWorker } from '../src/processing/processing-worker.js';
 import { createTextExtractor } from '../src/processing/text-extractor.js';
 import { encryptedPdf, textPdf } from './fixtures.js';
-import { startHarness, upload, waitForProcessing, type Harness } from './harness.js';
+import { upload, waitForProcessing, type Harness, useBusyAndIdleHarnesses } from './harness.js';
 
 const PAGES = [
   ['Chapter one introduces the mitochondria. The mitochondrion is the powerhouse of the cell.'],
@@ -13,14 +13,13 @@ const PAGES = [
   ['Chapter three covers genetics. Deoxyribonucleic acid carries the genetic instructions of living things.'],
 ];
 
+
+const harnesses = useBusyAndIdleHarnesses();
 let h: Harness;
 let idle: Harness;
-
-beforeAll(async () => {
-  [h, idle] = await Promise.all([startHarness(), startHarness({ worker: false })]);
-});
-afterAll(async () => {
-  await Promise.all([h?.close(), idle?.close()]);
+beforeAll(() => {
+  h = harnesses.busy();
+  idle = harnesses.idle();
 });
 
 async function processedEvents(db: Harness['db'], id: number) {
@@ -144,5 +143,21 @@ describe('processing a document after upload', () => {
     } finally {
       await restarted.stop();
     }
+  });
+
+  it('gives up on a document whose processing was interrupted too many times, with a readable error', async () => {
+    const user = h.newUser();
+    const created = await upload(h, user, Buffer.from('Keeps crashing the worker.'), 'poison.txt');
+    const id = created.body.data.id as number;
+    await waitForProcessing(h, user, id);
+    // As if three workers in a row had died on it.
+    await h.db.pool.query(
+      "UPDATE documents SET status = 'processing', attempts = 3, lease_until = now() - interval '1 second' WHERE id = $1",
+      [id],
+    );
+    h.worker!.wake();
+    const doc = await waitForProcessing(h, user, id);
+    expect(doc.status).toBe('failed');
+    expect(doc.error).toMatch(/interrupted too many times/);
   });
 });
