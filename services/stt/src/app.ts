@@ -6,6 +6,8 @@ import { createBaseApp, finishApp } from '@learner/common/http';
 import type { Logger } from '@learner/common/logger';
 import type { Metrics } from '@learner/common/metrics';
 import { createLocalFileRouter, type LocalStorage } from '@learner/common/storage';
+import type { DocumentClient } from './documents/document-client.js';
+import { createTranscriptDocumentRouter } from './documents/document.routes.js';
 import { createSttRouter } from './transcriptions/stt.routes.js';
 import type { TranscriptionService } from './transcriptions/transcription-service.js';
 
@@ -15,6 +17,8 @@ export interface SttAppDeps {
   metrics: Metrics;
   checks: Record<string, Check>;
   transcriptions: TranscriptionService;
+  /** The document service, where transcripts are saved as documents. */
+  documents: DocumentClient;
   maxFileSize: number;
   /** Set when audio is kept in a local folder: its signed links are served at /files. */
   localFiles?: { storage: LocalStorage; signingSecret: string };
@@ -28,5 +32,6 @@ export function createApp(deps: SttAppDeps): Express {
   if (deps.localFiles) app.use('/files', createLocalFileRouter(deps.localFiles.storage, deps.localFiles.signingSecret));
   app.use('/api/v1', requireInternalIdentity(deps.internalTokens));
   app.use('/api/v1/stt', createSttRouter({ transcriptions: deps.transcriptions, maxFileSize: deps.maxFileSize }));
+  app.use('/api/v1/stt', createTranscriptDocumentRouter({ transcriptions: deps.transcriptions, documents: deps.documents }));
   return finishApp(app);
 }

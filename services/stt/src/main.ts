@@ -5,6 +5,7 @@ import { startPlatform } from '@learner/common/service';
 import { TranscribeClient } from '@aws-sdk/client-transcribe';
 import { awsClientConfig, awsConfigured, createStorageFromEnv } from '@learner/common/storage';
 import { createApp } from './app.js';
+import { createDocumentClient } from './documents/document-client.js';
 import { loadConfig } from './config.js';
 import { createPocketsphinxRecognizer } from './recognizers/pocketsphinx-recognizer.js';
 import type { Recognizer } from './recognizers/recognizer.js';
@@ -60,6 +61,11 @@ const app = createApp({
   ...platform,
   checks: { ...platform.checks, storage: () => storage.check(), recognizer: () => recognizer.check() },
   transcriptions,
+  documents: createDocumentClient({
+    baseUrl: config.DOCUMENT_SERVICE_URL,
+    internalTokens: platform.internalTokens,
+    timeoutMs: config.DOCUMENT_SERVICE_TIMEOUT_MS,
+  }),
   maxFileSize: config.MAX_FILE_SIZE,
   ...(local ? { localFiles: { storage: local, signingSecret } } : {}),
   readyTimeoutMs: config.READY_TIMEOUT_MS,

@@ -13,6 +13,7 @@ import { findExecutable, runCommand } from '@learner/common/process';
 import { createLocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp, type SttAppDeps } from '../src/app.js';
+import { createDocumentClient } from '../src/documents/document-client.js';
 import { createPocketsphinxRecognizer } from '../src/recognizers/pocketsphinx-recognizer.js';
 import type { Recognizer } from '../src/recognizers/recognizer.js';
 import { createTranscriptionService } from '../src/transcriptions/transcription-service.js';
@@ -75,6 +76,8 @@ export interface Harness {
   db: TestDatabase;
   storage: ObjectStorage;
   tokens: InternalTokens;
+  /** The internal token secret, shared with any other service a test runs. */
+  secret: string;
   newUser(): RequestUser;
   as(user: RequestUser): Record<string, string>;
   upload(user: RequestUser, bytes: Buffer, filename: string, fields?: Record<string, string>): request.Test;
@@ -87,10 +90,20 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { startWorker?: boolean; recognizer?: Recognizer; storage?: ObjectStorage; maxFileSize?: number; extend?: Partial<SttAppDeps> } = {},
+  options: {
+    startWorker?: boolean;
+    recognizer?: Recognizer;
+    storage?: ObjectStorage;
+    maxFileSize?: number;
+    secret?: string;
+    /** Where the document service listens; by default nothing does. */
+    documentServiceUrl?: string;
+    extend?: Partial<SttAppDeps>;
+  } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase({ database: 'stt', fromDir: import.meta.dirname });
-  const tokens = createInternalTokens({ secret: testSecret(), issuer: 'gateway' });
+  const secret = options.secret ?? testSecret();
+  const tokens = createInternalTokens({ secret, issuer: 'gateway' });
   const folder = await mkdtemp(join(tmpdir(), 'stt-storage-'));
   const storage =
     options.storage ?? createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/stt', signingSecret: testSecret() });
@@ -125,6 +138,11 @@ export async function startHarness(
     metrics: createMetrics({ service: 'stt', collectDefaults: false }),
     checks: {},
     transcriptions,
+    documents: createDocumentClient({
+      baseUrl: options.documentServiceUrl ?? 'http://127.0.0.1:9',
+      internalTokens: createInternalTokens({ secret, issuer: 'stt' }),
+      timeoutMs: 5_000,
+    }),
     maxFileSize: options.maxFileSize ?? 10_485_760,
     ...options.extend,
   });
@@ -135,6 +153,7 @@ export async function startHarness(
     db,
     storage,
     tokens,
+    secret,
     newUser: () => {
       const id = randomUUID();
       return { id, email: `${id.slice(0, 8)}@example.test` };
