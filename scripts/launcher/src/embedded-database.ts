@@ -8,6 +8,8 @@ const WORKER_FILE = new URL('./pglite-worker.js', import.meta.url);
 export interface EmbeddedDatabase {
   name: string;
   url: string;
+  /** Resolves when the database's thread ends, asked to or not. */
+  exited: Promise<void>;
   /** Stops accepting connections and closes PGlite, which persists the folder. */
   stop(): Promise<void>;
 }
@@ -71,19 +73,19 @@ export async function startEmbeddedDatabase(options: {
     throw new Error(`embedded database ${options.name} did not start: ${(err as Error).message}`, { cause: err });
   });
   const port = ready.type === 'ready' ? ready.port : options.port;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let stopping: Promise<void> | undefined;
   return {
     name: options.name,
     url: `postgres://postgres@${host}:${port}/postgres`,
+    exited,
     stop() {
-      stopping ??= new Promise<void>((resolve) => {
+      stopping ??= (async () => {
         const timer = setTimeout(() => void worker.terminate(), 15_000);
-        worker.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
         worker.postMessage('stop');
-      });
+        await exited;
+        clearTimeout(timer);
+      })();
       return stopping;
     },
   };

@@ -15,8 +15,6 @@ export interface Launcher {
   skipped: ServiceName[];
   /** Where each started service uses its database from: a configured URL or embedded PGlite. */
   databaseModes: Record<string, 'embedded' | 'server'>;
-  /** Resolves when a service exits without being asked to. */
-  died: Promise<{ name: string; code: number | string }>;
   /** Stops the services, then the databases (which persists them); resolves once all are gone. */
   stop(): Promise<void>;
 }
@@ -58,6 +56,8 @@ export async function startLauncher(options: {
   print: (line: string) => void;
   colour?: boolean;
   signal?: AbortSignal;
+  /** Called for each service or embedded database that ends without being asked to, once started. */
+  onDied?: (name: string, code: number | string) => void;
 }): Promise<Launcher> {
   const { config, env, print, signal } = options;
   const { root, dataDir } = config;
@@ -152,12 +152,15 @@ export async function startLauncher(options: {
     throw err;
   }
 
-  const died = new Promise<{ name: string; code: number | string }>((resolveDied) => {
-    for (const s of services) {
-      void s.exited.then((code) => {
-        if (!expected.has(s)) resolveDied({ name: s.name, code });
-      });
-    }
-  });
-  return { services, databases, skipped, databaseModes, died, stop };
+  for (const s of services) {
+    void s.exited.then((code) => {
+      if (!expected.has(s)) options.onDied?.(s.name, code);
+    });
+  }
+  for (const d of databases) {
+    void d.exited.then(() => {
+      if (!stopping) options.onDied?.(`the embedded database of ${d.name}`, 'its thread ended');
+    });
+  }
+  return { services, databases, skipped, databaseModes, stop };
 }

@@ -27,7 +27,17 @@ process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 
 try {
-  launcher = await startLauncher({ config, env, print, colour: process.stdout.isTTY, signal: abort.signal });
+  launcher = await startLauncher({
+    config,
+    env,
+    print,
+    colour: process.stdout.isTTY,
+    signal: abort.signal,
+    onDied: (name, code) => {
+      exitCode = 1;
+      print(`launcher | ${name} stopped unexpectedly (${code}); the rest keeps running. Ctrl-C stops it.`);
+    },
+  });
 } catch (err) {
   if (abort.signal.aborted) {
     print('launcher | stopped');
@@ -59,8 +69,3 @@ print(
     '',
   ].join('\n'),
 );
-
-void launcher.died.then(({ name, code }) => {
-  exitCode = 1;
-  print(`launcher | ${name} stopped unexpectedly (${code}); the other services keep running. Ctrl-C stops them.`);
-});

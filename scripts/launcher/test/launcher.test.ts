@@ -37,7 +37,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function startLauncher(dataDir: string, portBase: number): Promise<Run> {
+async function startLauncher(dataDir: string, portBase: number, extraEnv: Record<string, string> = {}): Promise<Run> {
   const output: string[] = [];
   const child = spawn(process.execPath, [mainScript], {
     cwd: root,
@@ -53,6 +53,7 @@ async function startLauncher(dataDir: string, portBase: number): Promise<Run> {
       PGLITE_TEMPLATE_DIR: join(tmpdir(), `learner-pglite-template-${pgliteVersion}`),
       LOG_LEVEL: 'warn',
       LAUNCHER_LOG_FORMAT: 'json',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -142,4 +143,24 @@ describe('the launcher with no servers configured', () => {
     expect(login.status).toBe(200);
     expect((login.body.data?.user as { email?: string } | undefined)?.email).toBe(email);
   }, 170_000);
+});
+
+describe('the launcher when a service dies', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'learner-launcher-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('says which service stopped, keeps running, and exits non-zero once stopped', async () => {
+    const portBase = await freePortRange(SERVICE_NAMES.length);
+    const run = await startLauncher(dataDir, portBase, { LAUNCHER_SERVICES: 'quiz' });
+    try {
+      expect(run.state.services.map((s) => s.name)).toEqual(['quiz']);
+      process.kill(run.state.services[0]!.pid, 'SIGKILL');
+      for (let i = 0; i < 100 && !run.output.join('').includes('quiz stopped unexpectedly'); i++) await sleep(100);
+      expect(run.output.join('')).toContain('quiz stopped unexpectedly (SIGKILL)');
+      expect(run.child.exitCode).toBeNull();
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect(await run.exit).toBe(1);
+  }, 120_000);
 });
