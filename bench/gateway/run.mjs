@@ -3,7 +3,7 @@
 // Needs `pnpm build` and the local servers (scripts/infra/up.sh). BENCH_DURATION=seconds per run.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,33 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * CPU seconds used so far by a process and its descendants (nginx and cluster workers). On a
+ * shared machine this says more about a proxy's cost than its throughput does.
+ */
+function cpuSeconds(rootPid) {
+  const stats = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ');
+      stats.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let ticks = 0;
+  const pending = [rootPid];
+  while (pending.length) {
+    const pid = pending.pop();
+    ticks += stats.get(pid)?.ticks ?? 0;
+    for (const [child, stat] of stats) if (stat.ppid === pid) pending.push(child);
+  }
+  return ticks / clockTicks;
 }
 
 function start(command, args, env = {}) {
@@ -95,13 +122,13 @@ http {
 }
 `,
   );
-  start(binary, ['-c', conf, '-p', nginxDir]);
+  const child = start(binary, ['-c', conf, '-p', nginxDir]);
   await waitFor(`http://127.0.0.1:${port}/health`);
-  return port;
+  return { port, pid: child.pid };
 }
 
 async function startGateway({ script, port, upstreamPort, workers }) {
-  start(process.execPath, [script], {
+  const child = start(process.execPath, [script], {
     PORT: String(port),
     WORKERS: String(workers),
     LOG_LEVEL: 'warn',
@@ -117,6 +144,7 @@ async function startGateway({ script, port, upstreamPort, workers }) {
     QUIZ_SERVICE_URL: `http://127.0.0.1:${upstreamPort}`,
   });
   await waitFor(`http://127.0.0.1:${port}/health`);
+  return child.pid;
 }
 
 async function register(gatewayUrl) {
@@ -129,11 +157,14 @@ async function register(gatewayUrl) {
   return (await res.json()).data.token;
 }
 
-async function measure(name, url, connections, headers = {}) {
+async function measure(name, url, connections, headers, pid) {
   // A short warm-up so JIT and keep-alive pools are settled before the measured run.
   await autocannon({ url, connections, duration: 1, headers });
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({ url, connections, duration, headers });
+  const cpu = cpuSeconds(pid) - cpuBefore;
   return {
+    cpuPerRequest: result.requests.total ? (cpu * 1e6) / result.requests.total : 0,
     name,
     connections,
     rps: result.requests.average,
@@ -146,7 +177,7 @@ async function measure(name, url, connections, headers = {}) {
 function printTable(rows) {
   const direct = rows.find((r) => r.name === 'direct to the service' && r.connections === 64);
   const nginx = rows.find((r) => r.name.startsWith('nginx') && r.connections === 64);
-  const header = ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/err', 'vs direct', 'vs nginx'];
+  const header = ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/err', 'CPU µs/req', 'vs direct', 'vs nginx'];
   const lines = rows.map((r) => [
     r.name,
     String(r.connections),
@@ -154,6 +185,7 @@ function printTable(rows) {
     r.p50.toFixed(1),
     r.p99.toFixed(1),
     String(r.bad),
+    r.cpuPerRequest.toFixed(0),
     direct && r.connections === 64 ? `${((r.rps / direct.rps) * 100).toFixed(1)}%` : '',
     nginx && r.connections === 64 ? `${((r.rps / nginx.rps) * 100).toFixed(1)}%` : '',
   ]);
@@ -163,32 +195,34 @@ function printTable(rows) {
   console.log(row(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(row(line));
+  console.log('CPU µs/req: CPU time of the server answering (the service itself for "direct", the proxy otherwise) per request.');
+  console.log(`Load average during the runs: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   console.log('\nTargets: gateway >= 9% of nginx req/s in one process, >= 12% with two workers; p99 <= 10 ms at 16 connections.');
 }
 
 async function main() {
   db = await createTestDatabase({ database: 'gateway', fromDir: here });
   const upstreamPort = await freePort();
-  start(process.execPath, [join(here, 'upstream.mjs')], { PORT: String(upstreamPort) });
+  const upstream = start(process.execPath, [join(here, 'upstream.mjs')], { PORT: String(upstreamPort) });
   await waitFor(`http://127.0.0.1:${upstreamPort}/health`);
   const path = '/api/v1/quizzes/quiz-bench';
   const rows = [];
 
-  rows.push(await measure('direct to the service', `http://127.0.0.1:${upstreamPort}${path}`, 64));
-  const nginxPort = await startNginx(upstreamPort);
-  if (nginxPort) rows.push(await measure('nginx (worker_processes auto)', `http://127.0.0.1:${nginxPort}${path}`, 64));
+  rows.push(await measure('direct to the service', `http://127.0.0.1:${upstreamPort}${path}`, 64, {}, upstream.pid));
+  const nginx = await startNginx(upstreamPort);
+  if (nginx) rows.push(await measure('nginx (worker_processes auto)', `http://127.0.0.1:${nginx.port}${path}`, 64, {}, nginx.pid));
   else console.log('nginx is not installed and cannot be installed here; skipping that comparison');
 
   const single = await freePort();
-  await startGateway({ script: gatewayMain, port: single, upstreamPort, workers: 1 });
+  const singlePid = await startGateway({ script: gatewayMain, port: single, upstreamPort, workers: 1 });
   const token = await register(`http://127.0.0.1:${single}`);
   const auth = { Authorization: `Bearer ${token}` };
-  rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 64, auth));
-  rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 16, auth));
+  rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 64, auth, singlePid));
+  rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 16, auth, singlePid));
 
   const clustered = await freePort();
-  await startGateway({ script: join(here, 'cluster.mjs'), port: clustered, upstreamPort, workers: 2 });
-  rows.push(await measure('gateway, 2 workers (cluster)', `http://127.0.0.1:${clustered}${path}`, 64, auth));
+  const clusterPid = await startGateway({ script: join(here, 'cluster.mjs'), port: clustered, upstreamPort, workers: 2 });
+  rows.push(await measure('gateway, 2 workers (cluster)', `http://127.0.0.1:${clustered}${path}`, 64, auth, clusterPid));
   printTable(rows);
 }
 
