@@ -10,6 +10,7 @@ const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
     .default('auto')
     .describe('auto = Textract when AWS is configured (S3_BUCKET + credentials, or AWS_ENDPOINT_URL), tesseract otherwise'),
   TESSERACT_LANG: z.string().default('eng').describe('tesseract language pack(s), e.g. eng or eng+deu'),
+  PDF_TIMEOUT_MS: envFields.int(120_000, 1000).describe('longest reading one PDF\'s text layers may take'),
   OCR_TIMEOUT_MS: envFields.int(180_000, 1000).describe('longest one OCR call (one page, or one Textract job) may take'),
   TEXTRACT_POLL_MS: envFields.int(2000, 10).describe('interval between Textract job status polls'),
   PROCESSING_CONCURRENCY: envFields.int(1, 1).describe('documents processed at once by this process'),

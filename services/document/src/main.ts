@@ -50,7 +50,7 @@ platform.logger.info({ notes: config.LLM_BASE_URL ? 'llm + extractive' : 'extrac
 const worker = createProcessingWorker({
   pool: platform.pool,
   storage,
-  extractor: createTextExtractor({ ocr }),
+  extractor: createTextExtractor({ ocr, pdfTimeoutMs: config.PDF_TIMEOUT_MS }),
   notes,
   logger: platform.logger,
   concurrency: config.PROCESSING_CONCURRENCY,

@@ -1,4 +1,5 @@
-import { PDFParse, PasswordException } from 'pdf-parse';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { ProcessingError } from './processing-error.js';
 
 export interface PdfPageText {
@@ -18,21 +19,66 @@ export function tidyPageText(text: string): string {
     .trim();
 }
 
-/** The text layer of every page. Encrypted or damaged files become a ProcessingError. */
-export async function extractPdfText(bytes: Buffer): Promise<PdfPageText[]> {
-  // pdf.js takes ownership of (detaches) the buffer it is given, so it gets a copy.
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 });
+const PDF_PARSE = createRequire(import.meta.url).resolve('pdf-parse');
+
+// pdf.js parses on the calling thread and never yields to timers or I/O while it works, so it
+// runs in a worker thread: the service keeps answering, and a file that makes pdf.js spin or
+// swell is cut off by the timeout or the memory limit instead of taking the process down.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PDFParse } = require(workerData.module);
+(async () => {
+  const parser = new PDFParse({ data: workerData.bytes, verbosity: 0 });
   try {
     const result = await parser.getText({ pageJoiner: '' });
-    return result.pages.map((p) => ({ page: p.num, text: tidyPageText(p.text) }));
+    parentPort.postMessage({ pages: result.pages.map((p) => ({ page: p.num, text: p.text })) });
   } catch (err) {
-    if (err instanceof PasswordException || (err as Error).name === 'PasswordException') {
-      throw new ProcessingError('The PDF is encrypted (password-protected); upload a copy without a password', {
-        cause: err,
-      });
-    }
-    throw new ProcessingError('The file could not be read as a PDF; it may be damaged or incomplete', { cause: err });
+    parentPort.postMessage({ error: { name: String(err && err.name), message: String(err && err.message) } });
   } finally {
     await parser.destroy().catch(() => undefined);
   }
+})();
+`;
+
+type WorkerAnswer = { pages: PdfPageText[] } | { error: { name: string; message: string } };
+
+function parseInWorker(bytes: Buffer, timeoutMs: number): Promise<WorkerAnswer> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: PDF_PARSE, bytes: new Uint8Array(bytes) },
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+      stdout: true,
+      stderr: true,
+    });
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+      void worker.terminate();
+    };
+    const timer = setTimeout(
+      () => settle(() => reject(new ProcessingError(`Reading the PDF took longer than ${Math.round(timeoutMs / 1000)} s`))),
+      timeoutMs,
+    );
+    worker.once('message', (answer: WorkerAnswer) => settle(() => resolve(answer)));
+    worker.once('error', (err) =>
+      settle(() => reject(new ProcessingError('The PDF could not be read: it needs more memory than allowed', { cause: err }))),
+    );
+    worker.once('exit', (code) =>
+      settle(() => reject(new ProcessingError(`The PDF reader stopped unexpectedly (exit ${code})`))),
+    );
+  });
+}
+
+/** The text layer of every page. Encrypted or damaged files become a ProcessingError. */
+export async function extractPdfText(bytes: Buffer, options: { timeoutMs?: number | undefined } = {}): Promise<PdfPageText[]> {
+  const answer = await parseInWorker(bytes, options.timeoutMs ?? 120_000);
+  if ('pages' in answer) return answer.pages.map((p) => ({ page: p.page, text: tidyPageText(p.text) }));
+  if (answer.error.name === 'PasswordException') {
+    throw new ProcessingError('The PDF is encrypted (password-protected); upload a copy without a password');
+  }
+  throw new ProcessingError('The file could not be read as a PDF; it may be damaged or incomplete');
 }

@@ -24,7 +24,7 @@ export interface Extraction {
 }
 
 /** Text per page: text layers first, OCR for scanned pages and images. */
-export function createTextExtractor(deps: { ocr: OcrEngine }) {
+export function createTextExtractor(deps: { ocr: OcrEngine; pdfTimeoutMs?: number }) {
   return {
     async extract(file: { bytes: Buffer; fileType: FileKind; storageKey: string }): Promise<Extraction> {
       switch (file.fileType) {
@@ -35,7 +35,7 @@ export function createTextExtractor(deps: { ocr: OcrEngine }) {
         case 'jpg':
           return { pages: [{ page: 1, text: tidyPageText(await deps.ocr.image(file.bytes)), method: 'ocr' }], ocrPages: 1 };
         case 'pdf': {
-          const layers = await extractPdfText(file.bytes);
+          const layers = await extractPdfText(file.bytes, { timeoutMs: deps.pdfTimeoutMs });
           const scanned = layers.filter((p) => meaningfulChars(p.text) < MIN_TEXT_LAYER_CHARS).map((p) => p.page);
           const ocrText = scanned.length
             ? await deps.ocr.pdfPages({ bytes: file.bytes, storageKey: file.storageKey, pageCount: layers.length }, scanned)
