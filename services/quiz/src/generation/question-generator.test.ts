@@ -55,8 +55,8 @@ describe('question generation from study texts', () => {
     const text = documentText(photosynthesis);
     const falses = questions.filter((q) => q.correctAnswer === 'false');
     const trues = questions.filter((q) => q.correctAnswer === 'true');
-    expect(falses.length).toBeGreaterThan(0);
-    expect(trues.length).toBeGreaterThan(0);
+    // About as many false as true, so answering "true" to everything does not pass.
+    expect(Math.abs(falses.length - trues.length)).toBeLessThanOrEqual(2);
     for (const q of falses) {
       const statement = q.text.replace(/^True or false: /, '');
       expect(statement).not.toBe(q.source.sentence);

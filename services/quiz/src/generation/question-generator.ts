@@ -289,7 +289,8 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
     const surface = surfaceForm(s.text, key);
     const candidates = distractorsFor(key, surface, s, 3, difficulty, rng);
     // A swapped concept must still read as a sentence: same number, and best the defined subject.
-    const swappable = key.kind !== 'concept' || (key.defined && DEFINITIONAL.test(s.text));
+    // "name" gathers titles, events and things alike: swapping one for another rarely reads as a sentence.
+    const swappable = key.kind === 'concept' ? key.defined && DEFINITIONAL.test(s.text) : key.kind !== 'name';
     const replacement = !swappable
       ? undefined
       : key.kind === 'concept'
@@ -317,8 +318,16 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
     return null;
   };
 
-  const trueFalse = (s: Sentence, key: Term, difficulty: Difficulty, rng: SeededRandom): GeneratedQuestion => {
-    const altered = rng.next() < 0.5 ? falsify(s, key, difficulty, rng) : null;
+  /** A false statement when asked for and one can be made; the sentence itself otherwise (last resort only). */
+  const trueFalse = (
+    s: Sentence,
+    key: Term,
+    difficulty: Difficulty,
+    rng: SeededRandom,
+    want: 'false' | 'true' | 'false-or-null',
+  ): GeneratedQuestion | null => {
+    const altered = want === 'true' ? null : falsify(s, key, difficulty, rng);
+    if (!altered && want === 'false-or-null') return null;
     const statement = altered?.statement ?? s.text;
     return {
       type: 'true_false',
@@ -357,6 +366,8 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
       const usedStems = new Set<string>();
       const questions: GeneratedQuestion[] = [];
       const typeOrder = rng.shuffle(allowed);
+      let trueCount = 0;
+      let falseCount = 0;
 
       for (const candidate of rank(options.difficulty, rng)) {
         if (questions.length >= options.numQuestions) break;
@@ -370,14 +381,17 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
         if (!keys.length) continue;
         const types = [...typeOrder].sort((a, b) => counts.get(a)! - counts.get(b)!);
         let made: { question: GeneratedQuestion; key: Term } | undefined;
+        // Keep true and false statements about even, so always answering "true" does not pay.
+        const wantFalse = falseCount < trueCount || (falseCount === trueCount && rng.next() < 0.5);
         for (const type of types) {
-          for (const key of keys) {
+          for (const [k, key] of keys.entries()) {
+            const lastKey = k === keys.length - 1;
             const question =
               type === 'multiple_choice'
                 ? multipleChoice(s, key, options.difficulty, rng)
                 : type === 'short_answer'
                   ? shortAnswer(s, key)
-                  : trueFalse(s, key, options.difficulty, rng);
+                  : trueFalse(s, key, options.difficulty, rng, !wantFalse ? 'true' : lastKey ? 'false' : 'false-or-null');
             if (!question) continue;
             const stem = normalizeSpace(question.text).toLowerCase();
             if (usedStems.has(stem) || checker.checkItem(question).length > 0) continue;
@@ -391,6 +405,10 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
         usedKeys.add(made.key.id);
         usedStems.add(normalizeSpace(made.question.text).toLowerCase());
         counts.set(made.question.type, (counts.get(made.question.type) ?? 0) + 1);
+        if (made.question.type === 'true_false') {
+          if (made.question.correctAnswer === 'false') falseCount += 1;
+          else trueCount += 1;
+        }
       }
 
       const warnings: string[] = [];

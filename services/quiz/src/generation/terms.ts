@@ -61,7 +61,8 @@ function properKind(text: string, contexts: string[]): TermKind {
   if (doc.people().found) return 'person';
   if (doc.places().found) return 'place';
   if (doc.organizations().found) return 'organization';
-  if (contexts.some((before) => PLACE_CUE.test(before))) return 'place';
+  // "in X" once is weak evidence ("the Nobel Prize in Chemistry"); twice is a pattern.
+  if (contexts.filter((before) => PLACE_CUE.test(before)).length >= 2) return 'place';
   return 'name';
 }
 
