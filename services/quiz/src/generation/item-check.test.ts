@@ -56,6 +56,12 @@ describe('the item check', () => {
     );
   });
 
+  it('fails a "false" statement that the document actually makes', () => {
+    const item: GeneratedQuestion = { ...good, type: 'true_false', text: `True or false: ${sentence}`, options: null, correctAnswer: 'false' };
+    expect(checkItem(item, pages)).toContain('its "false" statement is one the document makes');
+    expect(checkItem({ ...item, correctAnswer: 'true' }, pages)).toEqual([]);
+  });
+
   it('reports two items with the same stem', () => {
     const result = checkQuiz([good, { ...good }], pages);
     expect(result.passed).toBe(1);

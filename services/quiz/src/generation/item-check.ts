@@ -18,6 +18,7 @@ function normalizeOption(text: string): string {
  */
 export function createItemChecker(pages: readonly DocumentPage[]) {
   const pageText = new Map(pages.map((p) => [p.page, normalizeSpace(p.text)]));
+  const documentText = [...pageText.values()].join(' ').toLowerCase();
 
   const checkItem = (item: GeneratedQuestion): string[] => {
     const problems: string[] = [];
@@ -33,6 +34,10 @@ export function createItemChecker(pages: readonly DocumentPage[]) {
       if (!options.some((o) => o.text === item.correctAnswer)) problems.push('the key is not among the options');
     } else if (item.type === 'true_false') {
       if (item.correctAnswer !== 'true' && item.correctAnswer !== 'false') problems.push('the key is not true or false');
+      const statement = normalizeSpace(item.text.replace(/^true or false:\s*/i, '')).toLowerCase();
+      if (item.correctAnswer === 'false' && statement && documentText.includes(statement)) {
+        problems.push('its "false" statement is one the document makes');
+      }
     } else if (item.options !== null && item.options.length > 0) {
       problems.push('a short-answer item has options');
     }
