@@ -20,7 +20,7 @@ function setRateLimitHeaders(res: Response, result: RateLimitResult): void {
 /**
  * Establishes who is calling and counts the request against their limit: per user when a valid,
  * unrevoked access token is present, per client IP otherwise (or always, with `perIp`). It does not
- * reject a missing or bad token itself, so public routes stay reachable; `requireUser` does that.
+ * reject a missing or bad token itself, so public routes stay reachable; `requireAccessClaims` does that.
  * The token is checked before the limit so a valid user is counted under their own key.
  */
 export function createGatekeeper(deps: {
@@ -59,8 +59,3 @@ export function requireAccessClaims(req: Request): AccessClaims {
   if (state?.claims) return state.claims;
   throw state?.authError ?? new UnauthenticatedError('A Bearer token is required');
 }
-
-export const requireUser: RequestHandler = (req, _res, next) => {
-  requireAccessClaims(req);
-  next();
-};

@@ -7,7 +7,7 @@ import { createLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
-import type { ServiceName } from './proxy/proxy-routes.js';
+import { INTERNAL_TOKEN_TTL_SECONDS, type ServiceName } from './proxy/proxy-routes.js';
 import { createReadinessChecks } from './readiness-checks.js';
 import { createTrafficControls } from './traffic/traffic-controls.js';
 
@@ -31,7 +31,7 @@ const app = createApp({
   pool,
   metrics: createMetrics({ service: 'gateway' }),
   accessTokens: createAccessTokens({ secret: config.JWT_SECRET, expiresInSeconds: config.JWT_EXPIRATION_HOURS * 3600 }),
-  internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: 60 }),
+  internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS }),
   traffic: createTrafficControls({
     redis,
     prefix: config.REDIS_KEY_PREFIX,

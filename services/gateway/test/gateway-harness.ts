@@ -12,7 +12,7 @@ import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { requireInfra, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
-import { SERVICE_NAMES, type ServiceName } from '../src/proxy/proxy-routes.js';
+import { INTERNAL_TOKEN_TTL_SECONDS, SERVICE_NAMES, type ServiceName } from '../src/proxy/proxy-routes.js';
 import { createTrafficControls } from '../src/traffic/traffic-controls.js';
 
 /** A port nothing listens on: a service that is down. */
@@ -50,7 +50,7 @@ export function buildGateway(options: {
 }): TestGateway {
   const logger = silentLogger();
   const accessTokens = createAccessTokens({ secret: options.secrets.jwtSecret, expiresInSeconds: 24 * 3600 });
-  const internalTokens = createInternalTokens({ secret: options.secrets.internalSecret, issuer: 'gateway', ttlSeconds: 60 });
+  const internalTokens = createInternalTokens({ secret: options.secrets.internalSecret, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS });
   const services = Object.fromEntries(
     SERVICE_NAMES.map((name) => [name, options.services?.[name] ?? CLOSED_URL]),
   ) as Record<ServiceName, string>;

@@ -23,7 +23,8 @@ const API_PREFIXES: ReadonlyArray<readonly [string, ServiceName]> = [
 const IDENTITY_HEADERS = ['x-user-id', 'x-user-email', INTERNAL_TOKEN_HEADER] as const;
 // Room for the multipart framing and text fields around a file of the largest allowed size.
 const MULTIPART_OVERHEAD = 1024 * 1024;
-const INTERNAL_TOKEN_TTL_SECONDS = 60;
+/** Lifetime of the internal tokens the gateway signs (main.ts creates them with it). */
+export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 
 function matchApiPrefix(path: string): readonly [string, ServiceName] | undefined {
   return API_PREFIXES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
