@@ -6,6 +6,8 @@ interface Sentence {
   index: number;
   page: number;
   text: string;
+  /** The sentence's stems joined by spaces, padded, for finding multi-word terms. */
+  stems: string;
   vector: Map<string, number>;
 }
 
@@ -56,7 +58,7 @@ function vectorize(raw: { page: number; text: string; terms: string[] }[]): Sent
     for (const t of s.terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     const vector: Vector = new Map();
     for (const [t, f] of tf) vector.set(t, (1 + Math.log(f)) * Math.log(1 + n / (df.get(t) ?? 1)));
-    return { index, page: s.page, text: s.text, vector: normalize(vector) };
+    return { index, page: s.page, text: s.text, stems: ` ${s.terms.join(' ')} `, vector: normalize(vector) };
   });
 }
 
@@ -74,7 +76,8 @@ export function rankSentences(all: Sentence[]): Map<number, number> {
   let pool = all;
   if (all.length > MAX_GRAPH_SENTENCES) {
     const centre = centroid(all);
-    pool = [...all].sort((a, b) => cosine(b.vector, centre) - cosine(a.vector, centre)).slice(0, MAX_GRAPH_SENTENCES);
+    const closeness = new Map(all.map((s) => [s.index, cosine(s.vector, centre)]));
+    pool = [...all].sort((a, b) => closeness.get(b.index)! - closeness.get(a.index)!).slice(0, MAX_GRAPH_SENTENCES);
   }
   const n = pool.length;
   const weights = pool.map((a) => pool.map((b) => (a === b ? 0 : cosine(a.vector, b.vector))));
@@ -130,12 +133,12 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Whether `sentence` defines `term`: "Term is …", "A term refers to …", "… is called term". */
-function definesTerm(sentence: string, term: string): boolean {
+/** A test of whether a sentence defines `term`: "Term is …", "A term refers to …", "… is called term". */
+function definitionTest(term: string): (sentence: string) => boolean {
   const t = escapeRegExp(term).replace(/\s+/g, '\\s+');
   const subject = new RegExp(String.raw`^(?:(?:an?|the)\s+)?${t}(?:e?s)?\s*(?:\([^)]*\)\s*)?,?\s+${DEFINITION_VERBS}\b`, 'i');
   const named = new RegExp(String.raw`\b(?:called|known as|termed|named)\s+(?:an?\s+|the\s+)?["“']?${t}\b`, 'i');
-  return subject.test(sentence) || named.test(sentence);
+  return (sentence) => subject.test(sentence) || named.test(sentence);
 }
 
 /**
@@ -234,9 +237,10 @@ function keyTerms(all: Sentence[], scores: Map<number, number>, count: number): 
   return chosen.map((c) => {
     const term = bestForm(c);
     const pattern = new RegExp(String.raw`\b${escapeRegExp(term).replace(/\s+/g, '\\s+')}`, 'i');
-    const using = all.filter((s) => pattern.test(s.text) || terms(s.text).join(' ').includes(c.key));
+    const defines = definitionTest(term);
+    const using = all.filter((s) => s.stems.includes(` ${c.key} `) || pattern.test(s.text));
     const sentence =
-      using.find((s) => definesTerm(s.text, term)) ??
+      using.find((s) => defines(s.text)) ??
       [...using].sort((a, b) => (scores.get(b.index) ?? 0) - (scores.get(a.index) ?? 0))[0] ??
       all[c.first]!;
     return { term, text: sentence.text, page: sentence.page };
