@@ -17,6 +17,7 @@ const cases: Array<[string, unknown, string]> = [
   ['both text and ssml', { text: 'Hi', ssml: '<speak>Hi</speak>', voice_id: 'flite-slt' }, 'ssml'],
   ['SSML that is not well-formed', { ssml: '<speak>Hello <break></speak>', voice_id: 'espeak-en-US' }, 'ssml'],
   ['SSML whose root is not <speak>', { ssml: '<voice>Hello</voice>', voice_id: 'espeak-en-US' }, 'ssml'],
+  ['SSML that plays a file of the server', { ssml: '<speak>Hi <audio src="/etc/hostname"/></speak>', voice_id: 'espeak-en-US' }, 'ssml'],
   ['SSML with no text', { ssml: '<speak><break time="1s"/></speak>', voice_id: 'espeak-en-US' }, 'ssml'],
   ['SSML speaking over 3000 characters', { ssml: `<speak>${'b'.repeat(3001)}</speak>`, voice_id: 'flite-slt' }, 'ssml'],
   ['an unknown format', { text: 'Hello', voice_id: 'flite-slt', format: 'wav' }, 'format'],

@@ -16,6 +16,11 @@ describe('validateSsml', () => {
     }
   });
 
+  it('refuses elements neither engine supports, such as audio that names a file', () => {
+    expect(() => validateSsml('<speak>Hi <audio src="/etc/passwd"/></speak>')).toThrow(/<audio>/);
+    expect(validateSsml('<speak><amazon:effect name="whispered">psst</amazon:effect></speak>').text).toBe('psst');
+  });
+
   it('refuses a root other than speak, and plain text', () => {
     expect(() => validateSsml('<prosody>Hi</prosody>')).toThrow(/<speak>/);
     expect(() => validateSsml('just words')).toThrow(ValidationError);

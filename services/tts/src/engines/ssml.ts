@@ -8,6 +8,22 @@ const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, tri
 // Elements after which a listener hears a pause; their text is kept apart from the next words.
 const BREAKING = new Set(['p', 's', 'break', 'speak', 'paragraph', 'sentence']);
 
+// The SSML both Polly and espeak-ng speak. Anything else is refused, above all <audio>, which
+// would make espeak-ng open a file of the server named by the request.
+const ALLOWED = new Set(['speak', 'p', 's', 'paragraph', 'sentence', 'break', 'emphasis', 'prosody', 'say-as', 'sub', 'voice', 'lang', 'phoneme', 'mark', 'w']);
+
+function checkElements(nodes: OrderedNode[]): void {
+  for (const node of nodes) {
+    const name = elementName(node);
+    if (!name) continue;
+    if (!ALLOWED.has(name) && !name.startsWith('amazon:')) {
+      throw new ValidationError(`The SSML element <${name}> is not supported`, { ssml: `unsupported element <${name}>` });
+    }
+    const children = node[name];
+    if (Array.isArray(children)) checkElements(children as OrderedNode[]);
+  }
+}
+
 function elementName(node: OrderedNode): string | undefined {
   return Object.keys(node).find((key) => key !== ':@' && key !== '#text' && !key.startsWith('?'));
 }
@@ -27,7 +43,7 @@ function collectText(nodes: OrderedNode[], out: string[]): void {
 }
 
 /**
- * Checks that `ssml` is well-formed XML with one `<speak>` root and returns its spoken text
+ * Checks that `ssml` is well-formed XML with one `<speak>` root and only supported elements, and returns its spoken text
  * (entities decoded, whitespace collapsed). Anything else is a 400 naming the problem.
  */
 export function validateSsml(ssml: string): { text: string } {
@@ -42,6 +58,7 @@ export function validateSsml(ssml: string): { text: string } {
   if (roots.length !== 1 || elementName(roots[0]!) !== 'speak') {
     throw new ValidationError('The SSML must have a single <speak> root element', { ssml: 'root must be <speak>' });
   }
+  checkElements(roots);
   const parts: string[] = [];
   collectText(roots, parts);
   return { text: parts.join('').replace(/\s+/g, ' ').trim() };
