@@ -68,12 +68,12 @@ describe('POST /api/v1/stt/transcribe with the local engine', () => {
 
   it('reads the same job at /transcriptions/{id}, lists it, and deletes it', async () => {
     const user = h.newUser();
-    const res = await h.upload(user, await speak('Good morning class.'), 'morning.wav');
+    const res = await h.upload(user, await speak('Good morning class.'), 'cours du matin é.wav');
     const id = res.body.data.task_id as string;
     await h.waitForEnd(user, id);
     const one = await request(h.app).get(`/api/v1/stt/transcriptions/${id}`).set(h.as(user));
     expect(one.status).toBe(200);
-    expect(one.body.data).toMatchObject({ id, status: 'completed', filename: 'morning.wav' });
+    expect(one.body.data).toMatchObject({ id, status: 'completed', filename: 'cours du matin é.wav' });
     const list = await request(h.app).get('/api/v1/stt/transcriptions').set(h.as(user));
     expect(list.body.data.map((j: { id: string }) => j.id)).toEqual([id]);
     expect(list.body.pagination.total).toBe(1);

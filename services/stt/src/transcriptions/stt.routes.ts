@@ -50,6 +50,8 @@ export function createSttRouter(deps: { transcriptions: TranscriptionService; ma
   const router = Router();
   const upload = multer({
     storage: multer.memoryStorage(),
+    // Browsers send file names in UTF-8 without saying so.
+    defParamCharset: 'utf8',
     limits: { fileSize: deps.maxFileSize, files: 1, fields: 10, fieldSize: 1024 },
   }).single('audio');
 
