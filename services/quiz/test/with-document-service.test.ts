@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp as createDocumentApp } from '@learner/document/dist/app.js';
@@ -22,7 +23,7 @@ import { createApp } from '../src/app.js';
 import { createDocumentClient } from '../src/documents/document-client.js';
 import { checkQuiz } from '../src/generation/item-check.js';
 import { createQuizRepository } from '../src/quizzes/quiz-repository.js';
-import { cellBiology, frenchRevolution } from './fixtures/study-texts.js';
+import { cellBiology, frenchRevolution, photosynthesis } from './fixtures/study-texts.js';
 
 /**
  * The quiz service against the real document service, both in this process: a text document is
@@ -98,12 +99,41 @@ function textFile(pages: { text: string }[]): Buffer {
   return Buffer.from(pages.map((p) => p.text).join('\n\f'), 'utf8');
 }
 
+/** A PDF with a text layer, one page per study page, paragraphs wrapped to the page width. */
+async function textPdf(pages: { text: string }[]): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const size = 10;
+  for (const { text } of pages) {
+    const page = pdf.addPage([612, 792]);
+    let y = 740;
+    for (const paragraph of text.split(/\n+/)) {
+      let line = '';
+      const flush = (): void => {
+        page.drawText(line, { x: 50, y, size, font });
+        y -= size * 1.4;
+        line = '';
+      };
+      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+        const candidate = line ? `${line} ${word}` : word;
+        if (line && font.widthOfTextAtSize(candidate, size) > 500) {
+          flush();
+          line = word;
+        } else line = candidate;
+      }
+      if (line) flush();
+      y -= size;
+    }
+  }
+  return Buffer.from(await pdf.save());
+}
+
 async function uploadAndWait(user: RequestUser, bytes: Buffer, filename: string): Promise<number> {
   const uploaded = await request(documentApp)
     .post('/api/v1/documents/upload')
     .set(as(user))
-    .field('title', filename.replace(/\.txt$/, ''))
-    .attach('file', bytes, { filename, contentType: 'text/plain' });
+    .field('title', filename.replace(/\.\w+$/, ''))
+    .attach('file', bytes, { filename, contentType: 'application/octet-stream' });
   expect(uploaded.status).toBe(201);
   const id = uploaded.body.data.id as number;
   const deadline = Date.now() + 30_000;
@@ -147,6 +177,22 @@ describe('with the real document service', () => {
     for (const result of submitted.body.data.results) {
       expect(pages.find((p) => p.page === result.source.page)!.text.replace(/\s+/g, ' ')).toContain(result.source.sentence);
     }
+  });
+
+  it('cites sentences as the document service extracted them from a PDF, page by page', async () => {
+    const user = newUser();
+    const id = await uploadAndWait(user, await textPdf(photosynthesis), 'photosynthesis.pdf');
+    const generated = await request(quizApp)
+      .post('/api/v1/quizzes/generate')
+      .set(as(user))
+      .send({ document_id: id, num_questions: 12, difficulty: 'medium' });
+    expect(generated.status).toBe(201);
+    expect(generated.body.data.generated).toBe(12);
+    const pages = await pagesOf(user, id);
+    expect(pages.map((p) => p.page)).toEqual([1, 2]);
+    const questions = await createQuizRepository(quizDb.pool).questions(generated.body.data.id);
+    expect(checkQuiz(questions, pages).problems).toEqual({});
+    expect(new Set(questions.map((q) => q.source.page))).toEqual(new Set([1, 2]));
   });
 
   it('answers 404 for a document of another user and 409 for one still being processed', async () => {

@@ -17,6 +17,17 @@ describe('sentence splitting', () => {
     ]);
     expect(sentences.every((s) => s.page === 4)).toBe(true);
   });
+
+  it('splits off a heading that sits between paragraphs without blank lines, as PDF text does', () => {
+    const sentences = splitSentences([
+      { page: 1, text: 'Oxygen is released as a by-product.\nThe two stages\nThe light-dependent reactions take place\nin the thylakoid membranes.' },
+    ]);
+    expect(sentences.map((s) => s.text)).toEqual([
+      'Oxygen is released as a by-product.',
+      'The two stages',
+      'The light-dependent reactions take place in the thylakoid membranes.',
+    ]);
+  });
 });
 
 describe('term matching', () => {

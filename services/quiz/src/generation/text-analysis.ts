@@ -41,13 +41,18 @@ function blocksOf(pageText: string): string[] {
     if (current.length) blocks.push(current.join(' '));
     current = [];
   };
-  for (const rawLine of pageText.split(/\r?\n/)) {
-    const line = rawLine.trim();
+  const lines = pageText.split(/\r?\n/).map((l) => l.trim());
+  for (const [i, line] of lines.entries()) {
+    const next = lines.slice(i + 1).find(Boolean);
     if (!line) {
       flush();
       continue;
     }
-    const looksLikeHeading = !/[.!?:;,"')\]]$/.test(line) && wordsOf(line).length <= 8 && current.length === 0;
+    // PDF text often has no blank line between a heading and the paragraphs around it.
+    const afterSentenceEnd = current.length === 0 || /[.!?:]["')\]]?$/.test(current[current.length - 1]!);
+    // A short first line of a wrapped sentence goes on in lower case; a heading is followed by a new sentence.
+    const nextStartsSentence = next === undefined || /^[\p{Lu}\p{N}"'(]/u.test(next);
+    const looksLikeHeading = !/[.!?:;,"')\]]$/.test(line) && wordsOf(line).length <= 8 && afterSentenceEnd && nextStartsSentence;
     if (looksLikeHeading || /^#{1,6}\s/.test(line) || /^[-*•]\s/.test(line)) {
       flush();
       blocks.push(line.replace(/^(#{1,6}|[-*•])\s+/, ''));
