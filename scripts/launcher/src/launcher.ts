@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Env } from '@learner/common/config';
 import { ensureTemplate, startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
@@ -91,7 +91,10 @@ export async function startLauncher(options: {
       services: services.map((s) => ({ name: s.name, pid: s.pid, url: s.url })),
       databases: databases.map((d) => ({ name: d.name, url: d.url })),
     };
-    writeFileSync(stateFile(dataDir), `${JSON.stringify(state, null, 2)}\n`);
+    // Written whole and renamed, so a reader never sees half a file.
+    const file = stateFile(dataDir);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
   };
 
   try {

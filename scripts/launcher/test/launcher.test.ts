@@ -37,6 +37,12 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const launched: ChildProcess[] = [];
+afterAll(() => {
+  // A launcher whose start timed out is still running: it must not outlive the test file.
+  for (const child of launched) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
+
 async function startLauncher(dataDir: string, portBase: number, extraEnv: Record<string, string> = {}): Promise<Run> {
   const output: string[] = [];
   const child = spawn(process.execPath, [mainScript], {
@@ -53,10 +59,13 @@ async function startLauncher(dataDir: string, portBase: number, extraEnv: Record
       PGLITE_TEMPLATE_DIR: join(tmpdir(), `learner-pglite-template-${pgliteVersion}`),
       LOG_LEVEL: 'warn',
       LAUNCHER_LOG_FORMAT: 'json',
+      // Below the test's own deadline, so a slow service is named by the launcher.
+      STARTUP_TIMEOUT_MS: '140000',
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  launched.push(child);
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -65,8 +74,10 @@ async function startLauncher(dataDir: string, portBase: number, extraEnv: Record
     exited = true;
   });
   const file = join(dataDir, 'launcher.json');
+  const deadline = Date.now() + 150_000;
   for (;;) {
     if (exited) throw new Error(`the launcher exited before it was ready:\n${output.join('')}`);
+    if (Date.now() > deadline) throw new Error(`the launcher was not ready within 150 s:\n${output.join('')}`);
     if (existsSync(file)) {
       const state = JSON.parse(readFileSync(file, 'utf8')) as State;
       if (state.ready) return { child, output, exit, state };
