@@ -22,6 +22,7 @@ KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 
 # The services every platform component gets a role + database for.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 PG_SERVICES=(gateway tts stt chat document quiz)
 
 # Debian packages for the local speech/OCR/media engines.
@@ -54,7 +55,7 @@ wait_for_port() {
   local port="$1" timeout_s="$2" pid="${3:-}" logfile="${4:-}"
   local deadline=$((SECONDS + timeout_s))
   while ! port_open "$port"; do
-    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+    if [[ -n "$pid" ]] && ! pid_alive "$pid"; then
       log "process $pid exited before port $port opened"
       [[ -n "$logfile" ]] && show_log_tail "$logfile"
       return 1
@@ -68,9 +69,30 @@ wait_for_port() {
   done
 }
 
+# ---- per-component lock: two runs at once (e.g. two test runs calling up.sh)
+# must not both start the same server. Servers started while holding it must
+# not inherit the lock's fd (they would hold the lock for their whole life):
+# start them with `{INFRA_LOCK_FD}>&-`.
+INFRA_LOCK_FD=
+component_lock() {
+  exec {INFRA_LOCK_FD}>"$RUN_DIR/$1.lock"
+  if ! flock -n "$INFRA_LOCK_FD"; then
+    log "$1: another run is working on it, waiting for it"
+    flock -w 900 "$INFRA_LOCK_FD" || die "$1: timed out waiting for $RUN_DIR/$1.lock"
+  fi
+}
+
 # ---- pid files: only for processes these scripts started themselves ----
 
 pid_file() { echo "$RUN_DIR/$1.pid"; }
+
+# True while <pid> runs. Unlike `kill -0` this is false for a zombie: pid 1
+# on these machines reaps orphans only after a while.
+pid_alive() {
+  local state
+  state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)"
+  [[ -n "$state" && "$state" != Z ]]
+}
 
 write_pid() { echo "$2" >"$(pid_file "$1")"; }
 
@@ -82,7 +104,7 @@ live_pid() {
   f="$(pid_file "$name")"
   [[ -f "$f" ]] || return 1
   pid="$(head -n1 "$f" 2>/dev/null || true)"
-  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+  if [[ "$pid" =~ ^[0-9]+$ ]] && pid_alive "$pid" &&
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"; then
     echo "$pid"
     return 0
@@ -91,12 +113,18 @@ live_pid() {
   return 1
 }
 
+# After a failed start: drop the pid file if the process is already gone (a
+# live one keeps it, so that down.sh can still stop it).
+forget_if_dead() {
+  pid_alive "$2" || rm -f "$(pid_file "$1")"
+}
+
 # Sends SIGTERM to <pid> and waits up to <timeout> seconds, then SIGKILL.
 stop_pid() {
   local pid="$1" timeout_s="${2:-30}" deadline
   kill -TERM "$pid" 2>/dev/null || return 0
   deadline=$((SECONDS + timeout_s))
-  while kill -0 "$pid" 2>/dev/null; do
+  while pid_alive "$pid"; do
     if ((SECONDS >= deadline)); then
       log "pid $pid did not exit after ${timeout_s}s, sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
@@ -126,7 +154,7 @@ apt_missing_for() {
       command -v redis-cli >/dev/null || pkgs+=(redis-tools)
       ;;
     kafka)
-      command -v java >/dev/null || pkgs+=(openjdk-17-jre-headless)
+      command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)
       command -v mvn >/dev/null || pkgs+=(maven)
       ;;
     moto)
@@ -142,6 +170,13 @@ apt_missing_for() {
   return 0
 }
 
+# apt_install_for <component>: installs what apt_missing_for reports.
+apt_install_for() {
+  local pkgs=()
+  mapfile -t pkgs < <(apt_missing_for "$1")
+  ((${#pkgs[@]} == 0)) || apt_install "${pkgs[@]}"
+}
+
 # apt_install <pkg>... : installs those not yet installed in one apt-get call.
 # `apt-get update` runs at most once per up.sh run (the flag is exported to
 # the component scripts it starts).
@@ -149,24 +184,38 @@ apt_install() {
   local missing=() p
   for p in "$@"; do pkg_installed "$p" || missing+=("$p"); done
   ((${#missing[@]})) || return 0
+  # Serialise with other runs of these scripts, then look again: a run that
+  # held the lock may have installed them meanwhile.
+  local lock_fd
+  exec {lock_fd}>"$RUN_DIR/apt.lock"
+  flock -w 1800 "$lock_fd" || die "timed out waiting for $RUN_DIR/apt.lock"
+  missing=()
+  for p in "$@"; do pkg_installed "$p" || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    _apt_install_locked "${missing[@]}"
+  fi
+  exec {lock_fd}>&-
+}
+
+_apt_install_locked() {
   if [[ "${INFRA_APT_UPDATED:-}" != 1 ]]; then
     log "apt-get update"
     # A failing third-party source must not block Debian's own packages.
-    apt-get update -qq >"$LOG_DIR/apt-update.log" 2>&1 ||
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >"$LOG_DIR/apt-update.log" 2>&1 ||
       log "warning: apt-get update reported errors (see $LOG_DIR/apt-update.log)"
     export INFRA_APT_UPDATED=1
   fi
-  log "apt-get install ${missing[*]}"
+  log "apt-get install $*"
   # Package post-install scripts would otherwise start system-wide redis and
   # postgres services on the default ports, which would then shadow ours.
-  local policy=/usr/sbin/policy-rc.d added_policy=0
+  local policy=/usr/sbin/policy-rc.d added_policy=0 rc=0
   if [[ ! -e "$policy" ]]; then
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && added_policy=1
   fi
-  local rc=0
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "${missing[@]}" >"$LOG_DIR/apt-install.log" 2>&1 || rc=$?
-  ((added_policy)) && rm -f "$policy"
+  # Lock::Timeout: wait for an unrelated apt/dpkg instead of failing at once.
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+    --no-install-recommends "$@" >"$LOG_DIR/apt-install.log" 2>&1 || rc=$?
+  if ((added_policy)); then rm -f "$policy"; fi
   if ((rc != 0)); then
     show_log_tail "$LOG_DIR/apt-install.log"
     die "apt-get install failed (exit $rc)"

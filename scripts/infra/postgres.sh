@@ -19,7 +19,7 @@ as_postgres() { runuser -u postgres -- "$@"; }
 # psql as the superuser over the unix socket (peer auth, no password needed).
 admin_psql() {
   as_postgres psql -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres \
-    -v ON_ERROR_STOP=1 -qAtX "$@"
+    -v ON_ERROR_STOP=1 -qAtX
 }
 
 ensure_os_user() {
@@ -79,7 +79,7 @@ start_server() {
   chown postgres:postgres "$PG_ROOT" "$PG_SOCKET_DIR"
   touch "$PG_LOG" && chown postgres:postgres "$PG_LOG"
   log "starting postgres on $INFRA_HOST:$PG_PORT"
-  if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null; then
+  if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null {INFRA_LOCK_FD}>&-; then
     show_log_tail "$PG_LOG"
     die "pg_ctl start failed"
   fi
@@ -102,7 +102,8 @@ ensure_roles_and_dbs() {
 }
 
 main() {
-  apt_install $(apt_missing_for postgres)
+  component_lock postgres
+  apt_install_for postgres
 
   if port_open "$PG_PORT"; then
     log "postgres: something already listens on $INFRA_HOST:$PG_PORT, not starting another"

@@ -9,7 +9,8 @@ REDIS_CONF="$REDIS_ROOT/redis.conf"
 REDIS_LOG="$REDIS_ROOT/redis.log"
 
 main() {
-  apt_install $(apt_missing_for redis)
+  component_lock redis
+  apt_install_for redis
 
   if port_open "$REDIS_PORT"; then
     log "redis: something already listens on $INFRA_HOST:$REDIS_PORT, not starting another"
@@ -32,7 +33,7 @@ save ""
 appendonly no
 EOF
   log "starting redis on $INFRA_HOST:$REDIS_PORT"
-  redis-server "$REDIS_CONF" || { show_log_tail "$REDIS_LOG"; die "redis-server failed to start"; }
+  redis-server "$REDIS_CONF" {INFRA_LOCK_FD}>&- || { show_log_tail "$REDIS_LOG"; die "redis-server failed to start"; }
   wait_for_port "$REDIS_PORT" 20 "" "$REDIS_LOG" || die "redis is not listening on $REDIS_PORT"
   local deadline=$((SECONDS + 10))
   until [[ "$(redis-cli -h "$INFRA_HOST" -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; do
