@@ -43,8 +43,9 @@ describe('transcription with Amazon Transcribe', () => {
     expect(await storage.exists(`audio/${id}.wav`)).toBe(true);
     await writeTranscript(id);
 
-    h.newWorker().start();
-    const done = await h.waitForEnd(user, id);
+    const worker = h.newWorker();
+    worker.start();
+    const done = await h.waitForEnd(user, id).finally(() => worker.stop());
     expect(done).toMatchObject({ status: 'completed', transcript: 'Welcome to biology. Thank you, professor.' });
     expect(done.segments).toEqual([
       { start: 0.1, end: 1.2, speaker: 'spk_0', text: 'Welcome to biology.', confidence: 0.953 },
@@ -75,8 +76,9 @@ describe('transcription with Amazon Transcribe', () => {
     );
     await writeTranscript(id);
 
-    h.newWorker().start();
-    const done = await h.waitForEnd(user, id);
+    const worker = h.newWorker();
+    worker.start();
+    const done = await h.waitForEnd(user, id).finally(() => worker.stop());
     expect(done).toMatchObject({ status: 'completed', language: 'en-GB' });
   });
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTranscriptionRepository } from '../src/transcriptions/transcription-repository.js';
 import { speak, startHarness, type Harness } from './harness.js';
 
-// The service is started without its worker, so jobs wait as they would across a restart.
+// The service is started without its worker, so jobs wait as they would across a restart. Each
+// test stops the workers it starts, so the next test's job is not taken by an earlier one.
 let h: Harness;
 let audio: Buffer;
 beforeAll(async () => {
@@ -24,8 +25,9 @@ describe('transcription jobs across a restart', () => {
     const id = res.body.data.task_id as string;
     expect(await statusOf(user, id)).toBe('queued');
 
-    h.newWorker().start();
-    const done = await h.waitForEnd(user, id);
+    const worker = h.newWorker();
+    worker.start();
+    const done = await h.waitForEnd(user, id).finally(() => worker.stop());
     expect(done.status).toBe('completed');
     expect(done.transcript).toMatch(/energy/);
   });
@@ -39,8 +41,9 @@ describe('transcription jobs across a restart', () => {
     expect(claimed?.id).toBe(id);
     expect(await statusOf(user, id)).toBe('in_progress');
 
-    h.newWorker().start();
-    const done = await h.waitForEnd(user, id);
+    const worker = h.newWorker();
+    worker.start();
+    const done = await h.waitForEnd(user, id).finally(() => worker.stop());
     expect(done.status).toBe('completed');
     expect(done.transcript).toMatch(/energy/);
   });
@@ -61,8 +64,9 @@ describe('transcription jobs across a restart', () => {
     // Loading the recognizer's model alone takes longer than this, so the engine was killed mid-run.
     expect(await statusOf(user, id)).toBe('queued');
 
-    h.newWorker({ leaseSeconds: 600 }).start();
-    const done = await h.waitForEnd(user, id);
+    const second = h.newWorker({ leaseSeconds: 600 });
+    second.start();
+    const done = await h.waitForEnd(user, id).finally(() => second.stop());
     expect(done.status).toBe('completed');
   });
 });
