@@ -3,9 +3,10 @@ import { PollyClient } from '@aws-sdk/client-polly';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, createRedisCache } from '@learner/common/cache';
+import { createMemoryCache, createRedis, createRedisCache } from '@learner/common/cache';
 import { createS3Storage } from '@learner/common/storage';
 import { requireInfra } from '@learner/common/testing';
+import { createSpeechService } from '../src/audio/speech-service.js';
 import { createPollySpeechEngine } from '../src/engines/polly-speech-engine.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -78,5 +79,13 @@ describe('text to speech with Amazon Polly', () => {
     const res = await request(h.app).post('/api/v1/tts/synthesize').set(h.as(h.newUser())).send({ text: 'Hi', voice_id: 'flite-slt' });
     expect(res.status).toBe(400);
     expect(res.body.details).toHaveProperty('voice_id');
+  });
+
+  it('answers 502 when Polly cannot be reached, rather than failing unexplained', async () => {
+    const unreachable = createPollySpeechEngine({
+      client: new PollyClient({ ...aws, endpoint: 'http://127.0.0.1:9', maxAttempts: 1, requestHandler: new NodeHttpHandler() }),
+    });
+    const speech = createSpeechService({ pool: h.db.pool, storage, engine: unreachable, cache: createMemoryCache() });
+    await expect(speech.listVoices()).rejects.toMatchObject({ status: 502, type: 'BadGateway' });
   });
 });

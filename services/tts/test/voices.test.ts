@@ -2,6 +2,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryCache } from '@learner/common/cache';
 import { createSpeechService } from '../src/audio/speech-service.js';
+import { createAudioEncoder } from '../src/engines/audio-encoder.js';
+import { createLocalSpeechEngine } from '../src/engines/local-speech-engine.js';
 import type { SpeechEngine, Voice } from '../src/engines/speech-engine.js';
 import { installedLocalEngine, startHarness, type Harness } from './harness.js';
 
@@ -68,6 +70,18 @@ describe('GET /api/v1/tts/voices offline', () => {
     await Promise.all([worker(), worker()]);
     expect(failures).toEqual([]);
   }, 120_000);
+});
+
+describe('voice discovery on a machine missing an engine', () => {
+  it("lists the other engine's voices when one does not answer, and is not ready with none", async () => {
+    const encoder = createAudioEncoder({});
+    const espeakOnly = createLocalSpeechEngine({ flitePath: '/bin/false', espeakPath: 'espeak-ng', encoder });
+    const voices = await espeakOnly.listVoices();
+    expect(voices.length).toBeGreaterThan(50);
+    expect(voices.every((v) => v.engine === 'espeak-ng')).toBe(true);
+    await expect(espeakOnly.check()).resolves.toBeUndefined();
+    await expect(createLocalSpeechEngine({ flitePath: '/bin/false', encoder }).check()).rejects.toThrow(/no local voice/);
+  });
 });
 
 describe('the voice list cache', () => {

@@ -73,18 +73,19 @@ export interface LocalEngineOptions {
 export function createLocalSpeechEngine(options: LocalEngineOptions): SpeechEngine {
   const timeoutMs = options.timeoutMs ?? 60_000;
 
-  const discover = async (): Promise<Voice[]> => {
-    const found: Voice[] = [];
-    if (options.flitePath) {
-      const { stdout } = await runCommand(options.flitePath, ['-lv'], { timeoutMs: 10_000 });
-      found.push(...parseFliteVoices(stdout.toString('utf8')));
+  // A program that does not answer offers no voices; the other one's are still listed.
+  const ask = async (path: string | undefined, args: string[], parse: (out: string) => Voice[]): Promise<Voice[]> => {
+    if (!path) return [];
+    try {
+      return parse((await runCommand(path, args, { timeoutMs: 10_000 })).stdout.toString('utf8'));
+    } catch {
+      return [];
     }
-    if (options.espeakPath) {
-      const { stdout } = await runCommand(options.espeakPath, ['--voices'], { timeoutMs: 10_000 });
-      found.push(...parseEspeakVoices(stdout.toString('utf8')));
-    }
-    return found;
   };
+  const discover = async (): Promise<Voice[]> => [
+    ...(await ask(options.flitePath, ['-lv'], parseFliteVoices)),
+    ...(await ask(options.espeakPath, ['--voices'], parseEspeakVoices)),
+  ];
 
   const speakToWav = async (input: SynthesisInput, dir: string): Promise<Buffer> => {
     const textFile = join(dir, 'input.txt');
@@ -126,7 +127,7 @@ export function createLocalSpeechEngine(options: LocalEngineOptions): SpeechEngi
       }
     },
     async check() {
-      if (!options.flitePath && !options.espeakPath) throw new Error('neither flite nor espeak-ng is installed');
+      if ((await discover()).length === 0) throw new Error('no local voice: neither flite nor espeak-ng answers');
     },
   };
 }

@@ -63,14 +63,18 @@ export function createPollySpeechEngine(options: { client: PollyClient }): Speec
     async listVoices() {
       const voices: Voice[] = [];
       let nextToken: string | undefined;
-      do {
-        const out = await client.send(new DescribeVoicesCommand({ ...(nextToken ? { NextToken: nextToken } : {}) }));
-        for (const v of out.Voices ?? []) {
-          const voice = toVoice(v);
-          if (voice) voices.push(voice);
-        }
-        nextToken = out.NextToken;
-      } while (nextToken);
+      try {
+        do {
+          const out = await client.send(new DescribeVoicesCommand({ ...(nextToken ? { NextToken: nextToken } : {}) }));
+          for (const v of out.Voices ?? []) {
+            const voice = toVoice(v);
+            if (voice) voices.push(voice);
+          }
+          nextToken = out.NextToken;
+        } while (nextToken);
+      } catch (err) {
+        throw Object.assign(new UpstreamError('Amazon Polly did not list its voices', { engine: 'polly' }), { cause: err });
+      }
       return voices;
     },
     async synthesize(input) {
