@@ -101,6 +101,18 @@ describe('question generation from study texts', () => {
     expect(new Set(sources).size).toBe(sources.length);
   });
 
+  it('does not let one question’s stem answer another when the document has room', () => {
+    // (In the cell notes "cell" is in nearly every sentence, so ten questions need the relaxed pass.)
+    for (const pages of [photosynthesis, frenchRevolution]) {
+      const { questions } = generateQuestions(pages, options({ numQuestions: 10 }));
+      for (const q of questions) {
+        if (q.type === 'true_false') continue;
+        const others = questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer));
+        expect(others.map((o) => o.text)).toEqual([]);
+      }
+    }
+  });
+
   it('gives the same quiz for the same seed and a different one for another seed', () => {
     const first = generateQuestions(frenchRevolution, options({ seed: 11 }));
     const again = generateQuestions(frenchRevolution, options({ seed: 11 }));

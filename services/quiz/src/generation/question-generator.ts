@@ -369,45 +369,59 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
       let trueCount = 0;
       let falseCount = 0;
 
-      for (const candidate of rank(options.difficulty, rng)) {
-        if (questions.length >= options.numQuestions) break;
-        const s = candidate.sentence;
-        const keys: Term[] = [];
-        // Tagging is the slow part: check only as many candidates as will be tried.
-        for (const t of orderKeys(s, keyCandidates(s), options.difficulty, rng)) {
-          if (keys.length >= 3) break;
-          if (!usedKeys.has(t.id) && terms.isNounPhrase(t, s.index)) keys.push(t);
-        }
-        if (!keys.length) continue;
-        const types = [...typeOrder].sort((a, b) => counts.get(a)! - counts.get(b)!);
-        let made: { question: GeneratedQuestion; key: Term } | undefined;
-        // Keep true and false statements about even, so always answering "true" does not pay.
-        const wantFalse = falseCount < trueCount || (falseCount === trueCount && rng.next() < 0.5);
-        for (const type of types) {
-          for (const [k, key] of keys.entries()) {
-            const lastKey = k === keys.length - 1;
-            const question =
-              type === 'multiple_choice'
-                ? multipleChoice(s, key, options.difficulty, rng)
-                : type === 'short_answer'
-                  ? shortAnswer(s, key)
-                  : trueFalse(s, key, options.difficulty, rng, !wantFalse ? 'true' : lastKey ? 'false' : 'false-or-null');
-            if (!question) continue;
-            const stem = normalizeSpace(question.text).toLowerCase();
-            if (usedStems.has(stem) || checker.checkItem(question).length > 0) continue;
-            made = { question, key };
-            break;
+      const ranked = rank(options.difficulty, rng);
+      const usedSentences = new Set<number>();
+      const answersOf = (q: GeneratedQuestion): string[] => (q.type === 'true_false' ? [] : [q.correctAnswer]);
+      // One question's stem should not answer another's; only when the document is too short for
+      // that does a second pass allow it.
+      const givesAway = (q: GeneratedQuestion): boolean =>
+        questions.some(
+          (other) =>
+            answersOf(other).some((a) => containsTerm(q.text, a)) || answersOf(q).some((a) => containsTerm(other.text, a)),
+        );
+      for (const strict of [true, false]) {
+        for (const candidate of ranked) {
+          if (questions.length >= options.numQuestions) break;
+          const s = candidate.sentence;
+          if (usedSentences.has(s.index)) continue;
+          const keys: Term[] = [];
+          // Tagging is the slow part: check only as many candidates as will be tried.
+          for (const t of orderKeys(s, keyCandidates(s), options.difficulty, rng)) {
+            if (keys.length >= 3) break;
+            if (!usedKeys.has(t.id) && terms.isNounPhrase(t, s.index)) keys.push(t);
           }
-          if (made) break;
-        }
-        if (!made) continue;
-        questions.push(made.question);
-        usedKeys.add(made.key.id);
-        usedStems.add(normalizeSpace(made.question.text).toLowerCase());
-        counts.set(made.question.type, (counts.get(made.question.type) ?? 0) + 1);
-        if (made.question.type === 'true_false') {
-          if (made.question.correctAnswer === 'false') falseCount += 1;
-          else trueCount += 1;
+          if (!keys.length) continue;
+          const types = [...typeOrder].sort((a, b) => counts.get(a)! - counts.get(b)!);
+          let made: { question: GeneratedQuestion; key: Term } | undefined;
+          // Keep true and false statements about even, so always answering "true" does not pay.
+          const wantFalse = falseCount < trueCount || (falseCount === trueCount && rng.next() < 0.5);
+          for (const type of types) {
+            for (const [k, key] of keys.entries()) {
+              const lastKey = k === keys.length - 1;
+              const question =
+                type === 'multiple_choice'
+                  ? multipleChoice(s, key, options.difficulty, rng)
+                  : type === 'short_answer'
+                    ? shortAnswer(s, key)
+                    : trueFalse(s, key, options.difficulty, rng, !wantFalse ? 'true' : lastKey ? 'false' : 'false-or-null');
+              if (!question) continue;
+              const stem = normalizeSpace(question.text).toLowerCase();
+              if (usedStems.has(stem) || (strict && givesAway(question)) || checker.checkItem(question).length > 0) continue;
+              made = { question, key };
+              break;
+            }
+            if (made) break;
+          }
+          if (!made) continue;
+          questions.push(made.question);
+          usedSentences.add(s.index);
+          usedKeys.add(made.key.id);
+          usedStems.add(normalizeSpace(made.question.text).toLowerCase());
+          counts.set(made.question.type, (counts.get(made.question.type) ?? 0) + 1);
+          if (made.question.type === 'true_false') {
+            if (made.question.correctAnswer === 'false') falseCount += 1;
+            else trueCount += 1;
+          }
         }
       }
 
