@@ -56,7 +56,7 @@ async function startLauncher(dataDir: string, portBase: number, extraEnv: Record
       PORT_BASE: String(portBase),
       EMBEDDED_DB_PORT_BASE: '0',
       // Shared between runs: building the empty database once is most of a first start.
-      PGLITE_TEMPLATE_DIR: join(tmpdir(), `learner-pglite-template-${pgliteVersion}`),
+      PGLITE_TEMPLATE_DIR: join(tmpdir(), `learner-pglite-template-${pgliteVersion}-wal1`),
       LOG_LEVEL: 'warn',
       LAUNCHER_LOG_FORMAT: 'json',
       // Below the test's own deadline, so a slow service is named by the launcher.
