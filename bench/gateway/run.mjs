@@ -158,8 +158,9 @@ async function register(gatewayUrl) {
 }
 
 async function measure(name, url, connections, headers, pid) {
-  // A short warm-up so JIT and keep-alive pools are settled before the measured run.
-  await autocannon({ url, connections, duration: 1, headers });
+  // A warm-up so the JIT and the keep-alive pools are settled before the measured run; with less,
+  // the gateway's first figures are a third worse than its steady state.
+  await autocannon({ url, connections, duration: 3, headers });
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({ url, connections, duration, headers });
   const cpu = cpuSeconds(pid) - cpuBefore;
