@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@learner/common/testing';
-import { createTranscriptionRepository, type NewTranscription } from '../src/transcriptions/transcription-repository.js';
+import type { Recognizer } from '../src/recognizers/recognizer.js';
+import {
+  createTranscriptionRepository,
+  type NewTranscription,
+  type TranscriptionRecord,
+} from '../src/transcriptions/transcription-repository.js';
+import { createTranscriptionWorker } from '../src/transcriptions/transcription-worker.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -43,5 +49,49 @@ describe('the transcription job queue', () => {
     expect(await jobs.complete(first!, result)).toBe(false);
     expect(await jobs.complete(second!, { ...result, text: 'current' })).toBe(true);
     expect((await jobs.findForUser('queue-user', id))?.transcript).toBe('current');
+  });
+});
+
+describe('a transcription whose engine fails', () => {
+  const engineThatFails = (failures: number): Recognizer => {
+    let calls = 0;
+    return {
+      name: 'pocketsphinx',
+      defaultLanguage: 'en-US',
+      supportsLanguage: () => true,
+      async recognize() {
+        calls += 1;
+        if (calls <= failures) throw new Error('engine crashed');
+        return { text: 'second time lucky', confidence: 0.5, segments: [], durationSeconds: 1 };
+      },
+      async check() {},
+    };
+  };
+
+  async function runUntilDone(recognizer: Recognizer, maxAttempts: number): Promise<TranscriptionRecord> {
+    const jobs = createTranscriptionRepository(db.pool);
+    const id = crypto.randomUUID();
+    await jobs.insert({ ...job(id), userId: `retry-${id}` });
+    const worker = createTranscriptionWorker({ pool: db.pool, recognizer, pollMs: 20, maxAttempts, retryDelaySeconds: 0 });
+    worker.start();
+    try {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+        const record = await jobs.findForUser(`retry-${id}`, id);
+        if (record && (record.status === 'completed' || record.status === 'failed')) return record;
+      }
+      throw new Error('the job never ended');
+    } finally {
+      await worker.stop();
+    }
+  }
+
+  it('is tried again and completes when the engine recovers', async () => {
+    const record = await runUntilDone(engineThatFails(1), 3);
+    expect(record).toMatchObject({ status: 'completed', transcript: 'second time lucky', attempts: 2 });
+  });
+
+  it('ends as failed with a reason once its attempts are used up', async () => {
+    const record = await runUntilDone(engineThatFails(5), 2);
+    expect(record).toMatchObject({ status: 'failed', error: 'The audio could not be transcribed', attempts: 2 });
   });
 });

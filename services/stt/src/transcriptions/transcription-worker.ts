@@ -12,6 +12,8 @@ export interface WorkerOptions {
   leaseSeconds?: number;
   maxAttempts?: number;
   concurrency?: number;
+  /** Wait before a failed attempt is tried again, multiplied by the attempts so far. */
+  retryDelaySeconds?: number;
 }
 
 export interface TranscriptionWorker {
@@ -33,6 +35,7 @@ export function createTranscriptionWorker(options: WorkerOptions): Transcription
   const leaseSeconds = options.leaseSeconds ?? 120;
   const maxAttempts = options.maxAttempts ?? 3;
   const concurrency = options.concurrency ?? 1;
+  const retryDelaySeconds = options.retryDelaySeconds ?? 15;
   const log = options.logger;
   const controller = new AbortController();
   const running = new Set<Promise<void>>();
@@ -100,7 +103,7 @@ export function createTranscriptionWorker(options: WorkerOptions): Transcription
         await jobs.fail(job, 'The audio could not be transcribed');
       } else {
         log?.warn({ err, job: job.id, attempt: job.attempts }, 'transcription failed; will retry');
-        await jobs.release(job, { delaySeconds: 15 * job.attempts, countAttempt: true });
+        await jobs.release(job, { delaySeconds: retryDelaySeconds * job.attempts, countAttempt: true });
       }
     } finally {
       clearInterval(heartbeat);
