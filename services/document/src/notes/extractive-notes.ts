@@ -16,6 +16,8 @@ type Vector = Map<string, number>;
 const DAMPING = 0.85;
 const MAX_GRAPH_SENTENCES = 400;
 const MAX_SENTENCE_CHARS = 400;
+/** Sentences a note is chosen from; a longer text is sampled evenly, so its whole length counts. */
+const MAX_SENTENCES = 3000;
 
 function cosine(a: Vector, b: Vector): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
@@ -45,7 +47,9 @@ function candidateSentences(pages: { page: number; text: string }[]): { page: nu
       }
     }
   }
-  return out;
+  if (out.length <= MAX_SENTENCES) return out;
+  const step = out.length / MAX_SENTENCES;
+  return Array.from({ length: MAX_SENTENCES }, (_, i) => out[Math.floor(i * step)]!);
 }
 
 /** TF-IDF vectors, sentences being the documents. */
