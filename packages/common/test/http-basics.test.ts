@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConflictError } from '../src/errors/index.js';
 import { createBaseApp, finishApp, parseInput, sendData } from '../src/http/index.js';
 import { silentLogger } from '../src/logger/index.js';
+import { createPool } from '../src/db/index.js';
 
 function buildApp() {
   const app = createBaseApp({ logger: silentLogger(), jsonLimit: 1024 });
@@ -20,6 +21,12 @@ function buildApp() {
   app.get('/async-boom', async () => {
     await Promise.resolve();
     throw new Error('secret detail');
+  });
+  // Nothing listens on port 1: the pool cannot connect, as when the database is down.
+  const deadPool = createPool({ connectionString: 'postgres://u:p@127.0.0.1:1/db', max: 1, connectionTimeoutMs: 500 });
+  app.get('/db', async (_req, res) => {
+    await deadPool.query('SELECT 1');
+    res.end();
   });
   return finishApp(app);
 }
@@ -79,6 +86,13 @@ describe('the common HTTP layer', () => {
       expectErrorBody(res.body, 'InternalError');
       expect(JSON.stringify(res.body)).not.toMatch(/password|secret|5432/);
     }
+  });
+
+  it('answers 503 rather than 500 while the database cannot be reached', async () => {
+    const res = await request(app).get('/db');
+    expect(res.status).toBe(503);
+    expectErrorBody(res.body, 'ServiceUnavailable');
+    expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
   });
 
   it('echoes the caller request id and makes one otherwise', async () => {

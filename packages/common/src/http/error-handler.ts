@@ -43,10 +43,27 @@ function fromLibraryError(err: unknown): AppError | undefined {
       field: multerError.field,
     });
   }
+  if (isDependencyDown(err)) {
+    return new AppError(503, 'ServiceUnavailable', 'A storage dependency is unavailable right now; try again shortly');
+  }
   if (err instanceof z.ZodError) {
     return new AppError(400, 'ValidationError', 'The request is not valid', issuesToDetails(err.issues));
   }
   return undefined;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+
+/**
+ * A database (or other server) that cannot be reached is an outage, not a bug: 503, so clients
+ * retry. PostgreSQL's class 08 (connection), 57P0x (shutdown) and 53300 (too many clients) count.
+ */
+function isDependencyDown(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300') return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
 }
 
 export function notFoundHandler(): RequestHandler {
