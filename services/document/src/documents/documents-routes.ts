@@ -7,18 +7,18 @@ import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@l
 import type { DocumentService } from './document-service.js';
 import { documentView } from './document-view.js';
 
-const uploadFields = z.strictObject({
+export const uploadFields = z.strictObject({
   title: z.string().trim().min(1).max(500).optional(),
 });
 
-const listQuery = paginationSchema
+export const listQuery = paginationSchema
   .extend({
     status: z.enum(['uploaded', 'processing', 'completed', 'failed']).optional(),
     q: z.string().trim().max(200).optional(),
   })
   .strict();
 
-const textQuery = z.strictObject({
+export const textQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 

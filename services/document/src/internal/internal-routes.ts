@@ -11,7 +11,7 @@ import { createSearchRouter } from '../search/search-routes.js';
 
 export const MAX_TEXT_BYTES = 5 * 1024 * 1024;
 
-const newTextDocument = z.strictObject({
+export const newTextDocument = z.strictObject({
   title: z.string().trim().min(1).max(500),
   filename: z
     .string()

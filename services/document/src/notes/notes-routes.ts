@@ -7,7 +7,7 @@ import type { DocumentService } from '../documents/document-service.js';
 import { documentIdOf } from '../documents/documents-routes.js';
 import type { NoteRecord, NotesRepository } from './notes-repository.js';
 
-const noteEdit = z.strictObject({
+export const noteEdit = z.strictObject({
   content: z.string().trim().min(1).max(100_000),
 });
 
