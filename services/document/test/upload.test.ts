@@ -114,6 +114,22 @@ describe('uploading a document', () => {
     expect(await storedFiles(user.id)).toEqual([]);
   });
 
+  it('answers 400 for a malformed multipart body', async () => {
+    const user = h.newUser();
+    const res = await request(h.app)
+      .post('/api/v1/documents/upload')
+      .set(h.as(user))
+      .set('content-type', 'multipart/form-data; boundary=xyz')
+      .send('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhalf a fi');
+    expect(res.status).toBe(400);
+    const noBoundary = await request(h.app)
+      .post('/api/v1/documents/upload')
+      .set(h.as(user))
+      .set('content-type', 'multipart/form-data')
+      .send('whatever');
+    expect(noBoundary.status).toBe(400);
+  });
+
   it('answers 401 without an internal token, even with a user header', async () => {
     const res = await request(h.app)
       .post('/api/v1/documents/upload')

@@ -33,11 +33,22 @@ export function documentIdOf(req: Request, name = 'id'): number {
 /** Public routes under /api/v1/documents (the gateway forwards paths unchanged). */
 export function createDocumentsRouter(deps: { documents: DocumentService; maxFileSize: number }): Router {
   const router = Router();
-  const receiveFile = multer({
+  const parseForm = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: deps.maxFileSize, files: 1, fields: 5, fieldSize: 10_000, parts: 8 },
     defParamCharset: 'utf8',
   }).single('file');
+  // Multer's own errors (size, counts) are mapped by the common error handler; a body that is not
+  // valid multipart fails inside busboy with a plain Error, which is the client's mistake too.
+  const receiveFile: RequestHandler = (req, res, next) => {
+    parseForm(req, res, (err?: unknown) => {
+      if (err === undefined || err === null || (err as { name?: string }).name === 'MulterError') {
+        next(err);
+        return;
+      }
+      next(new ValidationError('The upload form could not be read: it is incomplete or malformed'));
+    });
+  };
 
   const upload: RequestHandler = async (req, res) => {
     const user = currentUser(req);
