@@ -1,0 +1,10 @@
+export { defineRoutes, type HttpMethod, type MultipartPart, type ResponseEnvelope, type RouteDoc, type RouteResponse } from './route-doc.js';
+export {
+  buildOpenApiDocument,
+  operationIdOf,
+  toSchema,
+  type OpenApiDocument,
+  type OpenApiInfo,
+  type OpenApiOptions,
+} from './build-openapi-document.js';
+export { deletedResult, isoTimestamp } from './response-schemas.js';
