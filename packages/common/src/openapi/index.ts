@@ -7,4 +7,4 @@ export {
   type OpenApiInfo,
   type OpenApiOptions,
 } from './build-openapi-document.js';
-export { deletedResult, isoTimestamp } from './response-schemas.js';
+export { deletedResult, integerIdParams, isoTimestamp, uuidIdParams } from './response-schemas.js';

@@ -7,7 +7,7 @@ import { DIFFICULTIES, QUESTION_TYPES } from '../generation/question.js';
 import type { QuizService } from './quiz-service.js';
 import { quizView, quizWithQuestionsView, submissionView } from './quiz-view.js';
 
-const generateBody = z.strictObject({
+export const generateBody = z.strictObject({
   document_id: z.number().int().min(1).max(2_147_483_647),
   num_questions: z.number().int().min(1).max(20).default(10),
   difficulty: z.enum(DIFFICULTIES).default('medium'),
@@ -21,12 +21,12 @@ const generateBody = z.strictObject({
   seed: z.number().int().min(0).max(2_147_483_646).optional(),
 });
 
-const listQuery = paginationSchema.extend({
+export const listQuery = paginationSchema.extend({
   document_id: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
 });
 
 const answerValue = z.union([z.string().max(1000), z.number(), z.boolean()]);
-const submitBody = z.strictObject({
+export const submitBody = z.strictObject({
   answers: z.record(z.string().regex(/^\d{1,10}$/, 'question ids are numbers'), answerValue),
 });
 

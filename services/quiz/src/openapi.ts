@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { deletedResult, defineRoutes, integerIdParams, isoTimestamp, type RouteDoc } from '@learner/common/openapi';
+import { DIFFICULTIES, QUESTION_TYPES } from './generation/question.js';
+import { generateBody, listQuery, submitBody } from './quizzes/quiz-routes.js';
+
+const TAG = 'quizzes';
+
+const quiz = z.object({
+  id: z.int(),
+  title: z.string(),
+  document_id: z.int().nullable(),
+  difficulty: z.enum(DIFFICULTIES),
+  question_types: z.array(z.enum(QUESTION_TYPES)),
+  total_questions: z.int(),
+  requested_questions: z.int(),
+  seed: z.int(),
+  generator: z.string(),
+  warnings: z.array(z.string()),
+  created_at: isoTimestamp,
+});
+
+const question = z.object({
+  id: z.int(),
+  position: z.int(),
+  question_text: z.string(),
+  question_type: z.enum(QUESTION_TYPES),
+  options: z.array(z.object({ id: z.string(), text: z.string() })).nullable().describe('null for short answers'),
+  points: z.int(),
+});
+
+const quizWithQuestions = quiz.extend({ total_points: z.int(), questions: z.array(question) });
+
+const answer = z.union([z.string(), z.number(), z.boolean()]);
+const submission = z.object({
+  submission_id: z.int(),
+  quiz_id: z.int(),
+  score: z.number(),
+  total_points: z.number(),
+  percentage: z.number(),
+  submitted_at: isoTimestamp,
+  results: z.array(
+    z.object({
+      question_id: z.int(),
+      correct: z.boolean(),
+      your_answer: answer.nullable(),
+      your_option_id: z.string().optional(),
+      correct_answer: z.string(),
+      correct_option_id: z.string().optional(),
+      points: z.number(),
+      points_awarded: z.number(),
+      explanation: z.string(),
+      source: z.object({ page: z.int(), sentence: z.string() }),
+    }),
+  ),
+});
+
+const generated = quizWithQuestions.extend({
+  requested: z.int(),
+  generated: z.int(),
+  note: z.string().optional().describe('Why fewer questions than asked were made'),
+});
+
+const generate = (path: string, summary: string): RouteDoc => ({
+  method: 'post',
+  path,
+  summary,
+  description:
+    'Writes questions from the text of one of your processed documents. The answers are never in this body; ' +
+    'submit answers to see them graded.',
+  tags: [TAG],
+  body: generateBody,
+  responses: {
+    201: { description: 'The quiz with its questions, without answers', schema: generated },
+    404: { description: 'No such document of yours' },
+    409: { description: 'The document is not processed yet' },
+  },
+  security: 'bearer',
+});
+
+export const routes: RouteDoc[] = defineRoutes([
+  generate('/api/v1/quizzes/generate', 'Generate a quiz from a document'),
+  generate('/api/v1/quizzes', 'Generate a quiz from a document (same as /generate)'),
+  {
+    method: 'get',
+    path: '/api/v1/quizzes',
+    summary: 'List your quizzes, newest first',
+    tags: [TAG],
+    query: listQuery,
+    responses: { 200: { description: 'A page of quizzes', schema: quiz, envelope: 'list' } },
+    security: 'bearer',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/quizzes/{id}',
+    summary: 'One quiz with its questions (never the answers)',
+    tags: [TAG],
+    params: integerIdParams,
+    responses: { 200: { description: 'The quiz', schema: quizWithQuestions }, 404: { description: 'No such quiz of yours' } },
+    security: 'bearer',
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/quizzes/{id}',
+    summary: 'Delete a quiz and its submissions',
+    tags: [TAG],
+    params: integerIdParams,
+    responses: { 200: { description: 'Deleted', schema: deletedResult(z.int()) }, 404: { description: 'No such quiz of yours' } },
+    security: 'bearer',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/quizzes/{id}/submit',
+    summary: 'Submit answers and get them graded',
+    description: 'Answers are keyed by question id: an option id (or its text) for multiple choice, true/false, or free text.',
+    tags: [TAG],
+    params: integerIdParams,
+    body: submitBody,
+    responses: { 201: { description: 'The grading, with the right answers', schema: submission }, 404: { description: 'No such quiz of yours' } },
+    security: 'bearer',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/quizzes/{id}/results',
+    summary: 'Your submissions of a quiz and the best score',
+    tags: [TAG],
+    params: integerIdParams,
+    responses: {
+      200: {
+        description: 'Every attempt, newest first, and the best',
+        schema: z.object({
+          quiz_id: z.int(),
+          title: z.string(),
+          attempts: z.int(),
+          best_score: z.number().nullable(),
+          best_percentage: z.number().nullable(),
+          best_submission_id: z.int().nullable(),
+          total_points: z.number().nullable(),
+          submissions: z.array(submission),
+        }),
+      },
+      404: { description: 'No such quiz of yours' },
+    },
+    security: 'bearer',
+  },
+]);
