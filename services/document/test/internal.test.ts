@@ -86,6 +86,8 @@ describe('internal routes for the other services', () => {
     expect((await post({ title: 'Blank', text: '   ' })).status).toBe(400);
     expect((await post({ title: 'Extra', text: 'x', owner: 'someone' })).status).toBe(400);
     expect((await post({ title: 'Bad name', text: 'x', filename: 'evil.exe' })).status).toBe(400);
+    expect((await post({ title: 'Nul', text: 'a\u0000b' })).status).toBe(400);
+    expect((await post({ title: 'Bell\u0007', text: 'ok' })).status).toBe(400);
     const big = await post({ title: 'Huge', text: 'a'.repeat(5 * 1024 * 1024 + 1) });
     expect(big.status).toBe(413);
     const anonymous = await request(idle.app).post('/internal/v1/documents').set('x-user-id', user.id).send({ title: 't', text: 'x' });

@@ -73,6 +73,7 @@ describe('notes of a document', () => {
       request(h.app).put(`/api/v1/documents/${id}/notes/${noteId}`).set(h.as(user)).send(body as object);
     expect((await put(summary.id, {})).status).toBe(400);
     expect((await put(summary.id, { content: '   ' })).status).toBe(400);
+    expect((await put(summary.id, { content: 'nul \u0000 inside' })).status).toBe(400);
     expect((await put(summary.id, { content: 'x', kind: 'key_terms' })).status).toBe(400);
     expect((await put(999_999, { content: 'x' })).status).toBe(404);
     expect((await put('abc', { content: 'x' })).status).toBe(404);

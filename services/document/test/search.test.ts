@@ -99,7 +99,7 @@ describe('searching the caller’s documents', () => {
     const onlyPunctuation = await request(h.app).get('/api/v1/documents/search').query({ q: '?!' }).set(h.as(owner));
     expect(onlyPunctuation.status).toBe(200);
     expect(onlyPunctuation.body.data).toEqual([]);
-    for (const query of [{}, { q: '  ' }, { q: 'cells', limit: 0 }, { q: 'cells', document_ids: 'one' }, { q: 'cells', sort: 'x' }]) {
+    for (const query of [{}, { q: '  ' }, { q: 'cells', limit: 0 }, { q: 'cells', document_ids: 'one' }, { q: 'cells', sort: 'x' }, { q: 'cells\u0000' }]) {
       const res = await request(h.app).get('/api/v1/documents/search').query(query).set(h.as(owner));
       expect(res.status).toBe(400);
     }

@@ -106,6 +106,8 @@ describe('uploading a document', () => {
     const unknown = await upload(h, user, Buffer.from('hello'), 'a.txt', { colour: 'blue' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.details).toHaveProperty('colour');
+    const controlTitle = await upload(h, user, Buffer.from('hello'), 'a.txt', { title: 'bad\u0001title' });
+    expect(controlTitle.status).toBe(400);
     const otherField = await request(h.app)
       .post('/api/v1/documents/upload')
       .set(h.as(user))

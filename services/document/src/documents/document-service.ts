@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, UnsupportedMediaTypeError, ValidationErro
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
 import type { Logger } from '@learner/common/logger';
 import type { ObjectStorage, SignedUrl } from '@learner/common/storage';
+import { stripControl } from '../text/plain-text.js';
 import { detectFileType } from './detect-file-type.js';
 import { createDocumentRepository, type DocumentRecord, type PageText } from './document-repository.js';
 
@@ -62,7 +63,7 @@ export function createDocumentService(deps: {
       if (!detected) {
         throw new UnsupportedMediaTypeError('Only PDF, UTF-8 text or markdown, PNG and JPEG files are accepted');
       }
-      const filename = input.filename.trim().slice(0, 500) || `document.${detected.fileType}`;
+      const filename = stripControl(input.filename).trim().slice(0, 500) || `document.${detected.fileType}`;
       const key = storageKeyFor(input.userId, filename);
       await deps.storage.put(key, input.bytes, { contentType: detected.contentType });
       try {

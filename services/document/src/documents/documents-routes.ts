@@ -4,17 +4,18 @@ import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
 import { NotFoundError, ValidationError } from '@learner/common/errors';
 import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@learner/common/http';
+import { plainText } from '../text/plain-text.js';
 import type { DocumentService } from './document-service.js';
 import { documentView } from './document-view.js';
 
 export const uploadFields = z.strictObject({
-  title: z.string().trim().min(1).max(500).optional(),
+  title: plainText().pipe(z.string().trim().min(1).max(500)).optional(),
 });
 
 export const listQuery = paginationSchema
   .extend({
     status: z.enum(['uploaded', 'processing', 'completed', 'failed']).optional(),
-    q: z.string().trim().max(200).optional(),
+    q: plainText().pipe(z.string().trim().max(200)).optional(),
   })
   .strict();
 

@@ -7,21 +7,26 @@ import type { DocumentService } from '../documents/document-service.js';
 import { documentView } from '../documents/document-view.js';
 import { documentIdOf } from '../documents/documents-routes.js';
 import type { SearchRepository } from '../search/search-repository.js';
+import { plainText } from '../text/plain-text.js';
 import { createSearchRouter } from '../search/search-routes.js';
 
 export const MAX_TEXT_BYTES = 5 * 1024 * 1024;
 
 export const newTextDocument = z.strictObject({
-  title: z.string().trim().min(1).max(500),
-  filename: z
-    .string()
-    .trim()
-    .min(1)
-    .max(255)
-    .regex(/\.(txt|md|markdown)$/i, 'must end in .txt or .md')
+  title: plainText().pipe(z.string().trim().min(1).max(500)),
+  filename: plainText()
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(255)
+        .regex(/\.(txt|md|markdown)$/i, 'must end in .txt or .md'),
+    )
     .optional(),
-  text: z.string().min(1).refine((t) => t.trim().length > 0, 'must not be blank'),
-  source: z.string().trim().min(1).max(50).optional(),
+  // Form feeds are allowed here: they mark page breaks.
+  text: plainText({ formFeed: true }).pipe(z.string().min(1)).refine((t) => t.trim().length > 0, 'must not be blank'),
+  source: plainText().pipe(z.string().trim().min(1).max(50)).optional(),
 });
 
 function filenameFor(title: string): string {

@@ -5,10 +5,11 @@ import { ConflictError, NotFoundError } from '@learner/common/errors';
 import { parseInput, sendData } from '@learner/common/http';
 import type { DocumentService } from '../documents/document-service.js';
 import { documentIdOf } from '../documents/documents-routes.js';
+import { plainText } from '../text/plain-text.js';
 import type { NoteRecord, NotesRepository } from './notes-repository.js';
 
 export const noteEdit = z.strictObject({
-  content: z.string().trim().min(1).max(100_000),
+  content: plainText().pipe(z.string().trim().min(1).max(100_000)),
 });
 
 export function noteView(note: NoteRecord) {

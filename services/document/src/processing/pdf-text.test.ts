@@ -27,5 +27,6 @@ describe('reading PDF text layers in a worker thread', () => {
 
   it('tidies table tabs, hyphenated line breaks and runs of blank lines', () => {
     expect(tidyPageText('Cell\tvalue  \r\nphoto-\nsynthesis\n\n\n\nend ')).toBe('Cell value\nphotosynthesis\n\nend');
+    expect(tidyPageText('glyph\u0000less\u0003 text')).toBe('glyphless text');
   });
 });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { stripControl } from '../text/plain-text.js';
 import { ProcessingError } from './processing-error.js';
 
 export interface PdfPageText {
@@ -9,8 +10,7 @@ export interface PdfPageText {
 
 /** Tidies text-layer output: pdf-parse separates table cells with tabs and keeps trailing spaces. */
 export function tidyPageText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
+  return stripControl(text.replace(/\r\n?/g, '\n'))
     .replace(/\t+/g, ' ')
     .replace(/[ \u00a0]+/g, ' ')
     .replace(/ *\n */g, '\n')

@@ -2,10 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
 import { parseInput, sendData } from '@learner/common/http';
+import { plainText } from '../text/plain-text.js';
 import type { SearchHit, SearchRepository } from './search-repository.js';
 
 export const searchQuery = z.strictObject({
-  q: z.string().trim().min(1, 'a search text is required').max(500),
+  q: plainText().pipe(z.string().trim().min(1, 'a search text is required').max(500)),
   limit: z.coerce.number().int().min(1).max(50).default(10),
   document_ids: z
     .string()
