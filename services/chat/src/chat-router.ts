@@ -7,7 +7,7 @@ import type { ChatService } from './chat-service.js';
 
 const DEFAULT_TITLE = 'New chat';
 
-const idParams = z.object({
+export const idParams = z.object({
   id: z
     .string()
     .regex(/^\d{1,15}$/, 'must be a positive whole number')
@@ -17,7 +17,7 @@ const idParams = z.object({
 
 const title = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
-const createSessionBody = z.strictObject({
+export const createSessionBody = z.strictObject({
   title: title.nullable().optional(),
   document_ids: z
     .array(z.number().int('must be whole numbers').positive('must be positive').max(2_147_483_647, 'is not a document id'))
@@ -25,9 +25,9 @@ const createSessionBody = z.strictObject({
     .optional(),
 });
 
-const renameBody = z.strictObject({ title });
+export const renameBody = z.strictObject({ title });
 
-const messageBody = z.strictObject({
+export const messageBody = z.strictObject({
   message: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
 });
 
