@@ -7,7 +7,7 @@ import { MAX_CHARACTERS, type SpeechService, type StoredAudio } from './speech-s
 
 const MAX_SSML_LENGTH = 2 * MAX_CHARACTERS;
 
-const synthesizeSchema = z
+export const synthesizeSchema = z
   .strictObject({
     text: z.string().trim().min(1, 'must not be empty').max(MAX_CHARACTERS, `must be at most ${MAX_CHARACTERS} characters`).optional(),
     ssml: z.string().min(1).max(MAX_SSML_LENGTH, `must be at most ${MAX_SSML_LENGTH} characters`).optional(),
@@ -24,7 +24,7 @@ const synthesizeSchema = z
     }
   });
 
-const voicesQuery = z.object({
+export const voicesQuery = z.object({
   language: z
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as en or en-US')

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { paginationSchema } from '@learner/common/http';
+import { deletedResult, defineRoutes, isoTimestamp, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
+import { AUDIO_FORMATS } from './engines/speech-engine.js';
+import { synthesizeSchema, voicesQuery } from './audio/tts.routes.js';
+
+const TAG = 'tts';
+const NOT_FOUND = { description: 'No such audio of yours' };
+
+const voice = z.object({
+  id: z.string(),
+  name: z.string(),
+  language: z.string().describe('BCP 47 tag, e.g. en-US'),
+  gender: z.enum(['female', 'male', 'neutral']),
+  engine: z.string().describe('Which engine speaks it: Polly standard or neural, flite, espeak-ng'),
+});
+
+const audio = z.object({
+  id: z.uuid(),
+  audio_url: z.string().describe('A signed download link, valid until expires_at'),
+  expires_at: isoTimestamp,
+  voice_id: z.string(),
+  engine: z.string(),
+  format: z.enum(AUDIO_FORMATS),
+  speed: z.number().nullable(),
+  duration_seconds: z.number(),
+  characters: z.int(),
+  size_bytes: z.int(),
+  text: z.string(),
+  text_type: z.enum(['text', 'ssml']),
+  created_at: isoTimestamp,
+});
+
+export const routes: RouteDoc[] = defineRoutes([
+  {
+    method: 'get',
+    path: '/api/v1/tts/voices',
+    summary: 'The voices that can speak, optionally of one language',
+    tags: [TAG],
+    query: voicesQuery,
+    responses: { 200: { description: 'The voices', schema: z.object({ voices: z.array(voice) }) } },
+    security: 'bearer',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/tts/synthesize',
+    summary: 'Turn text (or SSML) into speech',
+    description: 'Give exactly one of `text` and `ssml`. The audio is stored and kept in your history.',
+    tags: [TAG],
+    body: synthesizeSchema,
+    responses: { 201: { description: 'The stored audio with a download link', schema: audio } },
+    security: 'bearer',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/tts/audio',
+    summary: 'Your synthesis history, newest first',
+    tags: [TAG],
+    query: paginationSchema,
+    responses: { 200: { description: 'A page of audio', schema: audio, envelope: 'list' } },
+    security: 'bearer',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/tts/audio/{id}',
+    summary: 'One audio, with a fresh download link',
+    tags: [TAG],
+    params: uuidIdParams,
+    responses: { 200: { description: 'The audio', schema: audio }, 404: NOT_FOUND },
+    security: 'bearer',
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/tts/audio/{id}',
+    summary: 'Delete an audio and its file',
+    tags: [TAG],
+    params: uuidIdParams,
+    responses: { 200: { description: 'Deleted', schema: deletedResult(z.string()) }, 404: NOT_FOUND },
+    security: 'bearer',
+  },
+]);
