@@ -7,7 +7,7 @@ import type { TranscriptionService } from '../transcriptions/transcription-servi
 import type { DocumentClient } from './document-client.js';
 import { transcriptFilename, transcriptToText } from './transcript-document.js';
 
-const saveBody = z.strictObject({ title: z.string().trim().min(1).max(500).optional() });
+export const saveBody = z.strictObject({ title: z.string().trim().min(1).max(500).optional() });
 
 /** `POST /transcriptions/:id/document`: a completed transcript becomes a document of the same user. */
 export function createTranscriptDocumentRouter(deps: { transcriptions: TranscriptionService; documents: DocumentClient }): Router {

@@ -7,7 +7,7 @@ import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@l
 import type { TranscriptionRecord } from './transcription-repository.js';
 import type { TranscriptionService } from './transcription-service.js';
 
-const uploadFields = z.strictObject({
+export const uploadFields = z.strictObject({
   language: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en-US')
