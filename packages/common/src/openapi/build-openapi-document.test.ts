@@ -143,6 +143,24 @@ describe('buildOpenApiDocument', () => {
     expect(op(doc, 'post', '/x').responses['200'].content['application/json'].schema.properties.data.properties.size).toEqual({});
   });
 
+  it('keeps the length limits of a checked string piped into a limited one', () => {
+    const clean = z.string().refine((v) => !v.includes('\u0000'), 'no NUL');
+    const doc = buildOpenApiDocument({ info: { title: 't', version: '1' } }, [
+      {
+        method: 'post',
+        path: '/x',
+        summary: 'x',
+        tags: ['x'],
+        body: z.strictObject({ title: clean.pipe(z.string().trim().min(1).max(500)).optional() }),
+        responses: { 201: { description: 'ok' } },
+        security: 'none',
+      },
+    ]);
+    const body = op(doc, 'post', '/x').requestBody;
+    expect(body.required).toBe(false);
+    expect(body.content['application/json'].schema.properties.title).toEqual({ type: 'string', minLength: 1, maxLength: 500 });
+  });
+
   it('refuses a route documented twice, so a copy-paste slip does not hide one', () => {
     const route = routes[0]!;
     expect(() => buildOpenApiDocument({ info: { title: 't', version: '1' } }, [route, { ...route, summary: 'again' }])).toThrow(

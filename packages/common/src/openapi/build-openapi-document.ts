@@ -64,9 +64,30 @@ const paginationComponent: JsonSchema = {
  * say (refinements, transforms' results) become `{}`, i.e. anything, rather than failing the document.
  */
 export function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline', target: 'draft-2020-12' }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    reused: 'inline',
+    target: 'draft-2020-12',
+    override: io === 'input' ? carryStringLimitsThroughPipe : undefined,
+  }) as JsonSchema;
   delete json.$schema;
   return json;
+}
+
+const STRING_LIMITS = ['minLength', 'maxLength', 'pattern', 'format'] as const;
+
+/**
+ * `refinedString.pipe(z.string().max(500))` is documented by zod as its input, the refined string
+ * alone, which would drop the limits a client must keep to; when both ends are strings, the limits
+ * of the output end are the input's too.
+ */
+function carryStringLimitsThroughPipe(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const def = (ctx.zodSchema as { _zod: { def: { type: string; out?: z.ZodType } } })._zod.def;
+  if (def.type !== 'pipe' || !def.out || ctx.jsonSchema.type !== 'string') return;
+  const out = toSchema(def.out, 'output');
+  if (out.type !== 'string') return;
+  for (const key of STRING_LIMITS) if (out[key] !== undefined && ctx.jsonSchema[key] === undefined) ctx.jsonSchema[key] = out[key];
 }
 
 function envelope(data: JsonSchema, list: boolean): JsonSchema {
