@@ -8,6 +8,8 @@ import type { Logger } from '@learner/common/logger';
 import type { Metrics } from '@learner/common/metrics';
 import { createAuthRouter } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
+import { buildApiDocument } from './docs/api-document.js';
+import { createDocsRouter } from './docs/docs-routes.js';
 import { createGatekeeper } from './gatekeeper.js';
 import { createProxyRoutes, type ServiceName } from './proxy/proxy-routes.js';
 import type { TrafficControls } from './traffic/traffic-controls.js';
@@ -53,6 +55,8 @@ export function createApp(deps: GatewayAppDeps): Express {
     timeoutMs: deps.requestTimeoutMs,
     maxFileSize: deps.maxFileSize,
   });
+  app.use(['/docs', '/openapi.json'], gate({ perIp: true }));
+  app.use(createDocsRouter(buildApiDocument()));
   app.use('/api/v1', gate());
   app.use('/api/v1/auth', createAuthRouter(auth));
   app.use(proxy.api);

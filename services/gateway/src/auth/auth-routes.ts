@@ -14,20 +14,20 @@ const email = z
   .pipe(z.email('must be a valid email address'))
   .transform((v) => v.toLowerCase());
 
-const registerSchema = z.strictObject({
+export const registerSchema = z.strictObject({
   email,
   password: z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters'),
   name: z.string().trim().min(1).max(100).optional(),
 });
 
-const loginSchema = z.strictObject({
+export const loginSchema = z.strictObject({
   email,
   // Not the registration rules: a login with a too-short password is simply wrong, not malformed.
   password: z.string().min(1).max(128),
 });
 
-const refreshSchema = z.strictObject({ refresh_token: z.string().min(1).max(200) });
-const emptySchema = z.strictObject({});
+export const refreshSchema = z.strictObject({ refresh_token: z.string().min(1).max(200) });
+export const emptySchema = z.strictObject({});
 
 function sessionBody(session: Session) {
   return {
