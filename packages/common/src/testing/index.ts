@@ -126,3 +126,13 @@ export function testSecret(): string {
   return randomBytes(24).toString('hex');
 }
 export { freePortRange } from './free-ports.js';
+export {
+  startChatCompletionsStandIn,
+  startBedrockStandIn,
+  type LlmStandIn,
+  type StandInRequest,
+  type StandInReply,
+  type StandInAnswer,
+  type ChatCompletionsBody,
+  type ConverseBody,
+} from './llm-stand-ins.js';
