@@ -55,7 +55,7 @@ print(
   [
     '',
     'Learner Platform is running. Clients use the gateway:',
-    `  ${env.PUBLIC_BASE_URL ?? `http://localhost:${config.portBase}`}   (API under /api/v1)`,
+    `  ${env.PUBLIC_BASE_URL ?? `http://localhost:${config.portBase}`}   (API under /api/v1, docs at /docs)`,
     '',
     ...rows,
     ...(launcher.skipped.length ? [`  not started (not built, or left out by LAUNCHER_SERVICES): ${launcher.skipped.join(', ')}`] : []),

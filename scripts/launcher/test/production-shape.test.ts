@@ -116,17 +116,23 @@ describe('the Dockerfiles', () => {
 });
 
 describe('.env.example', () => {
-  const configFiles = [
-    'packages/common/src/config/index.ts',
-    'packages/common/src/storage/config.ts',
-    'scripts/launcher/src/launcher-config.ts',
-    ...SERVICES.map((name) => `services/${name}/src/config.ts`),
-  ].filter((file) => existsSync(join(root, file)));
+  const keysIn = (file: string, pattern: RegExp): string[] =>
+    [...readFileSync(join(root, file), 'utf8').matchAll(pattern)].map((m) => m[1]!);
+  // Each service's config.ts, the launcher's, and the shared schemas in packages/common that
+  // services extend (service, storage, language model keys).
+  const commonFiles = readdirSync(join(root, 'packages/common/src'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+    .map((file) => `packages/common/src/${file}`);
+  const configFiles = ['scripts/launcher/src/launcher-config.ts', ...SERVICES.map((name) => `services/${name}/src/config.ts`)].filter(
+    (file) => existsSync(join(root, file)),
+  );
 
   it('mentions every key that a service or the launcher reads', () => {
-    const keys = new Set(
-      configFiles.flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!)),
-    );
+    const keys = new Set([
+      ...configFiles.flatMap((file) => keysIn(file, /^\s+([A-Z][A-Z0-9_]+):/gm)),
+      ...commonFiles.flatMap((file) => keysIn(file, /^\s+([A-Z][A-Z0-9_]+):\s*(?:z|envFields)\b/gm)),
+    ]);
+    expect(keys.has('LLM_BASE_URL')).toBe(true);
     const missing = [...keys].filter((key) => !new RegExp(`\\b${key}\\b`).test(exampleText));
     expect(missing).toEqual([]);
   });
