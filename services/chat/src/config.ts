@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { envFields, parseConfig, serviceEnvSchema, type Env } from '@learner/common/config';
-import { storageEnvSchema } from '@learner/common/storage';
+import { llmEnvSchema } from '@learner/common/llm';
+import { bedrockEnvSchema } from '@learner/common/llm/bedrock';
 
 const schema = serviceEnvSchema
   .extend({
@@ -10,21 +11,8 @@ const schema = serviceEnvSchema
       .default('http://127.0.0.1:5004')
       .describe('Base URL of the document service, whose internal search grounds the answers'),
     DOCUMENT_TIMEOUT_MS: envFields.int(5000, 50).describe('How long one call to the document service may take'),
-    LLM_BASE_URL: envFields
-      .url()
-      .optional()
-      .describe('OpenAI-compatible API base (…/v1); unset = extractive answers only'),
-    LLM_API_KEY: z.string().optional().describe('Bearer key of the LLM endpoint, when it needs one'),
-    LLM_MODEL: z.string().min(1).optional().describe('Model name sent to the LLM endpoint'),
-    LLM_TIMEOUT_MS: envFields.int(20_000, 100).describe('How long one LLM call may take before falling back'),
-    BEDROCK_MODEL_ID: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Amazon Bedrock model id (Converse API) that words the answers; unset = no Bedrock'),
-    BEDROCK_ENDPOINT_URL: envFields.url().optional().describe('Bedrock runtime endpoint; unset = the region default'),
-    ...storageEnvSchema.pick({ AWS_REGION: true, AWS_ACCESS_KEY_ID: true, AWS_SECRET_ACCESS_KEY: true, AWS_SESSION_TOKEN: true })
-      .shape,
+    ...llmEnvSchema({ timeoutMs: 20_000 }).shape,
+    ...bedrockEnvSchema.shape,
   })
   .superRefine((config, ctx) => {
     if (config.LLM_BASE_URL && !config.LLM_MODEL) {

@@ -1,12 +1,12 @@
 import { exitOnConfigError } from '@learner/common/config';
 import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { startPlatform } from '@learner/common/service';
-import { awsClientConfig } from '@learner/common/storage';
+import { llmClientFromEnv } from '@learner/common/llm';
+import { bedrockClientFromEnv } from '@learner/common/llm/bedrock';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createDocumentClient } from './documents/document-client.js';
-import { createBedrockWriter } from './tutor/bedrock-writer.js';
-import { createOpenAiWriter } from './tutor/openai-writer.js';
+import { createLlmAnswerWriter } from './tutor/llm-answer-writer.js';
 import { createTutor } from './tutor/tutor.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
@@ -17,21 +17,10 @@ const documents = createDocumentClient({
   internalTokens: platform.internalTokens,
 });
 function answerWriter() {
-  if (config.LLM_BASE_URL && config.LLM_MODEL) {
-    return createOpenAiWriter({
-      baseUrl: config.LLM_BASE_URL,
-      model: config.LLM_MODEL,
-      timeoutMs: config.LLM_TIMEOUT_MS,
-      ...(config.LLM_API_KEY ? { apiKey: config.LLM_API_KEY } : {}),
-    });
-  }
-  if (config.BEDROCK_MODEL_ID) {
-    return createBedrockWriter({
-      modelId: config.BEDROCK_MODEL_ID,
-      timeoutMs: config.LLM_TIMEOUT_MS,
-      ...awsClientConfig({ ...config, AWS_ENDPOINT_URL: config.BEDROCK_ENDPOINT_URL }),
-    });
-  }
+  const llm = llmClientFromEnv(config);
+  if (llm) return createLlmAnswerWriter({ name: 'llm', client: llm });
+  const bedrock = bedrockClientFromEnv(config);
+  if (bedrock) return createLlmAnswerWriter({ name: 'bedrock', client: bedrock });
   return undefined;
 }
 const writer = answerWriter();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envFields, parseConfig, serviceEnvSchema, type Env } from '@learner/common/config';
+import { llmEnvSchema } from '@learner/common/llm';
 import { awsCredentials, storageEnvSchema } from '@learner/common/storage';
 
 const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
@@ -17,10 +18,7 @@ const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
   PROCESSING_POLL_MS: envFields.int(2000, 50).describe('how often the worker looks for waiting documents'),
   PROCESSING_LEASE_MS: envFields.int(60_000, 1000).describe('a document whose worker stopped renewing this long is taken up again'),
   PROCESSING_MAX_ATTEMPTS: envFields.int(3, 1).describe('claims of one document before it is marked failed'),
-  LLM_BASE_URL: z.url().optional().describe('OpenAI-compatible endpoint for notes; unset = extractive notes'),
-  LLM_API_KEY: z.string().optional(),
-  LLM_MODEL: z.string().default('gpt-4o-mini'),
-  LLM_TIMEOUT_MS: envFields.int(30_000, 100),
+  ...llmEnvSchema({ timeoutMs: 30_000, model: 'gpt-4o-mini' }).shape,
 });
 
 export type DocumentConfig = z.infer<typeof schema>;

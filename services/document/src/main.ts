@@ -1,5 +1,6 @@
 import { exitOnConfigError } from '@learner/common/config';
 import { closeServer, listen, onShutdown } from '@learner/common/http';
+import { llmClientFromEnv } from '@learner/common/llm';
 import { startPlatform } from '@learner/common/service';
 import { awsCredentials, createStorageFromEnv } from '@learner/common/storage';
 import { createApp } from './app.js';
@@ -36,17 +37,9 @@ const ocr: OcrEngine =
       })
     : createTesseractOcr({ lang: config.TESSERACT_LANG, timeoutMs: config.OCR_TIMEOUT_MS });
 platform.logger.info({ ocr: ocr.name }, 'OCR engine');
-const notes = config.LLM_BASE_URL
-  ? createLlmNotes({
-      baseUrl: config.LLM_BASE_URL,
-      apiKey: config.LLM_API_KEY,
-      model: config.LLM_MODEL,
-      timeoutMs: config.LLM_TIMEOUT_MS,
-      fallback: createExtractiveNotes(),
-      logger: platform.logger,
-    })
-  : createExtractiveNotes();
-platform.logger.info({ notes: config.LLM_BASE_URL ? 'llm + extractive' : 'extractive' }, 'notes generator');
+const llm = llmClientFromEnv(config);
+const notes = llm ? createLlmNotes({ client: llm, fallback: createExtractiveNotes(), logger: platform.logger }) : createExtractiveNotes();
+platform.logger.info({ notes: llm ? 'llm + extractive' : 'extractive' }, 'notes generator');
 const worker = createProcessingWorker({
   pool: platform.pool,
   storage,

@@ -1,5 +1,6 @@
 import { exitOnConfigError } from '@learner/common/config';
 import { closeServer, listen, onShutdown } from '@learner/common/http';
+import { llmClientFromEnv } from '@learner/common/llm';
 import { startPlatform } from '@learner/common/service';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -15,12 +16,10 @@ const documents = createDocumentClient({
   internalTokens: platform.internalTokens,
 });
 const extractive = createWorkerWriter();
-const writer = config.LLM_BASE_URL
+const llm = llmClientFromEnv(config);
+const writer = llm
   ? createLlmWriter({
-      baseUrl: config.LLM_BASE_URL,
-      apiKey: config.LLM_API_KEY,
-      model: config.LLM_MODEL,
-      timeoutMs: config.LLM_TIMEOUT_MS,
+      client: llm,
       extractive,
       onError: (err) => platform.logger.warn({ err }, 'LLM question writer failed; extractive questions used'),
     })

@@ -1,25 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConfigError, parseConfig } from '../config/index.js';
-import {
-  startBedrockStandIn,
-  startChatCompletionsStandIn,
-  type ChatCompletionsBody,
-  type ConverseBody,
-  type LlmStandIn,
-} from '../testing/index.js';
-import { bedrockClientFromEnv, bedrockEnvSchema, llmClientFromEnv, llmEnvSchema } from './llm-env.js';
-
-let endpoint: LlmStandIn<ChatCompletionsBody>;
-let bedrock: LlmStandIn<ConverseBody>;
-
-beforeAll(async () => {
-  endpoint = await startChatCompletionsStandIn(() => ({ status: 200, body: { choices: [{ message: { content: 'from the endpoint' } }] } }));
-  bedrock = await startBedrockStandIn(() => ({ status: 200, body: { output: { message: { role: 'assistant', content: [{ text: 'from Bedrock' }] } }, stopReason: 'end_turn' } }));
-});
-afterAll(async () => {
-  await endpoint.close();
-  await bedrock.close();
-});
+import { startChatCompletionsStandIn } from '../testing/index.js';
+import { llmClientFromEnv, llmEnvSchema } from './llm-env.js';
 
 const prompt = { system: 's', user: 'u', temperature: 0 };
 
@@ -42,27 +24,12 @@ describe('the LLM configuration', () => {
   });
 
   it('makes an OpenAI-compatible client only when both an endpoint and a model are set', async () => {
+    const endpoint = await startChatCompletionsStandIn(() => ({ status: 200, body: { choices: [{ message: { content: 'from the endpoint' } }] } }));
+    onTestFinished(() => endpoint.close());
     expect(llmClientFromEnv({ LLM_MODEL: 'm', LLM_TIMEOUT_MS: 2000 })).toBeUndefined();
     expect(llmClientFromEnv({ LLM_BASE_URL: endpoint.url, LLM_TIMEOUT_MS: 2000 })).toBeUndefined();
     const client = llmClientFromEnv({ LLM_BASE_URL: endpoint.url, LLM_API_KEY: 'k', LLM_MODEL: 'm', LLM_TIMEOUT_MS: 2000 });
     expect(await client!.complete(prompt)).toBe('from the endpoint');
     expect(endpoint.requests.at(-1)).toMatchObject({ headers: { authorization: 'Bearer k' }, body: { model: 'm' } });
-  });
-
-  it('makes a Bedrock client only when a model id is set, signing with the AWS keys', async () => {
-    const env = parseConfig(bedrockEnvSchema, {});
-    expect(env.AWS_REGION).toBe('us-east-1');
-    expect(bedrockClientFromEnv({ ...env, LLM_TIMEOUT_MS: 2000 })).toBeUndefined();
-    const configured = parseConfig(bedrockEnvSchema, {
-      BEDROCK_MODEL_ID: 'amazon.nova-micro-v1:0',
-      BEDROCK_ENDPOINT_URL: bedrock.url,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIDTEST',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-    });
-    expect(await bedrockClientFromEnv({ ...configured, LLM_TIMEOUT_MS: 2000 })!.complete(prompt)).toBe('from Bedrock');
-    const request = bedrock.requests.at(-1)!;
-    expect(decodeURIComponent(request.path)).toBe('/model/amazon.nova-micro-v1:0/converse');
-    expect(request.headers.authorization).toMatch(/Credential=AKIDTEST\/\d{8}\/eu-west-1\/bedrock\//);
   });
 });

@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createOpenAiCompatibleClient } from '@learner/common/llm';
 import { silentLogger } from '@learner/common/logger';
+import { startChatCompletionsStandIn, type ChatCompletionsBody } from '@learner/common/testing';
 import { createExtractiveNotes } from './extractive-notes.js';
 import { createLlmNotes } from './llm-notes.js';
 
@@ -17,36 +17,25 @@ afterEach(async () => {
 });
 
 /** An OpenAI-compatible endpoint at its HTTP boundary: no model can be reached from here. */
-async function standIn(answer: (body: Record<string, unknown>) => { status: number; json: unknown }) {
-  const requests: { auth: string | undefined; body: Record<string, unknown>; path: string | undefined }[] = [];
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as Record<string, unknown>;
-      requests.push({ auth: req.headers.authorization, body, path: req.url });
-      const out = answer(body);
-      res.statusCode = out.status;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(out.json));
-    });
+async function standIn(answer: (body: ChatCompletionsBody) => { status: number; json: unknown }) {
+  const requests: { auth: string | undefined; body: ChatCompletionsBody; path: string | undefined }[] = [];
+  const endpoint = await startChatCompletionsStandIn((req) => {
+    requests.push({ auth: req.headers.authorization, body: req.body, path: req.path });
+    const out = answer(req.body);
+    return { status: out.status, body: out.json };
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  close = () => new Promise((r) => server.close(() => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`, requests };
+  close = endpoint.close;
+  return { url: `${endpoint.url}/`, requests };
 }
+
+/** The notes generator over an OpenAI-compatible client of the stand-in. */
+const llmNotes = (options: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number }) =>
+  createLlmNotes({ client: createOpenAiCompatibleClient(options), fallback: createExtractiveNotes(), logger: silentLogger() });
 
 describe('notes with a language model', () => {
   it('uses the model’s summary and keeps the extractive key points and key terms', async () => {
     const llm = await standIn(() => ({ status: 200, json: { choices: [{ message: { role: 'assistant', content: ' Water moves by osmosis. ' } }] } }));
-    const notes = await createLlmNotes({
-      baseUrl: llm.url,
-      apiKey: 'key-1',
-      model: 'tiny',
-      timeoutMs: 5000,
-      fallback: createExtractiveNotes(),
-      logger: silentLogger(),
-    }).generate(PAGES);
+    const notes = await llmNotes({ baseUrl: llm.url, apiKey: 'key-1', model: 'tiny', timeoutMs: 5000 }).generate(PAGES);
     expect(notes[0]).toMatchObject({ kind: 'summary', content: 'Water moves by osmosis.', generator: 'llm' });
     expect(notes.slice(1).every((n) => n.generator === 'extractive')).toBe(true);
     expect(llm.requests[0]!.path).toBe('/v1/chat/completions');
@@ -57,13 +46,7 @@ describe('notes with a language model', () => {
 
   it('falls back to the extractive summary when the model fails', async () => {
     const llm = await standIn(() => ({ status: 500, json: { error: 'overloaded' } }));
-    const notes = await createLlmNotes({
-      baseUrl: llm.url,
-      model: 'tiny',
-      timeoutMs: 5000,
-      fallback: createExtractiveNotes(),
-      logger: silentLogger(),
-    }).generate(PAGES);
+    const notes = await llmNotes({ baseUrl: llm.url, model: 'tiny', timeoutMs: 5000 }).generate(PAGES);
     expect(notes[0]).toMatchObject({ kind: 'summary', generator: 'extractive' });
     expect(notes[0]!.content).toContain('Osmosis');
   });

@@ -1,12 +1,9 @@
+import type { LlmClient } from '@learner/common/llm';
 import type { Logger } from '@learner/common/logger';
 import type { GeneratedNote, NotesGenerator } from './notes-generator.js';
 
 export interface LlmNotesOptions {
-  /** An OpenAI-compatible API base, e.g. https://api.example.com/v1 */
-  baseUrl: string;
-  apiKey?: string | undefined;
-  model: string;
-  timeoutMs: number;
+  client: LlmClient;
   /** Makes the notes the model does not write, and all of them when the model fails. */
   fallback: NotesGenerator;
   logger: Logger;
@@ -26,42 +23,18 @@ function promptText(pages: { page: number; text: string }[], maxChars = 24_000):
   return out;
 }
 
+const SUMMARY_INSTRUCTIONS =
+  'You write study notes. Summarise the document the user gives in one paragraph of at most 150 words, ' +
+  'using only facts stated in it. Answer with the summary text only.';
+
 /**
- * Notes whose summary is written by a language model behind an OpenAI-compatible endpoint. Key
- * points and key terms stay extractive, since they must quote the document with page numbers;
- * any failure of the model falls back to the extractive summary.
+ * Notes whose summary is written by a language model. Key points and key terms stay extractive,
+ * since they must quote the document with page numbers; any failure of the model falls back to
+ * the extractive summary.
  */
 export function createLlmNotes(options: LlmNotesOptions): NotesGenerator {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-
-  const summarise = async (pages: { page: number; text: string }[]): Promise<string> => {
-    const res = await fetch(url, {
-      method: 'POST',
-      signal: AbortSignal.timeout(options.timeoutMs),
-      headers: {
-        'content-type': 'application/json',
-        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-      },
-      body: JSON.stringify({
-        model: options.model,
-        temperature: 0.2,
-        messages: [
-          {
-            role: 'system',
-            content:
-              'You write study notes. Summarise the document the user gives in one paragraph of at most 150 words, ' +
-              'using only facts stated in it. Answer with the summary text only.',
-          },
-          { role: 'user', content: promptText(pages) },
-        ],
-      }),
-    });
-    if (!res.ok) throw new Error(`the model answered HTTP ${res.status}`);
-    const body = (await res.json()) as { choices?: { message?: { content?: unknown } }[] };
-    const content = body.choices?.[0]?.message?.content;
-    if (typeof content !== 'string' || !content.trim()) throw new Error('the model answered no text');
-    return content.trim();
-  };
+  const summarise = (pages: { page: number; text: string }[]): Promise<string> =>
+    options.client.complete({ system: SUMMARY_INSTRUCTIONS, user: promptText(pages), temperature: 0.2 });
 
   return {
     async generate(pages) {

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAiCompatibleClient } from '@learner/common/llm';
+import { startChatCompletionsStandIn, type ChatCompletionsBody, type LlmStandIn } from '@learner/common/testing';
 import { frenchRevolution } from '../../test/fixtures/study-texts.js';
 import { checkQuiz } from './item-check.js';
 import { createLlmWriter } from './llm-writer.js';
@@ -9,8 +9,7 @@ import { generateQuestions, type GenerateOptions } from './question-generator.js
 type Mode = 'good' | 'key-missing' | 'not-json' | 'error' | 'slow';
 
 /** A local endpoint speaking the chat-completions protocol, writing items from the numbered sentences it is sent. */
-let server: Server;
-let baseUrl: string;
+let endpoint: LlmStandIn<ChatCompletionsBody>;
 let mode: Mode = 'good';
 const seen: Array<{ authorization: string | undefined; model: string }> = [];
 
@@ -27,34 +26,19 @@ function itemsFor(user: string): unknown[] {
   });
 }
 
-async function body(req: IncomingMessage): Promise<{ model: string; messages: Array<{ content: string }> }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const request = await body(req);
-    seen.push({ authorization: req.headers.authorization, model: request.model });
-    if (mode === 'error') {
-      res.writeHead(500).end('{"error":"overloaded"}');
-      return;
-    }
-    if (mode === 'slow') await new Promise((r) => setTimeout(r, 600));
-    const content = mode === 'not-json' ? 'Sorry, I cannot help with that.' : JSON.stringify({ items: itemsFor(request.messages[1]!.content) });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { content } }] }));
+  endpoint = await startChatCompletionsStandIn((request) => {
+    seen.push({ authorization: request.headers.authorization, model: request.body.model });
+    if (mode === 'error') return { status: 500, body: { error: 'overloaded' } };
+    const content = mode === 'not-json' ? 'Sorry, I cannot help with that.' : JSON.stringify({ items: itemsFor(request.body.messages[1]!.content) });
+    return { status: 200, body: { choices: [{ message: { content } }] }, ...(mode === 'slow' ? { delayMs: 600 } : {}) };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => endpoint.close());
 
 const options: GenerateOptions = { numQuestions: 8, difficulty: 'medium', questionTypes: ['multiple_choice', 'true_false', 'short_answer'], seed: 5 };
-const writer = () => createLlmWriter({ baseUrl, apiKey: 'test-key', model: 'quiz-model', timeoutMs: 10_000 });
+const client = (settings: { apiKey?: string; timeoutMs: number }) => createOpenAiCompatibleClient({ baseUrl: endpoint.url, model: 'quiz-model', ...settings });
+const writer = () => createLlmWriter({ client: client({ apiKey: 'test-key', timeoutMs: 10_000 }) });
 
 describe('the LLM question writer', () => {
   it('uses the model’s wording for items that pass the item check, citing the sentences the generator chose', async () => {
@@ -83,7 +67,7 @@ describe('the LLM question writer', () => {
     it(`falls back to the extractive quiz when the endpoint answers ${failing === 'slow' ? 'too late' : failing === 'error' ? 'with an error' : 'with prose'}`, async () => {
       mode = failing;
       const errors: unknown[] = [];
-      const result = await createLlmWriter({ baseUrl, model: 'quiz-model', timeoutMs: 300, onError: (e) => errors.push(e) }).write(frenchRevolution, options);
+      const result = await createLlmWriter({ client: client({ timeoutMs: 300 }), onError: (e) => errors.push(e) }).write(frenchRevolution, options);
       expect(result.generator).toBe('extractive');
       expect(result.questions).toEqual(generateQuestions(frenchRevolution, options).questions);
       expect(errors).toHaveLength(1);

@@ -1,13 +1,10 @@
 import { z } from 'zod';
+import type { LlmClient } from '@learner/common/llm';
 import { createItemChecker } from './item-check.js';
 import { createExtractiveWriter, type QuestionWriter, type WrittenQuiz } from './question-writer.js';
 import { TRUE_FALSE_OPTIONS, type Difficulty, type GeneratedQuestion } from './question.js';
 import { createSeededRandom } from './seeded-random.js';
 import { normalizeSpace } from './text-analysis.js';
-
-const completionSchema = z.object({
-  choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }) })).min(1),
-});
 
 const itemSchema = z.object({
   index: z.number().int(),
@@ -84,49 +81,21 @@ function toQuestion(raw: unknown, base: GeneratedQuestion, seed: number): Genera
 }
 
 /**
- * Words the questions with an OpenAI-compatible chat-completions endpoint. The extractive
- * generator still chooses the sentences (so every item cites a real one) and stands in for any
- * item the model gets wrong: each model item must pass the same item check, or the extractive
- * item for that sentence is kept. Any failure of the endpoint falls back to the extractive quiz.
+ * Words the questions with a language model. The extractive generator still chooses the
+ * sentences (so every item cites a real one) and stands in for any item the model gets wrong:
+ * each model item must pass the same item check, or the extractive item for that sentence is
+ * kept. Any failure of the model falls back to the extractive quiz.
  */
 export function createLlmWriter(options: {
-  baseUrl: string;
-  apiKey?: string | undefined;
-  model: string;
-  timeoutMs: number;
+  client: LlmClient;
   onError?: (err: unknown) => void;
   /** Chooses the sentences and stands in for the model; the in-thread generator when not given. */
   extractive?: QuestionWriter;
 }): QuestionWriter {
   const extractiveWriter = options.extractive ?? createExtractiveWriter();
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
 
-  const ask = async (sources: readonly GeneratedQuestion[], difficulty: Difficulty): Promise<unknown[]> => {
-    const { system, user } = prompt(sources, difficulty);
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-      },
-      body: JSON.stringify({
-        model: options.model,
-        temperature: 0.3,
-        response_format: { type: 'json_object' },
-        messages: [
-          { role: 'system', content: system },
-          { role: 'user', content: user },
-        ],
-      }),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => undefined);
-      throw new Error(`LLM endpoint answered ${res.status}`);
-    }
-    const content = completionSchema.parse(await res.json()).choices[0]!.message.content ?? '';
-    return parseItems(content);
-  };
+  const ask = async (sources: readonly GeneratedQuestion[], difficulty: Difficulty): Promise<unknown[]> =>
+    parseItems(await options.client.complete({ ...prompt(sources, difficulty), temperature: 0.3, json: true }));
 
   return {
     async write(pages, generateOptions): Promise<WrittenQuiz> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBedrockStandIn, type ConverseBody, type LlmStandIn, type StandInReply } from '../testing/index.js';
+import { startBedrockStandIn, type ConverseBody, type LlmStandIn, type StandInReply } from '../../testing/index.js';
 import { createBedrockClient } from './bedrock-client.js';
 
 let bedrock: LlmStandIn<ConverseBody>;

@@ -1,5 +1,5 @@
 import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
-import { isDeadline, LlmError, type LlmClient } from './llm-client.js';
+import { isDeadline, LlmError, type LlmClient } from '../llm-client.js';
 
 export interface BedrockClientOptions {
   modelId: string;

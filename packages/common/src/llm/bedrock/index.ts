@@ -1,0 +1,2 @@
+export { createBedrockClient, type BedrockClientOptions } from './bedrock-client.js';
+export { bedrockEnvSchema, bedrockClientFromEnv, type BedrockEnv } from './bedrock-env.js';
