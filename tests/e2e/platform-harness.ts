@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, infraEnv, repoRoot, type TestDatabase } from '@learner/common/testing';
+import { createTestDatabase, freePortRange, infraEnv, repoRoot, type TestDatabase } from '@learner/common/testing';
 
 export const SERVICES = ['gateway', 'tts', 'stt', 'chat', 'document', 'quiz'] as const;
 
@@ -13,22 +12,6 @@ export interface Platform {
   services: Record<string, string>;
   output: string[];
   stop(): Promise<void>;
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => done(true)));
-  });
-}
-
-async function freePortBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all(SERVICES.map((_, i) => portIsFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
 }
 
 /**
@@ -42,7 +25,7 @@ export async function startPlatform(): Promise<Platform> {
   const databases: TestDatabase[] = await Promise.all(
     SERVICES.map((name) => createTestDatabase({ database: `e2e_${name}`, dirs: [], poolSize: 1 })),
   );
-  const portBase = await freePortBase();
+  const portBase = await freePortRange(SERVICES.length);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
