@@ -1,18 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+interface LogSlot {
+  root: Logger;
+  child?: Logger;
+}
+
+const logSlot = Symbol('request logger');
+type WithLogSlot = Request & { [logSlot]: LogSlot };
+
+/*
+ * Most requests never log anything of their own, and a pino child costs an allocation and the
+ * serialised bindings; it is made on the first use of req.log instead. The accessors are shared
+ * functions so every request object keeps the same shape.
+ */
+function getLog(this: WithLogSlot): Logger {
+  const slot = this[logSlot];
+  slot.child ??= slot.root.child({ request_id: this.requestId });
+  return slot.child;
+}
+
+function setLog(this: WithLogSlot, value: Logger): void {
+  this[logSlot].child = value;
+}
+
 /** Keeps the caller's X-Request-ID when it is sane, otherwise makes one; echoes it back. */
 export function requestContext(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const incoming = req.get('x-request-id');
-    const requestId = incoming && ACCEPTABLE_ID.test(incoming) ? incoming : `req_${randomUUID()}`;
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && ACCEPTABLE_ID.test(incoming) ? incoming : `req_${randomUUID()}`;
     req.requestId = requestId;
     req.headers['x-request-id'] = requestId;
     res.setHeader('X-Request-ID', requestId);
-    req.log = logger.child({ request_id: requestId });
+    (req as WithLogSlot)[logSlot] = { root: logger };
+    Object.defineProperty(req, 'log', { get: getLog, set: setLog, configurable: true, enumerable: true });
+    // The level is read per request so a logger whose level changes at run time is obeyed.
+    if (!logger.isLevelEnabled('info')) {
+      next();
+      return;
+    }
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
