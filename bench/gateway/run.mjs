@@ -127,8 +127,11 @@ http {
   return { port, pid: child.pid };
 }
 
+// The node flags the gateway's image runs it with (services/gateway/Dockerfile); cluster workers inherit them.
+const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 async function startGateway({ script, port, upstreamPort, workers }) {
-  const child = start(process.execPath, [script], {
+  const child = start(process.execPath, [...GATEWAY_NODE_FLAGS, script], {
     PORT: String(port),
     WORKERS: String(workers),
     LOG_LEVEL: 'warn',
