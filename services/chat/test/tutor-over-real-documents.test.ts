@@ -1,21 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInternalTokens } from '@learner/common/auth';
 import { closeServer, listen } from '@learner/common/http';
-import { silentLogger } from '@learner/common/logger';
-import { createMetrics } from '@learner/common/metrics';
-import { createLocalStorage } from '@learner/common/storage';
-import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
-import { createApp as createDocumentApp } from '@learner/document/dist/app.js';
-import { createTesseractOcr } from '@learner/document/dist/ocr/tesseract-ocr.js';
-import { createProcessingWorker, type ProcessingWorker } from '@learner/document/dist/processing/processing-worker.js';
-import { createTextExtractor } from '@learner/document/dist/processing/text-extractor.js';
+import { testSecret } from '@learner/common/testing';
+import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
 import { MESSAGES } from '../src/tutor/tutor.js';
 import { newUser, startChat, type TestUser } from './support/chat-harness.js';
 
@@ -38,11 +29,8 @@ const secret = testSecret();
 const gatewayTokens = createInternalTokens({ secret, issuer: 'gateway' });
 const learner = newUser();
 
-let documentDb: TestDatabase;
-let storageFolder: string;
-let worker: ProcessingWorker;
+let documents: RunningDocumentService;
 let documentApp: Express;
-let documentServer: Server;
 let chat: Awaited<ReturnType<typeof startChat>>;
 let plantsId: number;
 let historyId: number;
@@ -74,32 +62,9 @@ function urlOf(server: Server): string {
 }
 
 beforeAll(async () => {
-  documentDb = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname });
-  storageFolder = await mkdtemp(join(tmpdir(), 'chat-it-documents-'));
-  const storage = createLocalStorage({ root: storageFolder, publicBaseUrl: 'http://127.0.0.1/files/document', signingSecret: secret });
-  const logger = silentLogger();
-  worker = createProcessingWorker({
-    pool: documentDb.pool,
-    storage,
-    extractor: createTextExtractor({ ocr: createTesseractOcr({ timeoutMs: 30_000 }) }),
-    logger,
-    pollMs: 200,
-  });
-  worker.start();
-  documentApp = createDocumentApp({
-    logger,
-    internalTokens: createInternalTokens({ secret, issuer: 'document' }),
-    metrics: createMetrics({ service: 'document', collectDefaults: false }),
-    checks: {},
-    pool: documentDb.pool,
-    storage,
-    localStorage: storage,
-    signingSecret: secret,
-    maxFileSize: 10_485_760,
-    onQueued: () => worker.wake(),
-  });
-  documentServer = await listen(documentApp, 0, '127.0.0.1');
-  chat = await startChat({ secret, documentServiceUrl: urlOf(documentServer), documentTimeoutMs: 3000 });
+  documents = await startDocumentService({ secret, pollMs: 200 });
+  documentApp = documents.app;
+  chat = await startChat({ secret, documentServiceUrl: documents.url, documentTimeoutMs: 3000 });
 
   plantsId = await uploadText(learner, 'plant-biology.txt', 'Plant biology', PLANT_BIOLOGY);
   historyId = await uploadText(learner, 'rome.txt', 'Roman history', ROMAN_HISTORY);
@@ -109,10 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await chat?.close();
-  if (documentServer?.listening) await closeServer(documentServer);
-  await worker?.stop();
-  await documentDb?.drop();
-  if (storageFolder) await rm(storageFolder, { recursive: true, force: true });
+  await documents?.stop();
 });
 
 async function ask(user: TestUser, sessionId: number, message: string) {

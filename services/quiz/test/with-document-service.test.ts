@@ -1,23 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Express } from 'express';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp as createDocumentApp } from '@learner/document/dist/app.js';
-import { createTesseractOcr } from '@learner/document/dist/ocr/tesseract-ocr.js';
-import { createProcessingWorker, type ProcessingWorker } from '@learner/document/dist/processing/processing-worker.js';
-import { createTextExtractor } from '@learner/document/dist/processing/text-extractor.js';
+import type { ProcessingWorker } from '@learner/document/dist/processing/processing-worker.js';
+import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
 import { createInternalTokens } from '@learner/common/auth';
-import { migrationDirs } from '@learner/common/db';
 import type { RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
-import { createLocalStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
 import { createDocumentClient } from '../src/documents/document-client.js';
@@ -31,10 +22,8 @@ import { cellBiology, frenchRevolution, photosynthesis } from './fixtures/study-
  * quiz service through the internal text route over HTTP.
  */
 let quizDb: TestDatabase;
-let documentDb: TestDatabase;
-let folder: string;
+let stopDocuments: () => Promise<void>;
 let worker: ProcessingWorker;
-let documentServer: Server;
 let documentApp: Express;
 let quizApp: Express;
 const secret = testSecret();
@@ -46,52 +35,27 @@ const newUser = (): RequestUser => {
 };
 
 beforeAll(async () => {
-  [quizDb, documentDb] = await Promise.all([
+  let documents: RunningDocumentService;
+  [quizDb, documents] = await Promise.all([
     createTestDatabase({ database: 'quiz', fromDir: import.meta.dirname }),
-    createTestDatabase({ database: 'document', dirs: migrationDirs('document', import.meta.dirname) }),
+    startDocumentService({ secret }),
   ]);
-  folder = await mkdtemp(join(tmpdir(), 'quiz-document-storage-'));
-  const storage = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/document', signingSecret: secret });
+  stopDocuments = documents.stop;
+  documentApp = documents.app;
+  worker = documents.worker!;
   const logger = silentLogger();
-  worker = createProcessingWorker({
-    pool: documentDb.pool,
-    storage,
-    extractor: createTextExtractor({ ocr: createTesseractOcr({ timeoutMs: 60_000 }) }),
-    logger,
-    pollMs: 100,
-  });
-  worker.start();
-  documentApp = createDocumentApp({
-    logger,
-    internalTokens: tokens,
-    metrics: createMetrics({ service: 'document', collectDefaults: false }),
-    checks: {},
-    pool: documentDb.pool,
-    storage,
-    localStorage: storage,
-    signingSecret: secret,
-    maxFileSize: 10_485_760,
-    onQueued: () => worker.wake(),
-  });
-  documentServer = await new Promise<Server>((resolve) => {
-    const s = documentApp.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = documentServer.address() as AddressInfo;
   quizApp = createApp({
     logger,
     internalTokens: tokens,
     metrics: createMetrics({ service: 'quiz', collectDefaults: false }),
     checks: {},
     pool: quizDb.pool,
-    documents: createDocumentClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000, internalTokens: tokens }),
+    documents: createDocumentClient({ baseUrl: documents.url, timeoutMs: 5000, internalTokens: tokens }),
   });
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await new Promise<void>((resolve) => (documentServer ? documentServer.close(() => resolve()) : resolve()));
-  await Promise.all([quizDb?.drop(), documentDb?.drop()]);
-  if (folder) await rm(folder, { recursive: true, force: true });
+  await Promise.all([quizDb?.drop(), stopDocuments?.()]);
 });
 
 /** Study notes as a .txt file, one page per form feed, as the document service splits them. */

@@ -1,58 +1,29 @@
-import type { Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp as createDocumentApp } from '@learner/document/dist/app.js';
-import { createInternalTokens } from '@learner/common/auth';
-import { listen, closeServer } from '@learner/common/http';
-import { silentLogger } from '@learner/common/logger';
-import { createMetrics } from '@learner/common/metrics';
-import { createLocalStorage } from '@learner/common/storage';
-import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
+import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
+import { testSecret } from '@learner/common/testing';
 import { createTranscriptionRepository } from '../src/transcriptions/transcription-repository.js';
 import { speak, startHarness, type Harness } from './harness.js';
 
 // The real document service, on a real port, as the stt service reaches it in production.
 const secret = testSecret();
-let documentDb: TestDatabase;
-let documentServer: Server;
-let documentApp: ReturnType<typeof createDocumentApp>;
-let folder: string;
+let documents: RunningDocumentService;
+let documentApp: RunningDocumentService['app'];
 let h: Harness;
 let offline: Harness;
 
 beforeAll(async () => {
-  documentDb = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname });
-  folder = await mkdtemp(join(tmpdir(), 'stt-documents-'));
-  const storageSecret = testSecret();
-  const local = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/document', signingSecret: storageSecret });
-  documentApp = createDocumentApp({
-    logger: silentLogger(),
-    internalTokens: createInternalTokens({ secret, issuer: 'gateway' }),
-    metrics: createMetrics({ service: 'document', collectDefaults: false }),
-    checks: {},
-    pool: documentDb.pool,
-    storage: local,
-    localStorage: local,
-    signingSecret: storageSecret,
-    maxFileSize: 10_485_760,
-  });
-  documentServer = await listen(documentApp, 0, '127.0.0.1');
-  const address = documentServer.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  documents = await startDocumentService({ secret, processing: false });
+  documentApp = documents.app;
   [h, offline] = await Promise.all([
-    startHarness({ secret, documentServiceUrl: `http://127.0.0.1:${port}` }),
+    startHarness({ secret, documentServiceUrl: documents.url }),
     startHarness({ secret, startWorker: false }),
   ]);
 });
 
 afterAll(async () => {
   await Promise.all([h.close(), offline.close()]);
-  await closeServer(documentServer);
-  await documentDb.drop();
-  await rm(folder, { recursive: true, force: true });
+  await documents.stop();
 });
 
 async function downloadDocument(user: ReturnType<Harness['newUser']>, id: number): Promise<string> {
