@@ -6,4 +6,4 @@ export { errorHandler, notFoundHandler } from './error-handler.js';
 export { requestContext } from './request-context.js';
 export { parseInput, issuesToDetails } from './validation.js';
 export { sendData, sendList, paginationSchema, pageOffset, type Page } from './responses.js';
-export { listen, closeServer, onShutdown } from './server.js';
+export { createServer, listen, closeServer, onShutdown } from './server.js';

@@ -1,0 +1,58 @@
+import { IncomingMessage, ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBaseApp, finishApp, listen, closeServer } from '../src/http/index.js';
+import { silentLogger } from '../src/logger/index.js';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => closeServer(server)));
+});
+
+function appUnderTest() {
+  const app = createBaseApp({ logger: silentLogger() });
+  app.get('/whoami', (req, res) => {
+    res.status(201).json({
+      agent: req.get('user-agent'),
+      ip: req.ip,
+      query: req.query,
+      // Express swaps each request's prototype to app.request; the server builds them with it already.
+      prototypeInPlace: Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response,
+      nodeClasses: req instanceof IncomingMessage && res instanceof ServerResponse,
+    });
+  });
+  return finishApp(app);
+}
+
+async function start(app: ReturnType<typeof appUnderTest>): Promise<string> {
+  const server = await listen(app, 0, '127.0.0.1');
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('listen()', () => {
+  it('serves the app with every express helper working on requests built with its prototypes', async () => {
+    const base = await start(appUnderTest());
+    const res = await fetch(`${base}/whoami?level=easy`, { headers: { 'User-Agent': 'learner-cli/1.0' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(await res.json()).toEqual({
+      agent: 'learner-cli/1.0',
+      ip: '127.0.0.1',
+      query: { level: 'easy' },
+      prototypeInPlace: true,
+      nodeClasses: true,
+    });
+  });
+
+  it('answers errors in the error body, and serves one app on two servers', async () => {
+    const app = appUnderTest();
+    const [first, second] = [await start(app), await start(app)];
+    for (const base of [first, second]) {
+      const res = await fetch(`${base}/nowhere`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: 'NotFound', message: 'No route for GET /nowhere' });
+      expect(await (await fetch(`${base}/whoami`)).json()).toMatchObject({ prototypeInPlace: true });
+    }
+  });
+});
