@@ -44,9 +44,6 @@ export function createApp(deps: GatewayAppDeps): Express {
       cors({ origin: deps.corsOrigins, credentials: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }),
     ],
   });
-  app.use(createProbeRouter({ service: 'gateway', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
-  app.get('/metrics', deps.metrics.handler);
-
   const gate = createGatekeeper(deps);
   const auth = createAuthService(deps);
   const proxy = createProxyRoutes({
@@ -55,11 +52,15 @@ export function createApp(deps: GatewayAppDeps): Express {
     timeoutMs: deps.requestTimeoutMs,
     maxFileSize: deps.maxFileSize,
   });
+  // Proxied calls are nearly all the traffic, so their routes come first: every layer a request
+  // passes on its way costs it a path match.
+  app.use('/api/v1', gate());
+  app.use(proxy.api);
+  app.use('/api/v1/auth', createAuthRouter(auth));
+  app.use('/files', gate({ perIp: true }), proxy.files);
+  app.use(createProbeRouter({ service: 'gateway', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
+  app.get('/metrics', deps.metrics.handler);
   app.use(['/docs', '/openapi.json'], gate({ perIp: true }));
   app.use(createDocsRouter(buildApiDocument()));
-  app.use('/api/v1', gate());
-  app.use('/api/v1/auth', createAuthRouter(auth));
-  app.use(proxy.api);
-  app.use('/files', gate({ perIp: true }), proxy.files);
   return finishApp(app);
 }

@@ -19,7 +19,7 @@ export function createBaseApp(options: BaseAppOptions): Express {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   app.use(helmet());
-  app.use(requestContext(options.logger));
+  app.use(requestContext(app, options.logger));
   for (const middleware of options.before ?? []) app.use(middleware);
   if (options.jsonLimit !== false) app.use(jsonBody(options.jsonLimit ?? 1_048_576));
   return app;
