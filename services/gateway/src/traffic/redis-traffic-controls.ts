@@ -66,9 +66,28 @@ export function createRedisTrafficControls(
   const processTag = randomUUID();
   let sequence = 0;
 
+  /*
+   * Requests that arrive in the same turn of the event loop send their checks in one write: the
+   * socket is corked at the first and uncorked once that turn's I/O is handled. One system call
+   * instead of one per request, for a wait of well under a millisecond.
+   */
+  let corked = false;
+  const uncork = (stream: Redis['stream']): void => {
+    corked = false;
+    stream.uncork();
+  };
+  const batchWrites = (): void => {
+    const stream = redis.stream;
+    if (corked || redis.status !== 'ready') return;
+    corked = true;
+    stream.cork();
+    setImmediate(uncork, stream);
+  };
+
   return {
     async admit(key, jti) {
       const revokedHere = jti !== undefined && memoryRevocations.has(jti);
+      batchWrites();
       return withFallback(
         async () => {
           const [allowed = 0, count = 0, oldestMs = 0, nowMs = 0, revoked = 0] = await admit(
