@@ -27,7 +27,7 @@ export function createMetrics(options: { service: string; collectDefaults?: bool
   });
 
   const middleware: RequestHandler = (req, res, next) => {
-    const end = latency.startTimer();
+    const started = performance.now();
     res.on('finish', () => {
       // The route pattern, not the raw path, keeps label cardinality bounded.
       const routePath: unknown = (req.route as { path?: unknown } | undefined)?.path;
@@ -35,7 +35,7 @@ export function createMetrics(options: { service: string; collectDefaults?: bool
         typeof routePath === 'string' ? `${req.baseUrl}${routePath}` : (res.locals.metricsRoute as string | undefined) ?? 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       requests.inc(labels);
-      end(labels);
+      latency.observe(labels, (performance.now() - started) / 1000);
     });
     next();
   };
