@@ -48,10 +48,12 @@ export function requestContext(app: Express, logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.info(
-        { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
-        'request',
-      );
+      const line = { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      // A request that logged nothing else has no child logger; making one for this line alone
+      // would cost more than the line.
+      const child = (req as WithLogSlot)[logSlot]?.child;
+      if (child) child.info(line, 'request');
+      else logger.info({ request_id: requestId, ...line }, 'request');
     });
     next();
   };
