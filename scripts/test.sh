@@ -29,6 +29,9 @@ pnpm build
 log "linting"
 pnpm lint
 
+log "checking the benchmarks' imports (the benchmarks themselves are not run here)"
+node bench/check-imports.mjs
+
 log "waiting for local servers"
 if ! wait "$infra_pid"; then
   echo "scripts/infra/up.sh failed:" >&2

@@ -113,7 +113,10 @@ http {
   fastcgi_temp_path ${nginxDir}/fastcgi;
   uwsgi_temp_path ${nginxDir}/uwsgi;
   scgi_temp_path ${nginxDir}/scgi;
-  upstream service { server 127.0.0.1:${upstreamPort}; keepalive 128; }
+  # nginx closes a keep-alive connection after 1,000 requests by default, which autocannon counts
+  # as an error and a reconnect; the other targets keep their connections for the whole run.
+  keepalive_requests 1000000;
+  upstream service { server 127.0.0.1:${upstreamPort}; keepalive 128; keepalive_requests 1000000; }
   server {
     listen 127.0.0.1:${port};
     location / {
