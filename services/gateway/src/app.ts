@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { AccessTokenService, InternalTokens } from '@learner/common/auth';
 import type { Pool } from '@learner/common/db';
 import { createProbeRouter, type Check } from '@learner/common/health';
-import { createBaseApp, finishApp } from '@learner/common/http';
+import { createBaseApp, finishApp, type TrustProxy } from '@learner/common/http';
 import type { Logger } from '@learner/common/logger';
 import type { Metrics } from '@learner/common/metrics';
 import { createAuthRouter } from './auth/auth-routes.js';
@@ -29,6 +29,8 @@ export interface GatewayAppDeps {
   requestTimeoutMs: number;
   maxFileSize: number;
   corsOrigins: string[];
+  /** Peers trusted to name the client in X-Forwarded-For (express's trust proxy); default loopback. */
+  trustProxy?: TrustProxy;
   readyTimeoutMs?: number;
 }
 
@@ -39,6 +41,7 @@ export function createApp(deps: GatewayAppDeps): Express {
     logger: deps.logger,
     // Proxied bodies must reach the services byte for byte; only the auth routes parse JSON.
     jsonLimit: false,
+    trustProxy: deps.trustProxy,
     before: [
       deps.metrics.middleware,
       cors({ origin: deps.corsOrigins, credentials: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }),

@@ -41,4 +41,13 @@ describe('gateway configuration', () => {
       'https://b.example',
     ]);
   });
+
+  it('reads TRUST_PROXY as none, a hop count, or a list of addresses and subnets, and refuses anything else', () => {
+    const trust = (value?: string) => loadConfig({ ...required, ...(value === undefined ? {} : { TRUST_PROXY: value }) }).TRUST_PROXY;
+    expect(trust()).toBe('loopback');
+    expect(trust('none')).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback, 10.0.0.0/8 ,172.31.5.9')).toBe('loopback,10.0.0.0/8,172.31.5.9');
+    expect(() => trust('10.0.0.0/8, the-load-balancer')).toThrow(/TRUST_PROXY/);
+  });
 });

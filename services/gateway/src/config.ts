@@ -1,5 +1,22 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { envFields, parseConfig, type Env } from '@learner/common/config';
+import type { TrustProxy } from '@learner/common/http';
+
+/** `false`/`none`, a number of hops, or a comma-separated list of addresses, subnets and presets. */
+function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
+  const value = raw.trim();
+  if (value === '' || value === 'false' || value === 'none') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(',').map((part) => part.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(list);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not an address, subnet or preset: ${(err as Error).message}` });
+    return z.NEVER;
+  }
+  return list.join(',');
+}
 
 const serviceUrl = (port: number) => z.url().default(`http://127.0.0.1:${port}`);
 
@@ -20,6 +37,11 @@ const schema = z.object({
   REQUEST_TIMEOUT: z.coerce.number().positive().default(30).describe('Seconds to wait for a service to answer'),
   MAX_FILE_SIZE: envFields.int(10_485_760, 1).describe('Largest upload in bytes'),
   CORS_ORIGINS: envFields.list(['http://localhost:3000', 'http://localhost:5173']).describe('Allowed browser origins'),
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform(parseTrustProxy)
+    .describe('Peers whose X-Forwarded-For names the client (per-IP rate limit): none, a hop count, or addresses/subnets'),
   TTS_SERVICE_URL: serviceUrl(5001),
   STT_SERVICE_URL: serviceUrl(5002),
   CHAT_SERVICE_URL: serviceUrl(5003),

@@ -45,6 +45,7 @@ const app = createApp({
   requestTimeoutMs: config.REQUEST_TIMEOUT * 1000,
   maxFileSize: config.MAX_FILE_SIZE,
   corsOrigins: config.CORS_ORIGINS,
+  trustProxy: config.TRUST_PROXY,
   readyTimeoutMs: config.READY_TIMEOUT_MS,
 });
 const server = await listen(app, config.PORT);

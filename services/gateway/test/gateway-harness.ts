@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { createAccessTokens, createInternalTokens, type AccessTokenService, type InternalTokens } from '@learner/common/auth';
 import { createRedis } from '@learner/common/cache';
 import type { Check } from '@learner/common/health';
-import { closeServer, listen } from '@learner/common/http';
+import { closeServer, listen, type TrustProxy } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { requireInfra, testSecret, type TestDatabase } from '@learner/common/testing';
@@ -47,6 +47,7 @@ export function buildGateway(options: {
   limit?: number;
   requestTimeoutMs?: number;
   maxFileSize?: number;
+  trustProxy?: TrustProxy;
 }): TestGateway {
   const logger = silentLogger();
   const accessTokens = createAccessTokens({ secret: options.secrets.jwtSecret, expiresInSeconds: 24 * 3600 });
@@ -73,6 +74,7 @@ export function buildGateway(options: {
     requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
     maxFileSize: options.maxFileSize ?? 10_485_760,
     corsOrigins: ['http://localhost:5173'],
+    trustProxy: options.trustProxy,
   });
   return { app, accessTokens, internalTokens };
 }

@@ -94,6 +94,36 @@ describe('rate limiting shared through Redis', () => {
   });
 });
 
+describe('which peers may name the client (TRUST_PROXY)', () => {
+  // Three failed logins from three forwarded addresses, all arriving from this test over loopback.
+  async function loginsFromForwardedAddresses(gateway: TestGateway): Promise<number[]> {
+    const statuses = [];
+    for (const ip of [freshIp(), freshIp(), freshIp()]) {
+      const res = await request(gateway.app)
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: uniqueEmail(), password: 'wrong password' });
+      statuses.push(res.status);
+    }
+    return statuses;
+  }
+
+  it('counts each forwarded client apart when the peer is a trusted proxy', async () => {
+    const gateway = buildGateway({ db, secrets, redis, prefix: uniquePrefix(), limit: 2, trustProxy: 'loopback' });
+    expect(await loginsFromForwardedAddresses(gateway)).toEqual([401, 401, 401]);
+  });
+
+  it('ignores X-Forwarded-For from a peer it does not trust, so a client cannot pick its own limit', async () => {
+    const gateway = buildGateway({ db, secrets, redis, prefix: uniquePrefix(), limit: 2, trustProxy: false });
+    expect(await loginsFromForwardedAddresses(gateway)).toEqual([401, 401, 429]);
+  });
+
+  it('trusts only the listed subnets: a load balancer in 10.0.0.0/8 would be trusted, loopback is not', async () => {
+    const gateway = buildGateway({ db, secrets, redis, prefix: uniquePrefix(), limit: 2, trustProxy: '10.0.0.0/8' });
+    expect(await loginsFromForwardedAddresses(gateway)).toEqual([401, 401, 429]);
+  });
+});
+
 /** Me, logout, me again (revoked), and once more (over a limit of 3): what a client sees in order. */
 async function logoutStory(gateway: TestGateway): Promise<Array<{ status: number; message?: string }>> {
   const auth = `Bearer ${await registerVia(gateway)}`;

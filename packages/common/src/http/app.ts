@@ -10,13 +10,20 @@ export interface BaseAppOptions {
   jsonLimit?: number | false;
   /** Middleware that must run before routes, e.g. the metrics recorder. */
   before?: RequestHandler[];
+  /**
+   * Which peers may say who the client is through X-Forwarded-For (express's `trust proxy`): false,
+   * a number of hops, or addresses, subnets and the names loopback/linklocal/uniquelocal. Default loopback.
+   */
+  trustProxy?: TrustProxy;
 }
+
+export type TrustProxy = boolean | number | string;
 
 /** An express app with helmet, request ids, per-request logging and (optionally) a JSON parser. */
 export function createBaseApp(options: BaseAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(requestContext(app, options.logger));

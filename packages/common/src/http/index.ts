@@ -1,7 +1,7 @@
 import './types.js';
 
 export type { RequestUser } from './types.js';
-export { createBaseApp, finishApp, jsonBody, type BaseAppOptions } from './app.js';
+export { createBaseApp, finishApp, jsonBody, type BaseAppOptions, type TrustProxy } from './app.js';
 export { errorHandler, notFoundHandler } from './error-handler.js';
 export { requestContext } from './request-context.js';
 export { parseInput, issuesToDetails } from './validation.js';
