@@ -133,7 +133,7 @@ http {
   return { port, pid: child.pid };
 }
 
-// The node flags the gateway's image runs it with (services/gateway/Dockerfile); cluster workers inherit them.
+// The node flags the gateway's image runs it with (services/gateway/Dockerfile); its workers (WORKERS=2) inherit them.
 const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 async function startGateway({ script, port, upstreamPort, workers }) {
@@ -250,7 +250,7 @@ async function main() {
   rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 16, auth, singlePid));
 
   const clustered = await freePort();
-  const clusterPid = await startGateway({ script: join(here, 'cluster.mjs'), port: clustered, upstreamPort, workers: 2 });
+  const clusterPid = await startGateway({ script: gatewayMain, port: clustered, upstreamPort, workers: 2 });
   rows.push(await measure('gateway, 2 workers (cluster)', `http://127.0.0.1:${clustered}${path}`, 64, auth, clusterPid));
   printTable(rows);
 }

@@ -50,4 +50,10 @@ describe('gateway configuration', () => {
     expect(trust('loopback, 10.0.0.0/8 ,172.31.5.9')).toBe('loopback,10.0.0.0/8,172.31.5.9');
     expect(() => trust('10.0.0.0/8, the-load-balancer')).toThrow(/TRUST_PROXY/);
   });
+
+  it('runs several workers only with Redis, where they share limits and revocations', () => {
+    expect(loadConfig({ ...required, WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).WORKERS).toBe(2);
+    expect(loadConfig(required).WORKERS).toBe(1);
+    expect(() => loadConfig({ ...required, WORKERS: '2' })).toThrow(/WORKERS: more than one worker needs REDIS_URL/);
+  });
 });

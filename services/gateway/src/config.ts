@@ -48,6 +48,19 @@ const schema = z.object({
   DOCUMENT_SERVICE_URL: serviceUrl(5004),
   QUIZ_SERVICE_URL: serviceUrl(5005),
   READY_TIMEOUT_MS: envFields.int(1000, 50),
+  WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe('Gateway processes sharing the port (node:cluster); more than 1 needs REDIS_URL'),
+}).superRefine((config, ctx) => {
+  // Each worker would keep its own in-memory limiter and revocation list: a token revoked in one
+  // would still work in the others.
+  if (config.WORKERS > 1 && !config.REDIS_URL) {
+    ctx.addIssue({ code: 'custom', path: ['WORKERS'], message: 'more than one worker needs REDIS_URL (limits and revocations are shared there)' });
+  }
 });
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -1,58 +1,71 @@
+import cluster from 'node:cluster';
 import { createAccessTokens, createInternalTokens } from '@learner/common/auth';
 import { createRedis } from '@learner/common/cache';
 import { exitOnConfigError } from '@learner/common/config';
 import { createPool, migrationDirs, runMigrations } from '@learner/common/db';
 import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { createLogger } from '@learner/common/logger';
-import { createMetrics } from '@learner/common/metrics';
+import { createMetrics, serveClusterMetrics } from '@learner/common/metrics';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { INTERNAL_TOKEN_TTL_SECONDS, type ServiceName } from './proxy/proxy-routes.js';
 import { createReadinessChecks } from './readiness-checks.js';
 import { createTrafficControls } from './traffic/traffic-controls.js';
+import { superviseWorkers } from './workers.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
-const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
-await runMigrations(pool, migrationDirs('gateway', import.meta.dirname), logger);
 
-const services: Record<ServiceName, string> = {
-  tts: config.TTS_SERVICE_URL,
-  stt: config.STT_SERVICE_URL,
-  chat: config.CHAT_SERVICE_URL,
-  document: config.DOCUMENT_SERVICE_URL,
-  quiz: config.QUIZ_SERVICE_URL,
-};
-const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
-logger.info({ mode: redis ? 'redis' : 'in-memory' }, 'rate limiter and token revocation');
+if (config.WORKERS > 1 && cluster.isPrimary) {
+  serveClusterMetrics();
+  superviseWorkers({ count: config.WORKERS, logger });
+} else {
+  await startGateway();
+}
 
-const app = createApp({
-  logger,
-  pool,
-  metrics: createMetrics({ service: 'gateway' }),
-  accessTokens: createAccessTokens({ secret: config.JWT_SECRET, expiresInSeconds: config.JWT_EXPIRATION_HOURS * 3600 }),
-  internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS }),
-  traffic: createTrafficControls({
-    redis,
-    prefix: config.REDIS_KEY_PREFIX,
-    limit: config.RATE_LIMIT_REQUESTS,
-    windowMs: config.RATE_LIMIT_WINDOW * 1000,
+/** One gateway process: the whole gateway when WORKERS is 1, one worker of several otherwise. */
+async function startGateway(): Promise<void> {
+  const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
+  await runMigrations(pool, migrationDirs('gateway', import.meta.dirname), logger);
+
+  const services: Record<ServiceName, string> = {
+    tts: config.TTS_SERVICE_URL,
+    stt: config.STT_SERVICE_URL,
+    chat: config.CHAT_SERVICE_URL,
+    document: config.DOCUMENT_SERVICE_URL,
+    quiz: config.QUIZ_SERVICE_URL,
+  };
+  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
+  logger.info({ mode: redis ? 'redis' : 'in-memory' }, 'rate limiter and token revocation');
+
+  const app = createApp({
     logger,
-  }),
-  services,
-  checks: createReadinessChecks({ pool, redis, services, timeoutMs: config.READY_TIMEOUT_MS }),
-  refreshTokenDays: config.REFRESH_TOKEN_DAYS,
-  requestTimeoutMs: config.REQUEST_TIMEOUT * 1000,
-  maxFileSize: config.MAX_FILE_SIZE,
-  corsOrigins: config.CORS_ORIGINS,
-  trustProxy: config.TRUST_PROXY,
-  readyTimeoutMs: config.READY_TIMEOUT_MS,
-});
-const server = await listen(app, config.PORT);
-logger.info({ port: config.PORT, services }, 'gateway listening');
+    pool,
+    metrics: createMetrics({ service: 'gateway', clusterWide: cluster.isWorker }),
+    accessTokens: createAccessTokens({ secret: config.JWT_SECRET, expiresInSeconds: config.JWT_EXPIRATION_HOURS * 3600 }),
+    internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS }),
+    traffic: createTrafficControls({
+      redis,
+      prefix: config.REDIS_KEY_PREFIX,
+      limit: config.RATE_LIMIT_REQUESTS,
+      windowMs: config.RATE_LIMIT_WINDOW * 1000,
+      logger,
+    }),
+    services,
+    checks: createReadinessChecks({ pool, redis, services, timeoutMs: config.READY_TIMEOUT_MS }),
+    refreshTokenDays: config.REFRESH_TOKEN_DAYS,
+    requestTimeoutMs: config.REQUEST_TIMEOUT * 1000,
+    maxFileSize: config.MAX_FILE_SIZE,
+    corsOrigins: config.CORS_ORIGINS,
+    trustProxy: config.TRUST_PROXY,
+    readyTimeoutMs: config.READY_TIMEOUT_MS,
+  });
+  const server = await listen(app, config.PORT);
+  logger.info({ port: config.PORT, services }, 'gateway listening');
 
-onShutdown(logger, async () => {
-  await closeServer(server);
-  redis?.disconnect();
-  await pool.end();
-});
+  onShutdown(logger, async () => {
+    await closeServer(server);
+    redis?.disconnect();
+    await pool.end();
+  });
+}

@@ -1,5 +1,9 @@
+import cluster from 'node:cluster';
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { clusterMetricsClient } from './cluster.js';
+
+export { serveClusterMetrics } from './cluster.js';
 
 export interface Metrics {
   registry: Registry;
@@ -8,7 +12,12 @@ export interface Metrics {
   handler: RequestHandler;
 }
 
-export function createMetrics(options: { service: string; collectDefaults?: boolean }): Metrics {
+export function createMetrics(options: {
+  service: string;
+  collectDefaults?: boolean;
+  /** In a node:cluster worker, /metrics reports every worker (the primary must call serveClusterMetrics). */
+  clusterWide?: boolean;
+}): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: options.service });
   if (options.collectDefaults !== false) collectDefaultMetrics({ register: registry });
@@ -40,9 +49,11 @@ export function createMetrics(options: { service: string; collectDefaults?: bool
     next();
   };
 
+  const clusterMetrics = options.clusterWide && cluster.isWorker ? clusterMetricsClient(registry) : undefined;
   const handler: RequestHandler = async (_req, res) => {
+    const text = clusterMetrics ? await clusterMetrics() : await registry.metrics();
     res.setHeader('Content-Type', registry.contentType);
-    res.end(await registry.metrics());
+    res.end(text);
   };
 
   return { registry, middleware, handler };
