@@ -9,18 +9,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { createInternalTokens } from '@learner/common/auth';
 import { listen, closeServer } from '@learner/common/http';
-import { silentLogger } from '@learner/common/logger';
-import { createMetrics } from '@learner/common/metrics';
-import { createLocalStorage } from '@learner/common/storage';
-import { createTestDatabase, testSecret } from '@learner/common/testing';
-import { createApp } from '@learner/document/dist/app.js';
 import { createExtractiveNotes } from '@learner/document/dist/notes/extractive-notes.js';
 import { createTesseractOcr } from '@learner/document/dist/ocr/tesseract-ocr.js';
 import { extractPdfText } from '@learner/document/dist/processing/pdf-text.js';
-import { createProcessingWorker } from '@learner/document/dist/processing/processing-worker.js';
-import { createTextExtractor } from '@learner/document/dist/processing/text-extractor.js';
+import { assembleDocumentService } from '@learner/document/testing';
 import { documentPassages } from '@learner/document/dist/search/passages.js';
 import { createSearchRepository } from '@learner/document/dist/search/search-repository.js';
 
@@ -108,34 +101,14 @@ const pdf = await textPdf(PAGES);
 }
 
 // 2. Upload to notes, through the HTTP API with the background worker.
-const db = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname, poolSize: 8 });
-const storageDir = await mkdtemp(join(tmpdir(), 'bench-storage-'));
+const service = await assembleDocumentService({
+  poolSize: 8,
+  ocr: createTesseractOcr({ timeoutMs: 120_000 }),
+  notes: createExtractiveNotes(),
+  maxFileSize: 50 * 1024 * 1024,
+});
+const { app, db, tokens, worker } = service;
 try {
-  const secret = testSecret();
-  const tokens = createInternalTokens({ secret, issuer: 'bench' });
-  const storage = createLocalStorage({ root: storageDir, publicBaseUrl: 'http://localhost/files/document', signingSecret: secret });
-  const logger = silentLogger();
-  const worker = createProcessingWorker({
-    pool: db.pool,
-    storage,
-    extractor: createTextExtractor({ ocr: createTesseractOcr({ timeoutMs: 120_000 }) }),
-    notes: createExtractiveNotes(),
-    logger,
-    pollMs: 100,
-  });
-  worker.start();
-  const app = createApp({
-    logger,
-    internalTokens: tokens,
-    metrics: createMetrics({ service: 'document', collectDefaults: false }),
-    checks: {},
-    pool: db.pool,
-    storage,
-    localStorage: storage,
-    signingSecret: secret,
-    maxFileSize: 50 * 1024 * 1024,
-    onQueued: () => worker.wake(),
-  });
   const server = await listen(app, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${server.address().port}`;
   const headers = tokens.headersFor({ id: 'bench-user', email: 'bench@example.test' });
@@ -210,8 +183,7 @@ try {
     value: `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (loaded in ${loadSeconds.toFixed(1)} s)`,
   });
 } finally {
-  await db.drop();
-  await rm(storageDir, { recursive: true, force: true });
+  await service.close();
 }
 
 console.table(results);

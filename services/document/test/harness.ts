@@ -1,37 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll } from 'vitest';
-import { createInternalTokens } from '@learner/common/auth';
 import type { RequestUser } from '@learner/common/http';
-import { silentLogger } from '@learner/common/logger';
-import { createMetrics } from '@learner/common/metrics';
-import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
-import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
-import { createApp } from '../src/app.js';
+import type { ObjectStorage } from '@learner/common/storage';
 import { createExtractiveNotes } from '../src/notes/extractive-notes.js';
 import type { NotesGenerator } from '../src/notes/notes-generator.js';
 import type { OcrEngine } from '../src/ocr/ocr-engine.js';
-import { createTesseractOcr } from '../src/ocr/tesseract-ocr.js';
-import { createProcessingWorker, type ProcessingWorker, type ProcessingWorkerOptions } from '../src/processing/processing-worker.js';
-import { createTextExtractor } from '../src/processing/text-extractor.js';
+import {
+  assembleDocumentService,
+  type AssembledDocumentService,
+  type DocumentServiceOptions,
+} from '../src/testing/start-document-service.js';
 
-export interface Harness {
-  app: Express;
-  db: TestDatabase;
-  storage: ObjectStorage;
-  local: LocalStorage;
-  /** The folder the local storage keeps files in. */
-  folder: string;
+export interface Harness extends AssembledDocumentService {
   newUser(): RequestUser;
   /** Headers of a real internal token for `user`, as the gateway sends them. */
   as(user: RequestUser): Record<string, string>;
-  /** The background worker; started unless `worker: false`. */
-  worker?: ProcessingWorker;
-  close(): Promise<void>;
 }
 
 export interface HarnessOptions {
@@ -39,64 +23,27 @@ export interface HarnessOptions {
   /** Object storage other than the default local folder (e.g. S3 on the emulator). */
   storage?: ObjectStorage;
   /** false: no worker, documents stay uploaded. */
-  worker?: false | Partial<Pick<ProcessingWorkerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'concurrency'>>;
+  worker?: DocumentServiceOptions['processing'];
   ocr?: OcrEngine;
   notes?: NotesGenerator;
 }
 
+/** The document service with its worker (polling every 200 ms) and extractive notes unless told otherwise. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const db = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname });
-  const secret = testSecret();
-  const tokens = createInternalTokens({ secret, issuer: 'gateway' });
-  const folder = await mkdtemp(join(tmpdir(), 'document-storage-'));
-  const local = createLocalStorage({
-    root: folder,
-    publicBaseUrl: 'http://localhost:5000/files/document',
-    signingSecret: secret,
-  });
-  const logger = silentLogger();
-  const worker =
-    options.worker === false
-      ? undefined
-      : createProcessingWorker({
-          pool: db.pool,
-          storage: options.storage ?? local,
-          extractor: createTextExtractor({ ocr: options.ocr ?? createTesseractOcr({ timeoutMs: 60_000 }) }),
-          notes: options.notes ?? createExtractiveNotes(),
-          logger,
-          pollMs: 200,
-          ...options.worker,
-        });
-  worker?.start();
-  const app = createApp({
-    logger,
-    internalTokens: tokens,
-    metrics: createMetrics({ service: 'document', collectDefaults: false }),
-    checks: {},
-    pool: db.pool,
-    storage: options.storage ?? local,
-    localStorage: options.storage ? undefined : local,
-    signingSecret: secret,
-    maxFileSize: options.maxFileSize ?? 10_485_760,
-    ...(worker ? { onQueued: () => worker.wake() } : {}),
+  const service = await assembleDocumentService({
+    ...(options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize }),
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.ocr ? { ocr: options.ocr } : {}),
+    notes: options.notes ?? createExtractiveNotes(),
+    processing: options.worker === false ? false : { pollMs: 200, ...options.worker },
   });
   return {
-    app,
-    db,
-    storage: options.storage ?? local,
-    local,
-    folder,
+    ...service,
     newUser: () => {
       const id = randomUUID();
       return { id, email: `${id.slice(0, 8)}@example.test` };
     },
-    as: (user) => tokens.headersFor(user),
-    ...(worker ? { worker } : {}),
-    async close() {
-      await worker?.stop();
-      await db.drop();
-      await rm(folder, { recursive: true, force: true });
-    },
+    as: (user) => service.tokens.headersFor(user),
   };
 }
 

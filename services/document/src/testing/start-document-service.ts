@@ -4,16 +4,102 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
-import { createInternalTokens } from '@learner/common/auth';
+import { createInternalTokens, type InternalTokens } from '@learner/common/auth';
 import { closeServer, listen } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
-import { createLocalStorage } from '@learner/common/storage';
+import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../app.js';
+import type { NotesGenerator } from '../notes/notes-generator.js';
+import type { OcrEngine } from '../ocr/ocr-engine.js';
 import { createTesseractOcr } from '../ocr/tesseract-ocr.js';
-import { createProcessingWorker, type ProcessingWorker } from '../processing/processing-worker.js';
+import { createProcessingWorker, type ProcessingWorker, type ProcessingWorkerOptions } from '../processing/processing-worker.js';
 import { createTextExtractor } from '../processing/text-extractor.js';
+
+export interface DocumentServiceOptions {
+  /** Secret of the internal tokens it accepts; a fresh one by default. */
+  secret?: string;
+  /** Object storage other than the default local folder (e.g. S3 on the emulator). */
+  storage?: ObjectStorage;
+  /** false: no worker, documents stay uploaded. Otherwise the worker's timing settings. */
+  processing?: false | Partial<Pick<ProcessingWorkerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'concurrency'>>;
+  ocr?: OcrEngine;
+  /** Absent: the worker makes no notes. */
+  notes?: NotesGenerator;
+  maxFileSize?: number;
+  /** Connections of the database pool. */
+  poolSize?: number;
+}
+
+export interface AssembledDocumentService {
+  app: Express;
+  db: TestDatabase;
+  storage: ObjectStorage;
+  /** The local folder storage, also when `storage` was given (signed links still use it). */
+  local: LocalStorage;
+  /** The folder the local storage keeps files in. */
+  folder: string;
+  /** Signs internal tokens the app accepts (as the gateway's). */
+  tokens: InternalTokens;
+  /** Undefined when started with `processing: false`. */
+  worker?: ProcessingWorker;
+  close(): Promise<void>;
+}
+
+/**
+ * The document service wired as main.ts wires it, for tests and benchmarks: a fresh database, local
+ * storage in a temporary folder, and (unless turned off) its processing worker, started. The app
+ * is not listening; `startDocumentService` puts it on a port.
+ */
+export async function assembleDocumentService(options: DocumentServiceOptions = {}): Promise<AssembledDocumentService> {
+  const db = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname, poolSize: options.poolSize });
+  const secret = options.secret ?? testSecret();
+  const tokens = createInternalTokens({ secret, issuer: 'gateway' });
+  const folder = await mkdtemp(join(tmpdir(), 'document-service-'));
+  const local = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/document', signingSecret: secret });
+  const storage = options.storage ?? local;
+  const logger = silentLogger();
+  const worker =
+    options.processing === false
+      ? undefined
+      : createProcessingWorker({
+          pool: db.pool,
+          storage,
+          extractor: createTextExtractor({ ocr: options.ocr ?? createTesseractOcr({ timeoutMs: 60_000 }) }),
+          ...(options.notes ? { notes: options.notes } : {}),
+          logger,
+          pollMs: 100,
+          ...options.processing,
+        });
+  worker?.start();
+  const app = createApp({
+    logger,
+    internalTokens: tokens,
+    metrics: createMetrics({ service: 'document', collectDefaults: false }),
+    checks: {},
+    pool: db.pool,
+    storage,
+    localStorage: options.storage ? undefined : local,
+    signingSecret: secret,
+    maxFileSize: options.maxFileSize ?? 10_485_760,
+    ...(worker ? { onQueued: () => worker.wake() } : {}),
+  });
+  return {
+    app,
+    db,
+    storage,
+    local,
+    folder,
+    tokens,
+    ...(worker ? { worker } : {}),
+    async close() {
+      await worker?.stop();
+      await db.drop();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
 
 export interface RunningDocumentService {
   app: Express;
@@ -35,46 +121,20 @@ export async function startDocumentService(options: {
   processing?: boolean;
   pollMs?: number;
 }): Promise<RunningDocumentService> {
-  const db = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname });
-  const folder = await mkdtemp(join(tmpdir(), 'document-service-'));
-  const signingSecret = testSecret();
-  const storage = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/document', signingSecret });
-  const logger = silentLogger();
-  const worker =
-    options.processing === false
-      ? undefined
-      : createProcessingWorker({
-          pool: db.pool,
-          storage,
-          extractor: createTextExtractor({ ocr: createTesseractOcr({ timeoutMs: 60_000 }) }),
-          logger,
-          pollMs: options.pollMs ?? 100,
-        });
-  worker?.start();
-  const app = createApp({
-    logger,
-    internalTokens: createInternalTokens({ secret: options.secret, issuer: 'document' }),
-    metrics: createMetrics({ service: 'document', collectDefaults: false }),
-    checks: {},
-    pool: db.pool,
-    storage,
-    localStorage: storage,
-    signingSecret,
-    maxFileSize: 10_485_760,
-    ...(worker ? { onQueued: () => worker.wake() } : {}),
+  const service = await assembleDocumentService({
+    secret: options.secret,
+    processing: options.processing === false ? false : { pollMs: options.pollMs ?? 100 },
   });
-  const server = await listen(app, 0, '127.0.0.1');
+  const server = await listen(service.app, 0, '127.0.0.1');
   return {
-    app,
+    app: service.app,
     server,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    db,
-    ...(worker ? { worker } : {}),
+    db: service.db,
+    ...(service.worker ? { worker: service.worker } : {}),
     async stop() {
       if (server.listening) await closeServer(server);
-      await worker?.stop();
-      await db.drop();
-      await rm(folder, { recursive: true, force: true });
+      await service.close();
     },
   };
 }
