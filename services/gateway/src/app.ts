@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { AccessTokenService, InternalTokens } from '@learner/common/auth';
 import type { Pool } from '@learner/common/db';
 import { createProbeRouter, type Check } from '@learner/common/health';
@@ -36,6 +36,24 @@ export interface GatewayAppDeps {
 
 const EXPOSED_HEADERS = ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'];
 
+/**
+ * CORS headers only mean something to a browser, and a browser names the page's origin on every
+ * cross-origin call; curl, the CLI and server-to-server callers send no Origin and get none of
+ * them. `Vary: Origin` goes on every answer all the same, so a cache never hands one origin's
+ * answer to another.
+ */
+function browserOnlyCors(origins: string[]): RequestHandler {
+  const handler = cors({ origin: origins, credentials: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
+  return (req, res, next) => {
+    if (req.headers.origin !== undefined) {
+      handler(req, res, next);
+      return;
+    }
+    res.setHeader('Vary', 'Origin');
+    next();
+  };
+}
+
 export function createApp(deps: GatewayAppDeps): Express {
   const app = createBaseApp({
     logger: deps.logger,
@@ -44,7 +62,7 @@ export function createApp(deps: GatewayAppDeps): Express {
     trustProxy: deps.trustProxy,
     before: [
       deps.metrics.middleware,
-      cors({ origin: deps.corsOrigins, credentials: true, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }),
+      browserOnlyCors(deps.corsOrigins),
     ],
   });
   const gate = createGatekeeper(deps);

@@ -93,6 +93,24 @@ describe('browser and transport headers', () => {
     expect(preflight.status).toBe(204);
   });
 
+  it('gives a proxied answer the CORS headers a browser needs, and none to a caller without an Origin', async () => {
+    const gateway = buildGateway({ db, secrets, redis, prefix: uniquePrefix(), services: allServices(service.url) });
+    const auth = `Bearer ${gateway.accessTokens.sign({ id: randomUUID(), email: 'cors@example.com' }).token}`;
+    const path = `/api/v1/quizzes/${randomUUID()}`;
+    const browser = await request(gateway.app).get(path).set('Authorization', auth).set('Origin', 'http://localhost:5173');
+    expect(browser.status).toBe(200);
+    expect(browser.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect(browser.headers['access-control-allow-credentials']).toBe('true');
+    expect(browser.headers['access-control-expose-headers']).toContain('X-RateLimit-Remaining');
+    expect(browser.headers.vary).toMatch(/\bOrigin\b/);
+    const cli = await request(gateway.app).get(path).set('Authorization', auth);
+    expect(cli.status).toBe(200);
+    expect(cli.body).toEqual(browser.body);
+    expect(Object.keys(cli.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    // A cache keyed without the Origin could hand this answer to a browser page; Vary forbids that.
+    expect(cli.headers.vary).toMatch(/\bOrigin\b/);
+  });
+
   it('sets the security headers of helmet', async () => {
     const gateway = buildGateway({ db, secrets, redis, prefix: uniquePrefix() });
     const res = await request(gateway.app).get('/health');
