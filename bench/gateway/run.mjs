@@ -216,6 +216,7 @@ function printTable(rows) {
   for (const line of lines) console.log(row(line));
   console.log('CPU µs/req: CPU time of the server answering (the service itself for "direct", the proxy otherwise) per request.');
   console.log('"express + http-proxy-middleware alone": the gateway\'s stack with none of its own work (bench/gateway/floor.mjs).');
+  console.log('No per-request access log on any target (gateway LOG_LEVEL=warn, nginx access_log off); the gateway\'s request line at the default level (info) adds ~7 µs/req.');
   console.log(`Load average during the runs: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   console.log('\nTargets: gateway >= 9% of nginx req/s in one process, >= 12% with two workers; p99 <= 10 ms at 16 connections.');
 }
