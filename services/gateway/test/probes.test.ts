@@ -24,6 +24,10 @@ beforeAll(async () => {
   standIn.get('/api/v1/quizzes/:id', (req, res) => {
     res.json({ id: req.params.id });
   });
+  standIn.get('/api/v1/chat/sessions', (_req, res) => {
+    res.setHeader('Vary', 'Accept-Language');
+    res.json({ sessions: [] });
+  });
   service = await serve(standIn);
 });
 
@@ -109,6 +113,15 @@ describe('browser and transport headers', () => {
     expect(Object.keys(cli.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
     // A cache keyed without the Origin could hand this answer to a browser page; Vary forbids that.
     expect(cli.headers.vary).toMatch(/\bOrigin\b/);
+  });
+
+  it('keeps Origin in Vary when the service varies its answer on headers of its own', async () => {
+    const gateway = buildGateway({ db, secrets, redis, prefix: uniquePrefix(), services: allServices(service.url) });
+    const auth = `Bearer ${gateway.accessTokens.sign({ id: randomUUID(), email: 'vary@example.com' }).token}`;
+    const res = await request(gateway.app).get('/api/v1/chat/sessions').set('Authorization', auth).set('Origin', 'http://localhost:5173');
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect((res.headers.vary ?? '').split(/\s*,\s*/).sort()).toEqual(['Accept-Language', 'Origin']);
   });
 
   it('sets the security headers of helmet', async () => {

@@ -1,5 +1,6 @@
 import type { Agent, ClientRequest } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
+import vary from 'vary';
 import { createProxyMiddleware, debugProxyErrorsPlugin, type Plugin } from 'http-proxy-middleware';
 import {
   errorBody,
@@ -52,6 +53,14 @@ export function createServiceProxy(options: {
       proxyReq.setTimeout(timeoutMs, () => {
         proxyReq.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: UPSTREAM_TIMEOUT }));
       });
+    });
+    // The service's headers replace the gateway's of the same name; Vary is a list, and the
+    // gateway's `Origin` in it must survive a service that varies on something of its own.
+    proxyServer.on('proxyRes', (proxyRes, _req, res) => {
+      const serviceVary = proxyRes.headers.vary;
+      if (serviceVary === undefined) return;
+      const gatewayVary = res.getHeader('vary');
+      if (gatewayVary !== undefined) proxyRes.headers.vary = vary.append(serviceVary, String(gatewayVary));
     });
     proxyServer.on('error', (err, req, res) => {
       // Express's req and res are what reach the proxy; a socket would mean a WebSocket upgrade.
