@@ -1,16 +1,33 @@
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConflictError } from '../src/errors/index.js';
 import { createBaseApp, finishApp, parseInput, sendData } from '../src/http/index.js';
 import { silentLogger } from '../src/logger/index.js';
 import { createPool } from '../src/db/index.js';
+import { requireInfra } from '../src/testing/index.js';
+
+// A real PostgreSQL, to see what it answers to text it cannot store.
+const livePool = createPool({ connectionString: requireInfra('PG_ADMIN_URL'), max: 1 });
+afterAll(async () => {
+  await livePool.end();
+});
 
 function buildApp() {
   const app = createBaseApp({ logger: silentLogger(), jsonLimit: 1024 });
   app.post('/things', (req, res) => {
     const body = parseInput(z.strictObject({ name: z.string().min(1), count: z.number().int() }), req.body);
     sendData(res, body, 201);
+  });
+  app.get('/things/:id', (req, res) => {
+    sendData(res, { id: req.params.id });
+  });
+  app.get('/echo', async (req, res) => {
+    const { rows } = await livePool.query<{ text: string }>('SELECT $1::text AS text', [String(req.query.text)]);
+    sendData(res, rows[0]);
   });
   app.get('/conflict', () => {
     throw new ConflictError('Already there', { name: 'x' });
@@ -65,6 +82,66 @@ describe('the common HTTP layer', () => {
     const res = await request(app).post('/things').send({ name: 'x'.repeat(5000), count: 1 });
     expect(res.status).toBe(413);
     expectErrorBody(res.body, 'PayloadTooLarge');
+  });
+
+  it('refuses text holding a NUL character anywhere in a JSON body, naming the field', async () => {
+    const res = await request(app)
+      .post('/things')
+      .set('Content-Type', 'application/json')
+      .send('{"name":"ok","count":1,"tags":[{"label":"a\\u0000b"}]}');
+    expect(res.status).toBe(400);
+    expectErrorBody(res.body, 'ValidationError');
+    expect(res.body.details).toEqual({ 'tags.0.label': 'contains the NUL character' });
+    // The six characters of the escape, written as text, are ordinary text.
+    const literal = await request(app).post('/things').send({ name: 'a\\u0000b', count: 1 });
+    expect(literal.status).toBe(201);
+    expect(literal.body.data.name).toBe('a\\u0000b');
+  });
+
+  it('answers text the database cannot store with 400, not 500', async () => {
+    const stored = await request(app).get('/echo').query({ text: 'plain' });
+    expect(stored.body.data.text).toBe('plain');
+    const res = await request(app).get('/echo?text=a%00b');
+    expect(res.status).toBe(400);
+    expectErrorBody(res.body, 'ValidationError');
+  });
+
+  it('answers a body that does not match its Content-Encoding with 400, and an unknown encoding with 415', async () => {
+    const notGzip = await request(app)
+      .post('/things')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send('{"name":"a","count":1}');
+    expect(notGzip.status).toBe(400);
+    expectErrorBody(notGzip.body, 'ValidationError');
+    // A real gzip body still works (sent with fetch: supertest re-encodes a Buffer body).
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const gzip = await fetch(`http://127.0.0.1:${port}/things`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+        body: gzipSync('{"name":"a","count":1}'),
+      });
+      expect(gzip.status).toBe(201);
+    } finally {
+      server.close();
+    }
+    const unknown = await request(app)
+      .post('/things')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'compress')
+      .send('{"name":"a","count":1}');
+    expect(unknown.status).toBe(415);
+    expectErrorBody(unknown.body, 'UnsupportedMediaType');
+  });
+
+  it('answers malformed percent-encoding in a path parameter with 400', async () => {
+    expect((await request(app).get('/things/caf%C3%A9')).body.data.id).toBe('café');
+    const res = await request(app).get('/things/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expectErrorBody(res.body, 'ValidationError');
   });
 
   it('answers an unknown route with 404 in the error body', async () => {

@@ -95,6 +95,29 @@ describe('registration', () => {
   });
 });
 
+describe('register, unreadable input', () => {
+  it('answers 400 for a NUL character in a field and keeps the email free', async () => {
+    const email = uniqueEmail();
+    const res = await request(gateway.app)
+      .post('/api/v1/auth/register')
+      .send({ email, password: 'long enough pass', name: 'Ada\u0000Lovelace' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'ValidationError', details: { name: 'contains the NUL character' } });
+    const retry = await request(gateway.app).post('/api/v1/auth/register').send({ email, password: 'long enough pass', name: 'Ada' });
+    expect(retry.status).toBe(201);
+  });
+
+  it('answers 400 for a body that is not what its Content-Encoding says', async () => {
+    const res = await request(gateway.app)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send('{"email":"a@example.com","password":"long enough pass"}');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'ValidationError', request_id: expect.any(String) });
+  });
+});
+
 describe('login', () => {
   it('answers 200 with a new session for the right password', async () => {
     const { input, session } = await register({ name: 'Grace' });

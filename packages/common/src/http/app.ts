@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { requestContext } from './request-context.js';
+import { ValidationError } from '../errors/index.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 
 export interface BaseAppOptions {
@@ -32,8 +33,44 @@ export function createBaseApp(options: BaseAppOptions): Express {
   return app;
 }
 
+/**
+ * Parses JSON bodies up to `limitBytes`, refusing text with a NUL character (`\u0000`) anywhere in
+ * it: PostgreSQL cannot store one in text or jsonb, and no learner means to send one.
+ */
 export function jsonBody(limitBytes: number): RequestHandler {
-  return express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  return (req, res, next) => {
+    parse(req, res, (err?: unknown) => {
+      if (err !== undefined) {
+        next(err);
+        return;
+      }
+      const at = findNul(req.body);
+      if (at === undefined) {
+        next();
+        return;
+      }
+      next(new ValidationError('Text must not contain the NUL character (\\u0000)', { [at || '_']: 'contains the NUL character' }));
+    });
+  };
+}
+
+/** The path of the first string (value or key) holding a NUL, walking without recursion so deep nesting cannot overflow the stack. */
+function findNul(body: unknown): string | undefined {
+  const pending: Array<[unknown, string]> = [[body, '']];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const [value, path] = item;
+    if (typeof value === 'string') {
+      if (value.includes('\0')) return path;
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (key.includes('\0')) return path || '_';
+        pending.push([child, childPath]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Adds the 404 and error handlers; call after every route is mounted. */

@@ -43,13 +43,47 @@ function fromLibraryError(err: unknown): AppError | undefined {
       field: multerError.field,
     });
   }
+  if (err instanceof URIError) {
+    // The router could not percent-decode a path parameter (e.g. `/documents/%FF`).
+    return new AppError(400, 'ValidationError', 'The path contains malformed percent-encoding');
+  }
+  const pgCode = (err as { code?: unknown }).code;
+  if (pgCode === '22021' || pgCode === '22P05') {
+    // PostgreSQL refused a character it cannot store (NUL, or a \u0000 escape inside jsonb).
+    return new AppError(400, 'ValidationError', 'The request contains characters that cannot be stored');
+  }
   if (isDependencyDown(err)) {
     return new AppError(503, 'ServiceUnavailable', 'A storage dependency is unavailable right now; try again shortly');
   }
   if (err instanceof z.ZodError) {
     return new AppError(400, 'ValidationError', 'The request is not valid', issuesToDetails(err.issues));
   }
-  return undefined;
+  return fromClientErrorStatus(err);
+}
+
+/** Types and messages for the client-error statuses that libraries (http-errors) attach to errors. */
+const CLIENT_ERRORS: Record<number, readonly [string, string]> = {
+  400: ['ValidationError', 'The request could not be read'],
+  403: ['Forbidden', 'The request is not allowed'],
+  404: ['NotFound', 'Nothing was found here'],
+  408: ['RequestTimeout', 'The request took too long to arrive'],
+  411: ['ValidationError', 'The request needs a Content-Length'],
+  413: ['PayloadTooLarge', 'The request body is too large'],
+  415: ['UnsupportedMediaType', 'The request body is of a type or encoding that is not supported'],
+};
+
+/**
+ * A library error that carries a 4xx status for the client (body-parser's, e.g. a gzip body that
+ * does not inflate) is the client's fault whatever its type: it keeps its status, with a message
+ * of our own, since library texts are written for developers.
+ */
+function fromClientErrorStatus(err: unknown): AppError | undefined {
+  // http-errors marks the errors it means for the client with `expose`; other errors carrying a
+  // status (a model endpoint's 401, say) describe our side and stay a 500.
+  const { status, expose } = err as { status?: unknown; expose?: unknown };
+  if (expose !== true || typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 499) return undefined;
+  const [type, message] = CLIENT_ERRORS[status] ?? ['BadRequest', 'The request could not be handled'];
+  return new AppError(status, type, message);
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
