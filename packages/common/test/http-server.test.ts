@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { IncomingMessage, ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBaseApp, finishApp, listen, closeServer } from '../src/http/index.js';
 import { silentLogger } from '../src/logger/index.js';
@@ -54,5 +55,40 @@ describe('listen()', () => {
       expect(await res.json()).toMatchObject({ error: 'NotFound', message: 'No route for GET /nowhere' });
       expect(await (await fetch(`${base}/whoami`)).json()).toMatchObject({ prototypeInPlace: true });
     }
+  });
+});
+
+/** Sends bytes as they are and reads the whole answer, for requests no HTTP client would send. */
+async function rawExchange(base: string, request: string): Promise<{ status: number; headers: string; body: string }> {
+  const { port } = new URL(base);
+  const socket = connect(Number(port), '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.end(request);
+  await once(socket, 'close');
+  const text = Buffer.concat(chunks).toString('utf8');
+  const split = text.indexOf('\r\n\r\n');
+  return { status: Number(text.slice(9, 12)), headers: text.slice(0, split), body: text.slice(split + 4) };
+}
+
+describe('requests the HTTP parser refuses', () => {
+  it('answers them in the error body with a request id, not an empty page', async () => {
+    const base = await start(appUnderTest());
+    const cases: Array<[string, number, string]> = [
+      ['FOO /whoami HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'BadRequest'],
+      [`GET /whoami HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'HeadersTooLarge'],
+      ['POST /whoami HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n', 400, 'BadRequest'],
+      ['POST /whoami HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'BadRequest'],
+    ];
+    for (const [request, status, type] of cases) {
+      const answer = await rawExchange(base, request);
+      expect(answer.status).toBe(status);
+      expect(answer.headers).toMatch(/^Content-Type: application\/json/im);
+      const requestId = /^X-Request-ID: (\S+)/im.exec(answer.headers)?.[1];
+      expect(requestId).toMatch(/^req_/);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: type, message: expect.any(String), request_id: requestId });
+    }
+    // The server is still there for well-formed requests.
+    expect((await fetch(`${base}/whoami`)).status).toBe(201);
   });
 });

@@ -1,6 +1,9 @@
-import { createServer as createHttpServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, IncomingMessage, ServerResponse, STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { errorBody } from '../errors/index.js';
 
 interface RequestClasses {
   IncomingMessage: typeof IncomingMessage;
@@ -31,9 +34,42 @@ function requestClasses(app: Express): RequestClasses {
   return classes;
 }
 
+// Node's HTTP parser errors that deserve a status of their own; every other one is a 400.
+const PARSER_ERRORS: Record<string, readonly [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'HeadersTooLarge', 'The request line or headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'RequestTimeout', 'The request took too long to arrive'],
+};
+
+/*
+ * A request Node's HTTP parser rejects (an unknown method, a malformed header or chunk, headers
+ * over the size limit) never reaches express; Node's own answer is an empty 400. This one is
+ * in the error body with a request id, like every other error, and closes the connection, which
+ * cannot be trusted to be in step any more.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const response = (socket as { _httpMessage?: ServerResponse })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || response?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, type, message] = PARSER_ERRORS[err.code ?? ''] ?? [400, 'BadRequest', 'The request is not valid HTTP'];
+  const requestId = `req_${randomUUID()}`;
+  const body = JSON.stringify(errorBody(type, message, requestId));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Request-ID: ${requestId}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
+
 /** An HTTP server for an express app whose requests start with the app's prototypes (see above). */
 export function createServer(app: Express): Server {
-  return createHttpServer(requestClasses(app), app);
+  const server = createHttpServer(requestClasses(app), app);
+  server.on('clientError', answerClientError);
+  return server;
 }
 
 export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<Server> {
