@@ -53,7 +53,17 @@ export function validateSsml(ssml: string): { text: string } {
       ssml: `${result.err.msg} (line ${result.err.line}, column ${result.err.col})`,
     });
   }
-  const nodes = parser.parse(ssml) as OrderedNode[];
+  // A document type declaration is how XML entity tricks (external files, expansion bombs) get
+  // in; SSML has no use for one, and neither engine reads it.
+  if (/<!DOCTYPE/i.test(ssml)) {
+    throw new ValidationError('The SSML must not contain a DOCTYPE declaration', { ssml: 'remove the <!DOCTYPE ...> declaration' });
+  }
+  let nodes: OrderedNode[];
+  try {
+    nodes = parser.parse(ssml) as OrderedNode[];
+  } catch (err) {
+    throw new ValidationError('The SSML could not be read', { ssml: (err as Error).message.slice(0, 200) });
+  }
   const roots = nodes.filter((node) => elementName(node) !== undefined);
   if (roots.length !== 1 || elementName(roots[0]!) !== 'speak') {
     throw new ValidationError('The SSML must have a single <speak> root element', { ssml: 'root must be <speak>' });
