@@ -3,19 +3,30 @@ import type { Request, RequestHandler, Response } from 'express';
 import vary from 'vary';
 import { createProxyMiddleware, debugProxyErrorsPlugin, type Plugin } from 'http-proxy-middleware';
 import {
+  AppError,
   errorBody,
   GatewayTimeoutError,
   ServiceUnavailableError,
   UpstreamError,
-  type AppError,
 } from '@learner/common/errors';
 
 const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
 // The service cannot be reached at all, as opposed to failing part-way through an answer.
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-function upstreamFailure(service: string, err: NodeJS.ErrnoException): AppError {
+function upstreamFailure(service: string, err: NodeJS.ErrnoException, req: Request): AppError {
   const details = { service };
+  if (err.code === UPSTREAM_TIMEOUT && !req.complete) {
+    // The service was still waiting for the body the client announced and never sent.
+    // The connection closes: what is left of the announced body could still arrive on it.
+    return new AppError(
+      408,
+      'RequestTimeout',
+      'The request body did not arrive in time',
+      { expected_bytes: Number(req.get('content-length') ?? 0) || undefined },
+      { Connection: 'close' },
+    );
+  }
   if (err.code === UPSTREAM_TIMEOUT) {
     return new GatewayTimeoutError(`The ${service} service did not answer in time`, details);
   }
@@ -65,7 +76,7 @@ export function createServiceProxy(options: {
     proxyServer.on('error', (err, req, res) => {
       // Express's req and res are what reach the proxy; a socket would mean a WebSocket upgrade.
       if ('status' in res) {
-        answerFailure(req as Request, res as Response, upstreamFailure(service, err as NodeJS.ErrnoException));
+        answerFailure(req as Request, res as Response, upstreamFailure(service, err as NodeJS.ErrnoException, req as Request));
       }
     });
   };
