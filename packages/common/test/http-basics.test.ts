@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConflictError } from '../src/errors/index.js';
-import { createBaseApp, finishApp, parseInput, sendData } from '../src/http/index.js';
+import { createBaseApp, finishApp, jsonBody, parseInput, sendData } from '../src/http/index.js';
 import { silentLogger } from '../src/logger/index.js';
 import { createPool } from '../src/db/index.js';
 import { requireInfra } from '../src/testing/index.js';
@@ -129,6 +129,27 @@ describe('the common HTTP layer', () => {
     const unknown = await postEncoded('compress');
     expect(unknown.status).toBe(415);
     expectErrorBody(unknown.body, 'UnsupportedMediaType');
+  });
+
+  it('answers 408 and closes the connection when a JSON body stops short of its Content-Length', async () => {
+    const slowApp = createBaseApp({ logger: silentLogger(), jsonLimit: false });
+    slowApp.post('/things', jsonBody(1024, { timeoutMs: 200 }), (req, res) => {
+      sendData(res, req.body, 201);
+    });
+    const server = finishApp(slowApp).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.write('POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":1}');
+      await once(socket, 'close');
+      const answer = Buffer.concat(chunks).toString('utf8');
+      expect(answer.slice(9, 12)).toBe('408');
+      expectErrorBody(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)), 'RequestTimeout');
+    } finally {
+      server.close();
+    }
   });
 
   it('answers malformed percent-encoding in a path parameter with 400', async () => {

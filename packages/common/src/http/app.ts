@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { requestContext } from './request-context.js';
-import { ValidationError } from '../errors/index.js';
+import { AppError, ValidationError } from '../errors/index.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 
 export interface BaseAppOptions {
@@ -33,14 +33,30 @@ export function createBaseApp(options: BaseAppOptions): Express {
   return app;
 }
 
+/** How long a JSON body may take to arrive in full, unless the caller of jsonBody() says otherwise. */
+const JSON_BODY_TIMEOUT_MS = 60_000;
+
 /**
  * Parses JSON bodies up to `limitBytes`, refusing text with a NUL character (`\u0000`) anywhere in
- * it: PostgreSQL cannot store one in text or jsonb, and no learner means to send one.
+ * it: PostgreSQL cannot store one in text or jsonb, and no learner means to send one. A body that
+ * has not arrived in full after `timeoutMs` (a client announcing more than it sends) gets 408 and
+ * the connection is closed, rather than waiting on it for Node's five-minute request timeout.
  */
-export function jsonBody(limitBytes: number): RequestHandler {
+export function jsonBody(limitBytes: number, options: { timeoutMs?: number } = {}): RequestHandler {
   const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+  const timeoutMs = options.timeoutMs ?? JSON_BODY_TIMEOUT_MS;
   return (req, res, next) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      res.setHeader('Connection', 'close');
+      next(new AppError(408, 'RequestTimeout', 'The request body did not arrive in time'));
+    }, timeoutMs);
     parse(req, res, (err?: unknown) => {
+      clearTimeout(timer);
+      // After a 408 the closing connection aborts the read, which reports here too.
+      if (settled) return;
+      settled = true;
       if (err !== undefined) {
         next(err);
         return;
