@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { PollyClient } from '@aws-sdk/client-polly';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createMemoryCache, createRedisCache } from '@learner/common/cache';
@@ -42,7 +43,12 @@ if (awsConfigured(config)) {
 }
 
 const cache = platform.redis ? createRedisCache(platform.redis, 'tts:') : createMemoryCache();
-const speech = createSpeechService({ pool: platform.pool, storage, engine, cache, logger });
+const limits = {
+  concurrency: config.SYNTHESIS_CONCURRENCY || (engine.name === 'polly' ? 8 : availableParallelism()),
+  queue: config.SYNTHESIS_QUEUE,
+};
+logger.info(limits, 'synthesis limits');
+const speech = createSpeechService({ pool: platform.pool, storage, engine, cache, logger, limits });
 // Finding the installed voices once now keeps the first request fast and logs a broken install early.
 const voices = await speech.listVoices().catch((err: unknown) => {
   logger.warn({ err }, 'could not list voices');

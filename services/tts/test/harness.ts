@@ -14,7 +14,7 @@ import { findExecutable } from '@learner/common/process';
 import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
-import { createSpeechService } from '../src/audio/speech-service.js';
+import { createSpeechService, type SynthesisLimits } from '../src/audio/speech-service.js';
 import { createAudioEncoder } from '../src/engines/audio-encoder.js';
 import { createLocalSpeechEngine } from '../src/engines/local-speech-engine.js';
 import type { SpeechEngine } from '../src/engines/speech-engine.js';
@@ -47,7 +47,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { engine?: SpeechEngine; storage?: ObjectStorage; cache?: Cache } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { engine?: SpeechEngine; storage?: ObjectStorage; cache?: Cache; limits?: SynthesisLimits } = {},
+): Promise<Harness> {
   const db = await createTestDatabase({ database: 'tts', fromDir: import.meta.dirname });
   const secret = testSecret();
   const tokens = createInternalTokens({ secret: testSecret(), issuer: 'gateway' });
@@ -65,6 +67,7 @@ export async function startHarness(options: { engine?: SpeechEngine; storage?: O
     storage,
     engine: options.engine ?? (await installedLocalEngine()),
     cache: options.cache ?? createMemoryCache(),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const app = createApp({
     logger: silentLogger(),

@@ -88,8 +88,15 @@ export class UpstreamError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(message = 'The service is unavailable', details: ErrorDetails = {}) {
-    super(503, 'ServiceUnavailable', message, details);
+  /** With `retryAfterSeconds`, the answer says when to come back (Retry-After). */
+  constructor(message = 'The service is unavailable', details: ErrorDetails = {}, retryAfterSeconds?: number) {
+    super(
+      503,
+      'ServiceUnavailable',
+      message,
+      retryAfterSeconds === undefined ? details : { ...details, retry_after: retryAfterSeconds },
+      retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) },
+    );
   }
 }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import type { Cache } from '@learner/common/cache';
 import { withTransaction, type Pool } from '@learner/common/db';
-import { NotFoundError, ValidationError } from '@learner/common/errors';
+import { NotFoundError, ServiceUnavailableError, ValidationError } from '@learner/common/errors';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
 import type { RequestUser } from '@learner/common/http';
 import type { Logger } from '@learner/common/logger';
@@ -26,14 +27,32 @@ export interface StoredAudio {
   link: SignedUrl;
 }
 
+/** How many syntheses run at once and how many more may wait for a turn. */
+export interface SynthesisLimits {
+  concurrency: number;
+  queue: number;
+}
+
+/** Seconds a caller turned away for a full queue is asked to wait (Retry-After). */
+const BUSY_RETRY_SECONDS = 5;
+
 export function createSpeechService(deps: {
   pool: Pool;
   storage: ObjectStorage;
   engine: SpeechEngine;
   cache: Cache;
   logger?: Logger;
+  limits?: SynthesisLimits;
 }) {
   const { pool, storage, engine, cache } = deps;
+  const limits = deps.limits ?? { concurrency: 2, queue: 8 };
+  /*
+   * Synthesis is CPU work (local engines) or a rate-limited call (Polly). Run without a bound,
+   * twelve long requests at once each took longer than the gateway waits and all of them failed;
+   * a few at a time with the rest waiting their turn finishes them, and past the queue a caller
+   * is told at once to come back (503 with Retry-After) instead of timing out.
+   */
+  const synthesisSlots = pLimit(limits.concurrency);
   const audio = createAudioRepository(pool);
   const cacheKey = `voices:${engine.name}`;
 
@@ -83,13 +102,18 @@ export function createSpeechService(deps: {
         });
       }
       const { text, textType, characters } = spokenText(request);
-      const result = await engine.synthesize({
-        voice,
-        text,
-        textType,
-        format: request.format,
-        ...(request.speed !== undefined ? { speed: request.speed } : {}),
-      });
+      if (synthesisSlots.activeCount + synthesisSlots.pendingCount >= limits.concurrency + limits.queue) {
+        throw new ServiceUnavailableError('Speech synthesis is busy right now; try again in a few seconds', {}, BUSY_RETRY_SECONDS);
+      }
+      const result = await synthesisSlots(() =>
+        engine.synthesize({
+          voice,
+          text,
+          textType,
+          format: request.format,
+          ...(request.speed !== undefined ? { speed: request.speed } : {}),
+        }),
+      );
 
       const id = randomUUID();
       const storageKey = `audio/${id}.${FORMAT_INFO[request.format].extension}`;
