@@ -107,6 +107,12 @@ describe('the tutor over the real document service', () => {
     expect(answer.citations).toEqual([expect.objectContaining({ document_id: plantsId, page: 3 })]);
   });
 
+  it('still finds the answer when the question carries a pasted run of letters longer than the search takes', async () => {
+    const answer = await ask(learner, await newSession(learner), `What is photosynthesis? ${'z'.repeat(520)}`);
+    expect(answer.answer_source).toBe('documents');
+    expect(answer.citations[0]).toMatchObject({ document_id: plantsId, page: 2 });
+  });
+
   it('says a question about something absent is not in the documents, without inventing an answer', async () => {
     const answer = await ask(learner, await newSession(learner), 'What causes volcanic eruptions?');
     expect(answer).toMatchObject({ content: MESSAGES.notFound, answer_source: 'not_found', citations: [] });

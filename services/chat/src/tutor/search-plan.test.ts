@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSearch, priorQuestion } from './search-plan.js';
+import { MAX_QUERY_CHARS, planSearch, priorQuestion } from './search-plan.js';
 
 describe('planSearch', () => {
   it('searches for the content words of a question that names its subject', () => {
@@ -44,6 +44,14 @@ describe('planSearch', () => {
   it('caps a long question at twelve words', () => {
     const long = Array.from({ length: 30 }, (_, i) => `term${String.fromCharCode(97 + (i % 26))}${i}`).join(' ');
     expect(planSearch(long, []).words).toHaveLength(12);
+  });
+
+  it('leaves out a run of letters longer than any word, and keeps the query within what the search takes', () => {
+    expect(planSearch(`What is photosynthesis? ${'z'.repeat(600)}`, []).words).toEqual(['photosynthesis']);
+    const longWords = Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(97 + i)}${'q'.repeat(54)}`);
+    const plan = planSearch(longWords.join(' '), []);
+    expect(plan.query.length).toBeLessThanOrEqual(MAX_QUERY_CHARS);
+    expect(plan.words).toEqual(longWords.slice(0, 8));
   });
 });
 

@@ -17,6 +17,10 @@ export interface SearchPlan {
 
 const MAX_QUERY_WORDS = 12;
 const MAX_BORROWED_WORDS = 4;
+/** The document search takes at most 500 characters of query. */
+export const MAX_QUERY_CHARS = 500;
+/** Longer than any word of a language; a pasted hash or run of letters would only spoil the search. */
+const MAX_WORD_CHARS = 60;
 
 /**
  * Turns a question into search words. A follow-up that does not name its subject (no content
@@ -26,14 +30,26 @@ const MAX_BORROWED_WORDS = 4;
  * follow-ups keeps the subject.
  */
 export function planSearch(question: string, history: PriorQuestion[]): SearchPlan {
-  const own = contentWords(question);
+  const own = contentWords(question).filter((w) => w.length <= MAX_WORD_CHARS);
   let borrowed: string[] = [];
   if (own.length === 0 || refersBack(question)) {
     const previous = history.find((h) => h.searchWords.length > 0);
     borrowed = (previous?.searchWords ?? []).filter((w) => !own.includes(w)).slice(0, MAX_BORROWED_WORDS);
   }
-  const all = [...own.slice(0, MAX_QUERY_WORDS - borrowed.length), ...borrowed];
-  return { query: all.join(' '), words: all, borrowed };
+  const all = withinLength([...own.slice(0, MAX_QUERY_WORDS - borrowed.length), ...borrowed], MAX_QUERY_CHARS);
+  return { query: all.join(' '), words: all, borrowed: borrowed.filter((w) => all.includes(w)) };
+}
+
+/** The leading words whose space-joined length fits in `maxChars`. */
+function withinLength(words: string[], maxChars: number): string[] {
+  const kept: string[] = [];
+  let length = -1;
+  for (const word of words) {
+    if (length + 1 + word.length > maxChars) break;
+    length += 1 + word.length;
+    kept.push(word);
+  }
+  return kept;
 }
 
 /** The search words of a stored question, for questions stored without them. */
