@@ -43,8 +43,8 @@ function fromLibraryError(err: unknown): AppError | undefined {
       field: multerError.field,
     });
   }
-  if (err instanceof URIError) {
-    // The router could not percent-decode a path parameter (e.g. `/documents/%FF`).
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
+    // The router could not percent-decode a path parameter (e.g. `/documents/%FF`) and said so.
     return new AppError(400, 'ValidationError', 'The path contains malformed percent-encoding');
   }
   const pgCode = (err as { code?: unknown }).code;
