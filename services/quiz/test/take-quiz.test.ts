@@ -149,6 +149,28 @@ describe('bad submissions', () => {
     });
   }
 
+  it('answers 404, not 500, when the quiz is deleted while an answer is being submitted', async () => {
+    const user = h.newUser();
+    const { id, questions } = await makeQuiz(user, 3);
+    // A delete in progress on another connection: the submission arrives before it commits.
+    const deleting = await h.db.pool.connect();
+    try {
+      await deleting.query('BEGIN');
+      await deleting.query('DELETE FROM quizzes WHERE id = $1', [id]);
+      // then() sends the request now; it waits on the delete's lock.
+      const submitting = submit(user, id, { answers: { [questions[0]!.id]: wrongAnswer(questions[0]!) } }).then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await deleting.query('COMMIT');
+      const res = await submitting;
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ error: 'NotFound', details: { quiz_id: id } });
+    } finally {
+      deleting.release();
+    }
+    const { rows } = await h.db.pool.query('SELECT count(*)::int AS n FROM quiz_submissions WHERE quiz_id = $1', [id]);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('answers 404 when submitting to another user’s quiz or one that does not exist', async () => {
     const owner = h.newUser();
     const { id } = await makeQuiz(owner, 2);

@@ -214,8 +214,20 @@ export function createQuizRepository(db: Queryable) {
       return rows[0] ? toQuiz(rows[0]) : undefined;
     },
 
-    async questions(quizId: number): Promise<QuestionRecord[]> {
-      const { rows } = await db.query<QuestionRow>('SELECT * FROM questions WHERE quiz_id = $1 ORDER BY position', [quizId]);
+    /**
+     * The quiz, held until `client`'s transaction ends so that a concurrent delete waits for it
+     * (FOR KEY SHARE: rows pointing at the quiz may be added meanwhile, the quiz may not go).
+     */
+    async findAndHold(client: Queryable, userId: string, id: number): Promise<QuizRecord | undefined> {
+      const { rows } = await client.query<QuizRow>(
+        `SELECT ${QUIZ_COLUMNS} FROM quizzes WHERE id = $1 AND user_id = $2 FOR KEY SHARE`,
+        [id, userId],
+      );
+      return rows[0] ? toQuiz(rows[0]) : undefined;
+    },
+
+    async questions(quizId: number, client: Queryable = db): Promise<QuestionRecord[]> {
+      const { rows } = await client.query<QuestionRow>('SELECT * FROM questions WHERE quiz_id = $1 ORDER BY position', [quizId]);
       return rows.map(toQuestion);
     },
 

@@ -33,6 +33,40 @@ function round(value: number, digits = 1): number {
   return Math.round(value * factor) / factor;
 }
 
+/** Grades the answers against the questions; answers naming questions the quiz does not have are a 400. */
+function grade(questions: QuestionRecord[], answers: Record<string, AnswerValue>) {
+  const known = new Set(questions.map((q) => String(q.id)));
+  const unknown = Object.keys(answers).filter((key) => !known.has(key));
+  if (unknown.length) {
+    throw new ValidationError('Some answers name questions this quiz does not have', {
+      ...Object.fromEntries(unknown.map((key) => [`answers.${key}`, 'not a question of this quiz'])),
+      question_ids: questions.map((q) => q.id),
+    });
+  }
+  const results: QuestionResult[] = questions.map((q) => {
+    const given = answers[String(q.id)];
+    const correct = isCorrect(q, given);
+    const key = q.type === 'multiple_choice' ? q.options?.find((o) => o.text === q.correctAnswer) : undefined;
+    const picked = q.type === 'multiple_choice' && given !== undefined ? chosenOption(q.options ?? [], given) : undefined;
+    return {
+      question_id: q.id,
+      correct,
+      your_answer: given ?? null,
+      ...(picked ? { your_option_id: picked.id } : {}),
+      correct_answer: q.correctAnswer,
+      ...(key ? { correct_option_id: key.id } : {}),
+      points: q.points,
+      points_awarded: correct ? q.points : 0,
+      explanation: q.explanation,
+      source: q.source,
+    };
+  });
+  const score = results.reduce((sum, r) => sum + r.points_awarded, 0);
+  const totalPoints = results.reduce((sum, r) => sum + r.points, 0);
+  const percentage = totalPoints ? round((score / totalPoints) * 100) : 0;
+  return { results, score, totalPoints, percentage };
+}
+
 export function createQuizService(deps: { pool: Pool; documents: DocumentClient; writer: QuestionWriter }) {
   const repo = createQuizRepository(deps.pool);
 
@@ -114,38 +148,13 @@ export function createQuizService(deps: { pool: Pool; documents: DocumentClient;
     },
 
     async submit(user: RequestUser, id: number, answers: Record<string, AnswerValue>): Promise<SubmissionRecord> {
-      const quiz = await requireQuiz(user.id, id);
-      const questions = await repo.questions(quiz.id);
-      const known = new Set(questions.map((q) => String(q.id)));
-      const unknown = Object.keys(answers).filter((key) => !known.has(key));
-      if (unknown.length) {
-        throw new ValidationError('Some answers name questions this quiz does not have', {
-          ...Object.fromEntries(unknown.map((key) => [`answers.${key}`, 'not a question of this quiz'])),
-          question_ids: questions.map((q) => q.id),
-        });
-      }
-      const results: QuestionResult[] = questions.map((q) => {
-        const given = answers[String(q.id)];
-        const correct = isCorrect(q, given);
-        const key = q.type === 'multiple_choice' ? q.options?.find((o) => o.text === q.correctAnswer) : undefined;
-        const picked = q.type === 'multiple_choice' && given !== undefined ? chosenOption(q.options ?? [], given) : undefined;
-        return {
-          question_id: q.id,
-          correct,
-          your_answer: given ?? null,
-          ...(picked ? { your_option_id: picked.id } : {}),
-          correct_answer: q.correctAnswer,
-          ...(key ? { correct_option_id: key.id } : {}),
-          points: q.points,
-          points_awarded: correct ? q.points : 0,
-          explanation: q.explanation,
-          source: q.source,
-        };
-      });
-      const score = results.reduce((sum, r) => sum + r.points_awarded, 0);
-      const totalPoints = results.reduce((sum, r) => sum + r.points, 0);
-      const percentage = totalPoints ? round((score / totalPoints) * 100) : 0;
+      // Read, graded and stored in one transaction holding the quiz, so a delete arriving
+      // meanwhile either waits for the submission or leaves nothing to submit to (404).
       return withTransaction(deps.pool, async (client) => {
+        const quiz = await repo.findAndHold(client, user.id, id);
+        if (!quiz) throw new NotFoundError('Quiz not found', { quiz_id: id });
+        const questions = await repo.questions(quiz.id, client);
+        const { results, score, totalPoints, percentage } = grade(questions, answers);
         const submission = await repo.insertSubmission(client, {
           quizId: quiz.id,
           userId: user.id,
