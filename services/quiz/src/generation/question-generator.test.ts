@@ -162,4 +162,21 @@ describe('question generation from study texts', () => {
     const small = pagesToAnalyze(cellBiology, 100_000);
     expect(small).toEqual(cellBiology);
   });
+
+  it('reads whole sentences spread over a single page far longer than it reads, as a text file without page breaks is', () => {
+    const sentences = Array.from({ length: 30_000 }, (_, i) => `Sample ${i} shows that the cell membrane controls what enters the cell.`);
+    const [page] = pagesToAnalyze([{ page: 1, text: sentences.join(' ') }], 100_000);
+    expect(page!.text.length).toBeLessThanOrEqual(100_000);
+    expect(page!.text.length).toBeGreaterThan(80_000);
+    const read = [...page!.text.matchAll(/Sample (\d+) /g)].map((m) => Number(m[1]));
+    expect(read[0]).toBe(0);
+    expect(read.some((n) => n > 12_000 && n < 18_000)).toBe(true);
+    expect(read.at(-1)).toBeGreaterThan(28_000);
+    // Every stretch starts and ends on a sentence boundary.
+    for (const stretch of page!.text.split('\n\n')) {
+      expect(stretch).toMatch(/^Sample \d+ shows .*\.$/s);
+    }
+    const quiz = generateQuestions([{ page: 1, text: sentences.join(' ') }], options({ numQuestions: 3 }));
+    expect(quiz.questions.length).toBeGreaterThan(0);
+  });
 });

@@ -441,9 +441,37 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
 /** How much text one generation reads; about 150 pages of dense prose. */
 export const MAX_ANALYZED_CHARACTERS = 400_000;
 
+/** The length of each stretch read from a page longer than its share of the budget. */
+const EXCERPT_CHARACTERS = 20_000;
+
+/**
+ * Stretches of whole sentences spread evenly over `text`, about `budget` characters in all: a
+ * text file without page breaks is one page, and reading ten megabytes of it would take minutes.
+ */
+function spreadExcerpt(text: string, budget: number): string {
+  if (text.length <= budget) return text;
+  const length = Math.min(EXCERPT_CHARACTERS, budget);
+  const count = Math.max(1, Math.floor(budget / length));
+  // The first stretch opens the text and the last one closes it.
+  const stride = count > 1 ? (text.length - length) / (count - 1) : 0;
+  const stretches: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const from = Math.floor(k * stride);
+    const window = text.slice(from, from + length);
+    // Cut at sentence ends, so no question is built on half a sentence.
+    const ends = [...window.matchAll(/[.!?](?=\s)/g)].map((m) => m.index + 1);
+    const start = k === 0 ? 0 : ends[0];
+    const end = ends.at(-1);
+    if (start !== undefined && end !== undefined && end > start) stretches.push(window.slice(start, end).trim());
+  }
+  // Text with no sentence ends at all: its opening stretch is all there is to read.
+  return stretches.length ? stretches.join('\n\n') : text.slice(0, budget);
+}
+
 /**
  * Pages spread evenly over a document too long to read whole within the time a request may take,
- * so a long book still gets questions from its beginning, middle and end.
+ * so a long book still gets questions from its beginning, middle and end; a page longer than its
+ * share is read as stretches spread over it.
  */
 export function pagesToAnalyze(pages: readonly DocumentPage[], maxCharacters = MAX_ANALYZED_CHARACTERS): DocumentPage[] {
   const total = pages.reduce((n, p) => n + p.text.length, 0);
@@ -457,7 +485,8 @@ export function pagesToAnalyze(pages: readonly DocumentPage[], maxCharacters = M
     chosen.push(page);
     used += page.text.length;
   }
-  return chosen;
+  const share = Math.floor(maxCharacters / chosen.length);
+  return chosen.map((page) => (page.text.length <= share ? page : { ...page, text: spreadExcerpt(page.text, share) }));
 }
 
 /** Generates a quiz from a document's pages; deterministic for a given seed. */
