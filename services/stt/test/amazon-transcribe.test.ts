@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GetTranscriptionJobCommand, StartTranscriptionJobCommand, TranscribeClient } from '@aws-sdk/client-transcribe';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Storage } from '@learner/common/storage';
 import { requireInfra } from '@learner/common/testing';
@@ -53,6 +54,9 @@ describe('transcription with Amazon Transcribe', () => {
     ]);
     expect(done.confidence).toBeCloseTo((0.98 * 4 + 0.9 + 0.8) / 6, 3);
 
+    // The transcript is in the database now; Transcribe's copy in the bucket is gone.
+    expect(await storage.exists(`transcripts/${id}.json`)).toBe(false);
+
     const { TranscriptionJob: job } = await client.send(new GetTranscriptionJobCommand({ TranscriptionJobName: `learner-stt-${id}` }));
     expect(job).toMatchObject({
       LanguageCode: 'en-US',
@@ -80,6 +84,17 @@ describe('transcription with Amazon Transcribe', () => {
     worker.start();
     const done = await h.waitForEnd(user, id).finally(() => worker.stop());
     expect(done).toMatchObject({ status: 'completed', language: 'en-GB' });
+  });
+
+  it('removes the audio and Transcribe\'s transcript file when a transcription is deleted', async () => {
+    const user = h.newUser();
+    const id = (await h.upload(user, audio, 'lecture.wav')).body.data.task_id as string;
+    // Transcribe has written its transcript, and the worker has not read it yet.
+    await writeTranscript(id);
+    const deleted = await request(h.app).delete(`/api/v1/stt/transcriptions/${id}`).set(h.as(user));
+    expect(deleted.status).toBe(200);
+    expect(await storage.exists(`audio/${id}.wav`)).toBe(false);
+    expect(await storage.exists(`transcripts/${id}.json`)).toBe(false);
   });
 
   it('accepts languages the local engine lacks and refuses what is not a Transcribe language code', async () => {

@@ -64,6 +64,7 @@ describe('a transcription whose engine fails', () => {
         if (calls <= failures) throw new Error('engine crashed');
         return { text: 'second time lucky', confidence: 0.5, segments: [], durationSeconds: 1 };
       },
+      async discard() {},
       async check() {},
     };
   };

@@ -42,5 +42,10 @@ export interface Recognizer {
   readonly defaultLanguage: string;
   supportsLanguage(tag: string): boolean;
   recognize(job: RecognitionJob, signal: AbortSignal): Promise<Transcript>;
+  /**
+   * Removes what the engine left of a job outside our database (Transcribe's transcript file),
+   * once its transcript is stored or the transcription deleted. Nothing to do for missing ones.
+   */
+  discard(jobId: string): Promise<void>;
   check(): Promise<void>;
 }

@@ -75,6 +75,9 @@ function s3Location(uri: string): { bucket: string; key: string } | undefined {
   return { bucket, key: rest.map(decodeURIComponent).join('/') };
 }
 
+/** Where Transcribe writes a job's transcript in the bucket. */
+const transcriptKey = (jobId: string): string => `transcripts/${jobId}.json`;
+
 export interface TranscribeRecognizerOptions {
   client: TranscribeClient;
   /** Must be the S3 storage: Transcribe reads the audio from and writes the transcript to its bucket. */
@@ -115,7 +118,7 @@ export function createTranscribeRecognizer(options: TranscribeRecognizerOptions)
     supportsLanguage: (tag) => /^[a-z]{2}-[A-Z]{2}$/.test(tag),
     async recognize(job, signal) {
       const name = `learner-stt-${job.id}`;
-      const outputKey = `transcripts/${job.id}.json`;
+      const outputKey = transcriptKey(job.id);
       try {
         await client.send(
           new StartTranscriptionJobCommand({
@@ -147,6 +150,11 @@ export function createTranscribeRecognizer(options: TranscribeRecognizerOptions)
         }
         await sleep(pollMs, undefined, { signal });
       }
+    },
+    // The job itself stays with Transcribe (it holds no transcript text, and AWS removes it after
+    // 90 days): a worker that restarts finds it by name instead of paying for a second one.
+    async discard(jobId) {
+      await storage.delete(transcriptKey(jobId));
     },
     async check() {
       await storage.check();

@@ -109,6 +109,10 @@ export function createTranscriptionService(deps: {
       await storage.delete(job.storageKey).catch((err: unknown) => {
         deps.logger?.warn({ err, key: job.storageKey }, 'could not delete stored audio');
       });
+      // A job still running writes its transcript later; the worker removes that one when it ends.
+      await recognizer.discard(job.id).catch((err: unknown) => {
+        deps.logger?.warn({ err, job_id: job.id }, 'could not remove the engine copy of a transcript');
+      });
     },
 
     async setDocument(id: string, documentId: number): Promise<void> {

@@ -69,6 +69,10 @@ export function createTranscriptionWorker(options: WorkerOptions): Transcription
         }),
       );
     });
+    // Stored, or the transcription was deleted meanwhile: either way the engine's copy goes.
+    await options.recognizer.discard(job.id).catch((err: unknown) => {
+      options.logger?.warn({ err, job_id: job.id }, 'could not remove the engine copy of a transcript');
+    });
   };
 
   const run = async (job: ClaimedJob): Promise<void> => {
