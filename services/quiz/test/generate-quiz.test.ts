@@ -147,6 +147,15 @@ describe('generating from a document that cannot be used', () => {
     expect(res.body.error).toBe('Conflict');
     expect(res.body.message).toMatch(/not processed yet/);
   });
+
+  it('says a document that failed to process needs processing again, rather than waiting', async () => {
+    const user = h.newUser();
+    const doc = h.documents.add({ userId: user.id, title: 'Broken scan', pages: [], status: 'failed' });
+    const res = await generate(user, { document_id: doc.id, num_questions: 5 });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: 'Conflict', details: { document_id: doc.id, status: 'failed' } });
+    expect(res.body.message).toContain(`/api/v1/documents/${doc.id}/process`);
+  });
 });
 
 describe('bad generation requests', () => {

@@ -38,7 +38,7 @@ export async function startDocumentStandIn(tokens: InternalTokens) {
       return;
     }
     if (doc.status !== 'completed') {
-      res.status(409).json(errorBody('Conflict', 'The document is not processed yet', 'req'));
+      res.status(409).json(errorBody('Conflict', `The document's text is not available while it is ${doc.status}`, 'req', { status: doc.status }));
       return;
     }
     res.json({ status: 'success', data: { id: doc.id, title: doc.title, status: doc.status, pages: doc.pages }, timestamp: new Date().toISOString() });

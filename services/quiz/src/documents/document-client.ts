@@ -53,7 +53,14 @@ export function createDocumentClient(options: {
         throw new NotFoundError('Document not found', { document_id: documentId });
       }
       if (response.status === 409) {
-        await response.body?.cancel();
+        // The document service names the document's status; a failed one will not become ready by waiting.
+        const answer = (await response.json().catch(() => undefined)) as { details?: { status?: unknown } } | undefined;
+        if (answer?.details?.status === 'failed') {
+          throw new ConflictError(
+            `The document could not be processed; run POST /api/v1/documents/${documentId}/process again or upload it anew`,
+            { document_id: documentId, status: 'failed' },
+          );
+        }
         throw new ConflictError('The document is not processed yet; try again when its status is completed', {
           document_id: documentId,
         });
