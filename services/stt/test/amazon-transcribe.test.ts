@@ -100,8 +100,10 @@ describe('transcription with Amazon Transcribe', () => {
   it('accepts languages the local engine lacks and refuses what is not a Transcribe language code', async () => {
     const user = h.newUser();
     expect((await h.upload(user, audio, 'cours.wav', { language: 'fr-FR' })).status).toBe(202);
-    const refused = await h.upload(user, audio, 'cours.wav', { language: 'fr' });
-    expect(refused.status).toBe(400);
-    expect(refused.body.details).toHaveProperty('language');
+    for (const language of ['fr', 'zz-ZZ']) {
+      const refused = await h.upload(user, audio, 'cours.wav', { language });
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toHaveProperty('language');
+    }
   });
 });

@@ -3,7 +3,7 @@ import {
   ConflictException,
   GetTranscriptionJobCommand,
   StartTranscriptionJobCommand,
-  type LanguageCode,
+  LanguageCode,
   type MediaFormat,
   type TranscribeClient,
 } from '@aws-sdk/client-transcribe';
@@ -75,6 +75,8 @@ function s3Location(uri: string): { bucket: string; key: string } | undefined {
   return { bucket, key: rest.map(decodeURIComponent).join('/') };
 }
 
+const TRANSCRIBE_LANGUAGES: ReadonlySet<string> = new Set(Object.values(LanguageCode));
+
 /** Where Transcribe writes a job's transcript in the bucket. */
 const transcriptKey = (jobId: string): string => `transcripts/${jobId}.json`;
 
@@ -115,7 +117,8 @@ export function createTranscribeRecognizer(options: TranscribeRecognizerOptions)
   return {
     name: 'transcribe',
     defaultLanguage: 'en-US',
-    supportsLanguage: (tag) => /^[a-z]{2}-[A-Z]{2}$/.test(tag),
+    // The SDK's list of the codes Transcribe takes: anything else would fail at the job's start.
+    supportsLanguage: (tag) => TRANSCRIBE_LANGUAGES.has(tag),
     async recognize(job, signal) {
       const name = `learner-stt-${job.id}`;
       const outputKey = transcriptKey(job.id);
