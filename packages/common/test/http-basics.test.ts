@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { once } from 'node:events';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import { ConflictError } from '../src/errors/index.js';
 import { createBaseApp, finishApp, jsonBody, parseInput, sendData } from '../src/http/index.js';
 import { silentLogger } from '../src/logger/index.js';
 import { createPool } from '../src/db/index.js';
-import { requireInfra } from '../src/testing/index.js';
+import { rawHttpExchange, requireInfra } from '../src/testing/index.js';
 
 // A real PostgreSQL, to see what it answers to text it cannot store.
 const livePool = createPool({ connectionString: requireInfra('PG_ADMIN_URL'), max: 1 });
@@ -139,14 +139,12 @@ describe('the common HTTP layer', () => {
     const server = finishApp(slowApp).listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
-      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
-      const chunks: Buffer[] = [];
-      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-      socket.write('POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":1}');
-      await once(socket, 'close');
-      const answer = Buffer.concat(chunks).toString('utf8');
-      expect(answer.slice(9, 12)).toBe('408');
-      expectErrorBody(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)), 'RequestTimeout');
+      const answer = await rawHttpExchange(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        'POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":1}',
+      );
+      expect(answer.status).toBe(408);
+      expectErrorBody(JSON.parse(answer.body), 'RequestTimeout');
     } finally {
       server.close();
     }

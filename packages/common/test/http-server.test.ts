@@ -1,9 +1,9 @@
-import { once } from 'node:events';
 import { IncomingMessage, ServerResponse, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBaseApp, finishApp, listen, closeServer } from '../src/http/index.js';
 import { silentLogger } from '../src/logger/index.js';
+import { rawHttpExchange } from '../src/testing/index.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -58,19 +58,6 @@ describe('listen()', () => {
   });
 });
 
-/** Sends bytes as they are and reads the whole answer, for requests no HTTP client would send. */
-async function rawExchange(base: string, request: string): Promise<{ status: number; headers: string; body: string }> {
-  const { port } = new URL(base);
-  const socket = connect(Number(port), '127.0.0.1');
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  socket.end(request);
-  await once(socket, 'close');
-  const text = Buffer.concat(chunks).toString('utf8');
-  const split = text.indexOf('\r\n\r\n');
-  return { status: Number(text.slice(9, 12)), headers: text.slice(0, split), body: text.slice(split + 4) };
-}
-
 describe('requests the HTTP parser refuses', () => {
   it('answers them in the error body with a request id, not an empty page', async () => {
     const base = await start(appUnderTest());
@@ -81,10 +68,10 @@ describe('requests the HTTP parser refuses', () => {
       ['POST /whoami HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'BadRequest'],
     ];
     for (const [request, status, type] of cases) {
-      const answer = await rawExchange(base, request);
+      const answer = await rawHttpExchange(base, request);
       expect(answer.status).toBe(status);
-      expect(answer.headers).toMatch(/^Content-Type: application\/json/im);
-      const requestId = /^X-Request-ID: (\S+)/im.exec(answer.headers)?.[1];
+      expect(answer.head).toMatch(/^Content-Type: application\/json/im);
+      const requestId = /^X-Request-ID: (\S+)/im.exec(answer.head)?.[1];
       expect(requestId).toMatch(/^req_/);
       expect(JSON.parse(answer.body)).toMatchObject({ error: type, message: expect.any(String), request_id: requestId });
     }

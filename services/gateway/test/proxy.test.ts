@@ -1,10 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { once } from 'node:events';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@learner/common/testing';
+import { createTestDatabase, rawHttpExchange, type TestDatabase } from '@learner/common/testing';
 import { buildGateway, CLOSED_URL, newSecrets, serve, type TestGateway } from './gateway-harness.js';
 
 /** What the stand-in service saw of one request. */
@@ -188,18 +187,13 @@ describe('proxying to the services', () => {
 
   it('answers 408, not 504, when the client announces a body it never sends', async () => {
     const running = await serve(slowGateway.app);
-    const socket = connect(Number(new URL(running.url).port), '127.0.0.1');
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.write(
+    const answer = await rawHttpExchange(
+      running.url,
       'POST /api/v1/chat/sessions HTTP/1.1\r\nHost: x\r\n' +
         `Authorization: ${signedIn(slowGateway).auth}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":1}`,
-    );
-    await once(socket, 'close');
-    await running.close();
-    const answer = Buffer.concat(chunks).toString('utf8');
-    expect(answer.slice(9, 12)).toBe('408');
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+    ).finally(() => running.close());
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.body)).toMatchObject({
       error: 'RequestTimeout',
       details: { expected_bytes: 100 },
       request_id: expect.any(String),

@@ -63,6 +63,13 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+export class RequestTimeoutError extends AppError {
+  /** The connection closes: the rest of a body the client announced could still arrive on it. */
+  constructor(message = 'The request body did not arrive in time', details: ErrorDetails = {}) {
+    super(408, 'RequestTimeout', message, details, { Connection: 'close' });
+  }
+}
+
 export class UnsupportedMediaTypeError extends AppError {
   constructor(message = 'This type of content is not supported', details: ErrorDetails = {}) {
     super(415, 'UnsupportedMediaType', message, details);

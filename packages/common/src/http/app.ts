@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { requestContext } from './request-context.js';
-import { AppError, ValidationError } from '../errors/index.js';
+import { RequestTimeoutError, ValidationError } from '../errors/index.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 
 export interface BaseAppOptions {
@@ -49,8 +49,7 @@ export function jsonBody(limitBytes: number, options: { timeoutMs?: number } = {
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
-      res.setHeader('Connection', 'close');
-      next(new AppError(408, 'RequestTimeout', 'The request body did not arrive in time'));
+      next(new RequestTimeoutError());
     }, timeoutMs);
     parse(req, res, (err?: unknown) => {
       clearTimeout(timer);

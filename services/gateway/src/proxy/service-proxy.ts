@@ -3,11 +3,12 @@ import type { Request, RequestHandler, Response } from 'express';
 import vary from 'vary';
 import { createProxyMiddleware, debugProxyErrorsPlugin, type Plugin } from 'http-proxy-middleware';
 import {
-  AppError,
   errorBody,
   GatewayTimeoutError,
+  RequestTimeoutError,
   ServiceUnavailableError,
   UpstreamError,
+  type AppError,
 } from '@learner/common/errors';
 
 const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
@@ -18,14 +19,7 @@ function upstreamFailure(service: string, err: NodeJS.ErrnoException, req: Reque
   const details = { service };
   if (err.code === UPSTREAM_TIMEOUT && !req.complete) {
     // The service was still waiting for the body the client announced and never sent.
-    // The connection closes: what is left of the announced body could still arrive on it.
-    return new AppError(
-      408,
-      'RequestTimeout',
-      'The request body did not arrive in time',
-      { expected_bytes: Number(req.get('content-length') ?? 0) || undefined },
-      { Connection: 'close' },
-    );
+    return new RequestTimeoutError(undefined, { expected_bytes: Number(req.get('content-length') ?? 0) || undefined });
   }
   if (err.code === UPSTREAM_TIMEOUT) {
     return new GatewayTimeoutError(`The ${service} service did not answer in time`, details);
