@@ -36,4 +36,22 @@ describe('health and readiness probes', () => {
     expect(res.body.details.checks.database.status).toBe('up');
     expect((await request(app).get('/health')).body.status).toBe('healthy');
   });
+
+  it('stays 200 but says degraded, naming it, when only an optional dependency is down', async () => {
+    const app = createBaseApp({ logger: silentLogger() });
+    app.use(
+      createProbeRouter({
+        service: 'demo',
+        checks: { database: async () => undefined },
+        optional: { embeddings: () => Promise.reject(new Error('connection refused')) },
+        details: () => ({ vectors: 'in-service' }),
+        timeoutMs: 300,
+      }),
+    );
+    const res = await request(finishApp(app)).get('/ready');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'degraded', degraded: ['embeddings'], vectors: 'in-service' });
+    expect(res.body.checks.embeddings).toMatchObject({ status: 'down', error: 'connection refused' });
+    expect(res.body.checks.database.status).toBe('up');
+  });
 });

@@ -39,11 +39,15 @@ export async function runChecks(checks: Record<string, Check>, timeoutMs: number
 
 /**
  * `/health`: the process answers. `/ready`: every dependency answers within the timeout; 503 in
- * the error body naming the ones that do not.
+ * the error body naming the ones that do not. An `optional` dependency that is down (one the
+ * service works around, answering less well) makes it `degraded`, still 200, naming it.
  */
 export function createProbeRouter(options: {
   service: string;
   checks: Record<string, Check>;
+  optional?: Record<string, Check>;
+  /** Facts about the running service shown on /ready, e.g. which adapter it chose. */
+  details?: () => Record<string, unknown>;
   timeoutMs?: number;
 }): Router {
   const router = Router();
@@ -52,12 +56,27 @@ export function createProbeRouter(options: {
     res.json({ status: 'healthy', service: options.service, timestamp: new Date().toISOString() });
   });
   router.get('/ready', async (req, res) => {
-    const checks = await runChecks(options.checks, timeoutMs);
-    const down = Object.entries(checks)
-      .filter(([, r]) => r.status === 'down')
-      .map(([name]) => name);
+    const [required, optional] = await Promise.all([
+      runChecks(options.checks, timeoutMs),
+      runChecks(options.optional ?? {}, timeoutMs),
+    ]);
+    const checks = { ...required, ...optional };
+    const namesDown = (results: Record<string, CheckResult>): string[] =>
+      Object.entries(results)
+        .filter(([, r]) => r.status === 'down')
+        .map(([name]) => name);
+    const down = namesDown(required);
+    const details = options.details?.() ?? {};
     if (down.length === 0) {
-      res.json({ status: 'ready', service: options.service, checks, timestamp: new Date().toISOString() });
+      const degraded = namesDown(optional);
+      res.json({
+        status: degraded.length ? 'degraded' : 'ready',
+        service: options.service,
+        ...(degraded.length ? { degraded } : {}),
+        ...details,
+        checks,
+        timestamp: new Date().toISOString(),
+      });
       return;
     }
     res
@@ -66,6 +85,7 @@ export function createProbeRouter(options: {
         errorBody('ServiceUnavailable', `Not ready: ${down.join(', ')} unavailable`, req.requestId, {
           service: options.service,
           down,
+          ...details,
           checks,
         }),
       );

@@ -108,10 +108,15 @@ export async function startChatCompletionsStandIn(answer: StandInAnswer<ChatComp
  * it, so the SDK's signing, serialising and parsing run for real (the AWS emulator does not
  * implement Converse). An error answer names its type in `x-amzn-errortype`.
  */
-export async function startBedrockStandIn(answer: StandInAnswer<ConverseBody>): Promise<LlmStandIn<ConverseBody>> {
-  const requests: StandInRequest<ConverseBody>[] = [];
+export async function startBedrockStandIn<Body = ConverseBody>(
+  answer: StandInAnswer<Body>,
+  /** The runtime operation answered: `converse` (chat models) or `invoke` (e.g. embedding models). */
+  operation: 'converse' | 'invoke' = 'converse',
+): Promise<LlmStandIn<Body>> {
+  const requests: StandInRequest<Body>[] = [];
   const sessions = new Set<ServerHttp2Session>();
-  const server = createHttp2Server((req, res) => void handler(/^\/model\/[^/]+\/converse$/, requests, answer)(req, res));
+  const route = new RegExp(`^/model/[^/]+/${operation}$`);
+  const server = createHttp2Server((req, res) => void handler(route, requests, answer)(req, res));
   server.on('session', (session) => {
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
