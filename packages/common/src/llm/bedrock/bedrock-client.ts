@@ -10,7 +10,7 @@ export interface BedrockClientOptions {
   timeoutMs: number;
 }
 
-function toLlmError(err: unknown, timeoutMs: number): LlmError {
+export function toLlmError(err: unknown, timeoutMs: number): LlmError {
   if (isDeadline(err)) return new LlmError('timeout', `Bedrock gave no answer within ${timeoutMs} ms`, { cause: err });
   const { name, message, $metadata } = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = $metadata?.httpStatusCode;
