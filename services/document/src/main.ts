@@ -3,8 +3,11 @@ import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { llmClientFromEnv } from '@learner/common/llm';
 import { startPlatform } from '@learner/common/service';
 import { awsCredentials, createStorageFromEnv } from '@learner/common/storage';
-import { createApp } from './app.js';
+import { createApp, retrievalDetails } from './app.js';
 import { loadConfig, ocrEngineOf } from './config.js';
+import { createEmbeddingBackfill } from './embeddings/embedding-backfill.js';
+import { embedderFromConfig } from './embeddings/embedder-from-config.js';
+import { createPassageIndexer } from './embeddings/passage-indexer.js';
 import type { OcrEngine } from './ocr/ocr-engine.js';
 import { createExtractiveNotes } from './notes/extractive-notes.js';
 import { createLlmNotes } from './notes/llm-notes.js';
@@ -40,6 +43,14 @@ platform.logger.info({ ocr: ocr.name }, 'OCR engine');
 const llm = llmClientFromEnv(config);
 const notes = llm ? createLlmNotes({ client: llm, fallback: createExtractiveNotes(), logger: platform.logger }) : createExtractiveNotes();
 platform.logger.info({ notes: llm ? 'llm + extractive' : 'extractive' }, 'notes generator');
+const embedder = embedderFromConfig(config);
+platform.logger.info(retrievalDetails(embedder), `search: ${embedder ? `hybrid (full text + vectors of ${embedder.model}, scored in the service, no pgvector)` : 'full text only (no EMBEDDINGS_BASE_URL)'}`);
+const indexer = embedder
+  ? createPassageIndexer({ pool: platform.pool, embedder, logger: platform.logger, batchSize: config.EMBEDDINGS_BATCH_SIZE })
+  : undefined;
+const backfill = indexer
+  ? createEmbeddingBackfill({ indexer, logger: platform.logger, batchSize: config.EMBEDDINGS_BATCH_SIZE, intervalMs: config.EMBEDDINGS_BACKFILL_INTERVAL_MS })
+  : undefined;
 const worker = createProcessingWorker({
   pool: platform.pool,
   storage,
@@ -50,6 +61,7 @@ const worker = createProcessingWorker({
   pollMs: config.PROCESSING_POLL_MS,
   leaseMs: config.PROCESSING_LEASE_MS,
   maxAttempts: config.PROCESSING_MAX_ATTEMPTS,
+  embeddings: indexer,
 });
 
 const app = createApp({
@@ -59,15 +71,18 @@ const app = createApp({
   localStorage: local,
   signingSecret,
   maxFileSize: config.MAX_FILE_SIZE,
+  embedder,
   onQueued: () => worker.wake(),
   readyTimeoutMs: config.READY_TIMEOUT_MS,
 });
 const server = await listen(app, config.PORT);
 worker.start();
+backfill?.start();
 platform.logger.info({ port: config.PORT }, 'document service listening');
 
 onShutdown(platform.logger, async () => {
   await closeServer(server);
   await worker.stop();
+  await backfill?.stop();
   await platform.close();
 });

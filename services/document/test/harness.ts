@@ -26,6 +26,8 @@ export interface HarnessOptions {
   worker?: DocumentServiceOptions['processing'];
   ocr?: OcrEngine;
   notes?: NotesGenerator;
+  /** An embedding adapter or the URL of the local embedding server; absent: full-text search only. */
+  embeddings?: DocumentServiceOptions['embeddings'];
 }
 
 /** The document service with its worker (polling every 200 ms) and extractive notes unless told otherwise. */
@@ -36,6 +38,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.ocr ? { ocr: options.ocr } : {}),
     notes: options.notes ?? createExtractiveNotes(),
     processing: options.worker === false ? false : { pollMs: 200, ...options.worker },
+    embeddings: options.embeddings,
   });
   return {
     ...service,

@@ -114,7 +114,10 @@ describe('searching the caller’s documents', () => {
     const hits = res.body.data as Hit[];
     expect(hits[0]).toMatchObject({ document_id: cellsId, page: 2 });
     expect(hits[0]!.text).toContain('Ribosomes assemble proteins');
-    expect(Object.keys(hits[0]!).sort()).toEqual(['document_id', 'page', 'passage_id', 'rank', 'snippet', 'text', 'title']);
+    expect(Object.keys(hits[0]!).sort()).toEqual(['document_id', 'page', 'passage_id', 'rank', 'similarity', 'snippet', 'text', 'title']);
+    // This harness has no embedding server configured.
+    expect(hits[0]!.similarity).toBeNull();
+    expect(res.body.meta).toEqual({ retrieval: 'full_text', reason: 'embeddings are not configured' });
     const anonymous = await request(h.app).get('/internal/v1/search').query({ q: 'cells' }).set('x-user-id', owner.id);
     expect(anonymous.status).toBe(401);
   });

@@ -89,9 +89,14 @@ function handler<Body>(route: RegExp, requests: StandInRequest<Body>[], answer: 
  * A local stand-in for an OpenAI-compatible endpoint (no model can be reached from tests):
  * POST {url}/chat/completions is answered by `answer`; the client runs for real.
  */
-export async function startChatCompletionsStandIn(answer: StandInAnswer<ChatCompletionsBody>): Promise<LlmStandIn<ChatCompletionsBody>> {
-  const requests: StandInRequest<ChatCompletionsBody>[] = [];
-  const server = createServer((req, res) => void handler(/^\/v1\/chat\/completions$/, requests, answer)(req, res));
+export async function startChatCompletionsStandIn<Body = ChatCompletionsBody>(
+  answer: StandInAnswer<Body>,
+  /** The route answered under /v1: `chat/completions`, or `embeddings`. */
+  route: 'chat/completions' | 'embeddings' = 'chat/completions',
+): Promise<LlmStandIn<Body>> {
+  const requests: StandInRequest<Body>[] = [];
+  const path = new RegExp(`^/v1/${route}$`);
+  const server = createServer((req, res) => void handler(path, requests, answer)(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,

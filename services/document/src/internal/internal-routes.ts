@@ -6,7 +6,7 @@ import { parseInput, sendData } from '@learner/common/http';
 import type { DocumentService } from '../documents/document-service.js';
 import { documentView } from '../documents/document-view.js';
 import { documentIdOf } from '../documents/documents-routes.js';
-import type { SearchRepository } from '../search/search-repository.js';
+import type { SearchService } from '../search/search-service.js';
 import { plainText } from '../text/plain-text.js';
 import { createSearchRouter } from '../search/search-routes.js';
 
@@ -38,7 +38,7 @@ function filenameFor(title: string): string {
  * Routes for the other services (chat, quiz, stt), acting for the user named by the internal
  * token; they see only that user's documents, like the public routes.
  */
-export function createInternalRouter(deps: { documents: DocumentService; search: SearchRepository }): Router {
+export function createInternalRouter(deps: { documents: DocumentService; search: SearchService }): Router {
   const router = Router();
   router.use(createSearchRouter({ search: deps.search }));
 

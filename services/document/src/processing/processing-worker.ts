@@ -8,6 +8,7 @@ import type { NotesGenerator } from '../notes/notes-generator.js';
 import { createNotesRepository } from '../notes/notes-repository.js';
 import { documentPassages } from '../search/passages.js';
 import { createSearchRepository } from '../search/search-repository.js';
+import type { PassageIndexer } from '../embeddings/passage-indexer.js';
 import { ProcessingError } from './processing-error.js';
 import type { TextExtractor } from './text-extractor.js';
 
@@ -17,6 +18,8 @@ export interface ProcessingWorkerOptions {
   extractor: TextExtractor;
   /** Absent: no notes are made. */
   notes?: NotesGenerator;
+  /** Absent: passages get no vectors (search ranks by full text). */
+  embeddings?: PassageIndexer | undefined;
   logger: Logger;
   concurrency?: number;
   pollMs?: number;
@@ -69,11 +72,16 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
     if (textLength === 0) throw new ProcessingError('No readable text was found in this document');
     const passages = documentPassages(pages);
     const generated = options.notes ? await options.notes.generate(pages) : [];
+    const vectors = await embed(doc, passages.map((p) => p.text));
     const finished = await withTransaction(pool, async (tx) => {
       // The document may have been deleted, or re-queued and claimed again, while we worked.
       if (!(await documents.lockClaim(doc.id, doc.attempts, tx))) return false;
       await documents.replacePages(doc.id, pages, tx);
-      await search.replacePassages(doc.id, doc.userId, passages, tx);
+      const passageIds = await search.replacePassages(doc.id, doc.userId, passages, tx);
+      if (vectors && options.embeddings) {
+        const stored = passageIds.map((passageId, i) => ({ passageId, vector: vectors[i]! }));
+        await options.embeddings.storeVectors(options.embeddings.model, stored, tx);
+      }
       await notes.replace(doc.id, doc.userId, generated, tx);
       await documents.markCompleted(doc.id, pages.length, textLength, tx);
       await enqueueEvent(
@@ -96,7 +104,27 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
       );
       return true;
     });
-    if (finished) logger.info({ document_id: doc.id, pages: pages.length, ocr_pages: ocrPages, text_length: textLength }, 'document processed');
+    if (finished) {
+      logger.info(
+        { document_id: doc.id, pages: pages.length, passages: passages.length, embedded: Boolean(vectors), ocr_pages: ocrPages, text_length: textLength },
+        'document processed',
+      );
+    }
+  };
+
+  /**
+   * Vectors of the passages, computed before the transaction so that none is held open while the
+   * model works. When the embedding server fails the document is still completed; the backfill
+   * embeds its passages once the server answers again.
+   */
+  const embed = async (doc: DocumentRecord, texts: string[]): Promise<Float32Array[] | undefined> => {
+    if (!options.embeddings || texts.length === 0) return undefined;
+    try {
+      return await options.embeddings.embedTexts(texts);
+    } catch (err) {
+      logger.warn({ err, document_id: doc.id }, 'passages not embedded now (the embedding server failed); they are embedded later');
+      return undefined;
+    }
   };
 
   const failureMessage = (err: unknown): string => {

@@ -29,6 +29,18 @@ export function anyWordQuery(q: string): string {
 
 const HEADLINE_OPTIONS = 'StartSel=<b>, StopSel=</b>, MaxWords=35, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
 
+function toHit(r: HitRow): SearchHit {
+  return {
+    documentId: r.document_id,
+    title: r.title,
+    page: r.page,
+    passageId: Number(r.passage_id),
+    text: r.text,
+    snippet: r.snippet,
+    rank: r.rank,
+  };
+}
+
 export function createSearchRepository(db: Queryable) {
   /** Ranks first, then highlights only the passages that are returned (ts_headline is costly). */
   const run = async (
@@ -53,26 +65,22 @@ export function createSearchRepository(db: Queryable) {
        ORDER BY top.rank DESC, top.document_id, top.page, top.position`,
       [query, userId, documentIds ?? null, limit],
     );
-    return rows.map((r) => ({
-      documentId: r.document_id,
-      title: r.title,
-      page: r.page,
-      passageId: r.passage_id,
-      text: r.text,
-      snippet: r.snippet,
-      rank: r.rank,
-    }));
+    return rows.map(toHit);
   };
 
   return {
-    async replacePassages(documentId: number, userId: string, passages: Passage[], tx: Queryable = db): Promise<void> {
+    /** Replaces a document's passages; resolves with the new passages' ids, in the order given. */
+    async replacePassages(documentId: number, userId: string, passages: Passage[], tx: Queryable = db): Promise<number[]> {
       await tx.query('DELETE FROM passages WHERE document_id = $1', [documentId]);
-      if (passages.length === 0) return;
-      await tx.query(
+      if (passages.length === 0) return [];
+      const { rows } = await tx.query<{ id: number; page: number; position: number }>(
         `INSERT INTO passages (document_id, user_id, page, position, text)
-         SELECT $1, $2, * FROM unnest($3::int[], $4::int[], $5::text[])`,
+         SELECT $1, $2, * FROM unnest($3::int[], $4::int[], $5::text[])
+         RETURNING id, page, position`,
         [documentId, userId, passages.map((p) => p.page), passages.map((p) => p.position), passages.map((p) => p.text)],
       );
+      const ids = new Map(rows.map((r) => [`${r.page}:${r.position}`, Number(r.id)]));
+      return passages.map((p) => ids.get(`${p.page}:${p.position}`)!);
     },
 
     /**
@@ -85,6 +93,23 @@ export function createSearchRepository(db: Queryable) {
       const any = anyWordQuery(q);
       if (!any) return [];
       return run('to_tsquery', any, userId, options.documentIds, options.limit);
+    },
+
+    /**
+     * The user's passages of completed documents among `ids` (found by their vectors), in no
+     * order, with a snippet highlighting any word of `q` they hold (their start when none).
+     */
+    async passagesByIds(userId: string, ids: number[], q: string): Promise<SearchHit[]> {
+      if (ids.length === 0) return [];
+      const any = anyWordQuery(q);
+      const { rows } = await db.query<HitRow>(
+        `SELECT p.document_id, d.title, p.page, p.id AS passage_id, p.text, 0::float8 AS rank,
+                ts_headline('english', p.text, to_tsquery('english', $3), '${HEADLINE_OPTIONS}') AS snippet
+         FROM passages p JOIN documents d ON d.id = p.document_id
+         WHERE p.id = ANY($2::bigint[]) AND p.user_id = $1 AND d.status = 'completed'`,
+        [userId, ids, any],
+      );
+      return rows.map(toHit);
     },
   };
 }

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
-import { parseInput, sendData } from '@learner/common/http';
+import { parseInput } from '@learner/common/http';
 import { plainText } from '../text/plain-text.js';
-import type { SearchHit, SearchRepository } from './search-repository.js';
+import type { RankedHit, SearchService } from './search-service.js';
 
 export const searchQuery = z.strictObject({
   q: plainText().pipe(z.string().trim().min(1, 'a search text is required').max(500)),
@@ -15,7 +15,7 @@ export const searchQuery = z.strictObject({
     .optional(),
 });
 
-export function searchHitView(hit: SearchHit) {
+export function searchHitView(hit: RankedHit) {
   return {
     document_id: hit.documentId,
     title: hit.title,
@@ -24,19 +24,28 @@ export function searchHitView(hit: SearchHit) {
     text: hit.text,
     snippet: hit.snippet,
     rank: hit.rank,
+    similarity: hit.similarity === null ? null : Math.round(hit.similarity * 10_000) / 10_000,
   };
 }
 
-/** `GET /search`: passages of the caller's own documents, best first. */
-export function createSearchRouter(deps: { search: SearchRepository }): Router {
+/**
+ * `GET /search`: passages of the caller's own documents, best first; `meta` says how they were
+ * ranked (hybrid, or full text only and why).
+ */
+export function createSearchRouter(deps: { search: SearchService }): Router {
   const router = Router();
   router.get('/search', async (req, res) => {
     const query = parseInput(searchQuery, req.query, 'query');
-    const hits = await deps.search.search(currentUser(req).id, query.q, {
+    const answer = await deps.search.search(currentUser(req).id, query.q, {
       documentIds: query.document_ids,
       limit: query.limit,
     });
-    sendData(res, hits.map(searchHitView));
+    res.status(200).json({
+      status: 'success',
+      data: answer.hits.map(searchHitView),
+      meta: { retrieval: answer.retrieval, ...(answer.reason ? { reason: answer.reason } : {}) },
+      timestamp: new Date().toISOString(),
+    });
   });
   return router;
 }

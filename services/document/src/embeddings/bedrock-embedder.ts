@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { createBedrockInvoke, type BedrockClientOptions } from '@learner/common/llm/bedrock';
+import { EmbeddingError, type Embedder, type EmbeddingKind } from './embedder.js';
+
+export const TITAN_V2 = 'amazon.titan-embed-text-v2:0';
+
+/** Titan v2 takes up to 50,000 characters; a passage is far shorter, a question too. */
+const MAX_CHARS = 50_000;
+/** Titan embeds one text per call; a few calls at once keep a document's passages moving. */
+const CONCURRENCY = 4;
+
+const answerSchema = z.object({ embedding: z.array(z.number()).min(1) });
+
+function toEmbeddingError(err: unknown): EmbeddingError {
+  const { reason, status, message } = err as { reason?: string; status?: number; message?: string };
+  const known = reason === 'timeout' || reason === 'unreachable' || reason === 'status' || reason === 'malformed';
+  return new EmbeddingError(known ? reason : 'unreachable', message ?? String(err), { ...(status ? { status } : {}), cause: err });
+}
+
+/** Amazon Bedrock's Titan Text Embeddings v2 through InvokeModel, normalised vectors. */
+export function createBedrockEmbedder(options: BedrockClientOptions & { dimensions: number; queryTimeoutMs?: number }): Embedder {
+  const invoke = {
+    passage: createBedrockInvoke(options),
+    query: createBedrockInvoke({ ...options, timeoutMs: options.queryTimeoutMs ?? options.timeoutMs }),
+  };
+  const one = async (text: string, kind: EmbeddingKind): Promise<number[]> => {
+    let answer: unknown;
+    try {
+      answer = await invoke[kind]({ inputText: text.slice(0, MAX_CHARS), dimensions: options.dimensions, normalize: true });
+    } catch (err) {
+      throw toEmbeddingError(err);
+    }
+    const parsed = answerSchema.safeParse(answer);
+    if (!parsed.success) throw new EmbeddingError('malformed', 'Bedrock answered without an embedding', { cause: parsed.error });
+    return parsed.data.embedding;
+  };
+  return {
+    model: `${options.modelId}/${options.dimensions}`,
+    endpoint: `bedrock ${options.endpoint ?? options.region}`,
+    // Titan v2 has no query/passage distinction: both are embedded alike.
+    async embed(texts, kind) {
+      const out = new Array<number[]>(texts.length);
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < texts.length) {
+          const i = next++;
+          out[i] = await one(texts[i]!, kind);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, texts.length) }, lane));
+      return out;
+    },
+    async check() {
+      await one('ready', 'query');
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Queryable } from '@learner/common/db';
+import { bytesToVector, vectorToBytes } from './vectors.js';
+
+export interface PassageToEmbed {
+  passageId: number;
+  text: string;
+}
+
+export interface StoredVector {
+  passageId: number;
+  vector: Float32Array;
+}
+
+export function createEmbeddingRepository(db: Queryable) {
+  return {
+    /**
+     * Passages of completed documents without a vector from `model`, oldest first; `documentId`
+     * narrows it to one document.
+     */
+    async missing(model: string, limit: number, documentId?: number): Promise<PassageToEmbed[]> {
+      const { rows } = await db.query<{ id: string; text: string }>(
+        `SELECT p.id, p.text
+         FROM passages p JOIN documents d ON d.id = p.document_id
+         LEFT JOIN passage_embeddings e ON e.passage_id = p.id AND e.model = $1
+         WHERE e.passage_id IS NULL AND d.status = 'completed' AND ($3::int IS NULL OR p.document_id = $3)
+         ORDER BY p.id
+         LIMIT $2`,
+        [model, limit, documentId ?? null],
+      );
+      return rows.map((r) => ({ passageId: Number(r.id), text: r.text }));
+    },
+
+    /** Stores (or replaces) vectors; a passage deleted meanwhile is skipped. */
+    async store(model: string, vectors: StoredVector[], tx: Queryable = db): Promise<void> {
+      if (vectors.length === 0) return;
+      await tx.query(
+        `INSERT INTO passage_embeddings (passage_id, document_id, user_id, model, embedding)
+         SELECT p.id, p.document_id, p.user_id, $1, v.embedding
+         FROM unnest($2::bigint[], $3::bytea[]) AS v (passage_id, embedding)
+         JOIN passages p ON p.id = v.passage_id
+         ON CONFLICT (passage_id) DO UPDATE SET model = EXCLUDED.model, embedding = EXCLUDED.embedding, created_at = now()`,
+        [model, vectors.map((v) => v.passageId), vectors.map((v) => vectorToBytes(v.vector))],
+      );
+    },
+
+    /** The vectors of `model` over the user's completed documents (or some of them). */
+    async vectorsOf(userId: string, model: string, documentIds?: number[]): Promise<StoredVector[]> {
+      const { rows } = await db.query<{ passage_id: string; embedding: Buffer }>(
+        `SELECT e.passage_id, e.embedding
+         FROM passage_embeddings e JOIN documents d ON d.id = e.document_id
+         WHERE e.user_id = $1 AND e.model = $2 AND d.status = 'completed' AND length(e.embedding) > 0
+           AND ($3::int[] IS NULL OR e.document_id = ANY($3::int[]))`,
+        [userId, model, documentIds ?? null],
+      );
+      return rows.map((r) => ({ passageId: Number(r.passage_id), vector: bytesToVector(r.embedding) }));
+    },
+  };
+}
+
+export type EmbeddingRepository = ReturnType<typeof createEmbeddingRepository>;

@@ -1,0 +1,65 @@
+import type { Pool } from '@learner/common/db';
+import type { Logger } from '@learner/common/logger';
+import { EmbeddingError, type Embedder } from './embedder.js';
+import { createEmbeddingRepository, type PassageToEmbed, type StoredVector } from './embedding-repository.js';
+import { unitVector } from './vectors.js';
+
+/** A 4xx other than "too many" or "too slow" is about the input: asking again will not help. */
+function refused(err: unknown): boolean {
+  return err instanceof EmbeddingError && err.reason === 'status' && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429;
+}
+
+/**
+ * Turns passages into stored unit vectors. Never inside a database transaction: a batch of 32
+ * takes a second or two on the local CPU server, and much longer when it is slow.
+ */
+export function createPassageIndexer(options: { pool: Pool; embedder: Embedder; logger: Logger; batchSize: number }) {
+  const { embedder } = options;
+  const vectors = createEmbeddingRepository(options.pool);
+
+  const embedTexts = async (texts: string[]): Promise<Float32Array[]> =>
+    (await embedder.embed(texts, 'passage')).map(unitVector);
+
+  /** Embeds one batch; a batch the model refuses is retried text by text, refused texts marked. */
+  const embedBatch = async (batch: PassageToEmbed[]): Promise<StoredVector[]> => {
+    try {
+      const embedded = await embedTexts(batch.map((p) => p.text));
+      return batch.map((p, i) => ({ passageId: p.passageId, vector: embedded[i]! }));
+    } catch (err) {
+      if (!refused(err) || batch.length === 1) {
+        if (refused(err)) {
+          options.logger.warn({ err, passage_id: batch[0]!.passageId }, 'the embedding model refused a passage; it stays found by full text only');
+          return [{ passageId: batch[0]!.passageId, vector: new Float32Array(0) }];
+        }
+        throw err;
+      }
+      const one: StoredVector[] = [];
+      for (const p of batch) one.push(...(await embedBatch([p])));
+      return one;
+    }
+  };
+
+  return {
+    model: embedder.model,
+    embedder,
+    embedTexts,
+    /**
+     * Embeds up to `limit` passages that have no vector of the current model (of one document, or
+     * any), stores them, and says how many it did. Rejects with an EmbeddingError when the
+     * server fails; what was stored stays.
+     */
+    async embedMissing(limit: number, documentId?: number): Promise<number> {
+      const todo = await vectors.missing(embedder.model, limit, documentId);
+      let done = 0;
+      for (let i = 0; i < todo.length; i += options.batchSize) {
+        const stored = await embedBatch(todo.slice(i, i + options.batchSize));
+        await vectors.store(embedder.model, stored);
+        done += stored.length;
+      }
+      return done;
+    },
+    storeVectors: vectors.store,
+  };
+}
+
+export type PassageIndexer = ReturnType<typeof createPassageIndexer>;

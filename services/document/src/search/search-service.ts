@@ -1,0 +1,98 @@
+import type { Logger } from '@learner/common/logger';
+import type { Embedder } from '../embeddings/embedder.js';
+import type { EmbeddingRepository } from '../embeddings/embedding-repository.js';
+import { dot, reciprocalRankFusion, unitVector } from '../embeddings/vectors.js';
+import { anyWordQuery, type SearchHit, type SearchRepository } from './search-repository.js';
+
+export interface RankedHit extends SearchHit {
+  /** Cosine similarity of the passage to the question; null when the passage has no vector. */
+  similarity: number | null;
+}
+
+export interface SearchAnswer {
+  hits: RankedHit[];
+  retrieval: 'hybrid' | 'full_text';
+  /** Why the answer is ranked by full text only. */
+  reason?: string;
+}
+
+/** Each ranked list contributes its best this many to the fusion. */
+const CANDIDATES = 50;
+/** After a failed query embedding, searches skip the server this long instead of each waiting for it. */
+const RETRY_AFTER_MS = 5000;
+
+/**
+ * Search over the user's passages: full text (all words, else any word) fused with vector
+ * similarity by reciprocal rank fusion, so a question worded unlike the text still finds it.
+ * Without embeddings (none configured, server down, nothing embedded yet) it answers by full
+ * text alone and says why.
+ */
+export function createSearchService(deps: {
+  repository: SearchRepository;
+  embeddings?: { embedder: Embedder; vectors: EmbeddingRepository } | undefined;
+  logger: Logger;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  let skipUntil = 0;
+
+  const queryVector = async (q: string): Promise<Float32Array | string> => {
+    const embedder = deps.embeddings!.embedder;
+    if (now() < skipUntil) return 'the embedding server is unavailable';
+    try {
+      const [vector] = await embedder.embed([q], 'query');
+      return unitVector(vector!);
+    } catch (err) {
+      skipUntil = now() + RETRY_AFTER_MS;
+      deps.logger.warn({ err }, 'search ranked by full text only: the embedding server did not answer');
+      return 'the embedding server is unavailable';
+    }
+  };
+
+  return {
+    async search(userId: string, q: string, options: { documentIds?: number[] | undefined; limit: number }): Promise<SearchAnswer> {
+      const fullTextOnly = (hits: SearchHit[], reason: string): SearchAnswer => ({
+        hits: hits.slice(0, options.limit).map((h) => ({ ...h, similarity: null })),
+        retrieval: 'full_text',
+        reason,
+      });
+      const candidates = Math.max(CANDIDATES, options.limit);
+      const fullTextSearch = deps.repository.search(userId, q, { documentIds: options.documentIds, limit: candidates });
+      if (!deps.embeddings) return fullTextOnly(await fullTextSearch, 'embeddings are not configured');
+      // Punctuation alone asks nothing; its vector would still "find" passages.
+      if (!anyWordQuery(q)) return fullTextOnly(await fullTextSearch, 'the search text has no words');
+
+      const [fullText, query, stored] = await Promise.all([
+        fullTextSearch,
+        queryVector(q),
+        deps.embeddings.vectors.vectorsOf(userId, deps.embeddings.embedder.model, options.documentIds),
+      ]);
+      if (typeof query === 'string') return fullTextOnly(fullText, query);
+      if (stored.length === 0) return fullTextOnly(fullText, 'no passage of these documents is embedded yet');
+
+      const similarity = new Map<number, number>();
+      for (const s of stored) similarity.set(s.passageId, dot(query, s.vector));
+      const byVector = [...similarity]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, candidates)
+        .map(([id]) => id);
+      const fused = reciprocalRankFusion([fullText.map((h) => h.passageId), byVector]).slice(0, options.limit);
+
+      const known = new Map(fullText.map((h) => [h.passageId, h]));
+      const fetched = await deps.repository.passagesByIds(
+        userId,
+        fused.map((f) => f.id).filter((id) => !known.has(id)),
+        q,
+      );
+      for (const h of fetched) known.set(h.passageId, h);
+      const hits = fused.flatMap(({ id, score }) => {
+        const hit = known.get(id);
+        // A passage whose document was deleted between the two queries is left out.
+        return hit ? [{ ...hit, rank: score, similarity: similarity.get(id) ?? null }] : [];
+      });
+      return { hits, retrieval: 'hybrid' };
+    },
+  };
+}
+
+export type SearchService = ReturnType<typeof createSearchService>;

@@ -1,0 +1,89 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestUser } from '@learner/common/http';
+import { createSearchRepository } from '../src/search/search-repository.js';
+import { embeddingsBaseUrl } from './embedding-test-server.js';
+import { textPdf } from './fixtures.js';
+import { startHarness, upload, waitForProcessing, type Harness } from './harness.js';
+
+let h: Harness;
+let owner: RequestUser;
+let documentId: number;
+
+const PAGES = [
+  ['Photosynthesis lets green plants turn sunlight, water and carbon dioxide into sugar, releasing oxygen as a by-product of the reaction in their leaves.'],
+  ['The French Revolution began in 1789, when the Estates-General met at Versailles and the Third Estate declared itself a National Assembly.'],
+  ['Pheromones are chemical signals released by an animal that change the behaviour of other members of its species, for example announcing that it is ready to mate.'],
+  ['Central banks raise interest rates to slow inflation: borrowing money becomes more expensive for households and firms, so spending falls.'],
+];
+/** None of its words (nor their stems) is in the document. */
+const REWORDED = 'What smells do beasts give off to attract a partner?';
+
+type Hit = { document_id: number; page: number; passage_id: number; text: string; snippet: string; rank: number; similarity: number | null };
+
+beforeAll(async () => {
+  h = await startHarness({ embeddings: embeddingsBaseUrl() });
+  owner = h.newUser();
+  const created = await upload(h, owner, await textPdf(PAGES), 'mixed.pdf', { title: 'Mixed notes' });
+  documentId = created.body.data.id as number;
+  await waitForProcessing(h, owner, documentId);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('hybrid search with the local embedding server', () => {
+  it('stores a vector of the model for every passage when the document is processed', async () => {
+    const { rows } = await h.db.pool.query<{ passages: number; embedded: number; models: string[]; bytes: number }>(
+      `SELECT count(*)::int AS passages, count(e.passage_id)::int AS embedded, array_agg(DISTINCT e.model) AS models,
+              max(length(e.embedding))::int AS bytes
+       FROM passages p LEFT JOIN passage_embeddings e ON e.passage_id = p.id WHERE p.document_id = $1`,
+      [documentId],
+    );
+    expect(rows[0]).toEqual({ passages: 4, embedded: 4, models: ['multilingual-e5-small-q4'], bytes: 384 * 4 });
+  });
+
+  it('finds a passage by meaning for a question that shares none of its words, where full text finds nothing', async () => {
+    const fullText = await createSearchRepository(h.db.pool).search(owner.id, REWORDED, { limit: 10 });
+    expect(fullText).toEqual([]);
+
+    const res = await request(h.app).get('/api/v1/documents/search').query({ q: REWORDED, limit: 2 }).set(h.as(owner));
+    expect(res.status).toBe(200);
+    expect(res.body.meta).toEqual({ retrieval: 'hybrid' });
+    const hits = res.body.data as Hit[];
+    expect(hits[0]).toMatchObject({ document_id: documentId, page: 3, title: 'Mixed notes' });
+    expect(hits[0]!.text).toContain('Pheromones are chemical signals');
+    expect(hits[0]!.snippet).toContain('Pheromones');
+    expect(hits[0]!.similarity).toBeGreaterThan(hits[1]!.similarity!);
+  });
+
+  it('keeps the full-text best first when the words match, each hit with its similarity, on the internal route too', async () => {
+    const res = await request(h.app)
+      .get('/internal/v1/search')
+      .query({ q: 'interest rates inflation', document_ids: String(documentId), limit: 4 })
+      .set(h.as(owner));
+    expect(res.status).toBe(200);
+    expect(res.body.meta.retrieval).toBe('hybrid');
+    const hits = res.body.data as Hit[];
+    expect(hits).toHaveLength(4);
+    expect(hits[0]).toMatchObject({ page: 4 });
+    expect(hits[0]!.snippet).toMatch(/<b>interest<\/b> <b>rates<\/b>/i);
+    for (const hit of hits) expect(hit.similarity).toEqual(expect.any(Number));
+    for (let i = 1; i < hits.length; i++) expect(hits[i]!.rank).toBeLessThanOrEqual(hits[i - 1]!.rank);
+  });
+
+  it('finds only the caller’s own passages by vector', async () => {
+    const stranger = h.newUser();
+    const res = await request(h.app).get('/api/v1/documents/search').query({ q: REWORDED }).set(h.as(stranger));
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([]);
+  });
+
+  it('says on /ready that search is hybrid, with the embedding model up', async () => {
+    const res = await request(h.app).get('/ready');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ready');
+    expect(res.body.checks.embeddings.status).toBe('up');
+    expect(res.body.retrieval).toMatchObject({ mode: 'hybrid', model: 'multilingual-e5-small-q4', vector_scoring: expect.stringMatching(/in-service/) });
+  });
+});
