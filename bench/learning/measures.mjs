@@ -76,12 +76,15 @@ const CITATION_BLANK = [
 const NUMBERED_THING_BLANK = /\b(?:fig(?:ure)?s?|tables?|chapters?|sections?|pages?|pp?|charts?|maps?|units?|parts?|exhibits?|appendix)\.?\s*_{3,}/i;
 const NUMBER_KEY = /^[\s$€£~≈<>+-]*\d[\d.,\s/:-]*(?:%|s|st|nd|rd|th|bce?|ce|ad)?\.?\s*$/i;
 const CENTURY_KEY = /^(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+century)?$/i;
-const QUOTATION = /[“”„«»]|"[^"]*"|(?:^|[\s(])‘[^’]+’|(?:^|[\s(])'[^']{3,}'(?=[\s.,;:)!?]|$)/;
+// A quotation is someone's words: three or more in quotation marks. Two quoted words are a term
+// set apart ("scare quotes"), which a statement may well name.
+const QUOTED = [/“([^”]*)”/g, /"([^"]*)"/g, /«([^»]*)»/g, /(?:^|[\s(])‘([^’]*)’/g, /(?:^|[\s(])'([^']*)'(?=[\s.,;:)!?]|$)/g];
+const isQuotation = (text) => QUOTED.some((pattern) => [...text.matchAll(pattern)].some((m) => (m[1].match(/\p{L}+/gu) ?? []).length >= 3));
 
 /** Why a generated question is junk by the README's definition, or undefined when it is not. */
 export function junkReason(question) {
   const text = question.text ?? '';
-  if (question.type === 'true_false') return QUOTATION.test(text) ? 'true/false from a quotation' : undefined;
+  if (question.type === 'true_false') return isQuotation(text) ? 'true/false from a quotation' : undefined;
   const key = String(question.correctAnswer ?? '').trim();
   if (BLANK.test(text)) {
     if (CITATION_BLANK.some((pattern) => pattern.test(text))) return 'blank over a citation';

