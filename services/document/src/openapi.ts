@@ -30,8 +30,23 @@ const hit = z.object({
   page: z.int(),
   passage_id: z.int(),
   text: z.string().describe('The whole passage: a few sentences of one page'),
-  snippet: z.string().describe('The matching words highlighted with <b>…</b>'),
-  rank: z.number(),
+  snippet: z.string().describe('The matching words highlighted with <b>…</b>; the passage’s start when it matched by meaning only'),
+  rank: z
+    .number()
+    .describe('What the list is ordered by: the reciprocal-rank-fusion score (hybrid), or the full-text rank (full_text)'),
+  similarity: z.number().nullable().describe('Cosine similarity of the passage to the question; null when the passage has no vector'),
+});
+
+const searchAnswer = z.object({
+  status: z.literal('success'),
+  data: z.array(hit),
+  meta: z.object({
+    retrieval: z
+      .enum(['hybrid', 'full_text'])
+      .describe('hybrid: full text and vector similarity fused (k = 60); full_text: words only'),
+    reason: z.string().optional().describe('Why the ranking is by full text only, e.g. the embedding server is unavailable'),
+  }),
+  timestamp: isoTimestamp,
 });
 
 const note = z.object({
@@ -84,11 +99,13 @@ export const routes: RouteDoc[] = defineRoutes([
     path: '/api/v1/documents/search',
     summary: 'Search the text of your documents',
     description:
-      'Full-text search over page passages of your processed documents, best first. A question in plain words ' +
-      'works: when no passage has all its words, passages with any of them are ranked.',
+      'Search over page passages of your processed documents, best first. It fuses two rankings by reciprocal ' +
+      'rank fusion: full text (all the words; when no passage has them all, any of them) and the meaning of the ' +
+      'question (vector similarity), so a question worded differently from the text still finds it. Without an ' +
+      'embedding server (or before the passages are embedded) it ranks by full text alone and says so in meta.',
     tags: [TAG],
     query: searchQuery,
-    responses: { 200: { description: 'Matching passages, best first', schema: z.array(hit) } },
+    responses: { 200: { description: 'Matching passages, best first', schema: searchAnswer, envelope: 'raw' } },
     security: 'bearer',
   },
   {
