@@ -1,0 +1,324 @@
+import nlp from 'compromise';
+import { rarity } from './general-english.js';
+import type { SegmentedDocument, Sentence } from './segment.js';
+import { STOP_WORDS, stem, termKey, tokens } from './words.js';
+
+/** A concept of a document: a term it defines, names in headings, or keeps coming back to. */
+export interface KeyTerm {
+  /** As the document writes it: lower case unless it is a name or an acronym. */
+  term: string;
+  /** Stems of its words ("oper definit"): the same term written differently has one key. */
+  key: string;
+  /** 'name' for a proper name (capitalised wherever it stands), 'acronym', else 'concept'. */
+  kind: 'concept' | 'name' | 'acronym';
+  /** The sentence that defines it, or failing that the one that best explains it. */
+  sentence: string;
+  sentenceIndex: number;
+  page: number;
+  /** The sentence has the form of a definition of this term ("X is …", "… known as X"). */
+  defined: boolean;
+  /** Paragraphs that mention it. */
+  spread: number;
+  score: number;
+  /** The heading of the section it is defined or first used in. */
+  heading: string | null;
+}
+
+interface Token {
+  text: string;
+  pre: string;
+  post: string;
+  tags: Set<string>;
+}
+
+interface Candidate {
+  key: string;
+  words: number;
+  forms: Map<string, number>;
+  sentences: Set<number>;
+  paragraphs: Set<number>;
+  first: number;
+  /** Strongest definition cue seen and the sentence it was in. */
+  definedStrength: number;
+  definedIn: number;
+  inHeading: boolean;
+  /** Mentions where it does not open a sentence, and how many of those were capitalised. */
+  innerMentions: number;
+  capitalisedInner: number;
+}
+
+const MAX_WORDS = 4;
+const MAX_SENTENCE_CHARS = 600;
+
+function tokensOf(text: string): Token[] {
+  const json = nlp(text).json({ terms: { tags: true } }) as { terms: { text: string; pre: string; post: string; tags: string[] }[] }[];
+  return json.flatMap((s) => s.terms.map((t) => ({ text: t.text, pre: t.pre, post: t.post, tags: new Set(t.tags) })));
+}
+
+const isNoun = (t: Token): boolean =>
+  (t.tags.has('Noun') || t.tags.has('Acronym')) && !t.tags.has('Pronoun') && !t.tags.has('Possessive') && !t.tags.has('Value');
+// A base-form verb before a noun is often a noun itself ("conflict theory", "manifest functions").
+const isModifier = (t: Token): boolean =>
+  (t.tags.has('Adjective') && !t.tags.has('Comparable') && !t.tags.has('Superlative')) ||
+  t.tags.has('Gerund') ||
+  (t.tags.has('Infinitive') && !t.tags.has('Auxiliary') && !t.tags.has('Modal') && !t.tags.has('Copula')) ||
+  isNoun(t);
+// Verbs that a tagger may take for plural nouns right where a definition starts ("X refers to").
+const CUE_VERBS = new Set(['refers', 'means', 'denotes', 'describes', 'involves', 'includes', 'occurs', 'consists', 'represents']);
+const usableWord = (t: Token): boolean =>
+  /^\p{L}[\p{L}\p{N}'’-]*$/u.test(t.text) && t.text.length > 1 && !STOP_WORDS.has(t.text.toLowerCase()) && !CUE_VERBS.has(t.text.toLowerCase());
+
+/** Noun-phrase runs of a sentence's tokens: modifiers and nouns, ending in a noun, unbroken by punctuation. */
+function nounRuns(tokens: Token[]): Token[][] {
+  const runs: Token[][] = [];
+  let run: Token[] = [];
+  const close = (): void => {
+    while (run.length && !isNoun(run[run.length - 1]!)) run.pop();
+    if (run.length) runs.push(run);
+    run = [];
+  };
+  for (const t of tokens) {
+    if (/[("“[]/.test(t.pre) && run.length) close();
+    if (usableWord(t) && isModifier(t)) run.push(t);
+    else close();
+    if (/[,.;:!?)"”\]—–]/.test(t.post) || /\s-\s/.test(t.post)) close();
+  }
+  close();
+  return runs;
+}
+
+// Cues that a sentence defines or names a term. `named` cues put the term after them, `subject`
+// cues before them.
+const NAMED_CUES =
+  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|what (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:coined|introduced|used) the (?:term|phrase|concept)|the (?:term|concept|notion|idea|phrase) (?:of )?)\s+["“'‘]?/giu;
+const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms)\b/iu;
+const SUBJECT_COPULA = /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|\w+ (?:that|which|who|in which|by which|of)\b)/iu;
+const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
+const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).map((w) => w[0]!.toUpperCase()).join('');
+// "In the United States, …", "According to Weber, …": a phrase that sets the scene, not a subject.
+const SCENE_SETTING = /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|from|during|under|with|unlike|like|as|of)\s+)(?:the\s+|a\s+|an\s+)?["“]?$/i;
+const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means))/iu;
+// An introductory phrase and a comma may come before the subject of a definition ("In sociology, X is …").
+const OPENING = /^\s*(?:[^,;:]{0,40},\s*)?["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
+// Nouns that talk about the text or about terms rather than name a concept.
+const META_NOUNS = new Set(
+  'term terms concept concepts idea ideas notion word words phrase section sections chapter chapters figure figures table tables example examples case cases way ways type types kind kinds part parts thing things lot number numbers percent fact facts question questions answer answers'.split(' '),
+);
+
+/**
+ * How strongly `sentence` defines a term that runs from `start` to `end` in it: 3 for "X refers to
+ * …", "X is defined as …", "known as X", "X (ABBR)"; 2 for "X is a …" opening the sentence; 0 for a
+ * sentence that only uses it.
+ */
+function definitionStrength(sentence: string, start: number, end: number): number {
+  const before = sentence.slice(0, start);
+  const after = sentence.slice(end);
+  // A capitalised phrase after "called" is a title or a name ("a book called On Death and Dying").
+  const capitalised = /^\p{Lu}\p{Ll}/u.test(sentence.slice(start, end));
+  for (const cue of before.matchAll(NAMED_CUES)) {
+    if (!capitalised && cue.index + cue[0].length >= start - 5 && cue.index + cue[0].length <= start + 1) return 3;
+  }
+  const abbreviation = ABBREVIATED.exec(after)?.[0].replace(/[^\p{Lu}]/gu, '');
+  if (abbreviation && abbreviation === initials(sentence.slice(start, end))) return 3;
+  const opens = OPENING.test(before);
+  if (opens && SUBJECT_STRONG.test(after)) return 3;
+  if (opens && SUBJECT_COPULA.test(after)) return 2;
+  if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
+  return 0;
+}
+
+function locate(sentence: string, words: Token[]): { start: number; end: number } | null {
+  const first = words[0]!.text;
+  const last = words[words.length - 1]!.text;
+  let from = 0;
+  for (;;) {
+    const start = sentence.indexOf(first, from);
+    if (start < 0) return null;
+    const end = sentence.indexOf(last, start) + last.length;
+    if (end >= start + first.length && end - start <= words.reduce((n, w) => n + w.text.length + 3, 0)) return { start, end };
+    from = start + 1;
+  }
+}
+
+function addCandidates(
+  found: Map<string, Candidate>,
+  sentence: Sentence | null,
+  heading: boolean,
+  runs: Token[][],
+  text: string,
+): void {
+  for (const run of runs) {
+    for (let i = 0; i < run.length; i++) {
+      for (let j = i; j < Math.min(run.length, i + MAX_WORDS); j++) {
+        const words = run.slice(i, j + 1);
+        if (!isNoun(words[words.length - 1]!)) continue;
+        const head = words[words.length - 1]!;
+        // Kinds of people ("functionalists", "critics") are who holds an idea, not the idea.
+        if (META_NOUNS.has(head.text.toLowerCase()) || head.tags.has('Actor')) continue;
+        const form = words.map((w) => w.text).join(' ');
+        const key = termKey(form);
+        if (!key) continue;
+        let c = found.get(key);
+        if (!c) {
+          c = {
+            key,
+            words: words.length,
+            forms: new Map(),
+            sentences: new Set(),
+            paragraphs: new Set(),
+            first: sentence?.index ?? Number.MAX_SAFE_INTEGER,
+            definedStrength: 0,
+            definedIn: -1,
+            inHeading: false,
+            innerMentions: 0,
+            capitalisedInner: 0,
+          };
+          found.set(key, c);
+        }
+        if (heading) {
+          c.inHeading = true;
+          continue;
+        }
+        if (!sentence) continue;
+        c.forms.set(form, (c.forms.get(form) ?? 0) + 1);
+        c.sentences.add(sentence.index);
+        c.paragraphs.add(sentence.paragraph);
+        c.first = Math.min(c.first, sentence.index);
+        const at = locate(text, words);
+        if (at && at.start > 0) {
+          c.innerMentions += 1;
+          if (/^\p{Lu}/u.test(form)) c.capitalisedInner += 1;
+        }
+        if (at && j === run.length - 1) {
+          // Only the whole phrase is what a definition names; a shorter end of it ("anomie" in "social anomie") counts less.
+          const strength = Math.max(0, definitionStrength(text, at.start, at.end) - (i > 0 ? 1 : 0));
+          if (strength > c.definedStrength) {
+            c.definedStrength = strength;
+            c.definedIn = sentence.index;
+          }
+        }
+      }
+    }
+  }
+}
+
+function kindOf(c: Candidate, form: string): KeyTerm['kind'] {
+  if (/^[\p{Lu}\p{N}-]{2,}s?$/u.test(form)) return 'acronym';
+  if (c.innerMentions > 0 && c.capitalisedInner === c.innerMentions) return 'name';
+  return 'concept';
+}
+
+/** The spelling used most; lower case unless the term is a name or an acronym. */
+function surfaceOf(c: Candidate, kind: KeyTerm['kind']): string {
+  const [form] = [...c.forms.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
+  if (kind !== 'concept') return form;
+  return form
+    .split(' ')
+    .map((w) => (/^\p{Lu}[\p{Ll}'’-]*$/u.test(w) ? w.toLowerCase() : w))
+    .join(' ');
+}
+
+function scoreOf(c: Candidate, words: string[]): number {
+  const rare = words.reduce((n, w) => n + rarity(w), 0) / words.length;
+  const head = rarity(words[words.length - 1]!);
+  const spread = c.paragraphs.size;
+  let score = Math.log2(1 + spread) + 0.9 * (rare - 5) + 0.3 * (head - 5);
+  score += [0, 1, 3.5, 5][c.definedStrength]!;
+  if (c.inHeading) score += 1.5;
+  // A phrase that recurs as a whole is a unit of the subject, not words that met once.
+  if (words.length > 1) score += c.sentences.size >= 2 ? 1 : -1.5;
+  if (words.length > 2) score -= 1;
+  return score;
+}
+
+function overlaps(a: string, b: string): boolean {
+  return ` ${a} `.includes(` ${b} `) || ` ${b} `.includes(` ${a} `);
+}
+
+const EXPLAINS = /\b(?:is|are|was|were|means?|refers?|describes?|includes?|involves?|occurs?)\b/i;
+
+/**
+ * The key terms of a document, most important first: noun phrases it defines ("X refers to",
+ * "X is defined as", "known as X", "called X", "X (ABBR)"), names in its headings, or uses across
+ * its paragraphs, weighed by how unusual their words are in everyday English (so "hypothesis"
+ * outranks "people"). Each comes with the sentence that defines or best explains it.
+ */
+export function extractKeyTerms(doc: SegmentedDocument, options: { max?: number; minScore?: number } = {}): KeyTerm[] {
+  const found = new Map<string, Candidate>();
+  for (const s of doc.sentences) {
+    if (s.text.length > MAX_SENTENCE_CHARS) continue;
+    addCandidates(found, s, false, nounRuns(tokensOf(s.text)), s.text);
+  }
+  for (const h of doc.headings) addCandidates(found, null, true, nounRuns(tokensOf(h.text)), h.text);
+
+  // Nested terms (C-value): a word that mostly stands inside one longer term ("sample" in "random
+  // sample") is that term's part; the longer term is the concept.
+  const nestedIn = new Map<string, Candidate>();
+  const byWord = new Map<string, Candidate[]>();
+  for (const c of found.values()) for (const w of c.key.split(' ')) byWord.set(w, [...(byWord.get(w) ?? []), c]);
+  for (const c of found.values()) {
+    if (c.sentences.size === 0) continue;
+    for (const longer of byWord.get(c.key.split(' ')[0]!) ?? []) {
+      if (longer.words <= c.words || !overlaps(longer.key, c.key)) continue;
+      if (longer.sentences.size * 2 < c.sentences.size || (longer.sentences.size < 2 && longer.definedStrength < 2)) continue;
+      const current = nestedIn.get(c.key);
+      if (!current || longer.sentences.size > current.sentences.size) nestedIn.set(c.key, longer);
+    }
+  }
+  const paragraphs = new Set(doc.sentences.map((s) => s.paragraph)).size;
+  const max = options.max ?? Math.max(6, Math.min(40, Math.round(doc.sentences.length / 14)));
+  const scored = [...found.values()]
+    .filter((c) => c.sentences.size > 0 && (options.minScore !== undefined || c.sentences.size >= 2 || c.definedStrength >= 2))
+    .map((c) => {
+      const form = [...c.forms.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+      const words = tokens(form);
+      const nested = nestedIn.has(c.key) && c.definedStrength < 2;
+      const container = [...nestedIn.values()].includes(c);
+      return { c, score: scoreOf(c, words) - (nested ? 2.5 : 0) + (container ? 1 : 0), words, kind: kindOf(c, form) };
+    })
+    // People, places and bare acronyms are not the concepts a learner is tested on.
+    .filter(({ kind }) => kind === 'concept')
+    // A word in nearly every paragraph is the subject of the whole text, not one of its concepts.
+    .filter(({ c }) => paragraphs < 8 || c.paragraphs.size < paragraphs * 0.6 || c.definedStrength >= 3)
+    .filter(({ score }) => score > (options.minScore ?? 4))
+    .sort((a, b) => b.score - a.score || a.c.first - b.c.first);
+
+  const chosen: typeof scored = [];
+  for (const entry of scored) {
+    if (chosen.length >= max) break;
+    const clash = chosen.find((k) => overlaps(k.c.key, entry.c.key));
+    // "dependent variable" beside "independent variable" is fine; "variable" beside either only when
+    // the text defines it on its own.
+    const longer = clash && entry.c.words > clash.c.words;
+    if (clash && !longer && !(entry.c.definedStrength >= 2 && clash.c.definedIn !== entry.c.definedIn)) continue;
+    if (clash && longer && entry.c.sentences.size < 2 && entry.c.definedStrength < 2) continue;
+    chosen.push(entry);
+  }
+
+  const sentences = doc.sentences;
+  return chosen.map(({ c, score }) => {
+    const form = [...c.forms.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    const kind = kindOf(c, form);
+    const term = surfaceOf(c, kind);
+    const mentions = [...c.sentences].sort((a, b) => a - b).map((i) => sentences[i]!);
+    const explaining = mentions.find((s) => EXPLAINS.test(s.text) && s.text.length <= 400 && /[.!?]["”’)]?$/.test(s.text));
+    const best: Sentence = c.definedIn >= 0 ? sentences[c.definedIn]! : (explaining ?? mentions[0]!);
+    return {
+      term,
+      key: c.key,
+      kind,
+      sentence: best.text,
+      sentenceIndex: best.index,
+      page: best.page,
+      defined: c.definedStrength >= 2,
+      spread: c.paragraphs.size,
+      score: Math.round(score * 100) / 100,
+      heading: best.heading,
+    };
+  });
+}
+
+/** Whether `text` mentions the term (its stems in order, as whole words). */
+export function mentionsTerm(text: string, key: string): boolean {
+  return ` ${tokens(text).map(stem).join(' ')} `.includes(` ${key} `);
+}

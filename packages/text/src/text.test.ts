@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { extractKeyTerms, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens } from './index.js';
+
+describe('segmenting a document', () => {
+  it('does not end a sentence at an abbreviation, an initial, a citation or a decimal point', () => {
+    expect(sentences('Dr. Watson met J. Smith 3.5 km from St. Ives, e.g. near the coast. Smith et al. (2016) agreed. Then he left.')).toEqual([
+      'Dr. Watson met J. Smith 3.5 km from St. Ives, e.g. near the coast.',
+      'Smith et al. (2016) agreed.',
+      'Then he left.',
+    ]);
+  });
+
+  it('joins wrapped lines, undoes line-break hyphenation and keeps list items apart', () => {
+    const text = 'Cells divide by mi-\ntosis in most tissues\nof the body.\n- first item of a list\n- second item of a list\n';
+    expect(sentences(text)).toEqual(['Cells divide by mitosis in most tissues of the body.', 'first item of a list', 'second item of a list']);
+  });
+
+  it('finds headings, puts sentences under them, and gives page offsets of each sentence', () => {
+    const page1 = 'The Scientific Method\n\nSociologists use experiments. They also\nuse surveys.\n\nStep 3: Formulate a Hypothesis\n\nA hypothesis is a testable guess.';
+    const doc = segmentDocument([
+      { page: 1, text: page1 },
+      { page: 2, text: 'Validity is the degree to which a measure measures what it claims.' },
+    ]);
+    expect(doc.headings.map((h) => [h.text, h.page])).toEqual([
+      ['The Scientific Method', 1],
+      ['Step 3: Formulate a Hypothesis', 1],
+    ]);
+    expect(doc.sentences.map((s) => [s.text, s.page, s.heading])).toEqual([
+      ['Sociologists use experiments.', 1, 'The Scientific Method'],
+      ['They also use surveys.', 1, 'The Scientific Method'],
+      ['A hypothesis is a testable guess.', 1, 'Step 3: Formulate a Hypothesis'],
+      ['Validity is the degree to which a measure measures what it claims.', 2, 'Step 3: Formulate a Hypothesis'],
+    ]);
+    const second = doc.sentences[1]!;
+    expect(page1.slice(second.start, second.end)).toBe('They also\nuse surveys.');
+    // Passages never run across a heading, and every sentence's text is in exactly one passage.
+    expect(doc.passages.map((p) => [p.page, p.heading])).toEqual([
+      [1, 'The Scientific Method'],
+      [1, 'Step 3: Formulate a Hypothesis'],
+      [2, 'Step 3: Formulate a Hypothesis'],
+    ]);
+  });
+
+  it('cuts a long page into passages of whole sentences, 300 to 800 characters', () => {
+    const text = Array.from({ length: 40 }, (_, i) => `Sentence number ${i} explains one more idea about the water cycle in some detail.`).join(' ');
+    const { passages } = segmentDocument([{ page: 4, text }]);
+    expect(passages.length).toBeGreaterThan(3);
+    for (const p of passages) {
+      expect(p.text.length).toBeGreaterThanOrEqual(300);
+      expect(p.text.length).toBeLessThanOrEqual(800);
+      expect(p.text).toMatch(/^Sentence number \d+ .*detail\.$/);
+      expect(text.slice(p.start, p.end)).toBe(p.text);
+    }
+    expect(passages.map((p) => p.text).join(' ')).toBe(text);
+  });
+
+  it('splits fifty thousand sentences in linear time', () => {
+    const text = Array.from({ length: 50_000 }, (_, i) => `Sentence ${i} is here.`).join(' ');
+    expect(segmentDocument([{ page: 1, text }]).sentences).toHaveLength(50_000);
+  });
+});
+
+describe('words', () => {
+  it('tokenises, stems with Porter and keys terms by their stems', () => {
+    expect(tokens("The cell's membranes, 3.5 times")).toEqual(['the', 'cell', 'membranes', '3', '5', 'times']);
+    expect(stem('producing')).toBe(stem('produces'));
+    expect(termKey('Operational definitions')).toBe(termKey('operational definition'));
+    expect(mentionsTerm('Researchers write an operational definition first.', termKey('operational definitions'))).toBe(true);
+    expect(mentionsTerm('Definitions are operational.', termKey('operational definitions'))).toBe(false);
+  });
+});
+
+describe('key terms and their definitions', () => {
+  const text = [
+    'Research Methods',
+    '',
+    'Sociologists study how people live together. A hypothesis is a testable educated guess about the relationship between two or more variables. Every study starts with a hypothesis.',
+    '',
+    'Researchers then choose an independent variable (IV), which is the cause of the change, and a dependent variable (DV), which is the effect. The dependent variable changes when the independent variable changes.',
+    '',
+    'Chemical messages, known as pheromones, tell members of a species about the reproductive status of a mate. Pheromones travel through the air.',
+    '',
+    'Ethnocentrism refers to judging another culture by the standards of your own. Ethnocentrism is common. People often talk about the weather, about 2016, and about Table 3.',
+  ].join('\n');
+  const terms = extractKeyTerms(segmentDocument([{ page: 7, text }]));
+  const byTerm = new Map(terms.map((t) => [t.term, t]));
+
+  it('finds the terms the text defines, with the defining sentence and its page', () => {
+    for (const term of ['hypothesis', 'independent variable', 'dependent variable', 'pheromones', 'ethnocentrism']) {
+      expect(byTerm.has(term), `${term} in ${[...byTerm.keys()].join(', ')}`).toBe(true);
+      expect(byTerm.get(term)!.defined).toBe(true);
+      expect(byTerm.get(term)!.page).toBe(7);
+    }
+    expect(byTerm.get('hypothesis')!.sentence).toBe('A hypothesis is a testable educated guess about the relationship between two or more variables.');
+    expect(byTerm.get('pheromones')!.sentence).toMatch(/^Chemical messages, known as pheromones/);
+    expect(byTerm.get('ethnocentrism')!.sentence).toMatch(/^Ethnocentrism refers to/);
+  });
+
+  it('leaves out everyday words, numbers, people nouns and words about the text', () => {
+    for (const junk of ['people', 'weather', '2016', 'table', 'sociologists', 'researchers']) expect(byTerm.has(junk)).toBe(false);
+  });
+});
