@@ -14,6 +14,7 @@ import { createNotesRepository } from './notes/notes-repository.js';
 import { createNotesRouter } from './notes/notes-routes.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { createEmbeddingRepository } from './embeddings/embedding-repository.js';
+import { createVectorCache } from './embeddings/vector-cache.js';
 import { createSearchRepository } from './search/search-repository.js';
 import { createSearchRouter } from './search/search-routes.js';
 import { createSearchService } from './search/search-service.js';
@@ -73,7 +74,7 @@ export function createApp(deps: DocumentAppDeps): Express {
 
   const search = createSearchService({
     repository: createSearchRepository(deps.pool),
-    embeddings: embedder ? { embedder, vectors: createEmbeddingRepository(deps.pool) } : undefined,
+    embeddings: embedder ? { embedder, vectors: createVectorCache(createEmbeddingRepository(deps.pool)) } : undefined,
     logger: deps.logger,
   });
 

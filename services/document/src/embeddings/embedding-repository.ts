@@ -11,6 +11,10 @@ export interface StoredVector {
   vector: Float32Array;
 }
 
+export interface DocumentVector extends StoredVector {
+  documentId: number;
+}
+
 export function createEmbeddingRepository(db: Queryable) {
   return {
     /**
@@ -43,16 +47,29 @@ export function createEmbeddingRepository(db: Queryable) {
       );
     },
 
-    /** The vectors of `model` over the user's completed documents (or some of them). */
-    async vectorsOf(userId: string, model: string, documentIds?: number[]): Promise<StoredVector[]> {
-      const { rows } = await db.query<{ passage_id: string; embedding: Buffer }>(
-        `SELECT e.passage_id, e.embedding
+    /** The vectors of `model` over the user's completed documents. */
+    async vectorsOf(userId: string, model: string): Promise<DocumentVector[]> {
+      const { rows } = await db.query<{ passage_id: number; document_id: number; embedding: Buffer }>(
+        `SELECT e.passage_id, e.document_id, e.embedding
          FROM passage_embeddings e JOIN documents d ON d.id = e.document_id
-         WHERE e.user_id = $1 AND e.model = $2 AND d.status = 'completed' AND length(e.embedding) > 0
-           AND ($3::int[] IS NULL OR e.document_id = ANY($3::int[]))`,
-        [userId, model, documentIds ?? null],
+         WHERE e.user_id = $1 AND e.model = $2 AND d.status = 'completed' AND length(e.embedding) > 0`,
+        [userId, model],
       );
-      return rows.map((r) => ({ passageId: Number(r.passage_id), vector: bytesToVector(r.embedding) }));
+      return rows.map((r) => ({ passageId: Number(r.passage_id), documentId: r.document_id, vector: bytesToVector(r.embedding) }));
+    },
+
+    /**
+     * Changes whenever what `vectorsOf` would return changes: a vector stored (each gets a newer
+     * time) or one leaving (a document deleted or taken back into processing lowers the count).
+     */
+    async versionOf(userId: string, model: string): Promise<string> {
+      const { rows } = await db.query<{ n: number; latest: Date | null }>(
+        `SELECT count(*)::int AS n, max(e.created_at) AS latest
+         FROM passage_embeddings e JOIN documents d ON d.id = e.document_id
+         WHERE e.user_id = $1 AND e.model = $2 AND d.status = 'completed' AND length(e.embedding) > 0`,
+        [userId, model],
+      );
+      return `${rows[0]?.n ?? 0}@${rows[0]?.latest?.toISOString() ?? ''}`;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@learner/common/logger';
 import type { Embedder } from '../embeddings/embedder.js';
-import type { EmbeddingRepository } from '../embeddings/embedding-repository.js';
+import type { VectorCache } from '../embeddings/vector-cache.js';
 import { dot, reciprocalRankFusion, unitVector } from '../embeddings/vectors.js';
 import { anyWordQuery, type SearchHit, type SearchRepository } from './search-repository.js';
 
@@ -29,7 +29,7 @@ const RETRY_AFTER_MS = 5000;
  */
 export function createSearchService(deps: {
   repository: SearchRepository;
-  embeddings?: { embedder: Embedder; vectors: EmbeddingRepository } | undefined;
+  embeddings?: { embedder: Embedder; vectors: VectorCache } | undefined;
   logger: Logger;
   now?: () => number;
 }) {
