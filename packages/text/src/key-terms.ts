@@ -49,6 +49,7 @@ interface Candidate {
 
 const MAX_WORDS = 4;
 const MAX_SENTENCE_CHARS = 600;
+const MAX_TAGGED_SENTENCES = 2500;
 
 function tokensOf(text: string): Token[] {
   const json = nlp(text).json({ terms: { tags: true } }) as { terms: { text: string; pre: string; post: string; tags: string[] }[] }[];
@@ -243,9 +244,13 @@ const EXPLAINS = /\b(?:is|are|was|were|means?|refers?|describes?|includes?|invol
  * its paragraphs, weighed by how unusual their words are in everyday English (so "hypothesis"
  * outranks "people"). Each comes with the sentence that defines or best explains it.
  */
-export function extractKeyTerms(doc: SegmentedDocument, options: { max?: number; minScore?: number } = {}): KeyTerm[] {
+export function extractKeyTerms(doc: SegmentedDocument, options: { max?: number; minScore?: number; maxSentences?: number } = {}): KeyTerm[] {
   const found = new Map<string, Candidate>();
-  for (const s of doc.sentences) {
+  // Tagging is the cost (about 1 ms a sentence): a long book is read as an even sample of its sentences.
+  const limit = options.maxSentences ?? MAX_TAGGED_SENTENCES;
+  const step = Math.max(1, doc.sentences.length / limit);
+  const sample = step === 1 ? doc.sentences : Array.from({ length: Math.floor(doc.sentences.length / step) }, (_, i) => doc.sentences[Math.floor(i * step)]!);
+  for (const s of sample) {
     if (s.text.length > MAX_SENTENCE_CHARS) continue;
     addCandidates(found, s, false, nounRuns(tokensOf(s.text)), s.text);
   }
@@ -266,7 +271,7 @@ export function extractKeyTerms(doc: SegmentedDocument, options: { max?: number;
     }
   }
   const paragraphs = new Set(doc.sentences.map((s) => s.paragraph)).size;
-  const max = options.max ?? Math.max(6, Math.min(40, Math.round(doc.sentences.length / 14)));
+  const max = options.max ?? Math.max(6, Math.min(40, Math.round(sample.length / 14)));
   const scored = [...found.values()]
     .filter((c) => c.sentences.size > 0 && (options.minScore !== undefined || c.sentences.size >= 2 || c.definedStrength >= 2))
     .map((c) => {

@@ -85,4 +85,25 @@ describe('extractive notes', () => {
     expect(summary.items.length).toBeGreaterThanOrEqual(3);
     for (const item of summary.items) expect(long[item.page - 1]!.text).toContain(item.text);
   });
+
+  it('summarises every section of a long document, not only its start, and defines its key terms', () => {
+    const topics = [
+      ['Glaciers', 'glacier', 'ice'],
+      ['Volcanoes', 'volcano', 'magma'],
+      ['Deserts', 'desert', 'sand'],
+    ] as const;
+    const pages = topics.map(([heading, thing, stuff], i) => ({
+      page: i + 1,
+      text: `${heading}\n\n${Array.from(
+        { length: 10 },
+        (_, k) => `Every ${thing} in region ${k} changes its ${stuff} slowly over many years of ${stuff} movement.`,
+      ).join(' ')} A ${thing} is a landform shaped by ${stuff} over long periods of time.`,
+    }));
+    const notes = extractiveNotes(pages);
+    const summary = notes.find((n) => n.kind === 'summary')!;
+    expect(new Set(summary.items.map((item) => item.page))).toEqual(new Set([1, 2, 3]));
+    const terms = notes.find((n) => n.kind === 'key_terms')!;
+    const volcano = terms.items.find((item) => item.term === 'volcano');
+    expect(volcano).toEqual({ term: 'volcano', text: 'A volcano is a landform shaped by magma over long periods of time.', page: 2 });
+  });
 });

@@ -1,11 +1,11 @@
-import { paragraphs, sentences } from '../text/sentences.js';
-import { STOPWORDS, stem, terms, words } from '../text/words.js';
+import { contentStems, extractKeyTerms, segmentDocument, tokens, type SegmentedDocument } from '@learner/text';
 import type { GeneratedNote, NoteItem, NotesGenerator } from './notes-generator.js';
 
 interface Sentence {
   index: number;
   page: number;
   text: string;
+  heading: string | null;
   /** The sentence's stems joined by spaces, padded, for finding multi-word terms. */
   stems: string;
   vector: Map<string, number>;
@@ -18,6 +18,7 @@ const MAX_GRAPH_SENTENCES = 400;
 const MAX_SENTENCE_CHARS = 400;
 /** Sentences a note is chosen from; a longer text is sampled evenly, so its whole length counts. */
 const MAX_SENTENCES = 3000;
+const MAX_SUMMARY_SENTENCES = 12;
 
 function cosine(a: Vector, b: Vector): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
@@ -34,18 +35,16 @@ function normalize(vector: Vector): Vector {
   return vector;
 }
 
+type RawSentence = { page: number; text: string; terms: string[]; heading: string | null };
+
 /** Sentences worth quoting in notes: whole statements, not headings, page numbers or fragments. */
-function candidateSentences(pages: { page: number; text: string }[]): { page: number; text: string; terms: string[] }[] {
-  const out: { page: number; text: string; terms: string[] }[] = [];
-  for (const { page, text } of pages) {
-    for (const paragraph of paragraphs(text)) {
-      for (const s of sentences(paragraph)) {
-        const count = words(s).length;
-        if (count < 5 || s.length > MAX_SENTENCE_CHARS || !/[.!?]["”’)]?$/.test(s)) continue;
-        const t = terms(s);
-        if (t.length >= 2) out.push({ page, text: s, terms: t });
-      }
-    }
+function candidateSentences(doc: SegmentedDocument): RawSentence[] {
+  const out: RawSentence[] = [];
+  for (const s of doc.sentences) {
+    const count = tokens(s.text).length;
+    if (count < 5 || s.text.length > MAX_SENTENCE_CHARS || !/[.!?]["”’)]?$/.test(s.text)) continue;
+    const t = contentStems(s.text);
+    if (t.length >= 2) out.push({ page: s.page, text: s.text, terms: t, heading: s.heading });
   }
   if (out.length <= MAX_SENTENCES) return out;
   const step = out.length / MAX_SENTENCES;
@@ -53,7 +52,7 @@ function candidateSentences(pages: { page: number; text: string }[]): { page: nu
 }
 
 /** TF-IDF vectors, sentences being the documents. */
-function vectorize(raw: { page: number; text: string; terms: string[] }[]): Sentence[] {
+function vectorize(raw: RawSentence[]): Sentence[] {
   const df = new Map<string, number>();
   for (const s of raw) for (const t of new Set(s.terms)) df.set(t, (df.get(t) ?? 0) + 1);
   const n = raw.length;
@@ -62,7 +61,7 @@ function vectorize(raw: { page: number; text: string; terms: string[] }[]): Sent
     for (const t of s.terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     const vector: Vector = new Map();
     for (const [t, f] of tf) vector.set(t, (1 + Math.log(f)) * Math.log(1 + n / (df.get(t) ?? 1)));
-    return { index, page: s.page, text: s.text, stems: ` ${s.terms.join(' ')} `, vector: normalize(vector) };
+    return { index, page: s.page, text: s.text, heading: s.heading, stems: ` ${s.terms.join(' ')} `, vector: normalize(vector) };
   });
 }
 
@@ -123,132 +122,39 @@ function pickDiverse(ranked: Sentence[], count: number, taken: Sentence[] = []):
   return picked.sort((a, b) => a.index - b.index);
 }
 
-interface TermCandidate {
-  key: string;
-  forms: Map<string, number>;
-  count: number;
-  first: number;
-  defined: number;
-}
-
-const DEFINITION_VERBS = String.raw`(?:is|are|was|were|refers? to|means?|describes?|denotes?|is defined as|are defined as|is known as|is called|consists? of)`;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A test of whether a sentence defines `term`: "Term is …", "A term refers to …", "… is called term". */
-function definitionTest(term: string): (sentence: string) => boolean {
-  const t = escapeRegExp(term).replace(/\s+/g, '\\s+');
-  const subject = new RegExp(String.raw`^(?:(?:an?|the)\s+)?${t}(?:e?s)?\s*(?:\([^)]*\)\s*)?,?\s+${DEFINITION_VERBS}\b`, 'i');
-  const named = new RegExp(String.raw`\b(?:called|known as|termed|named)\s+(?:an?\s+|the\s+)?["“']?${t}\b`, 'i');
-  return (sentence) => subject.test(sentence) || named.test(sentence);
+function keyTerms(doc: SegmentedDocument): NoteItem[] {
+  return extractKeyTerms(doc).map((t) => ({ term: t.term, text: t.sentence, page: t.page }));
 }
 
 /**
- * Stems of the phrases the text defines ("Osmosis is …", "… is called osmosis"), with how often;
- * one pass over the sentences rather than one per candidate term.
+ * One sentence from each part of the document: its sections when it has headings, otherwise
+ * stretches of equal length, so the summary covers the whole text and not only its start. In each
+ * part, the sentence nearest the part's own centroid (the one most like the rest of it).
  */
-function definedKeys(all: Sentence[]): Map<string, number> {
-  const subject = new RegExp(
-    String.raw`^(?:(?:an?|the)\s+)?((?:[\p{L}][\p{L}\p{N}-]*\s+){0,2}[\p{L}][\p{L}\p{N}-]*)\s*(?:\([^)]*\)\s*)?,?\s+${DEFINITION_VERBS}\b`,
-    'iu',
-  );
-  const named = /\b(?:called|known as|termed|named)\s+(?:an?\s+|the\s+)?["“']?((?:[\p{L}][\p{L}\p{N}-]*\s+){0,2}[\p{L}][\p{L}\p{N}-]*)/giu;
-  const keys = new Map<string, number>();
-  const add = (phrase: string, leadingRuns: boolean): void => {
-    const parts = phrase.split(/\s+/);
-    // After "called", the phrase may run on past the term ("called osmosis by biologists").
-    for (let size = leadingRuns ? 1 : parts.length; size <= parts.length; size++) {
-      const key = parts.slice(0, size).map(stem).join(' ');
-      keys.set(key, (keys.get(key) ?? 0) + 1);
-    }
-  };
+function coveringSummary(all: Sentence[], sectionOf: (s: Sentence) => string | null, count: number): Sentence[] {
+  const sections = new Map<string, Sentence[]>();
   for (const s of all) {
-    const m = subject.exec(s.text);
-    if (m?.[1]) add(m[1], false);
-    for (const n of s.text.matchAll(named)) if (n[1]) add(n[1], true);
+    const key = sectionOf(s) ?? '';
+    sections.set(key, [...(sections.get(key) ?? []), s]);
   }
-  return keys;
-}
-
-/** Noun-phrase-like runs of up to three content words, counted by their stems. */
-function termCandidates(all: Sentence[]): Map<string, TermCandidate> {
-  const candidates = new Map<string, TermCandidate>();
-  for (const s of all) {
-    const runs: string[][] = [];
-    let run: string[] = [];
-    for (const token of s.text.split(/\s+/)) {
-      const clean = token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-      const breaks = /[,.;:!?)(\]"“”]$/.test(token) || /^[("“[]/.test(token);
-      const usable = clean.length > 2 && /^\p{L}[\p{L}\p{N}-]*$/u.test(clean) && !STOPWORDS.has(clean.toLowerCase());
-      if (usable && /^[("“[]/.test(token) && run.length) {
-        runs.push(run);
-        run = [];
-      }
-      if (usable) run.push(clean);
-      if (!usable || breaks) {
-        if (run.length) runs.push(run);
-        run = [];
-      }
-    }
-    if (run.length) runs.push(run);
-    const seen = new Set<string>();
-    for (const r of runs) {
-      for (let size = 1; size <= 3; size++) {
-        for (let i = 0; i + size <= r.length; i++) {
-          const form = r.slice(i, i + size).join(' ');
-          const key = r.slice(i, i + size).map(stem).join(' ');
-          const c = candidates.get(key) ?? { key, forms: new Map(), count: 0, first: s.index, defined: 0 };
-          c.forms.set(form, (c.forms.get(form) ?? 0) + 1);
-          if (!seen.has(key)) c.count += 1;
-          seen.add(key);
-          candidates.set(key, c);
-        }
-      }
-    }
+  let parts = [...sections.values()].filter((p) => p.length >= 2);
+  if (parts.length < 2) {
+    const size = Math.ceil(all.length / count);
+    parts = Array.from({ length: Math.ceil(all.length / size) }, (_, i) => all.slice(i * size, (i + 1) * size));
   }
-  const defined = definedKeys(all);
-  for (const c of candidates.values()) c.defined = defined.get(c.key) ?? 0;
-  return candidates;
-}
-
-/** The spelling used most; lower case unless the term is a name or an acronym everywhere. */
-function bestForm(c: TermCandidate): string {
-  const [form] = [...c.forms.entries()].sort((a, b) => b[1] - a[1])[0]!;
-  const alwaysCapitalised = [...c.forms.keys()].every((f) => /^\p{Lu}/u.test(f));
-  return alwaysCapitalised && c.count > 1 ? form : form.replace(/^\p{Lu}(?=\p{Ll})/u, (x) => x.toLowerCase());
-}
-
-function keyTerms(all: Sentence[], scores: Map<number, number>, count: number): NoteItem[] {
-  const n = all.length;
-  const scored = [...termCandidates(all).values()]
-    .map((c) => {
-      const size = c.key.split(' ').length;
-      if (c.count < 2 && c.defined === 0) return { c, score: 0 };
-      const early = 1 + 0.5 * (1 - c.first / Math.max(1, n));
-      const spread = Math.log(1 + c.count) * (1 + 0.6 * (size - 1));
-      return { c, score: spread * early * (1 + 2 * Math.min(1, c.defined)) };
-    })
-    .filter((x) => x.score > 0)
-    .sort((a, b) => b.score - a.score || a.c.first - b.c.first);
-  const chosen: TermCandidate[] = [];
-  for (const { c } of scored) {
-    if (chosen.length >= count) break;
-    const overlaps = chosen.some((k) => ` ${k.key} `.includes(` ${c.key} `) || ` ${c.key} `.includes(` ${k.key} `));
-    if (!overlaps) chosen.push(c);
+  // A long book has more sections than a summary has room for: the largest ones, in reading order.
+  if (parts.length > MAX_SUMMARY_SENTENCES) {
+    parts = [...parts].sort((a, b) => b.length - a.length).slice(0, MAX_SUMMARY_SENTENCES).sort((a, b) => a[0]!.index - b[0]!.index);
   }
-  return chosen.map((c) => {
-    const term = bestForm(c);
-    const pattern = new RegExp(String.raw`\b${escapeRegExp(term).replace(/\s+/g, '\\s+')}`, 'i');
-    const defines = definitionTest(term);
-    const using = all.filter((s) => s.stems.includes(` ${c.key} `) || pattern.test(s.text));
-    const sentence =
-      using.find((s) => defines(s.text)) ??
-      [...using].sort((a, b) => (scores.get(b.index) ?? 0) - (scores.get(a.index) ?? 0))[0] ??
-      all[c.first]!;
-    return { term, text: sentence.text, page: sentence.page };
-  });
+  const picked: Sentence[] = [];
+  for (const part of parts) {
+    const centre = centroid(part);
+    const best = [...part]
+      .filter((s) => !picked.some((p) => cosine(p.vector, s.vector) > 0.6))
+      .sort((a, b) => cosine(b.vector, centre) - cosine(a.vector, centre) || a.index - b.index)[0];
+    if (best) picked.push(best);
+  }
+  return picked.sort((a, b) => a.index - b.index);
 }
 
 function pageRef(page: number): string {
@@ -260,7 +166,8 @@ function pageRef(page: number): string {
  * central sentences, key points, and key terms with the sentence that defines or uses each.
  */
 export function extractiveNotes(pages: { page: number; text: string }[]): GeneratedNote[] {
-  const all = vectorize(candidateSentences(pages));
+  const doc = segmentDocument(pages);
+  const all = vectorize(candidateSentences(doc));
   if (all.length === 0) return [];
   const scores = rankSentences(all);
   const ranked = [...all]
@@ -268,9 +175,9 @@ export function extractiveNotes(pages: { page: number; text: string }[]): Genera
     .sort((a, b) => scores.get(b.index)! - scores.get(a.index)! || a.index - b.index);
 
   const summaryCount = Math.min(7, Math.max(2, Math.round(Math.sqrt(all.length) / 1.5)));
-  const summary = pickDiverse(ranked, summaryCount);
+  const summary = all.length > 20 ? coveringSummary(all, (s) => s.heading, summaryCount) : pickDiverse(ranked, summaryCount);
   const points = pickDiverse(ranked, Math.min(10, Math.max(3, Math.round(all.length / 8))), summary);
-  const termItems = keyTerms(all, scores, Math.min(12, Math.max(4, Math.round(all.length / 6))));
+  const termItems = keyTerms(doc);
 
   const notes: GeneratedNote[] = [
     {

@@ -74,10 +74,19 @@ export function createSearchRepository(db: Queryable) {
       await tx.query('DELETE FROM passages WHERE document_id = $1', [documentId]);
       if (passages.length === 0) return [];
       const { rows } = await tx.query<{ id: number; page: number; position: number }>(
-        `INSERT INTO passages (document_id, user_id, page, position, text)
-         SELECT $1, $2, * FROM unnest($3::int[], $4::int[], $5::text[])
+        `INSERT INTO passages (document_id, user_id, page, position, text, heading, start_offset, end_offset)
+         SELECT $1, $2, * FROM unnest($3::int[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[])
          RETURNING id, page, position`,
-        [documentId, userId, passages.map((p) => p.page), passages.map((p) => p.position), passages.map((p) => p.text)],
+        [
+          documentId,
+          userId,
+          passages.map((p) => p.page),
+          passages.map((p) => p.position),
+          passages.map((p) => p.text),
+          passages.map((p) => p.heading),
+          passages.map((p) => p.start),
+          passages.map((p) => p.end),
+        ],
       );
       const ids = new Map(rows.map((r) => [`${r.page}:${r.position}`, Number(r.id)]));
       return passages.map((p) => ids.get(`${p.page}:${p.position}`)!);
