@@ -76,9 +76,9 @@ const CITATION_BLANK = [
 const NUMBERED_THING_BLANK = /\b(?:fig(?:ure)?s?|tables?|chapters?|sections?|pages?|pp?|charts?|maps?|units?|parts?|exhibits?|appendix)\.?\s*_{3,}/i;
 const NUMBER_KEY = /^[\s$€£~≈<>+-]*\d[\d.,\s/:-]*(?:%|s|st|nd|rd|th|bce?|ce|ad)?\.?\s*$/i;
 const CENTURY_KEY = /^(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+century)?$/i;
-// A quotation is someone's words: three or more in quotation marks. Two quoted words are a term
-// set apart ("scare quotes"), which a statement may well name.
-const QUOTED = [/“([^”]*)”/g, /"([^"]*)"/g, /«([^»]*)»/g, /(?:^|[\s(])‘([^’]*)’/g, /(?:^|[\s(])'([^']*)'(?=[\s.,;:)!?]|$)/g];
+// A quotation is someone's words: three or more in quotation marks (or after an opening mark the
+// statement cuts off). One or two quoted words are a term set apart, which a statement may name.
+const QUOTED = [/“([^”]*)(?:”|$)/g, /"([^"]*)"/g, /«([^»]*)»/g, /(?:^|[\s(])‘([^’]*)’/g, /(?:^|[\s(])'([^']*)'(?=[\s.,;:)!?]|$)/g];
 const isQuotation = (text) => QUOTED.some((pattern) => [...text.matchAll(pattern)].some((m) => (m[1].match(/\p{L}+/gu) ?? []).length >= 3));
 
 /** Why a generated question is junk by the README's definition, or undefined when it is not. */

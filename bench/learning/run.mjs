@@ -7,7 +7,8 @@
 // (LEARNING_DATASET=<dir> to point elsewhere); LEARNING_LIMIT=<n> uses only its first n sections.
 // With EMBEDDINGS_BASE_URL set (in the environment or .infra/env, as the tests read it) the document
 // service embeds passages and ranks by hybrid retrieval; with EMBEDDINGS_MODEL / EMBEDDINGS_API_KEY /
-// EMBEDDINGS_INPUT_TYPE too, it gets an adapter for that endpoint. The run says which retrieval it used.
+// EMBEDDINGS_INPUT_TYPE too, it gets an adapter for that endpoint. The run says which retrieval it used;
+// `EMBEDDINGS_BASE_URL= node bench/learning/run.mjs` measures full-text retrieval alone.
 // Figures also go to bench/results/learning-<timestamp>.json (git-ignored) for comparing runs.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
