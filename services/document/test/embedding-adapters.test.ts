@@ -76,6 +76,14 @@ describe('the OpenAI-compatible embeddings adapter', () => {
     await expect(embedder().embed(['a'], 'passage')).rejects.toMatchObject({ reason: 'malformed' });
   });
 
+  it('checks readiness by listing the models, or by embedding a word where there is no such route', async () => {
+    endpoint.requests.length = 0;
+    await expect(embedder().check()).resolves.toBeUndefined();
+    expect(endpoint.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/models', 'POST /v1/embeddings']);
+    reply = () => ({ status: 500, body: {} });
+    await expect(embedder().check()).rejects.toMatchObject({ reason: 'status', status: 500 });
+  });
+
   it('fails as unreachable when nothing listens', async () => {
     const down = createOpenAiEmbedder({ baseUrl: await closedPortUrl(), model: 'm', batchSize: 8, timeoutMs: 2000 });
     await expect(down.embed(['a'], 'query')).rejects.toMatchObject({ reason: 'unreachable' });

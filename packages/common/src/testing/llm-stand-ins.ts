@@ -61,7 +61,9 @@ function handler<Body>(route: RegExp, requests: StandInRequest<Body>[], answer: 
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let body: Body;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body;
+      // A GET (e.g. a model listing) has no body; it is recorded and answered 404 like any other route.
+      const text = Buffer.concat(chunks).toString('utf8');
+      body = (text ? JSON.parse(text) : undefined) as Body;
     } catch {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end('{"message":"the body is not JSON"}');

@@ -84,8 +84,18 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
       const timeoutMs = kind === 'query' ? (options.queryTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
       return inBatches(texts, options.batchSize, (batch) => post(batch, kind, timeoutMs));
     },
+    /** Listing the models costs the server nothing, so /ready does not queue behind a batch of passages. */
     async check() {
-      await post(['ready'], 'query', Math.min(options.timeoutMs, 2000));
+      let res: Response;
+      try {
+        res = await fetch(`${base}/models`, { headers, signal: AbortSignal.timeout(Math.min(options.timeoutMs, 2000)) });
+        await res.body?.cancel().catch(() => undefined);
+      } catch (err) {
+        throw new EmbeddingError('unreachable', `embedding endpoint ${base} could not be reached`, { cause: err });
+      }
+      // A server without the models route still proves it works by embedding a word.
+      if (res.status === 404 || res.status === 405) await post(['ready'], 'query', Math.min(options.timeoutMs, 2000));
+      else if (!res.ok) throw new EmbeddingError('status', `embedding endpoint answered ${res.status}`, { status: res.status });
     },
   };
 }
