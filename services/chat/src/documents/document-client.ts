@@ -7,13 +7,15 @@ export interface SearchRequest {
   user: RequestUser;
   requestId?: string;
   query: string;
+  /** The question in the learner's words, for the meaning side of the search. */
+  question?: string;
   /** Restricts the search; empty searches all of the user's documents. */
   documentIds: number[];
   limit: number;
 }
 
 export interface DocumentSearch {
-  search(request: SearchRequest): Promise<Passage[]>;
+  search(request: SearchRequest): Promise<SearchResult>;
 }
 
 /** The document service did not answer usefully in time; the reason is for logs and metadata. */
@@ -36,9 +38,19 @@ const answerSchema = z.object({
       text: z.string(),
       snippet: z.string().default(''),
       rank: z.number(),
+      similarity: z.number().nullable().default(null),
     }),
   ),
+  meta: z.object({ retrieval: z.string(), reason: z.string().optional() }).optional(),
 });
+
+/** What a search found, and how it ranked: 'hybrid' (full text and meaning) or 'full_text'. */
+export interface SearchResult {
+  passages: Passage[];
+  retrieval: string;
+  /** Why the search fell back to full text, when it did. */
+  reason?: string;
+}
 
 export interface DocumentLookup {
   /** Which of `ids` are not documents of the user. */
@@ -86,10 +98,11 @@ export function createDocumentClient(options: {
     async search(request) {
       const params = new URLSearchParams({ q: request.query, limit: String(request.limit) });
       if (request.documentIds.length) params.set('document_ids', request.documentIds.join(','));
+      if (request.question) params.set('question', request.question);
       const { body } = await get(`/internal/v1/search?${params}`, request.user, request.requestId);
       const parsed = answerSchema.safeParse(body);
       if (!parsed.success) throw new DocumentsUnreachableError('bad_answer', 'document search answered in an unexpected shape');
-      return parsed.data.data.map((p) => ({
+      const passages = parsed.data.data.map((p) => ({
         documentId: p.document_id,
         title: p.title,
         page: p.page,
@@ -97,7 +110,10 @@ export function createDocumentClient(options: {
         text: p.text,
         snippet: p.snippet,
         rank: p.rank,
+        similarity: p.similarity,
       }));
+      const meta = parsed.data.meta;
+      return { passages, retrieval: meta?.retrieval ?? 'full_text', ...(meta?.reason ? { reason: meta.reason } : {}) };
     },
 
     async missing({ user, requestId, ids }) {

@@ -9,6 +9,8 @@ export interface Passage {
   text: string;
   snippet: string;
   rank: number;
+  /** Cosine similarity of the passage to the question's meaning; null when not embedded. */
+  similarity?: number | null;
 }
 
 export interface CitedPassage {

@@ -3,7 +3,7 @@ import { MAX_QUERY_CHARS, planSearch, priorQuestion } from './search-plan.js';
 
 describe('planSearch', () => {
   it('searches for the content words of a question that names its subject', () => {
-    expect(planSearch('How do plants store glucose?', [])).toEqual({ query: 'plants store glucose', words: ['plants', 'store', 'glucose'], borrowed: [] });
+    expect(planSearch('How do plants store glucose?', [])).toEqual({ query: 'plants store glucose', words: ['plants', 'store', 'glucose'], borrowed: [], question: 'How do plants store glucose?' });
   });
 
   it('borrows the subject of the latest earlier question for a follow-up with a pronoun', () => {

@@ -13,6 +13,8 @@ export interface SearchPlan {
   words: string[];
   /** Words taken from the conversation because the question does not name its subject. */
   borrowed: string[];
+  /** The question as asked (with any borrowed words), for the meaning side of the search. */
+  question: string;
 }
 
 const MAX_QUERY_WORDS = 12;
@@ -37,7 +39,13 @@ export function planSearch(question: string, history: PriorQuestion[]): SearchPl
     borrowed = (previous?.searchWords ?? []).filter((w) => !own.includes(w)).slice(0, MAX_BORROWED_WORDS);
   }
   const all = withinLength([...own.slice(0, MAX_QUERY_WORDS - borrowed.length), ...borrowed], MAX_QUERY_CHARS);
-  return { query: all.join(' '), words: all, borrowed: borrowed.filter((w) => all.includes(w)) };
+  const kept = borrowed.filter((w) => all.includes(w));
+  const asked = question
+    .split(/\s+/)
+    .filter((w) => w && w.length <= MAX_WORD_CHARS)
+    .join(' ');
+  const withBorrowed = kept.length ? `${asked} (${kept.join(' ')})` : asked;
+  return { query: all.join(' '), words: all, borrowed: kept, question: withBorrowed.slice(0, MAX_QUERY_CHARS) };
 }
 
 /** The leading words whose space-joined length fits in `maxChars`. */

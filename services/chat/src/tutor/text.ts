@@ -1,5 +1,4 @@
-import { stemmer } from 'stemmer';
-import stopword from 'stopword';
+import { STOP_WORDS, sentences as textSentences, stem as textStem, tokens } from '@learner/text';
 
 /**
  * Words that carry no subject in a question to a tutor: stopword's English list plus question
@@ -27,7 +26,7 @@ const QUESTION_NOISE = [
   'curious', 'confused', 'think', 'guess', 'sure', 'still', 'actually', 'exactly', 'again', 'well',
 ];
 
-const NOISE = new Set([...stopword.eng, ...QUESTION_NOISE]);
+const NOISE = new Set([...STOP_WORDS, ...QUESTION_NOISE]);
 
 /** Words that stand for a subject named earlier in the conversation. */
 const REFERRING_WORDS = new Set([
@@ -35,15 +34,9 @@ const REFERRING_WORDS = new Set([
   'his', 'there', 'such', 'same',
 ]);
 
-/** Lower-case words of the text, letters and digits only (apostrophes dropped: "plant's" → "plants"). */
+/** Lower-case words of the text, letters and digits (a possessive stays with its word: "plant's" → "plant"). */
 export function words(text: string): string[] {
-  return (
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(/['’`]/g, '')
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
+  return tokens(text);
 }
 
 /** The words of a question or sentence that carry meaning, in order, without repeats. */
@@ -60,7 +53,7 @@ export function contentWords(text: string): string[] {
 
 /** Porter stem, so "produces", "producing" and "produced" meet. */
 export function stem(word: string): string {
-  return stemmer(word);
+  return textStem(word);
 }
 
 /** The distinct stems of the content words of `text`. */
@@ -70,47 +63,6 @@ export function terms(text: string): string[] {
 
 export function refersBack(text: string): boolean {
   return words(text).some((w) => REFERRING_WORDS.has(w));
-}
-
-// Intl.Segmenter ends a sentence after any full stop; these abbreviations do not end one.
-const ABBREVIATION = /(?:\b(?:dr|mr|mrs|ms|prof|st|vs|etc|fig|figs|no|vol|eq|approx|ca|cf|e\.g|i\.e|al)|\b\p{Lu})\.\s*$/iu;
-
-const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
-
-const BULLET = /^(?:[-*•]|\d+[.)])\s+/;
-const ENDS_CLAUSE = /[.!?:;,)"”’\]]$/;
-
-/**
- * Paragraph-like units of a page: blank lines, list items and short heading lines (a first line
- * with no closing punctuation, followed by a capitalised line) end a unit; other line breaks are
- * wrapping inside one.
- */
-function units(text: string): string[] {
-  const out: string[] = [];
-  for (const block of text.split(/\n\s*\n/)) {
-    const lines = block
-      .split('\n')
-      .map((l) => l.replace(/\s+/g, ' ').trim())
-      .filter(Boolean);
-    let current = '';
-    lines.forEach((line, i) => {
-      if (BULLET.test(line) && current) {
-        out.push(current);
-        current = '';
-      }
-      const startsUnit = current === '';
-      current = current ? `${current} ${line}` : line;
-      const next = lines[i + 1];
-      const heading =
-        startsUnit && next !== undefined && !ENDS_CLAUSE.test(line) && line.split(' ').length <= 10 && /^[\p{Lu}\p{N}]/u.test(next);
-      if (heading) {
-        out.push(current);
-        current = '';
-      }
-    });
-    if (current) out.push(current);
-  }
-  return out;
 }
 
 const FUNCTION_WORDS = new Set([
@@ -144,21 +96,12 @@ export function splitGluedHeading(sentence: string): string[] {
   return [sentence];
 }
 
-/** Splits prose into trimmed sentences. */
+/**
+ * Sentences of a passage. Passages stored before the text library cut them may still hold a
+ * heading glued to the sentence below it; those are split off.
+ */
 export function sentences(text: string): string[] {
-  const out: string[] = [];
-  for (const unit of units(text)) {
-    let pending = '';
-    for (const { segment } of segmenter.segment(unit)) {
-      pending += segment;
-      if (ABBREVIATION.test(pending)) continue;
-      const sentence = pending.trim();
-      if (sentence) out.push(...splitGluedHeading(sentence));
-      pending = '';
-    }
-    if (pending.trim()) out.push(...splitGluedHeading(pending.trim()));
-  }
-  return out;
+  return textSentences(text).flatMap(splitGluedHeading);
 }
 
 /** A full sentence rather than a heading or a fragment. */

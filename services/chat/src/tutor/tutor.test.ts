@@ -34,11 +34,12 @@ function fixedSearch(list: Passage[]): DocumentSearch & { requests: SearchReques
     async search(request) {
       requests.push(request);
       const words = request.query.toLowerCase().split(' ');
-      return list.filter(
+      const passages = list.filter(
         (p) =>
           (request.documentIds.length === 0 || request.documentIds.includes(p.documentId)) &&
           words.some((w) => p.text.toLowerCase().includes(w)),
       );
+      return { passages, retrieval: 'full_text' };
     },
   };
 }

@@ -65,14 +65,18 @@ export function createTutor(deps: { search: DocumentSearch; writer?: AnswerWrite
       }
 
       let passages: Passage[];
+      let retrieval: Record<string, unknown>;
       try {
-        passages = await deps.search.search({
+        const found = await deps.search.search({
           user: q.user,
           ...(q.requestId ? { requestId: q.requestId } : {}),
           query: plan.query,
+          question: plan.question,
           documentIds: q.documentIds,
           limit: SEARCH_LIMIT,
         });
+        passages = found.passages;
+        retrieval = { retrieval: found.retrieval, ...(found.reason ? { retrieval_reason: found.reason } : {}) };
       } catch (err) {
         if (!(err instanceof DocumentsUnreachableError)) throw err;
         deps.logger?.warn({ err, reason: err.reason }, 'document search failed; answering without documents');
@@ -92,7 +96,13 @@ export function createTutor(deps: { search: DocumentSearch; writer?: AnswerWrite
           content: q.documentIds.length ? MESSAGES.notFoundInSession : MESSAGES.notFound,
           citations: [],
           source: 'not_found',
-          metadata: { ...meta, answer_source: 'not_found', passages_found: passages.length, relevance: round(composed.relevance) },
+          metadata: {
+            ...meta,
+            ...retrieval,
+            answer_source: 'not_found',
+            passages_found: passages.length,
+            relevance: round(composed.relevance),
+          },
         };
       }
 
@@ -117,6 +127,7 @@ export function createTutor(deps: { search: DocumentSearch; writer?: AnswerWrite
         source: 'documents',
         metadata: {
           ...meta,
+          ...retrieval,
           answer_source: 'documents',
           writer,
           passages_found: passages.length,

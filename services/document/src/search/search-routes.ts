@@ -7,6 +7,10 @@ import type { RankedHit, SearchService } from './search-service.js';
 
 export const searchQuery = z.strictObject({
   q: plainText().pipe(z.string().trim().min(1, 'a search text is required').max(500)),
+  question: plainText()
+    .pipe(z.string().trim().min(1).max(500))
+    .optional()
+    .describe('the question in the learner\'s own words, for the meaning side of the search; q by default'),
   limit: z.coerce.number().int().min(1).max(50).default(10),
   document_ids: z
     .string()
@@ -39,6 +43,7 @@ export function createSearchRouter(deps: { search: SearchService }): Router {
     const answer = await deps.search.search(currentUser(req).id, query.q, {
       documentIds: query.document_ids,
       limit: query.limit,
+      question: query.question,
     });
     res.status(200).json({
       status: 'success',

@@ -50,7 +50,11 @@ export function createSearchService(deps: {
   };
 
   return {
-    async search(userId: string, q: string, options: { documentIds?: number[] | undefined; limit: number }): Promise<SearchAnswer> {
+    async search(
+      userId: string,
+      q: string,
+      options: { documentIds?: number[] | undefined; limit: number; question?: string | undefined },
+    ): Promise<SearchAnswer> {
       const fullTextOnly = (hits: SearchHit[], reason: string): SearchAnswer => ({
         hits: hits.slice(0, options.limit).map((h) => ({ ...h, similarity: null })),
         retrieval: 'full_text',
@@ -64,7 +68,8 @@ export function createSearchService(deps: {
 
       const [fullText, query, stored] = await Promise.all([
         fullTextSearch,
-        queryVector(q),
+        // A whole question carries more meaning than its key words.
+        queryVector(options.question ?? q),
         deps.embeddings.vectors.vectorsOf(userId, deps.embeddings.embedder.model, options.documentIds),
       ]);
       if (typeof query === 'string') return fullTextOnly(fullText, query);
