@@ -161,7 +161,19 @@ const table = [];
 const row = (measure, value, goal, detail = '') => table.push({ measure, value, goal, detail });
 
 async function api(method, path, user, body) {
-  const res = await fetch(`${base}${path}`, { method, headers: headersOf(user), ...(body ? { body } : {}) });
+  let res;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await fetch(`${base}${path}`, { method, headers: headersOf(user), ...(body ? { body } : {}) });
+      break;
+    } catch (err) {
+      // A reading may meet a connection the server dropped (e.g. while processing held its event
+      // loop); reading again is safe, an upload is not retried.
+      if (method !== 'GET' || attempt === 5) throw err;
+      log(`  ${method} ${path}: ${err.cause?.code ?? err.message}; reading again`);
+      await sleep(500 * attempt);
+    }
+  }
   const json = await res.json().catch(() => undefined);
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
   return json.data;
@@ -622,6 +634,16 @@ row(
       : figures.book.passages === null
         ? 'the service stores no vectors'
         : `${figures.book.passages_embedded}/${figures.book.passages} passages embedded`),
+);
+
+const ranked = facts['search.meta.retrieval'];
+const reasons = facts['search.meta.reason'];
+row(
+  'retrieval the searches used',
+  ranked ? Object.entries(ranked).map(([mode, n]) => `${mode} ${n}`).join(', ') : 'not said',
+  embeddings ? 'hybrid' : 'full text (no embeddings)',
+  `${Object.values(ranked ?? {}).reduce((a, b) => a + b, 0)} of the questions searched again after the tutor run` +
+    (reasons ? `; ${Object.keys(reasons).join('; ')}` : ''),
 );
 
 console.log('\nTen quiz questions picked at random (seeded), with their keys:');
