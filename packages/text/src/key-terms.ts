@@ -45,6 +45,8 @@ interface Candidate {
   /** Mentions where it does not open a sentence, and how many of those were capitalised. */
   innerMentions: number;
   capitalisedInner: number;
+  /** Mentions the tagger took for a person, place or organisation. */
+  properMentions: number;
 }
 
 const MAX_WORDS = 4;
@@ -173,6 +175,7 @@ function addCandidates(
             inHeading: false,
             innerMentions: 0,
             capitalisedInner: 0,
+            properMentions: 0,
           };
           found.set(key, c);
         }
@@ -185,6 +188,7 @@ function addCandidates(
         c.sentences.add(sentence.index);
         c.paragraphs.add(sentence.paragraph);
         c.first = Math.min(c.first, sentence.index);
+        if (words.some((w) => w.tags.has('Person') || w.tags.has('Place') || w.tags.has('Organization'))) c.properMentions += 1;
         const at = locate(text, words);
         if (at && at.start > 0) {
           c.innerMentions += 1;
@@ -206,6 +210,9 @@ function addCandidates(
 function kindOf(c: Candidate, form: string): KeyTerm['kind'] {
   if (/^[\p{Lu}\p{N}-]{2,}s?$/u.test(form)) return 'acronym';
   if (c.innerMentions > 0 && c.capitalisedInner === c.innerMentions) return 'name';
+  // "Ira Reiss, a pioneer researcher …": at a sentence start only, but capitalised word by word.
+  if (c.innerMentions === 0 && / /.test(form) && form.split(' ').every((w) => /^\p{Lu}/u.test(w))) return 'name';
+  if (c.properMentions * 2 > c.sentences.size) return 'name';
   return 'concept';
 }
 
@@ -225,6 +232,8 @@ function scoreOf(c: Candidate, words: string[]): number {
   const spread = c.paragraphs.size;
   let score = Math.log2(1 + spread) + 0.9 * (rare - 5) + 0.3 * (head - 5);
   score += [0, 1, 3.5, 5][c.definedStrength]!;
+  // An everyday word ("age", "countries") is a concept of the text only when the text says so outright.
+  if (words.length === 1 && rare < 5 && c.definedStrength < 3) score -= 2;
   if (c.inHeading) score += 1.5;
   // A phrase that recurs as a whole is a unit of the subject, not words that met once.
   if (words.length > 1) score += c.sentences.size >= 2 ? 1 : -1.5;
