@@ -28,6 +28,11 @@ export class EmbeddingError extends Error {
   }
 }
 
+/** A 4xx other than "too many" or "too slow" is about the input: asking again will not help. */
+export function isRefusal(err: unknown): boolean {
+  return err instanceof EmbeddingError && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429;
+}
+
 /** Runs `work` on consecutive slices of `items`, `size` at a time, one slice after the other. */
 export async function inBatches<T, R>(items: T[], size: number, work: (batch: T[]) => Promise<R[]>): Promise<R[]> {
   const out: R[] = [];

@@ -1,13 +1,8 @@
 import type { Pool } from '@learner/common/db';
 import type { Logger } from '@learner/common/logger';
-import { EmbeddingError, type Embedder } from './embedder.js';
+import { isRefusal, type Embedder } from './embedder.js';
 import { createEmbeddingRepository, type PassageToEmbed, type StoredVector } from './embedding-repository.js';
 import { unitVector } from './vectors.js';
-
-/** A 4xx other than "too many" or "too slow" is about the input: asking again will not help. */
-function refused(err: unknown): boolean {
-  return err instanceof EmbeddingError && err.reason === 'status' && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429;
-}
 
 /**
  * Turns passages into stored unit vectors. Never inside a database transaction: a batch of 32
@@ -26,8 +21,8 @@ export function createPassageIndexer(options: { pool: Pool; embedder: Embedder; 
       const embedded = await embedTexts(batch.map((p) => p.text));
       return batch.map((p, i) => ({ passageId: p.passageId, vector: embedded[i]! }));
     } catch (err) {
-      if (!refused(err) || batch.length === 1) {
-        if (refused(err)) {
+      if (!isRefusal(err) || batch.length === 1) {
+        if (isRefusal(err)) {
           options.logger.warn({ err, passage_id: batch[0]!.passageId }, 'the embedding model refused a passage; it stays found by full text only');
           return [{ passageId: batch[0]!.passageId, vector: new Float32Array(0) }];
         }

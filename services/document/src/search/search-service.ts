@@ -1,5 +1,5 @@
 import type { Logger } from '@learner/common/logger';
-import type { Embedder } from '../embeddings/embedder.js';
+import { isRefusal, type Embedder } from '../embeddings/embedder.js';
 import type { VectorCache } from '../embeddings/vector-cache.js';
 import { dot, reciprocalRankFusion, unitVector } from '../embeddings/vectors.js';
 import { anyWordQuery, type SearchHit, type SearchRepository } from './search-repository.js';
@@ -43,6 +43,10 @@ export function createSearchService(deps: {
       const [vector] = await embedder.embed([q], 'query');
       return unitVector(vector!);
     } catch (err) {
+      if (isRefusal(err)) {
+        deps.logger.warn({ err }, 'search ranked by full text only: the embedding model refused the search text');
+        return 'the embedding model refused this search text';
+      }
       skipUntil = now() + RETRY_AFTER_MS;
       deps.logger.warn({ err }, 'search ranked by full text only: the embedding server did not answer');
       return 'the embedding server is unavailable';
