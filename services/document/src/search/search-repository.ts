@@ -42,13 +42,17 @@ function toHit(r: HitRow): SearchHit {
 }
 
 export function createSearchRepository(db: Queryable) {
-  /** Ranks first, then highlights only the passages that are returned (ts_headline is costly). */
+  /**
+   * Ranks first, then highlights only the passages that are returned (ts_headline is costly);
+   * without `snippets`, not even those (a list to fuse with another, highlighted afterwards).
+   */
   const run = async (
     tsquery: string,
     query: string,
     userId: string,
     documentIds: number[] | undefined,
     limit: number,
+    snippets = true,
   ): Promise<SearchHit[]> => {
     const { rows } = await db.query<HitRow>(
       `WITH q AS (SELECT ${tsquery}('english', $1) AS query),
@@ -60,7 +64,7 @@ export function createSearchRepository(db: Queryable) {
          ORDER BY rank DESC, p.document_id, p.page, p.position
          LIMIT $4)
        SELECT top.document_id, d.title, top.page, top.id AS passage_id, top.text, top.rank::float8 AS rank,
-              ts_headline('english', top.text, q.query, '${HEADLINE_OPTIONS}') AS snippet
+              ${snippets ? `ts_headline('english', top.text, q.query, '${HEADLINE_OPTIONS}')` : "''"} AS snippet
        FROM top JOIN documents d ON d.id = top.document_id, q
        ORDER BY top.rank DESC, top.document_id, top.page, top.position`,
       [query, userId, documentIds ?? null, limit],
@@ -96,12 +100,16 @@ export function createSearchRepository(db: Queryable) {
      * Passages of the user's completed documents matching `q`, best first: all the words
      * (websearch syntax), or, when nothing has them all, any of them.
      */
-    async search(userId: string, q: string, options: { documentIds?: number[] | undefined; limit: number }): Promise<SearchHit[]> {
-      const all = await run('websearch_to_tsquery', q, userId, options.documentIds, options.limit);
+    async search(
+      userId: string,
+      q: string,
+      options: { documentIds?: number[] | undefined; limit: number; snippets?: boolean },
+    ): Promise<SearchHit[]> {
+      const all = await run('websearch_to_tsquery', q, userId, options.documentIds, options.limit, options.snippets);
       if (all.length > 0) return all;
       const any = anyWordQuery(q);
       if (!any) return [];
-      return run('to_tsquery', any, userId, options.documentIds, options.limit);
+      return run('to_tsquery', any, userId, options.documentIds, options.limit, options.snippets);
     },
 
     /**

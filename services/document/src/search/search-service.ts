@@ -59,43 +59,35 @@ export function createSearchService(deps: {
       q: string,
       options: { documentIds?: number[] | undefined; limit: number; question?: string | undefined },
     ): Promise<SearchAnswer> {
-      const fullTextOnly = (hits: SearchHit[], reason: string): SearchAnswer => ({
-        hits: hits.slice(0, options.limit).map((h) => ({ ...h, similarity: null })),
-        retrieval: 'full_text',
-        reason,
-      });
-      const candidates = Math.max(CANDIDATES, options.limit);
-      const fullTextSearch = deps.repository.search(userId, q, { documentIds: options.documentIds, limit: candidates });
-      if (!deps.embeddings) return fullTextOnly(await fullTextSearch, 'embeddings are not configured');
+      const fullTextOnly = async (reason: string): Promise<SearchAnswer> => {
+        const hits = await deps.repository.search(userId, q, { documentIds: options.documentIds, limit: options.limit });
+        return { hits: hits.map((h) => ({ ...h, similarity: null })), retrieval: 'full_text', reason };
+      };
+      if (!deps.embeddings) return fullTextOnly('embeddings are not configured');
       // Punctuation alone asks nothing; its vector would still "find" passages.
-      if (!anyWordQuery(q)) return fullTextOnly(await fullTextSearch, 'the search text has no words');
+      if (!anyWordQuery(q)) return fullTextOnly('the search text has no words');
 
       const [fullText, query, stored] = await Promise.all([
-        fullTextSearch,
+        deps.repository.search(userId, q, { documentIds: options.documentIds, limit: Math.max(CANDIDATES, options.limit), snippets: false }),
         // A whole question carries more meaning than its key words.
         queryVector(options.question ?? q),
         deps.embeddings.vectors.vectorsOf(userId, deps.embeddings.embedder.model, options.documentIds),
       ]);
-      if (typeof query === 'string') return fullTextOnly(fullText, query);
-      if (stored.length === 0) return fullTextOnly(fullText, 'no passage of these documents is embedded yet');
+      if (typeof query === 'string') return fullTextOnly(query);
+      if (stored.length === 0) return fullTextOnly('no passage of these documents is embedded yet');
 
       const similarity = new Map<number, number>();
       for (const s of stored) similarity.set(s.passageId, dot(query, s.vector));
       const byVector = [...similarity]
         .sort((a, b) => b[1] - a[1])
-        .slice(0, candidates)
+        .slice(0, CANDIDATES)
         .map(([id]) => id);
       const fused = reciprocalRankFusion([fullText.map((h) => h.passageId), byVector]).slice(0, options.limit);
 
-      const known = new Map(fullText.map((h) => [h.passageId, h]));
-      const fetched = await deps.repository.passagesByIds(
-        userId,
-        fused.map((f) => f.id).filter((id) => !known.has(id)),
-        q,
-      );
-      for (const h of fetched) known.set(h.passageId, h);
+      // Highlighted only now, for the passages returned.
+      const found = new Map((await deps.repository.passagesByIds(userId, fused.map((f) => f.id), q)).map((h) => [h.passageId, h]));
       const hits = fused.flatMap(({ id, score }) => {
-        const hit = known.get(id);
+        const hit = found.get(id);
         // A passage whose document was deleted between the two queries is left out.
         return hit ? [{ ...hit, rank: score, similarity: similarity.get(id) ?? null }] : [];
       });
