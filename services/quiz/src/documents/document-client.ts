@@ -2,7 +2,7 @@ import type { InternalTokens } from '@learner/common/auth';
 import { ConflictError, NotFoundError, ServiceUnavailableError, UpstreamError } from '@learner/common/errors';
 import type { RequestUser } from '@learner/common/http';
 import { z } from 'zod';
-import type { DocumentPage } from '../generation/text-analysis.js';
+import type { DocumentPage } from '../generation/question.js';
 
 export interface DocumentText {
   id: number;

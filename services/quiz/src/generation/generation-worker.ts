@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { generateQuestions, type GenerateOptions } from './question-generator.js';
-import type { DocumentPage } from './text-analysis.js';
+import type { DocumentPage } from './question.js';
 
 // Runs the extractive generator off the main thread: on a long document it is seconds of CPU.
 interface Job {

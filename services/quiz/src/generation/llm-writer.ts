@@ -4,7 +4,7 @@ import { createItemChecker } from './item-check.js';
 import { createExtractiveWriter, type QuestionWriter, type WrittenQuiz } from './question-writer.js';
 import { TRUE_FALSE_OPTIONS, type Difficulty, type GeneratedQuestion } from './question.js';
 import { createSeededRandom } from './seeded-random.js';
-import { normalizeSpace } from './text-analysis.js';
+import { normalizeSpace } from './concepts.js';
 
 const itemSchema = z.object({
   index: z.number().int(),

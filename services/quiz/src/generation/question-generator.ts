@@ -1,23 +1,15 @@
+import { mentionsTerm, type KeyTerm } from '@learner/text';
+import { blankOut, closeness, documentConcepts, isPlural, nested, swapTerm, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
 import {
   TRUE_FALSE_OPTIONS,
   type Difficulty,
+  type DocumentPage,
   type GeneratedQuestion,
   type QuestionOption,
   type QuestionType,
 } from './question.js';
 import { createSeededRandom, type SeededRandom } from './seeded-random.js';
-import { indexTerms, termId, type Term, type TermIndex, type TermKind } from './terms.js';
-import {
-  containsTerm,
-  normalizeSpace,
-  sentenceCentrality,
-  splitSentences,
-  termPattern,
-  wordsOf,
-  type DocumentPage,
-  type Sentence,
-} from './text-analysis.js';
 
 export interface GenerateOptions {
   numQuestions: number;
@@ -33,404 +25,234 @@ export interface GenerationResult {
   warnings: string[];
 }
 
-const BLANK = '_____';
 const OPTION_IDS = ['a', 'b', 'c', 'd'];
-const CONTEXT_OPENERS = /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then)\b/i;
-const RELATION = /\b(?:because|causes?|caused|leads? to|led to|results? in|resulted in|than|after|before|during|while|between|increases?|decreases?|depends? on|therefore|due to|compared)\b/i;
-const DEFINITIONAL = /^(?:(?:The|A|An)\s+)?[\p{L}][\p{L}'’ -]{1,60}?\s+(?:is|are|was|were|refers to|means|is defined as)\s+(?:a|an|the|one of the|any|when)\b|\b(?:is|are) (?:called|known as|termed)\b/u;
-const NAMED_KINDS: TermKind[] = ['person', 'place', 'organization', 'name'];
 
-const KIND_LABEL: Record<TermKind, string> = {
-  concept: 'term',
-  acronym: 'term',
-  person: 'person',
-  place: 'place',
-  organization: 'organization',
-  name: 'name',
-  year: 'year',
-  number: 'number',
-};
-
-interface Candidate {
-  sentence: Sentence;
-  centrality: number;
-  definitional: boolean;
-  detail: boolean;
-  score: number;
+interface Made {
+  question: GeneratedQuestion;
+  concept: Concept;
+  /** The question's answer is the term itself (a cloze or a short answer), so no other stem may name it. */
+  answersTerm: boolean;
 }
 
-function isUsableSentence(s: Sentence): boolean {
-  const count = s.words.length;
-  return count >= 6 && count <= 45 && /[.!]["')\]]?$/.test(s.text) && !CONTEXT_OPENERS.test(s.text) && !s.text.includes(BLANK);
-}
+const explain = (concept: Concept, extra = ''): string =>
+  `The document says on page ${concept.sentence.page}: "${concept.sentence.text}"${extra ? ` ${extra}` : ''}`;
 
-function blankOut(text: string, term: string): string {
-  return text.replace(termPattern(term), BLANK);
-}
+const sourceOf = (concept: Concept) => ({ page: concept.sentence.page, sentence: concept.sentence.text });
 
-/** The term as the sentence writes it (a concept in lower case, even at the start of a sentence). */
-function surfaceForm(sentence: string, term: Term): string {
-  const match = termPattern(term.text, 'i').exec(sentence);
-  const surface = (match ? match[0] : term.text).replace(/[’']s$/, '');
-  if (term.kind !== 'concept') return surface;
-  // Keep the capitals the term itself has ("Calvin cycle"), drop the one a sentence start gave it.
-  const words = surface.split(/\s+/);
-  const canonical = term.text.split(/\s+/);
-  return words.map((w, i) => (canonical[i] && canonical[i] === canonical[i]!.toLowerCase() ? w.toLowerCase() : w)).join(' ');
-}
-
-function occurrences(text: string, term: string): number {
-  return text.match(termPattern(term))?.length ?? 0;
-}
-
-const contentWordCache = new Map<string, Set<string>>();
-
-function contentWords(text: string): Set<string> {
-  const cached = contentWordCache.get(text);
-  if (cached) return cached;
-  if (contentWordCache.size > 20_000) contentWordCache.clear();
-  const words = computeContentWords(text);
-  contentWordCache.set(text, words);
-  return words;
-}
-
-function computeContentWords(text: string): Set<string> {
-  return new Set(
-    wordsOf(text.toLowerCase())
-      .map((w) => termId(w))
-      .filter((w) => w.length > 2),
-  );
-}
-
-function overlaps(a: string, b: string): boolean {
-  const aw = contentWords(a);
-  for (const w of contentWords(b)) if (aw.has(w)) return true;
-  return false;
-}
-
-function isPlural(text: string): boolean {
-  return /[^s]s$/i.test(text.split(' ').pop() ?? '');
-}
-
-function formatLike(original: string, value: number): string {
-  const decimals = /\.(\d+)/.exec(original)?.[1]?.length ?? 0;
-  const body = original.includes(',')
-    ? value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
-    : value.toFixed(decimals);
-  return original.endsWith('%') ? `${body}%` : body;
-}
-
-function parseNumber(text: string): number {
-  return Number.parseFloat(text.replace(/[,%]/g, ''));
-}
-
-/** Nearby but different values for a year or number the document does not offer enough of. */
-function syntheticValues(key: string, kind: 'year' | 'number', count: number, difficulty: Difficulty, rng: SeededRandom): string[] {
-  const value = parseNumber(key);
-  const values = new Set<string>();
-  for (let attempt = 0; values.size < count && attempt < 50; attempt++) {
-    let next: number;
-    if (kind === 'year') {
-      const spread = difficulty === 'hard' ? rng.int(1, 12) : rng.int(5, 40);
-      next = value + (rng.next() < 0.5 ? -spread : spread);
-      if (next > new Date().getUTCFullYear()) next = value - spread;
-    } else {
-      const factor = difficulty === 'hard' ? 1 + rng.int(10, 40) / 100 : [0.5, 2, 3, 1.5][rng.int(0, 3)]!;
-      next = rng.next() < 0.5 ? value * factor : value / factor;
-      if (Number.isInteger(value)) next = Math.max(1, Math.round(next));
-      if (key.endsWith('%')) next = Math.min(99, next);
-    }
-    const text = kind === 'year' ? String(Math.round(next)) : formatLike(key, next);
-    if (text !== key && parseNumber(text) !== value) values.add(text);
-  }
-  return [...values];
-}
+/** A term as an option: the document's spelling, in the key's number where the document has both. */
+const optionText = (term: KeyTerm): string => term.term;
 
 export function createQuestionGenerator(pages: readonly DocumentPage[]) {
-  const sentences = splitSentences(pages);
-  const centrality = sentenceCentrality(sentences);
-  const terms: TermIndex = indexTerms(sentences);
-  const checker = createItemChecker(pages);
-  const documentText = normalizeSpace(sentences.map((s) => s.text).join(' ')).toLowerCase();
+  const { terms, concepts } = documentConcepts(pages);
+  const checker = createItemChecker(pages, { keyTerms: terms });
+  // Each term's plain definition, for term → definition questions and their distractors.
+  const definitions = new Map<string, string>();
+  for (const c of concepts) if (c.definition) definitions.set(c.term.key, c.definition);
 
-  const usable = sentences.filter(isUsableSentence);
-  const ranked = [...usable].sort((a, b) => centrality[a.index]! - centrality[b.index]!);
-  const percentile = new Map<number, number>();
-  ranked.forEach((s, i) => percentile.set(s.index, ranked.length > 1 ? i / (ranked.length - 1) : 1));
-
-  const keyCandidates = (s: Sentence): Term[] => {
-    const present = terms.inSentence(s.index).filter((t) => occurrences(s.text, t.text) === 1);
-    return present.filter((t) => {
-      // A part of a longer term ("Calvin" in "Melvin Calvin") is never asked on its own.
-      const covered = present.some(
-        (longer) => longer !== t && longer.text.length > t.text.length && !containsTerm(blankOut(s.text, longer.text), t.text),
-      );
-      // What remains after blanking must still say something.
-      return !covered && wordsOf(blankOut(s.text, t.text)).length >= 5;
-    });
+  /**
+   * Other key terms of the document that could stand where this one does, best first: siblings
+   * (the same head noun, the same section, the same number) for hard questions, plainer ones for easy.
+   */
+  const siblings = (concept: Concept, difficulty: Difficulty, rng: SeededRandom, accept: (t: KeyTerm) => boolean = () => true): KeyTerm[] => {
+    const weight = difficulty === 'easy' ? 0.4 : difficulty === 'hard' ? 1.5 : 1;
+    return terms
+      .slice(0, concept.main * 2)
+      .filter((t) => t.kind === concept.term.kind && !nested(t.key, concept.term.key) && !mentionsTerm(concept.sentence.text, t.key) && accept(t))
+      .map((t) => ({ t, score: closeness(concept, t) * weight + Math.min(t.score, 12) * 0.15 + rng.next() * 1.5 }))
+      .sort((a, b) => b.score - a.score)
+      .map(({ t }) => t);
   };
 
-  const orderKeys = (s: Sentence, candidates: Term[], difficulty: Difficulty, rng: SeededRandom): Term[] => {
-    const definedHere = (t: Term): boolean => t.defined && DEFINITIONAL.test(s.text) && s.text.toLowerCase().indexOf(t.text.toLowerCase()) < 40;
-    const score = (t: Term): number => {
-      const mentions = t.sentences.length;
-      const numeric = t.kind === 'year' || t.kind === 'number';
-      if (difficulty === 'easy') return (definedHere(t) ? 100 : 0) + (numeric ? -20 : 0) + mentions * 2 + (t.kind === 'concept' ? 5 : 0);
-      if (difficulty === 'hard') return (numeric ? 50 : 0) + (t.kind === 'concept' ? 0 : 10) - mentions * 2;
-      return rng.next() * 10 + Math.min(mentions, 5);
-    };
-    return [...candidates].sort((a, b) => score(b) - score(a) || a.id.localeCompare(b.id));
-  };
-
-  const distractorsFor = (
-    key: Term,
-    keySurface: string,
-    sentence: Sentence,
-    count: number,
-    difficulty: Difficulty,
-    rng: SeededRandom,
-  ): string[] => {
-    const kinds: TermKind[] = NAMED_KINDS.includes(key.kind) && key.kind !== 'name' ? [key.kind, 'name'] : [key.kind];
-    const keyWords = keySurface.split(' ').length;
-    const keyPage = sentence.page;
-    const pool = kinds
-      .flatMap((kind, rank) => terms.ofKind(kind).map((t) => ({ t, rank })))
-      .filter(({ t }) => t.id !== key.id && !overlaps(t.text, keySurface) && !containsTerm(sentence.text, t.text))
-      .filter(({ t }) => key.kind !== 'concept' || Math.abs(t.text.split(' ').length - keyWords) <= 1)
-      .map(({ t, rank }) => {
-        let score = -rank * 3 - Math.abs(t.text.split(' ').length - keyWords);
-        if (isPlural(t.text) === isPlural(keySurface)) score += key.kind === 'concept' ? 3 : 1;
-        if (difficulty === 'easy') score += Math.log(1 + t.sentences.length);
-        if (difficulty === 'hard' && t.sentences.some((i) => sentences[i]?.page === keyPage)) score += 1;
-        if (key.kind === 'number') {
-          const ratio = parseNumber(t.text) / parseNumber(keySurface);
-          if (!(ratio > 0.1 && ratio < 10)) score -= 20;
-        }
-        if (key.kind === 'year' || key.kind === 'number') {
-          const distance = Math.abs(parseNumber(t.text) - parseNumber(keySurface));
-          score -= difficulty === 'hard' ? Math.log(1 + distance) : 0;
-          if (key.text.endsWith('%') !== t.text.endsWith('%')) score -= 5;
-        }
-        return { t, score: score + rng.next() * 0.75 };
-      })
-      .sort((a, b) => b.score - a.score);
-    const chosen: string[] = [];
-    const seen = new Set([termId(keySurface)]);
-    for (const { t, score } of pool) {
-      if (chosen.length >= count || score < -15) break;
-      if (!terms.isNounPhrase(t)) continue;
-      const id = termId(t.text);
-      if (seen.has(id) || [...seen].some((s) => overlaps(s, t.text))) continue;
-      seen.add(id);
-      chosen.push(t.text);
-    }
-    if (chosen.length < count && (key.kind === 'year' || key.kind === 'number')) {
-      for (const value of syntheticValues(keySurface, key.kind, count * 2, difficulty, rng)) {
-        if (chosen.length >= count) break;
-        if (!seen.has(value) && !containsTerm(sentence.text, value)) {
-          seen.add(value);
-          chosen.push(value);
-        }
-      }
+  const distinctTerms = (candidates: KeyTerm[], count: number, taken: string[]): KeyTerm[] => {
+    const chosen: KeyTerm[] = [];
+    for (const t of candidates) {
+      if (chosen.length >= count) break;
+      if (taken.some((k) => nested(k, t.key)) || chosen.some((c) => nested(c.key, t.key))) continue;
+      chosen.push(t);
     }
     return chosen;
   };
 
-  const explain = (sentence: Sentence, extra = ''): string =>
-    `The document says on page ${sentence.page}: "${sentence.text}"${extra ? ` ${extra}` : ''}`;
-
-  const multipleChoice = (s: Sentence, key: Term, difficulty: Difficulty, rng: SeededRandom): GeneratedQuestion | null => {
-    const surface = surfaceForm(s.text, key);
-    const distractors = distractorsFor(key, surface, s, 3, difficulty, rng);
+  /** Definition → term: the defining sentence with the term blanked, the term among its siblings. */
+  const termChoice = (concept: Concept, difficulty: Difficulty, rng: SeededRandom): Made | null => {
+    const distractors = distinctTerms(siblings(concept, difficulty, rng), 3, [concept.term.key]);
     if (distractors.length < 3) return null;
-    const texts = rng.shuffle([surface, ...distractors]);
+    const texts = rng.shuffle([concept.surface, ...distractors.map(optionText)]);
     const options: QuestionOption[] = texts.map((text, i) => ({ id: OPTION_IDS[i]!, text }));
+    const what = concept.definition ? 'definition' : 'statement';
     return {
-      type: 'multiple_choice',
-      text: `Which ${KIND_LABEL[key.kind]} completes this statement? "${blankOut(s.text, key.text)}"`,
-      options,
-      correctAnswer: surface,
-      explanation: explain(s),
-      source: { page: s.page, sentence: s.text },
-      points: 1,
+      question: {
+        type: 'multiple_choice',
+        text: `Which term completes this ${what}? "${blankOut(concept.sentence.text, concept.spans)}"`,
+        options,
+        correctAnswer: concept.surface,
+        explanation: explain(concept),
+        source: sourceOf(concept),
+        points: 1,
+      },
+      concept,
+      answersTerm: true,
     };
   };
 
-  const shortAnswer = (s: Sentence, key: Term): GeneratedQuestion | null => {
-    const surface = surfaceForm(s.text, key);
-    const words = surface.split(' ').length;
+  /** Term → definition: what the document says the term is, among what it says three other terms are. */
+  const definitionChoice = (concept: Concept, difficulty: Difficulty, rng: SeededRandom): Made | null => {
+    if (!concept.definition) return null;
+    const own = concept.definition;
+    const others = siblings(concept, difficulty, rng, (t) => {
+      const d = definitions.get(t.key);
+      return d !== undefined && d !== own && !mentionsTerm(d, concept.term.key);
+    });
+    const chosen = distinctTerms(others, 3, [concept.term.key]).map((t) => definitions.get(t.key)!);
+    if (chosen.length < 3) return null;
+    const texts = rng.shuffle([own, ...chosen]);
+    return {
+      question: {
+        type: 'multiple_choice',
+        text: `What does "${concept.surface}" mean?`,
+        options: texts.map((text, i) => ({ id: OPTION_IDS[i]!, text })),
+        correctAnswer: own,
+        explanation: explain(concept),
+        source: sourceOf(concept),
+        points: 1,
+      },
+      concept,
+      answersTerm: false,
+    };
+  };
+
+  const shortAnswer = (concept: Concept): Made => {
+    const words = concept.surface.split(' ').length;
     const hint = words > 1 ? ` (${words} words)` : '';
     return {
-      type: 'short_answer',
-      text: `Fill in the blank${hint}: "${blankOut(s.text, key.text)}"`,
-      options: null,
-      correctAnswer: surface,
-      explanation: explain(s),
-      source: { page: s.page, sentence: s.text },
-      points: 1,
+      question: {
+        type: 'short_answer',
+        text: `Fill in the blank${hint}: "${blankOut(concept.sentence.text, concept.spans)}"`,
+        options: null,
+        correctAnswer: concept.surface,
+        explanation: explain(concept),
+        source: sourceOf(concept),
+        points: 1,
+      },
+      concept,
+      answersTerm: true,
     };
   };
 
-  const negate = (text: string): string | null => {
-    if (/\bnot\s/i.test(text)) return text.replace(/\bnot\s+/i, '');
-    if (/\bcannot\b/i.test(text)) return text.replace(/\bcannot\b/i, 'can');
-    const aux = /\b(is|are|was|were|can|will|could|should|has been|have been)\s+(?!not\b)/i.exec(text);
-    if (!aux || aux.index < 3) return null;
-    const [word] = aux[1]!.split(' ');
-    return `${text.slice(0, aux.index)}${word} not ${text.slice(aux.index + word!.length + 1)}`;
-  };
-
-  const falsify = (
-    s: Sentence,
-    key: Term,
-    difficulty: Difficulty,
-    rng: SeededRandom,
-  ): { statement: string; note: string } | null => {
-    const surface = surfaceForm(s.text, key);
-    const candidates = distractorsFor(key, surface, s, 3, difficulty, rng);
-    // A swapped concept must still read as a sentence: same number, and best the defined subject.
-    // "name" gathers titles, events and things alike: swapping one for another rarely reads as a sentence.
-    const swappable = key.kind === 'concept' ? key.defined && DEFINITIONAL.test(s.text) : key.kind !== 'name';
-    const replacement = !swappable
-      ? undefined
-      : key.kind === 'concept'
-        ? candidates.find((c) => isPlural(c) === isPlural(surface))
-        : candidates[0];
-    const swapFirst = swappable;
-    const attempts: { statement: string; note: string }[] = [];
-    if (replacement) {
-      const pattern = termPattern(key.text, 'i');
-      const statement = s.text.replace(pattern, (found) =>
-        /^\p{Lu}/u.test(found) && key.kind === 'concept' ? replacement.charAt(0).toUpperCase() + replacement.slice(1) : replacement,
-      );
-      attempts.push({ statement, note: `The statement puts "${replacement}" where the document has "${surface}".` });
+  /** The sentence as it stands (true), or with the term swapped for a sibling term (false); never a "not" put in. */
+  const trueFalse = (concept: Concept, wantFalse: boolean, difficulty: Difficulty, rng: SeededRandom): Made | null => {
+    let statement = concept.sentence.text;
+    let note = '';
+    if (wantFalse) {
+      const [swap] = distinctTerms(siblings(concept, difficulty, rng, (t) => isPlural(t.term) === concept.plural), 1, [concept.term.key]);
+      if (!swap) return null;
+      statement = swapTerm(concept.sentence.text, concept.spans, optionText(swap));
+      note = `The statement puts "${optionText(swap)}" where the document has "${concept.surface}".`;
     }
-    const negated = negate(s.text);
-    if (negated) {
-      const negation = { statement: negated, note: 'The statement reverses what the document says.' };
-      if (swapFirst) attempts.push(negation);
-      else attempts.unshift(negation);
-    }
-    for (const attempt of attempts) {
-      const normalized = normalizeSpace(attempt.statement).toLowerCase();
-      if (normalized !== s.text.toLowerCase() && !documentText.includes(normalized)) return attempt;
-    }
-    return null;
-  };
-
-  /** A false statement when asked for and one can be made; the sentence itself otherwise (last resort only). */
-  const trueFalse = (
-    s: Sentence,
-    key: Term,
-    difficulty: Difficulty,
-    rng: SeededRandom,
-    want: 'false' | 'true' | 'false-or-null',
-  ): GeneratedQuestion | null => {
-    const altered = want === 'true' ? null : falsify(s, key, difficulty, rng);
-    if (!altered && want === 'false-or-null') return null;
-    const statement = altered?.statement ?? s.text;
     return {
-      type: 'true_false',
-      text: `True or false: ${statement}`,
-      options: TRUE_FALSE_OPTIONS.map((o) => ({ ...o })),
-      correctAnswer: altered ? 'false' : 'true',
-      explanation: explain(s, altered?.note ?? ''),
-      source: { page: s.page, sentence: s.text },
-      points: 1,
+      question: {
+        type: 'true_false',
+        text: `True or false: ${statement}`,
+        options: TRUE_FALSE_OPTIONS.map((o) => ({ ...o })),
+        correctAnswer: wantFalse ? 'false' : 'true',
+        explanation: explain(concept, note),
+        source: sourceOf(concept),
+        points: 1,
+      },
+      concept,
+      answersTerm: false,
     };
   };
 
-  const rank = (difficulty: Difficulty, rng: SeededRandom): Candidate[] =>
-    usable
-      .map((sentence) => {
-        const c = percentile.get(sentence.index) ?? 0;
-        const definitional = DEFINITIONAL.test(sentence.text);
-        const hasNumber = terms.inSentence(sentence.index).some((t) => t.kind === 'year' || t.kind === 'number');
-        const detail = hasNumber || RELATION.test(sentence.text);
-        let score: number;
-        if (difficulty === 'easy') score = c + (definitional ? 0.6 : 0) - (hasNumber ? 0.3 : 0);
-        else if (difficulty === 'hard') score = (1 - c) * 0.8 + (detail ? 0.6 : 0) - (definitional ? 0.4 : 0);
-        else score = 1 - Math.abs(c - 0.55) * 1.5 + (detail ? 0.1 : 0);
-        return { sentence, centrality: c, definitional, detail, score: score + rng.next() * 0.15 };
-      })
-      .sort((a, b) => b.score - a.score || a.sentence.index - b.sentence.index);
+  /** Concepts in the order a difficulty asks for them: the defined, central ones when easy, the less central when hard. */
+  const order = (difficulty: Difficulty, rng: SeededRandom): Concept[] => {
+    const weight = (c: Concept): number => {
+      const central = Math.min(c.term.score, 14) + (c.definition ? 20 : 0);
+      if (difficulty === 'easy') return central * 2 + rng.next();
+      if (difficulty === 'hard') return (c.definition ? 20 : 0) - Math.min(c.term.score, 14) + rng.next() * 3;
+      return central + rng.next() * 3;
+    };
+    return concepts
+      // Only terms the document says plainly what they are: the ones its authors teach.
+      .filter((c) => c.definition)
+      .map((c) => ({ c, w: weight(c) }))
+      .sort((a, b) => b.w - a.w || a.c.sentence.index - b.c.sentence.index)
+      .map(({ c }) => c);
+  };
 
   return {
-    sentences,
+    concepts,
     terms,
     generate(options: GenerateOptions): GenerationResult {
       const rng = createSeededRandom(options.seed);
       const allowed = [...new Set(options.questionTypes)];
       const counts = new Map<QuestionType, number>(allowed.map((t) => [t, 0]));
-      const usedKeys = new Set<string>();
-      const usedStems = new Set<string>();
-      const questions: GeneratedQuestion[] = [];
       const typeOrder = rng.shuffle(allowed);
+      const made: Made[] = [];
+      const usedConcepts = new Set<string>();
+      const usedSentences = new Set<number>();
       let trueCount = 0;
       let falseCount = 0;
+      let choices = 0;
 
-      const ranked = rank(options.difficulty, rng);
-      const usedSentences = new Set<number>();
-      const answersOf = (q: GeneratedQuestion): string[] => (q.type === 'true_false' ? [] : [q.correctAnswer]);
-      // One question's stem should not answer another's; only when the document is too short for
-      // that does a second pass allow it.
-      const givesAway = (q: GeneratedQuestion): boolean =>
-        questions.some(
+      // One question's stem must not answer another's; only when the document is short of concepts
+      // does a second pass allow it.
+      const givesAway = (m: Made): boolean =>
+        made.some(
           (other) =>
-            answersOf(other).some((a) => containsTerm(q.text, a)) || answersOf(q).some((a) => containsTerm(other.text, a)),
+            (other.answersTerm && mentionsTerm(m.question.text, other.concept.term.key)) ||
+            (m.answersTerm && mentionsTerm(other.question.text, m.concept.term.key)),
         );
+      const ordered = order(options.difficulty, rng);
       for (const strict of [true, false]) {
-        for (const candidate of ranked) {
-          if (questions.length >= options.numQuestions) break;
-          const s = candidate.sentence;
-          if (usedSentences.has(s.index)) continue;
-          const keys: Term[] = [];
-          // Tagging is the slow part: check only as many candidates as will be tried.
-          for (const t of orderKeys(s, keyCandidates(s), options.difficulty, rng)) {
-            if (keys.length >= 3) break;
-            if (!usedKeys.has(t.id) && terms.isNounPhrase(t, s.index)) keys.push(t);
-          }
-          if (!keys.length) continue;
+        for (const concept of ordered) {
+          if (made.length >= options.numQuestions) break;
+          if (usedConcepts.has(concept.term.key) || usedSentences.has(concept.sentence.index)) continue;
           const types = [...typeOrder].sort((a, b) => counts.get(a)! - counts.get(b)!);
-          let made: { question: GeneratedQuestion; key: Term } | undefined;
           // Keep true and false statements about even, so always answering "true" does not pay.
           const wantFalse = falseCount < trueCount || (falseCount === trueCount && rng.next() < 0.5);
+          let chosen: Made | undefined;
           for (const type of types) {
-            for (const [k, key] of keys.entries()) {
-              const lastKey = k === keys.length - 1;
-              const question =
-                type === 'multiple_choice'
-                  ? multipleChoice(s, key, options.difficulty, rng)
-                  : type === 'short_answer'
-                    ? shortAnswer(s, key)
-                    : trueFalse(s, key, options.difficulty, rng, !wantFalse ? 'true' : lastKey ? 'false' : 'false-or-null');
-              if (!question) continue;
-              const stem = normalizeSpace(question.text).toLowerCase();
-              if (usedStems.has(stem) || (strict && givesAway(question)) || checker.checkItem(question).length > 0) continue;
-              made = { question, key };
+            const attempts: (() => Made | null)[] =
+              type === 'multiple_choice'
+                ? // Every third multiple choice asks what a term means; the others ask for the term.
+                  choices % 3 === 2
+                  ? [() => definitionChoice(concept, options.difficulty, rng), () => termChoice(concept, options.difficulty, rng)]
+                  : [() => termChoice(concept, options.difficulty, rng), () => definitionChoice(concept, options.difficulty, rng)]
+                : type === 'short_answer'
+                  ? [() => shortAnswer(concept)]
+                  : [() => trueFalse(concept, wantFalse, options.difficulty, rng), () => trueFalse(concept, !wantFalse, options.difficulty, rng)];
+            for (const attempt of attempts) {
+              const candidate = attempt();
+              if (!candidate) continue;
+              if (strict && givesAway(candidate)) continue;
+              if (checker.checkItem(candidate.question).length > 0) continue;
+              chosen = candidate;
               break;
             }
-            if (made) break;
+            if (chosen) break;
           }
-          if (!made) continue;
-          questions.push(made.question);
-          usedSentences.add(s.index);
-          usedKeys.add(made.key.id);
-          usedStems.add(normalizeSpace(made.question.text).toLowerCase());
-          counts.set(made.question.type, (counts.get(made.question.type) ?? 0) + 1);
-          if (made.question.type === 'true_false') {
-            if (made.question.correctAnswer === 'false') falseCount += 1;
+          if (!chosen) continue;
+          made.push(chosen);
+          usedConcepts.add(concept.term.key);
+          usedSentences.add(concept.sentence.index);
+          const q = chosen.question;
+          counts.set(q.type, (counts.get(q.type) ?? 0) + 1);
+          if (q.type === 'multiple_choice') choices += 1;
+          if (q.type === 'true_false') {
+            if (q.correctAnswer === 'false') falseCount += 1;
             else trueCount += 1;
           }
         }
       }
 
+      const questions = made.map((m) => m.question);
       const warnings: string[] = [];
       if (questions.length < options.numQuestions) {
         warnings.push(
           questions.length === 0
-            ? 'The document does not hold enough distinct statements to ask about.'
-            : `The document supports ${questions.length} good question${questions.length === 1 ? '' : 's'} of the kinds asked, not ${options.numQuestions}; no filler questions were added.`,
+            ? 'The document does not define or dwell on enough concepts to ask about.'
+            : `The document supports ${questions.length} good question${questions.length === 1 ? '' : 's'} on its key terms of the kinds asked, not ${options.numQuestions}; no filler questions were added.`,
         );
       }
       return { questions, requested: options.numQuestions, generated: questions.length, warnings };

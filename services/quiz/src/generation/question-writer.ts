@@ -1,6 +1,6 @@
 import type { GenerateOptions, GenerationResult } from './question-generator.js';
 import { generateQuestions } from './question-generator.js';
-import type { DocumentPage } from './text-analysis.js';
+import type { DocumentPage } from './question.js';
 
 export interface WrittenQuiz extends GenerationResult {
   /** How the questions came about; stored with the quiz. */

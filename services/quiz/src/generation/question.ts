@@ -31,3 +31,6 @@ export const TRUE_FALSE_OPTIONS: QuestionOption[] = [
   { id: 'true', text: 'True' },
   { id: 'false', text: 'False' },
 ];
+
+/** The text of one page of a document, as the document service gives it. */
+export type { PageText as DocumentPage } from '@learner/text';

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { GenerateOptions, GenerationResult } from './question-generator.js';
 import type { QuestionWriter, WrittenQuiz } from './question-writer.js';
-import type { DocumentPage } from './text-analysis.js';
+import type { DocumentPage } from './question.js';
 
 interface Pending {
   resolve(result: WrittenQuiz): void;

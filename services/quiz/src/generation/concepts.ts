@@ -1,0 +1,273 @@
+import nlp from 'compromise';
+import { extractKeyTerms, mentionsTerm, segmentDocument, stem, tokens, type KeyTerm, type PageText, type Sentence } from '@learner/text';
+
+/** A key term of the document as the quiz uses it: where it stands in its sentence and what that sentence says it is. */
+export interface Concept {
+  term: KeyTerm;
+  /** The sentence the questions on this concept quote. */
+  sentence: Sentence;
+  /** Where the term stands in that sentence (every occurrence). */
+  spans: Span[];
+  /** The term as the sentence writes it, lower case unless the term is a name. */
+  surface: string;
+  /** What the sentence says the term is, without the term ("the scientific study of …"), when it says it plainly. */
+  definition: string | null;
+  /** Rank of the term among the document's key terms, and how many of them count as its main terms. */
+  rank: number;
+  main: number;
+  /** Whether the last word of the term is plural as the sentence writes it. */
+  plural: boolean;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export function normalizeSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+/** The sentence's words with their offsets and stems, as @learner/text tokenises them. */
+function wordsWithOffsets(text: string): { start: number; end: number; stem: string }[] {
+  const out: { start: number; end: number; stem: string }[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const possessive = /['’]s$/i.exec(m[0]);
+    const word = possessive ? m[0].slice(0, -2) : m[0];
+    out.push({ start: m.index, end: m.index + word.length, stem: stem(word.normalize('NFKC').toLowerCase()) });
+  }
+  return out;
+}
+
+/** Every place the term (by its stems, as whole words) stands in `text`. */
+export function termSpans(text: string, key: string): Span[] {
+  const parts = key.split(' ');
+  const words = wordsWithOffsets(text);
+  const spans: Span[] = [];
+  for (let i = 0; i + parts.length <= words.length; i++) {
+    if (parts.every((p, j) => words[i + j]!.stem === p)) {
+      spans.push({ start: words[i]!.start, end: words[i + parts.length - 1]!.end });
+      i += parts.length - 1;
+    }
+  }
+  return spans;
+}
+
+export const BLANK = '_____';
+
+export function blankOut(text: string, spans: readonly Span[]): string {
+  let out = text;
+  for (const span of [...spans].sort((a, b) => b.start - a.start)) out = out.slice(0, span.start) + BLANK + out.slice(span.end);
+  return out;
+}
+
+/** Puts `replacement` where the term stands, keeping a capital at the sentence start and "a"/"an" in agreement. */
+export function swapTerm(text: string, spans: readonly Span[], replacement: string): string {
+  let out = text;
+  for (const span of [...spans].sort((a, b) => b.start - a.start)) {
+    const capital = span.start === 0 || /[.!?]\s*["“]?$/.test(out.slice(0, span.start));
+    const word = capital ? replacement.charAt(0).toUpperCase() + replacement.slice(1) : replacement;
+    let before = out.slice(0, span.start);
+    const article = /\b(a|an|A|An)(\s+)$/.exec(before);
+    if (article) {
+      const an = /^[aeiou]/i.test(replacement) ? 'an' : 'a';
+      const cased = /^A/.test(article[1]!) ? an.charAt(0).toUpperCase() + an.slice(1) : an;
+      before = before.slice(0, article.index) + cased + article[2];
+    }
+    out = before + word + out.slice(span.end);
+  }
+  return out;
+}
+
+// A quotation is someone's words: three or more words in quotation marks, or an opening mark
+// that the sentence never closes. One or two quoted words set a term apart.
+const QUOTED = [/“([^”]*)(?:”|$)/g, /"([^"]*)"/g, /«([^»]*)»/g, /(?:^|[\s(])‘([^’]*)’/g, /(?:^|[\s(])'([^']*)'(?=[\s.,;:)!?]|$)/g];
+
+export function hasQuotation(text: string): boolean {
+  if ((text.match(/"/g)?.length ?? 0) % 2 === 1) return true;
+  return QUOTED.some((pattern) => [...text.matchAll(pattern)].some((m) => (m[1]!.match(/\p{L}+/gu) ?? []).length >= 3));
+}
+
+// A sentence that leans on the one before it ("This is called …") cannot stand alone in a question.
+const LEANS_ON_CONTEXT = /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|also|and|but|or|so|then|however|thus|therefore)\b/i;
+
+/** Whether a sentence can be quoted on its own as the body of a question. */
+export function standsAlone(text: string): boolean {
+  const words = text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  return words >= 6 && words <= 50 && /[.!]["'”’)\]]?$/.test(text) && !LEANS_ON_CONTEXT.test(text) && !hasQuotation(text) && !text.includes(BLANK);
+}
+
+const CITATION = /\s*\((?:[^()]*\b(?:1[5-9]\d\d|20\d\d)[a-z]?|n\.d\.)\)/g;
+const SUBJECT_OPENING = /^\s*(?:(?:in|for|within|among|to)\s[^,;:]{1,40},\s*)?(?:the|a|an)?\s*["“‘]?$/i;
+const SUBJECT_CUE =
+  /^["”’]?\s*(?:\([^)]{1,60}\)\s*)?,?\s*(?:refers? to|(?:is|are) defined as|means|denotes|(?:is|are) the term for|describes|(?:is|are)(?=\s+(?:(?:a|an|the|one|any|when|how|what|those|that|where|whatever)\b|(?:(?![\w-]+\s+(?:to|than)\b)[\w-]+\s+(?:(?:or|and)\s+)?){1,3}(?:that|which|who|whom|in which|by which|where|whereby)\b)))\s+(.+)$/i;
+const NAMED_CUE =
+  /^(.+?)\s*,?\s+(?:(?:is|are|was|were)\s+(?:(?:also|commonly|often|sometimes|usually)\s+)?(?:called|known as|termed|referred to as|labell?ed|dubbed)|(?:is|are)\s+what\s+(?:\w+\s+){0,3}(?:call|calls|term|terms|refer to as))\s+(?:the|a|an)?\s*["“‘]?$/i;
+const JUDGEMENT =
+  /^(?:one|some|many|most|part|all|each|among)\b|^(?:an?|the)\s+(?:\w+\s+)?(?:example|part|component|feature|aspect|extension|avenue|area|factor|issue|problem|reason|result|way|source)s?\s+of\b|^(?:an?|the)\s+(?:important|significant|key|major|critical|special|common|natural|central|good|great|big|serious|first|second|third|last|main|primary|best|largest|only|same|other)\b/i;
+// "X, or Y", "X, a Y", "X: the Y", "X—or Y—", "X, which is Y": the term set beside what it is.
+const APPOSITIVE =
+  /^["”’]?\s*(?:\([^)]{1,40}\)\s*)?([,:—–])\s*(or\s+|that is,?\s+|which (?:is|are|refers? to|means|describes)\s+|(?=(?:a|an|the)\s))((?:a|an|the|how|what|when|where|why|whether|\w+ing)\b.*)$/i;
+const OPENING_PHRASE = /^\s*(?:according to|in|after|before|when|while|if|as|since|although|because|during|for|with|without|by|through|unlike|like|among|despite|from|at|on|to|of|once|given)\b[^,;:]*$/i;
+const RELATIVE = /\b(?:that|which|who|whom|whose|where|when|in which|by which|of which)\b/i;
+
+/** Whether the phrase, up to any relative clause, has a verb of its own ("the World Bank tracks …"). */
+function hasFiniteVerb(phrase: string): boolean {
+  const main = phrase.split(RELATIVE)[0] ?? phrase;
+  const terms = (nlp(main).json() as { terms: { tags: string[] }[] }[]).flatMap((s) => s.terms);
+  return terms.some((t) => t.tags.includes('Verb') && (t.tags.includes('PresentTense') || t.tags.includes('PastTense')) && !t.tags.includes('Participle') && !t.tags.includes('Gerund'));
+}
+const ENDS_AT_TERM = /^["”’]?\s*(?:\([^)]*\)\s*)?[.!]?["”’]?$/;
+
+// Where a definition stops and the sentence goes on to something else.
+const CLAUSE_END = /;|\s\(|,\s+(?:and|but|while|which|as well as|so|yet|whereas|although|though|because|when|as|is|are|was|were|has|have|had)\b/;
+
+function cleanDefinition(text: string, key: string): string | null {
+  const cut = text.search(CLAUSE_END);
+  let definition = normalizeSpace((cut > 0 ? text.slice(0, cut) : text).replace(CITATION, '')).replace(/[.!;:,\s]+$/, '');
+  // An option reads as a phrase, not as a sentence start ("Social processes that …" → "social processes that …").
+  if (/^\p{Lu}\p{Ll}/u.test(definition)) definition = definition.charAt(0).toLowerCase() + definition.slice(1);
+  // "X is an important part of …", "X is one of …": a judgement about the term, not what it is.
+  if (JUDGEMENT.test(definition)) return null;
+  const words = definition.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  // Too short says nothing, too long is a paragraph; one that names the term gives itself away.
+  if (words < 4 || words > 40 || definition.length > 240 || mentionsTerm(definition, key) || hasQuotation(definition)) return null;
+  return definition;
+}
+
+/**
+ * What a sentence says a term is, when it says it plainly: "X is/refers to/means Y" gives Y,
+ * "Y is called/known as X" gives Y. Anything else (the term used in passing, "called X" inside a
+ * longer clause) gives null.
+ */
+export function definitionPart(sentence: string, span: Span, key: string): string | null {
+  const before = sentence.slice(0, span.start);
+  const after = sentence.slice(span.end);
+  if (SUBJECT_OPENING.test(before)) {
+    const m = SUBJECT_CUE.exec(after);
+    if (m) return cleanDefinition(m[1]!, key);
+  }
+  const apposed = APPOSITIVE.exec(after);
+  // "After the war, the …": a term that closes an opening phrase has no apposition after it.
+  if (apposed && !OPENING_PHRASE.test(before)) {
+    const rest = apposed[3]!;
+    // A dash apposition ends at the closing dash; any other where the sentence goes on (see cleanDefinition).
+    const end = apposed[1] === '—' || apposed[1] === '–' ? rest.search(/[—–]/) : -1;
+    const definition = end >= 0 ? rest.slice(0, end) : rest;
+    // A bare ", the …" may as well start the main clause ("…the economy, the World Bank tracks …"):
+    // only a phrase without a verb of its own is an apposition.
+    if (apposed[2] || !hasFiniteVerb(definition)) return cleanDefinition(definition, key);
+  }
+  if (ENDS_AT_TERM.test(after)) {
+    const m = NAMED_CUE.exec(before);
+    // "… face what is called X": the clause before is no description of X.
+    if (m && !/\bwhat$/i.test(m[1]!)) return cleanDefinition(m[1]!, key);
+  }
+  return null;
+}
+
+function lastWord(text: string): string {
+  return text.split(/\s+/).pop() ?? '';
+}
+
+export function isPlural(text: string): boolean {
+  const word = lastWord(text).toLowerCase();
+  return /[^s]s$/.test(word) || /(?:ies|ses|xes|ches|shes)$/.test(word) || /(?:ena|ia|ae|ices|i)$/.test(word) && stem(word) !== word;
+}
+
+/** The term as `sentence` writes it: the document's capitals kept, the one a sentence start gives dropped. */
+function surfaceIn(sentence: string, span: Span, term: KeyTerm): string {
+  const found = sentence.slice(span.start, span.end);
+  if (term.kind !== 'concept') return found;
+  const canonical = term.term.split(' ');
+  return found
+    .split(/\s+/)
+    .map((w, i) => (canonical[i] !== undefined && canonical[i] === canonical[i]!.toLowerCase() ? w.toLowerCase() : w))
+    .join(' ');
+}
+
+function conceptIn(term: KeyTerm, sentence: Sentence, rank: number, main: number): Concept | null {
+  if (!standsAlone(sentence.text)) return null;
+  const spans = termSpans(sentence.text, term.key);
+  if (!spans.length) return null;
+  const surface = surfaceIn(sentence.text, spans[0]!, term);
+  // What is left once the term is blanked must still say something.
+  const rest = blankOut(sentence.text, spans).match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  if (rest < 5) return null;
+  return { term, sentence, spans, surface, definition: definitionPart(sentence.text, spans[0]!, term.key), plural: isPlural(surface), rank, main };
+}
+
+/** How many key terms to read at most: generation picks from the best, distractors from all. */
+const MAX_TERMS = 80;
+
+export interface DocumentConcepts {
+  sentences: Sentence[];
+  /** Every key term the document yields, most important first (distractors and the item check use them). */
+  terms: KeyTerm[];
+  /** The key terms a question can be built on, most important first. */
+  concepts: Concept[];
+}
+
+/**
+ * The document's concepts for a quiz: its key terms (from @learner/text), each placed in a
+ * sentence that can carry a question, preferably one that says plainly what the term is. A term
+ * the document defines plainly is a concept wherever it ranks; one it does not define must rank
+ * among the document's main terms.
+ */
+export function documentConcepts(pages: readonly PageText[]): DocumentConcepts {
+  const doc = segmentDocument(pages);
+  const terms = extractKeyTerms(doc, { max: MAX_TERMS });
+  const main = Math.max(6, Math.min(40, Math.round(doc.sentences.length / 14)));
+  const stemmed = doc.sentences.map((s) => ` ${tokens(s.text).map(stem).join(' ')} `);
+  const concepts: Concept[] = [];
+  // A short text's terms are few and its definitions stand out; a long one's run far down the list.
+  terms.slice(0, Math.max(main, 15)).forEach((term, rank) => {
+    const own = doc.sentences[term.sentenceIndex];
+    const chosen = own ? conceptIn(term, own, rank, main) : null;
+    if (chosen?.definition) {
+      concepts.push(chosen);
+      return;
+    }
+    // The sentence the library picked may not say plainly what the term is, or be unusable here
+    // (a quotation, too long); another that does will do.
+    for (const s of doc.sentences) {
+      if (s.index === term.sentenceIndex || !stemmed[s.index]!.includes(` ${term.key} `)) continue;
+      const other = conceptIn(term, s, rank, main);
+      if (other?.definition) {
+        concepts.push(other);
+        return;
+      }
+    }
+    // A main term the text does not define plainly still serves as a distractor and in the item check.
+    if (chosen && term.defined && rank < main / 3) concepts.push(chosen);
+  });
+  return { sentences: doc.sentences, terms, concepts };
+}
+
+function stemsOf(key: string): string[] {
+  return key.split(' ');
+}
+
+/** One term inside the other ("deviance" in "primary deviance"): never two options of one question. */
+export function nested(a: string, b: string): boolean {
+  return ` ${a} `.includes(` ${b} `) || ` ${b} `.includes(` ${a} `);
+}
+
+/**
+ * How close another key term is to a concept, as a distractor or a swap: the same head noun
+ * ("independent variable" / "dependent variable"), the same section, a similar length and number.
+ */
+export function closeness(concept: Concept, other: KeyTerm): number {
+  const a = stemsOf(concept.term.key);
+  const b = stemsOf(other.key);
+  let score = 0;
+  if (a[a.length - 1] === b[b.length - 1]) score += 3;
+  score += a.filter((w) => b.includes(w)).length * 0.5;
+  if (other.heading !== null && other.heading === concept.term.heading) score += 2;
+  score -= Math.abs(a.length - b.length) * 0.75;
+  if (isPlural(other.term) === concept.plural) score += 1;
+  score -= Math.min(2, Math.abs(other.sentenceIndex - concept.sentence.index) / 40);
+  return score;
+}
