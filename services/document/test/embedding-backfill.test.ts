@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestUser } from '@learner/common/http';
+import { silentLogger } from '@learner/common/logger';
+import { createPassageIndexer } from '../src/embeddings/passage-indexer.js';
+import { localEmbedder } from '../src/testing/start-document-service.js';
 import { embeddingsBaseUrl } from './embedding-test-server.js';
 import { textPdf } from './fixtures.js';
 import { startHarness, upload, waitForProcessing, type Harness } from './harness.js';
@@ -43,11 +46,16 @@ afterAll(async () => {
 
 describe('the embedding backfill', () => {
   // The one local server may be queueing other tests' work on this 2-core machine.
-  it('embeds, without re-upload, every passage stored without a vector once the service runs with embeddings', { timeout: 180_000 }, async () => {
+  it('embeds, without re-upload, every passage stored without a vector, in bounded batches, resuming after a restart', { timeout: 180_000 }, async () => {
     const untouched = await embeddedCount(before);
     expect(untouched).toEqual({ passages: 40, embedded: 0 });
     const noVectors = await request(before.app).get('/api/v1/documents/search').query({ q: 'pheromones' }).set(before.as(owner));
     expect(noVectors.body.meta.retrieval).toBe('full_text');
+
+    // A first run embeds one bounded batch, then stops (a restart); the next one resumes from the table.
+    const firstRun = createPassageIndexer({ pool: before.db.pool, embedder: localEmbedder(embeddingsBaseUrl()), logger: silentLogger(), batchSize: 8 });
+    expect(await firstRun.embedMissing(16)).toBe(16);
+    expect(await embeddedCount(before)).toEqual({ passages: 40, embedded: 16 });
 
     after = await startHarness({ database: before.db, embeddings: embeddingsBaseUrl() });
     const deadline = Date.now() + 150_000;
