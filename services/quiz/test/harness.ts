@@ -10,7 +10,7 @@ import { createMetrics } from '@learner/common/metrics';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
 import { createDocumentClient } from '../src/documents/document-client.js';
-import type { DocumentPage } from '../src/generation/text-analysis.js';
+import type { DocumentPage } from '../src/generation/question.js';
 
 export interface StoredDocument {
   id: number;

@@ -123,9 +123,9 @@ describe('with the real document service', () => {
     const generated = await request(quizApp)
       .post('/api/v1/quizzes/generate')
       .set(as(user))
-      .send({ document_id: id, num_questions: 10, difficulty: 'hard' });
+      .send({ document_id: id, num_questions: 6, difficulty: 'hard' });
     expect(generated.status).toBe(201);
-    expect(generated.body.data).toMatchObject({ document_id: id, title: 'Quiz: french-revolution', generated: 10 });
+    expect(generated.body.data).toMatchObject({ document_id: id, title: 'Quiz: french-revolution', generated: 6 });
 
     const pages = await pagesOf(user, id);
     expect(pages.length).toBe(frenchRevolution.length);
@@ -137,7 +137,7 @@ describe('with the real document service', () => {
     );
     const submitted = await request(quizApp).post(`/api/v1/quizzes/${generated.body.data.id}/submit`).set(as(user)).send({ answers });
     expect(submitted.status).toBe(201);
-    expect(submitted.body.data).toMatchObject({ score: 10, total_points: 10, percentage: 100 });
+    expect(submitted.body.data).toMatchObject({ score: 6, total_points: 6, percentage: 100 });
     for (const result of submitted.body.data.results) {
       expect(pages.find((p) => p.page === result.source.page)!.text.replace(/\s+/g, ' ')).toContain(result.source.sentence);
     }
@@ -149,9 +149,9 @@ describe('with the real document service', () => {
     const generated = await request(quizApp)
       .post('/api/v1/quizzes/generate')
       .set(as(user))
-      .send({ document_id: id, num_questions: 12, difficulty: 'medium' });
+      .send({ document_id: id, num_questions: 6, difficulty: 'medium' });
     expect(generated.status).toBe(201);
-    expect(generated.body.data.generated).toBe(12);
+    expect(generated.body.data.generated).toBe(6);
     const pages = await pagesOf(user, id);
     expect(pages.map((p) => p.page)).toEqual([1, 2]);
     const questions = await createQuizRepository(quizDb.pool).questions(generated.body.data.id);

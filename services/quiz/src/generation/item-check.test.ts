@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkItem, checkQuiz } from './item-check.js';
+import { checkItem, checkQuiz, PROBLEMS } from './item-check.js';
 import type { GeneratedQuestion } from './question.js';
 
-const pages = [{ page: 2, text: 'The Calvin cycle takes place in the stroma.\nRubisco fixes carbon dioxide.' }];
+const pages = [
+  {
+    page: 2,
+    text: 'The Calvin cycle takes place in the stroma.\nRubisco fixes carbon dioxide. The stroma is the fluid that fills the inside of a chloroplast around the thylakoids.',
+  },
+];
 const sentence = 'The Calvin cycle takes place in the stroma.';
 const good: GeneratedQuestion = {
   type: 'multiple_choice',
@@ -66,5 +71,94 @@ describe('the item check', () => {
     const result = checkQuiz([good, { ...good }], pages);
     expect(result.passed).toBe(1);
     expect(result.problems[1]).toEqual(['the same stem as item 0']);
+  });
+
+  describe('rejects trivia and junk, each with its own named problem', () => {
+    // A page of a sociology text: what the junk items below were cut from.
+    const text = [
+      'Schools and Tests',
+      'Standardized tests are examinations given and scored in the same way for every test taker (Smith, 2016). Often times, schools offer more courses in the subjects that tests measure. A hidden curriculum refers to the informal lessons a school teaches beside its formal curriculum. Tracking is the practice of sorting students into groups by their measured ability. Credentialism is the emphasis on certificates or degrees to show that a person has a certain skill.',
+      'The share of students who finished school rose to 7.4 percent (Table 7) in 1998. In 1998, researchers counted 17,000 students across the district. Sociologists say schools matter to students. The principal said, "Every child here can learn to read." Tracking is a practice that shapes what students expect of themselves.',
+    ].join('\n\n');
+    const doc = [{ page: 4, text }];
+    const cloze = (stem: string, options: string[], key: string, sentence: string): GeneratedQuestion => ({
+      type: 'multiple_choice',
+      text: `Which term completes this statement? "${stem}"`,
+      options: options.map((o, i) => ({ id: 'abcd'[i]!, text: o })),
+      correctAnswer: key,
+      explanation: `The document says on page 4: "${sentence}"`,
+      source: { page: 4, sentence },
+      points: 1,
+    });
+    const trueFalse = (statement: string, key: 'true' | 'false', sentence: string): GeneratedQuestion => ({
+      type: 'true_false',
+      text: `True or false: ${statement}`,
+      options: [
+        { id: 'true', text: 'True' },
+        { id: 'false', text: 'False' },
+      ],
+      correctAnswer: key,
+      explanation: `The document says on page 4: "${sentence}"`,
+      source: { page: 4, sentence },
+      points: 1,
+    });
+    const standardized = 'Standardized tests are examinations given and scored in the same way for every test taker (Smith, 2016).';
+    const share = 'The share of students who finished school rose to 7.4 percent (Table 7) in 1998.';
+
+    it('passes a question on a key term of the document', () => {
+      const sentence = 'Credentialism is the emphasis on certificates or degrees to show that a person has a certain skill.';
+      const item = cloze('_____ is the emphasis on certificates or degrees to show that a person has a certain skill.', ['tracking', 'credentialism', 'hidden curriculum', 'standardized tests'], 'credentialism', sentence);
+      expect(checkItem(item, doc)).toEqual([]);
+    });
+
+    it('rejects a blank over a citation, "(_____, 2016)"', () => {
+      const item = cloze(standardized.replace('Smith', '_____'), ['Smith', 'Jones', 'Weber', 'Marx'], 'Smith', standardized);
+      expect(checkItem(item, doc)).toContain(PROBLEMS.citationBlank);
+    });
+
+    it('rejects a blank over a table number, "(Table _____)" with options 70 | 7.4 | 18 | 7.13', () => {
+      const item = cloze(share.replace('Table 7', 'Table _____'), ['70', '7.4', '18', '7.13'], '7.4', share);
+      const problems = checkItem(item, doc);
+      expect(problems).toContain(PROBLEMS.numberedThingBlank);
+      expect(problems).toContain(PROBLEMS.numberKey);
+    });
+
+    it('rejects a blank over a year or a bare number', () => {
+      const year = cloze(share.replace('1998', '_____'), ['1998', '1987', '2004', '1975'], '1998', share);
+      expect(checkItem(year, doc)).toContain(PROBLEMS.yearKey);
+      const counted = 'In 1998, researchers counted 17,000 students across the district.';
+      const number: GeneratedQuestion = { ...cloze('', [], '', counted), type: 'short_answer', options: null, text: 'Fill in the blank: "In 1998, researchers counted _____ students across the district."', correctAnswer: '17,000' };
+      expect(checkItem(number, doc)).toContain(PROBLEMS.numberKey);
+    });
+
+    it('rejects "Often times, _____ offer more courses" with options schools | refers | tests | cases: no key term, and a verb among the options', () => {
+      const sentence = 'Often times, schools offer more courses in the subjects that tests measure.';
+      const item = cloze('Often times, _____ offer more courses in the subjects that tests measure.', ['schools', 'refers', 'tests', 'cases'], 'schools', sentence);
+      const problems = checkItem(item, doc);
+      expect(problems).toContain(PROBLEMS.notKeyTerm);
+      expect(problems).toContain(PROBLEMS.optionNotTerm);
+    });
+
+    it('rejects a key that is a stop word or a verb form like "refers"', () => {
+      const sentence = 'Often times, schools offer more courses in the subjects that tests measure.';
+      const often = cloze('_____ times, schools offer more courses in the subjects that tests measure.', ['often', 'rarely', 'seldom', 'always'], 'often', sentence);
+      expect(checkItem(often, doc)).toContain(PROBLEMS.stopWordKey);
+      const curriculum = 'A hidden curriculum refers to the informal lessons a school teaches beside its formal curriculum.';
+      const refers = cloze('A hidden curriculum _____ to the informal lessons a school teaches beside its formal curriculum.', ['refers', 'tracking', 'credentialism', 'schools'], 'refers', curriculum);
+      expect(checkItem(refers, doc)).toContain(PROBLEMS.verbKey);
+    });
+
+    it('rejects a true/false statement from a quotation', () => {
+      const quoted = 'The principal said, "Every child here can learn to read."';
+      expect(checkItem(trueFalse(quoted, 'true', quoted), doc)).toContain(PROBLEMS.quotation);
+    });
+
+    it('rejects a false statement made by inserting "not", and passes one made by swapping the key term', () => {
+      const sentence = 'Tracking is the practice of sorting students into groups by their measured ability.';
+      const negated = trueFalse('Tracking is not the practice of sorting students into groups by their measured ability.', 'false', sentence);
+      expect(checkItem(negated, doc)).toContain(PROBLEMS.negation);
+      const swapped = trueFalse('Credentialism is the practice of sorting students into groups by their measured ability.', 'false', sentence);
+      expect(checkItem(swapped, doc)).toEqual([]);
+    });
   });
 });

@@ -61,17 +61,20 @@ function isStopWordsOnly(text: string): boolean {
 
 const tagsOf = (text: string): string[] => (nlp(text).json() as { terms: { tags: string[] }[] }[]).flatMap((s) => s.terms.at(-1)?.tags ?? []);
 
-/** A single word that is an inflected verb ("refers", "tested"): its base form is a verb and never a noun. */
+/**
+ * A single word that is an inflected verb ("refers", "tested"): its base form is a verb and never a
+ * noun. A word in -ing may well name a practice ("tracking", "labeling"), so it is not one.
+ */
 function isVerbForm(text: string): boolean {
   const words = tokens(text);
   if (words.length !== 1) return false;
   const word = words[0]!;
+  if (word.endsWith('ing')) return false;
   const bases = [word];
   if (/ies$/.test(word)) bases.push(`${word.slice(0, -3)}y`);
   if (/(?:s|x|z|ch|sh)es$/.test(word)) bases.push(word.slice(0, -2));
   if (/[^s]s$/.test(word)) bases.push(word.slice(0, -1));
   if (/ed$/.test(word)) bases.push(word.slice(0, -2), word.slice(0, -1));
-  if (/ing$/.test(word)) bases.push(word.slice(0, -3), `${word.slice(0, -3)}e`);
   if (bases.length === 1) {
     const tags = tagsOf(word);
     return tags.includes('Verb') && !tags.includes('Noun');

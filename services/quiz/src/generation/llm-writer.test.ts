@@ -13,16 +13,19 @@ let endpoint: LlmStandIn<ChatCompletionsBody>;
 let mode: Mode = 'good';
 const seen: Array<{ authorization: string | undefined; model: string }> = [];
 
+/** Every term the prompts named, so a stand-in item's distractors are terms of the document too. */
+const named = new Set<string>();
+
 function itemsFor(user: string): unknown[] {
-  return user.split('\n').map((line) => {
-    const [, index, type, sentence] = /^(\d+)\. \[(\w+)\] \(page \d+\) (.*)$/.exec(line)!;
-    const words = sentence!.replace(/[.!]$/, '').split(' ');
-    const answer = words[words.length - 1]!;
-    const blanked = `${words.slice(0, -1).join(' ')} ____?`;
+  const lines = user.split('\n').map((line) => /^(\d+)\. \[(\w+)\] \(page \d+\) \{term: (.*?)\} (.*)$/.exec(line)!);
+  for (const [, , , term] of lines) named.add(term!);
+  return lines.map(([, index, type, answer, sentence]) => {
+    const blanked = sentence!.replace(new RegExp(answer!, 'i'), '_____');
     if (type === 'true_false') return { index: Number(index), question: sentence, answer: true, explanation: 'It says so.' };
-    if (type === 'short_answer') return { index: Number(index), question: `Complete: ${blanked}`, answer };
-    const options = mode === 'key-missing' ? ['alpha', 'beta', 'gamma', 'delta'] : [answer, 'alpha', 'beta', 'gamma'];
-    return { index: Number(index), question: `Which word ends this? ${blanked}`, options, answer };
+    if (type === 'short_answer') return { index: Number(index), question: `Name the term: ${blanked}`, answer };
+    const others = [...named].filter((t) => t !== answer && !sentence!.toLowerCase().includes(t.toLowerCase())).slice(0, 3);
+    const options = mode === 'key-missing' ? ['alpha', 'beta', 'gamma', 'delta'] : [answer, ...others];
+    return { index: Number(index), question: `Which term is meant? ${blanked}`, options, answer };
   });
 }
 
@@ -47,7 +50,7 @@ describe('the LLM question writer', () => {
     const extractive = generateQuestions(frenchRevolution, options);
     expect(result.generator).toBe('llm');
     expect(result.questions.map((q) => q.source)).toEqual(extractive.questions.map((q) => q.source));
-    expect(result.questions.filter((q) => q.type === 'multiple_choice').every((q) => q.text.startsWith('Which word ends this?'))).toBe(true);
+    expect(result.questions.filter((q) => q.type === 'multiple_choice').every((q) => q.text.startsWith('Which term is meant?'))).toBe(true);
     expect(checkQuiz(result.questions, frenchRevolution).problems).toEqual({});
     expect(seen.at(-1)).toEqual({ authorization: 'Bearer test-key', model: 'quiz-model' });
   });

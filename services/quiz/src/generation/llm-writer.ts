@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { LlmClient } from '@learner/common/llm';
+import { extractKeyTerms, mentionsTerm, segmentDocument, type KeyTerm } from '@learner/text';
 import { createItemChecker } from './item-check.js';
+import { pagesToAnalyze } from './question-generator.js';
 import { createExtractiveWriter, type QuestionWriter, type WrittenQuiz } from './question-writer.js';
 import { TRUE_FALSE_OPTIONS, type Difficulty, type GeneratedQuestion } from './question.js';
 import { createSeededRandom } from './seeded-random.js';
@@ -22,21 +24,29 @@ const FOCUS: Record<Difficulty, string> = {
 };
 
 const TYPE_RULES = {
-  multiple_choice: 'multiple_choice: "question" (must not contain the answer), "options" (exactly four distinct short answers of the same kind, other terms from the document where possible), "answer" (one of the options, verbatim).',
-  true_false: 'true_false: "question" (a statement; either the sentence restated, or altered so that it is false), "answer" (true or false).',
-  short_answer: 'short_answer: "question" (must not contain the answer), "answer" (a key term of one to four words taken from the sentence).',
+  multiple_choice: 'multiple_choice: "question" (asks for the item\'s term from what the sentence says it is, and must not contain it), "options" (exactly four distinct terms: the item\'s term and three other terms of the document of the same kind), "answer" (the item\'s term, verbatim).',
+  true_false: 'true_false: "question" (a statement about the item\'s term: the sentence restated, or made false by putting another term of the document in the term\'s place; never by adding "not", never a quotation), "answer" (true or false).',
+  short_answer: 'short_answer: "question" (asks for the item\'s term and must not contain it), "answer" (the item\'s term).',
 };
 
-function prompt(sources: readonly GeneratedQuestion[], difficulty: Difficulty): { system: string; user: string } {
+/** The key term an extractive item is about: its key, or for a true/false item the leading key term its sentence names. */
+function termOf(question: GeneratedQuestion, keyTerms: readonly KeyTerm[]): string {
+  if (question.type !== 'true_false' && !question.text.startsWith('What does')) return question.correctAnswer;
+  const named = /^What does "(.+)" mean\?$/.exec(question.text)?.[1];
+  if (named) return named;
+  return keyTerms.find((t) => mentionsTerm(question.source.sentence, t.key))?.term ?? '';
+}
+
+function prompt(sources: readonly GeneratedQuestion[], keyTerms: readonly KeyTerm[], difficulty: Difficulty): { system: string; user: string } {
   const system = [
-    'You write quiz questions for a student from sentences of their own study document.',
+    'You write quiz questions for a student from sentences of their own study document; each tests the key term given with its sentence.',
     'Use only what each sentence says. Answer with one JSON object {"items": [...]} and nothing else.',
     'Each item: {"index": <the sentence number>, "question", "options"?, "answer", "explanation"?} with the fields its type asks for:',
     ...Object.values(TYPE_RULES),
     FOCUS[difficulty],
   ].join('\n');
   const user = sources
-    .map((q, i) => `${i + 1}. [${q.type}] (page ${q.source.page}) ${q.source.sentence}`)
+    .map((q, i) => `${i + 1}. [${q.type}] (page ${q.source.page}) {term: ${termOf(q, keyTerms)}} ${q.source.sentence}`)
     .join('\n');
   return { system, user };
 }
@@ -94,22 +104,25 @@ export function createLlmWriter(options: {
 }): QuestionWriter {
   const extractiveWriter = options.extractive ?? createExtractiveWriter();
 
-  const ask = async (sources: readonly GeneratedQuestion[], difficulty: Difficulty): Promise<unknown[]> =>
-    parseItems(await options.client.complete({ ...prompt(sources, difficulty), temperature: 0.3, json: true }));
+  const ask = async (sources: readonly GeneratedQuestion[], keyTerms: readonly KeyTerm[], difficulty: Difficulty): Promise<unknown[]> =>
+    parseItems(await options.client.complete({ ...prompt(sources, keyTerms, difficulty), temperature: 0.3, json: true }));
 
   return {
     async write(pages, generateOptions): Promise<WrittenQuiz> {
       const extractive = await extractiveWriter.write(pages, generateOptions);
       const base = extractive;
       if (base.questions.length === 0) return extractive;
+      // The model's items meet the same bar as the generator's, over the same pages and key terms.
+      const analyzed = pagesToAnalyze(pages);
+      const keyTerms = extractKeyTerms(segmentDocument(analyzed), { max: 80 });
+      const checker = createItemChecker(analyzed, { keyTerms });
       let items: unknown[];
       try {
-        items = await ask(base.questions, generateOptions.difficulty);
+        items = await ask(base.questions, keyTerms, generateOptions.difficulty);
       } catch (err) {
         options.onError?.(err);
         return extractive;
       }
-      const checker = createItemChecker(pages);
       const byIndex = new Map<number, unknown>();
       for (const item of items) {
         const index = (item as { index?: unknown } | null)?.index;

@@ -59,6 +59,13 @@ describe('grading short answers', () => {
     expect(isCorrect(shortAnswer('Calvin cycle'), 'Calvn cycle')).toBe(true);
   });
 
+  it('accepts the term in its plural or another form of its words', () => {
+    expect(isCorrect(shortAnswer('hypothesis'), 'hypotheses')).toBe(true);
+    expect(isCorrect(shortAnswer('independent variable'), 'Independent variables')).toBe(true);
+    expect(isCorrect(shortAnswer('cultural universals'), 'cultural universal')).toBe(true);
+    expect(isCorrect(shortAnswer('independent variable'), 'dependent variable')).toBe(false);
+  });
+
   it('rejects two typos, typos in short words and any change to a number', () => {
     expect(isCorrect(shortAnswer('chlorophyll'), 'clorophyl')).toBe(false);
     expect(isCorrect(shortAnswer('ATP'), 'ATX')).toBe(false);

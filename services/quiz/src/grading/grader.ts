@@ -1,4 +1,5 @@
 import damerauLevenshtein from 'damerau-levenshtein';
+import { termKey } from '@learner/text';
 import type { QuestionOption, QuestionType } from '../generation/question.js';
 
 export type AnswerValue = string | number | boolean;
@@ -80,7 +81,8 @@ export function isCorrect(question: GradableQuestion, answer: AnswerValue | null
       const given = normalizeAnswer(asText(answer));
       const expected = normalizeAnswer(question.correctAnswer);
       if (!given) return false;
-      return given === expected || withinOneTypo(given, expected);
+      // The term in another number or form ("hypotheses", "socialized") is the term: the same stems.
+      return given === expected || withinOneTypo(given, expected) || termKey(given) === termKey(expected);
     }
   }
 }
