@@ -122,7 +122,7 @@ function hasFiniteVerb(phrase: string): boolean {
 const ENDS_AT_TERM = /^["”’]?\s*(?:\([^)]*\)\s*)?[.!]?["”’]?$/;
 
 // Where a definition stops and the sentence goes on to something else.
-const CLAUSE_END = /;|\s\(|,\s+(?:and|but|while|which|as well as|so|yet|whereas|although|though|because|when|as|is|are|was|were|has|have|had)\b/;
+const CLAUSE_END = /;|\s\(|,\s+(?:but|while|which|as well as|so|yet|whereas|although|though|because|when|as|is|are|was|were|has|have|had)\b/;
 
 function cleanDefinition(text: string, key: string): string | null {
   const cut = text.search(CLAUSE_END);
