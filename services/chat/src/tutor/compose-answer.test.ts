@@ -103,13 +103,32 @@ describe('composeAnswer', () => {
 
   it('answers a follow-up about "it" from the subject of the previous question, with the sentence "it" refers to', () => {
     const answer = ask('Where does it happen?', [photosynthesis, respiration], ['What is photosynthesis?']);
-    expect(answer.found && answer.content).toBe(
+    expect(answer.found && answer.content).toContain(
       'Photosynthesis is the process by which green plants turn light energy into chemical energy. It takes place in the chloroplasts of leaf cells.',
     );
   });
 
   it('cites the sentence it used rather than unrelated parts of the passage', () => {
     const answer = ask('What does respiration produce?', [respiration]);
-    expect(answer.found && answer.citations[0]!.snippet).toContain('produces carbon dioxide');
+    expect(answer.found && answer.citations[0]!.snippet).toBe('Respiration uses oxygen and produces carbon dioxide.');
+  });
+
+  it('quotes the whole passage that holds the answer, so the sentences around it come along', () => {
+    const answer = ask('Where are the organelles of cellular respiration?', [respiration, photosynthesis]);
+    expect(answer.found && answer.content).toBe(respiration.text);
+  });
+
+  describe('with the meaning side of the search', () => {
+    const near = (p: Passage, similarity: number): Passage => ({ ...p, similarity });
+
+    it('answers from a passage very close in meaning even when the question shares few of its words', () => {
+      const answer = ask('How do green organisms capture sunshine to make food?', [near(photosynthesis, 0.88), near(respiration, 0.8)]);
+      expect(answer.found && answer.citations[0]!.page).toBe(2);
+    });
+
+    it('declines when the nearest passage is far in meaning and shares too few words', () => {
+      const answer = ask('Which treaty ended the Thirty Years War in 1648?', [near(history, 0.79), near(respiration, 0.78)]);
+      expect(answer.found).toBe(false);
+    });
   });
 });

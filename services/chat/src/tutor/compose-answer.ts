@@ -28,10 +28,26 @@ export interface ChosenSentence {
 
 export type Composition =
   | { found: true; content: string; sentences: ChosenSentence[]; citations: CitedPassage[]; relevance: number }
-  | { found: false; relevance: number };
+  | { found: false; relevance: number; similarity?: number | null };
 
 /** Share of the question's (weighted) terms a sentence must contain to be stated as an answer. */
 export const MIN_RELEVANCE = 0.5;
+/**
+ * With the search's meaning side (passages carry the cosine similarity of e5-like embeddings to the
+ * question), the evidence is read in tiers: a passage very close in meaning answers on its own; one
+ * close in meaning answers when its best sentence shares a quarter of the question's words; words
+ * alone must cover more than without meaning, because the vector side always brings back passages.
+ * Set on a development set of keyed textbook questions, at the point where 95% of questions about
+ * another chapter are still declined.
+ */
+export const MEANING_ALONE = 0.86;
+export const MEANING_NEAR = 0.83;
+const MEANING_NEAR_RELEVANCE = 0.25;
+const WORDS_ALONE_WITH_MEANING = 0.6;
+/** How much nearness in meaning weighs beside shared words when choosing sentences. */
+const MEANING_WEIGHT = 0.3;
+/** Passages within this much similarity of the best one count as near it. */
+const MEANING_SPAN = 0.05;
 const MAX_SENTENCES = 3;
 /** A further sentence is added only when it is nearly as well supported as the best one. */
 const FOLLOWER_SHARE = 0.8;
@@ -145,34 +161,48 @@ export function composeAnswer(input: { question: string; searchWords: string[]; 
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
   const cues = CUES.filter((c) => c.question.test(input.question)).map((c) => c.sentence);
 
+  const similarities = input.passages.map((p) => p.similarity ?? null).filter((s): s is number => s !== null);
+  const topSimilarity = similarities.length ? Math.max(...similarities) : null;
+  const nearness = (p: Passage): number =>
+    topSimilarity === null || p.similarity === null || p.similarity === undefined
+      ? 0
+      : Math.max(0, 1 - (topSimilarity - p.similarity) / MEANING_SPAN);
+
   const scored = candidates.map((candidate) => {
     let matched = 0;
     for (const term of questionTerms) if (candidate.terms.has(term)) matched += weights.get(term)!;
     const relevance = matched / total;
     const cueBonus = cues.some((cue) => cue.test(candidate.text)) ? CUE_BONUS : 0;
-    const score = relevance + cueBonus + RANK_BONUS / (1 + candidate.passageIndex);
+    const score = relevance + cueBonus + RANK_BONUS / (1 + candidate.passageIndex) + MEANING_WEIGHT * nearness(candidate.passage);
     return { candidate, relevance, score };
   });
   scored.sort((a, b) => b.score - a.score || a.candidate.passageIndex - b.candidate.passageIndex || a.candidate.sentenceIndex - b.candidate.sentenceIndex);
 
   const best = scored[0]!;
-  if (best.relevance < MIN_RELEVANCE) return { found: false, relevance: best.relevance };
+  const bar =
+    topSimilarity === null
+      ? MIN_RELEVANCE
+      : topSimilarity >= MEANING_ALONE
+        ? 0
+        : topSimilarity >= MEANING_NEAR
+          ? MEANING_NEAR_RELEVANCE
+          : WORDS_ALONE_WITH_MEANING;
+  if (best.relevance < bar || best.relevance === 0 && topSimilarity === null) {
+    return { found: false, relevance: best.relevance, similarity: topSimilarity };
+  }
 
-  // A sentence opening with "It…" comes with the sentence it refers to, inside the same budget.
-  const chosen: Candidate[] = [];
-  const take = (c: Candidate): boolean => {
-    const needed = c.antecedent && !chosen.includes(c.antecedent) ? [c.antecedent, c] : [c];
-    if (chosen.length > 0 && chosen.length + needed.length > MAX_SENTENCES) return false;
-    chosen.push(...needed.filter((n) => !chosen.includes(n)));
-    return true;
-  };
-  take(best.candidate);
+  // The answer quotes the passage that holds the best sentence, whole: the sentences around it
+  // carry what the question asks as often as the sentence itself. Another passage's sentence joins
+  // only when it is at least as well supported and says something else.
+  const chosen: Candidate[] = candidates.filter((c) => c.passage === best.candidate.passage);
   for (const next of scored.slice(1)) {
-    if (chosen.length >= MAX_SENTENCES) break;
-    if (chosen.includes(next.candidate)) continue;
-    if (next.relevance < MIN_RELEVANCE || next.score < best.score * FOLLOWER_SHARE) continue;
+    if (chosen.length >= MAX_SENTENCES + chosen.filter((c) => c.passage === best.candidate.passage).length) break;
+    if (next.candidate.passage === best.candidate.passage || next.relevance < Math.max(bar, best.relevance)) continue;
+    if (next.score < best.score * FOLLOWER_SHARE) continue;
     if (chosen.some((c) => jaccard(c.terms, next.candidate.terms) >= NEAR_DUPLICATE)) continue;
-    take(next.candidate);
+    if (next.candidate.antecedent && !chosen.includes(next.candidate.antecedent)) chosen.push(next.candidate.antecedent);
+    chosen.push(next.candidate);
+    break;
   }
   const relevanceOf = new Map(scored.map((s) => [s.candidate, s.relevance]));
 
@@ -182,9 +212,13 @@ export function composeAnswer(input: { question: string; searchWords: string[]; 
   });
   chosen.sort((a, b) => comparePosition(a, b, documentOrder));
 
+  // A citation's snippet shows the sentence that answers, not the start of its passage.
+  const answering = new Set([best.candidate, ...chosen.filter((c) => c.passage !== best.candidate.passage)]);
+  if (best.candidate.antecedent) answering.add(best.candidate.antecedent);
   const byPassage = new Map<Passage, string[]>();
   for (const candidate of chosen) {
-    byPassage.set(candidate.passage, [...(byPassage.get(candidate.passage) ?? []), candidate.text]);
+    if (!byPassage.has(candidate.passage)) byPassage.set(candidate.passage, []);
+    if (answering.has(candidate)) byPassage.get(candidate.passage)!.push(candidate.text);
   }
   const citations: CitedPassage[] = [...byPassage].map(([passage, texts]) => ({
     documentId: passage.documentId,
