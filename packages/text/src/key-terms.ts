@@ -47,6 +47,8 @@ interface Candidate {
   capitalisedInner: number;
   /** Mentions the tagger took for a person, place or organisation. */
   properMentions: number;
+  /** It ends in a gerund ("tracking", "social networking"). */
+  gerund: boolean;
 }
 
 const MAX_WORDS = 4;
@@ -60,6 +62,8 @@ function tokensOf(text: string): Token[] {
 
 const isNoun = (t: Token): boolean =>
   (t.tags.has('Noun') || t.tags.has('Acronym')) && !t.tags.has('Pronoun') && !t.tags.has('Possessive') && !t.tags.has('Value');
+// A gerund names a practice ("tracking is the practice of …"); it is kept as a term only where defined.
+const isHead = (t: Token): boolean => isNoun(t) || t.tags.has('Gerund');
 // A base-form verb before a noun is often a noun itself ("conflict theory", "manifest functions").
 const isModifier = (t: Token): boolean =>
   (t.tags.has('Adjective') && !t.tags.has('Comparable') && !t.tags.has('Superlative')) ||
@@ -76,7 +80,7 @@ function nounRuns(tokens: Token[]): Token[][] {
   const runs: Token[][] = [];
   let run: Token[] = [];
   const close = (): void => {
-    while (run.length && !isNoun(run[run.length - 1]!)) run.pop();
+    while (run.length && !isHead(run[run.length - 1]!)) run.pop();
     if (run.length) runs.push(run);
     run = [];
   };
@@ -103,6 +107,8 @@ const SCENE_SETTING = /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|fr
 const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means))/iu;
 // An introductory phrase and a comma may come before the subject of a definition ("In sociology, X is …").
 const OPENING = /^\s*(?:[^,;:]{0,40},\s*)?["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
+// Nouns that introduce a term rather than belong to it.
+const NAMING_NOUNS = new Set(['term', 'terms', 'concept', 'concepts', 'notion', 'idea', 'word', 'phrase']);
 // Nouns that talk about the text or about terms rather than name a concept.
 const META_NOUNS = new Set(
   'term terms concept concepts idea ideas notion word words phrase section sections chapter chapters figure figures table tables example examples case cases way ways type types kind kinds part parts thing things lot number numbers percent fact facts question questions answer answers'.split(' '),
@@ -154,10 +160,12 @@ function addCandidates(
     for (let i = 0; i < run.length; i++) {
       for (let j = i; j < Math.min(run.length, i + MAX_WORDS); j++) {
         const words = run.slice(i, j + 1);
-        if (!isNoun(words[words.length - 1]!)) continue;
+        if (!isHead(words[words.length - 1]!)) continue;
         const head = words[words.length - 1]!;
         // Kinds of people ("functionalists", "critics") are who holds an idea, not the idea.
         if (META_NOUNS.has(head.text.toLowerCase()) || head.tags.has('Actor')) continue;
+        // "the term culture": the term is "culture".
+        if (words.length > 1 && NAMING_NOUNS.has(words[0]!.text.toLowerCase())) continue;
         const form = words.map((w) => w.text).join(' ');
         const key = termKey(form);
         if (!key) continue;
@@ -176,6 +184,7 @@ function addCandidates(
             innerMentions: 0,
             capitalisedInner: 0,
             properMentions: 0,
+            gerund: !isNoun(words[words.length - 1]!),
           };
           found.set(key, c);
         }
@@ -283,6 +292,7 @@ export function extractKeyTerms(doc: SegmentedDocument, options: { max?: number;
   const max = options.max ?? Math.max(6, Math.min(40, Math.round(sample.length / 14)));
   const scored = [...found.values()]
     .filter((c) => c.sentences.size > 0 && (options.minScore !== undefined || c.sentences.size >= 2 || c.definedStrength >= 2))
+    .filter((c) => !c.gerund || c.definedStrength >= 2)
     .map((c) => {
       const form = [...c.forms.entries()].sort((a, b) => b[1] - a[1])[0]![0];
       const words = tokens(form);
