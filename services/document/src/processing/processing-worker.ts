@@ -71,8 +71,10 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
     const textLength = pages.reduce((n, p) => n + p.text.length, 0);
     if (textLength === 0) throw new ProcessingError('No readable text was found in this document');
     const passages = documentPassages(pages);
+    // The embedding server works on the passages while this process writes the notes.
+    const embedding = embed(doc, passages.map((p) => p.text));
     const generated = options.notes ? await options.notes.generate(pages) : [];
-    const vectors = await embed(doc, passages.map((p) => p.text));
+    const vectors = await embedding;
     const finished = await withTransaction(pool, async (tx) => {
       // The document may have been deleted, or re-queued and claimed again, while we worked.
       if (!(await documents.lockClaim(doc.id, doc.attempts, tx))) return false;
