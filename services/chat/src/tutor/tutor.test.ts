@@ -129,6 +129,15 @@ describe('the tutor', () => {
       expect(answer.metadata).toMatchObject({ writer: 'llm' });
     });
 
+    it('keeps the extractive answer when the writer cites none of the passages it was given', async () => {
+      for (const written of ['Plants turn light into chemical energy.', 'Plants turn light into chemical energy [7].']) {
+        const w = writer(async () => written);
+        const answer = await createTutor({ search: fixedSearch(passages), writer: w }).answer({ user, question: 'What is photosynthesis?', history: [], documentIds: [] });
+        expect(answer.content).toContain('Photosynthesis is the process by which plants turn light into chemical energy.');
+        expect(answer.metadata).toMatchObject({ writer: 'extractive', writer_rejected: 'cites no passage' });
+      }
+    });
+
     it('keeps the extractive answer when the writer fails', async () => {
       const w = writer(async () => {
         throw new Error('model overloaded');

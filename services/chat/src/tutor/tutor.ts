@@ -108,11 +108,15 @@ export function createTutor(deps: { search: DocumentSearch; writer?: AnswerWrite
 
       let content = composed.content;
       let writer = 'extractive';
+      let rejected: string | undefined;
       if (deps.writer) {
         const used = [...new Set(composed.sentences.map((s) => s.passage))];
         try {
           const written = (await deps.writer.write({ question: q.question, history: q.history, passages: used, draft: composed.content })).trim();
-          if (written) {
+          // The written answer must point at the passages it was given ("[1]"); one that cites
+          // nothing may have come from the model's own knowledge.
+          if (written && !citesPassages(written, used.length)) rejected = 'cites no passage';
+          else if (written) {
             content = written;
             writer = deps.writer.name;
           }
@@ -130,12 +134,17 @@ export function createTutor(deps: { search: DocumentSearch; writer?: AnswerWrite
           ...retrieval,
           answer_source: 'documents',
           writer,
+          ...(rejected ? { writer_rejected: rejected } : {}),
           passages_found: passages.length,
           relevance: round(composed.relevance),
         },
       };
     },
   };
+}
+
+function citesPassages(text: string, count: number): boolean {
+  return [...text.matchAll(/\[(\d+)\]/g)].some((m) => Number(m[1]) >= 1 && Number(m[1]) <= count);
 }
 
 function round(n: number): number {
