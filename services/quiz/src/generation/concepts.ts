@@ -17,6 +17,8 @@ export interface Concept {
   main: number;
   /** Whether the last word of the term is plural as the sentence writes it. */
   plural: boolean;
+  /** Whether the sentence opens with the term: it says something of the term itself, not of something else. */
+  subject: boolean;
 }
 
 export interface Span {
@@ -108,8 +110,10 @@ const NAMED_CUE =
 const JUDGEMENT =
   /^(?:one|some|many|most|part|all|each|among)\b|^(?:an?|the)\s+(?:\w+\s+)?(?:example|part|component|feature|aspect|extension|avenue|area|factor|issue|problem|reason|result|way|source)s?\s+of\b|^(?:an?|the)\s+(?:important|significant|key|major|critical|special|common|natural|central|good|great|big|serious|first|second|third|last|main|primary|best|largest|only|same|other)\b/i;
 // "X, or Y", "X, a Y", "X: the Y", "X—or Y—", "X, which is Y": the term set beside what it is.
+// "X, which means Y" may say what X is in any form ("which means to judge …"); a bare or "or" apposition
+// only in the form of a name for it, or "schools, or churches" would define a term by the next in a list.
 const APPOSITIVE =
-  /^["”’]?\s*(?:\([^)]{1,40}\)\s*)?([,:—–])\s*(or\s+|that is,?\s+|which (?:is|are|refers? to|means|describes)\s+|(?=(?:a|an|the)\s))((?:a|an|the|how|what|when|where|why|whether|\w+ing)\b.*)$/i;
+  /^["”’]?\s*(?:\([^)]{1,40}\)\s*)?([,:—–])\s*(?:(which (?:means|refers? to|describes)\s+)(?!that\b)(.+)|(or\s+|that is,?\s+|which (?:is|are)\s+|(?=(?:a|an|the)\s))((?:a|an|the|how|what|when|where|why|whether|\w+ing)\b.*))$/i;
 const OPENING_PHRASE = /^\s*(?:according to|in|after|before|when|while|if|as|since|although|because|during|for|with|without|by|through|unlike|like|among|despite|from|at|on|to|of|once|given)\b[^,;:]*$/i;
 const RELATIVE = /\b(?:that|which|who|whom|whose|where|when|in which|by which|of which)\b/i;
 
@@ -152,13 +156,14 @@ export function definitionPart(sentence: string, span: Span, key: string): strin
   const apposed = APPOSITIVE.exec(after);
   // "After the war, the …": a term that closes an opening phrase has no apposition after it.
   if (apposed && !OPENING_PHRASE.test(before)) {
-    const rest = apposed[3]!;
+    const cue = apposed[2] ?? apposed[4];
+    const rest = apposed[3] ?? apposed[5]!;
     // A dash apposition ends at the closing dash; any other where the sentence goes on (see cleanDefinition).
     const end = apposed[1] === '—' || apposed[1] === '–' ? rest.search(/[—–]/) : -1;
     const definition = end >= 0 ? rest.slice(0, end) : rest;
     // A bare ", the …" may as well start the main clause ("…the economy, the World Bank tracks …"):
     // only a phrase without a verb of its own is an apposition.
-    if (apposed[2] || !hasFiniteVerb(definition)) return cleanDefinition(definition, key);
+    if (cue || !hasFiniteVerb(definition)) return cleanDefinition(definition, key);
   }
   if (ENDS_AT_TERM.test(after)) {
     const m = NAMED_CUE.exec(before);
@@ -174,6 +179,8 @@ function lastWord(text: string): string {
 
 export function isPlural(text: string): boolean {
   const word = lastWord(text).toLowerCase();
+  // "osmosis", "status", "class": singular for all their final s.
+  if (/(?:ss|is|us)$/.test(word)) return false;
   return /[^s]s$/.test(word) || /(?:ies|ses|xes|ches|shes)$/.test(word) || /(?:ena|ia|ae|ices|i)$/.test(word) && stem(word) !== word;
 }
 
@@ -196,7 +203,8 @@ function conceptIn(term: KeyTerm, sentence: Sentence, rank: number, main: number
   // What is left once the term is blanked must still say something.
   const rest = blankOut(sentence.text, spans).match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
   if (rest < 5) return null;
-  return { term, sentence, spans, surface, definition: definitionPart(sentence.text, spans[0]!, term.key), plural: isPlural(surface), rank, main };
+  const subject = SUBJECT_OPENING.test(sentence.text.slice(0, spans[0]!.start));
+  return { term, sentence, spans, surface, definition: definitionPart(sentence.text, spans[0]!, term.key), plural: isPlural(surface), subject, rank, main };
 }
 
 /** How many key terms to read at most: generation picks from the best, distractors from all. */
@@ -208,6 +216,16 @@ export interface DocumentConcepts {
   terms: KeyTerm[];
   /** The key terms a question can be built on, most important first. */
   concepts: Concept[];
+  /**
+   * Key terms that are no concept above but have a sentence that explains them, highest score
+   * first: what a quiz asks about once the concepts are used up.
+   */
+  explained: Concept[];
+  /**
+   * Every sentence that can carry a question on the concept's term, the concept's own first (a
+   * concept can carry several questions, each quoting another sentence).
+   */
+  placements(concept: Concept): Concept[];
 }
 
 /**
@@ -221,29 +239,52 @@ export function documentConcepts(pages: readonly PageText[]): DocumentConcepts {
   const terms = extractKeyTerms(doc, { max: MAX_TERMS });
   const main = Math.max(6, Math.min(40, Math.round(doc.sentences.length / 14)));
   const stemmed = doc.sentences.map((s) => ` ${tokens(s.text).map(stem).join(' ')} `);
+  const mentioning = (term: KeyTerm): Sentence[] => doc.sentences.filter((s) => s.index !== term.sentenceIndex && stemmed[s.index]!.includes(` ${term.key} `));
   const concepts: Concept[] = [];
+  const explained: Concept[] = [];
   // A short text's terms are few and its definitions stand out; a long one's run far down the list.
-  terms.slice(0, Math.max(main, 15)).forEach((term, rank) => {
+  const considered = Math.max(main, 15);
+  terms.forEach((term, rank) => {
     const own = doc.sentences[term.sentenceIndex];
     const chosen = own ? conceptIn(term, own, rank, main) : null;
-    if (chosen?.definition) {
-      concepts.push(chosen);
-      return;
-    }
-    // The sentence the library picked may not say plainly what the term is, or be unusable here
-    // (a quotation, too long); another that does will do.
-    for (const s of doc.sentences) {
-      if (s.index === term.sentenceIndex || !stemmed[s.index]!.includes(` ${term.key} `)) continue;
-      const other = conceptIn(term, s, rank, main);
-      if (other?.definition) {
-        concepts.push(other);
+    if (rank < considered) {
+      if (chosen?.definition) {
+        concepts.push(chosen);
+        return;
+      }
+      // The sentence the library picked may not say plainly what the term is, or be unusable here
+      // (a quotation, too long); another that does will do.
+      for (const s of mentioning(term)) {
+        const other = conceptIn(term, s, rank, main);
+        if (other?.definition) {
+          concepts.push(other);
+          return;
+        }
+      }
+      // A main term the text does not define plainly still serves as a distractor and in the item check.
+      if (chosen && term.defined && rank < main / 3) {
+        concepts.push(chosen);
         return;
       }
     }
-    // A main term the text does not define plainly still serves as a distractor and in the item check.
-    if (chosen && term.defined && rank < main / 3) concepts.push(chosen);
+    // The sentence the library found to explain the term, or else another that can carry a question on it.
+    const explaining = chosen ?? mentioning(term).reduce<Concept | null>((found, s) => found ?? conceptIn(term, s, rank, main), null);
+    if (explaining) explained.push(explaining);
   });
-  return { sentences: doc.sentences, terms, concepts };
+  explained.sort((a, b) => b.term.score - a.term.score);
+
+  const placed = new Map<string, Concept[]>();
+  // Only asked for the concepts a quiz reaches: a long document's terms are mentioned thousands of times.
+  const placements = (concept: Concept): Concept[] => {
+    let list = placed.get(concept.term.key);
+    if (!list) {
+      const others = doc.sentences.filter((s) => s.index !== concept.sentence.index && stemmed[s.index]!.includes(` ${concept.term.key} `));
+      list = [concept, ...others.map((s) => conceptIn(concept.term, s, concept.rank, concept.main)).filter((c): c is Concept => c !== null)];
+      placed.set(concept.term.key, list);
+    }
+    return list;
+  };
+  return { sentences: doc.sentences, terms, concepts, explained, placements };
 }
 
 function stemsOf(key: string): string[] {

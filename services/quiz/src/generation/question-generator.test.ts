@@ -268,6 +268,57 @@ describe('questions on the concepts of a textbook section', () => {
     }
   });
 
+  /** The key term a question is about, where its form says it: the term asked for, asked about, or swapped out. */
+  const aboutTerm = (q: GeneratedQuestion): string | null => {
+    if (q.type === 'true_false') return /where the document has "(.+)"/.exec(q.explanation)?.[1] ?? null;
+    if (q.text.startsWith('What does')) return /"(.+)"/.exec(q.text)![1]!;
+    return q.correctAnswer;
+  };
+  const kindOf = (q: GeneratedQuestion): string => (q.type === 'multiple_choice' ? q.text.slice(0, 9) : q.type);
+
+  // Each concept defined once and used again in sentences of its own, as a textbook goes on using its terms.
+  const ecology = [
+    {
+      page: 1,
+      text: `Energy in an ecosystem
+
+A producer is an organism that makes its own food from sunlight or from chemicals. Green plants are the most familiar producers on land. In the open ocean, tiny algae are the producers that feed nearly every other living thing.
+A consumer is an organism that gets its energy by eating other organisms. Rabbits and deer are consumers that eat only plants. A fox hunts the animals that eat plants, so it is a consumer as well.
+A decomposer is an organism that breaks down dead material and returns its nutrients to the soil. Fungi and bacteria are the main decomposers on a forest floor. Without decomposers, fallen leaves would pile up for centuries.
+A food chain is the sequence in which energy passes from one organism to the next. Every food chain on land begins with sunlight captured by green plants. A short food chain loses less energy than a long one.
+A habitat is the place where a population of organisms finds food, water and shelter. Clearing a forest destroys the habitat of many birds. Some insects spend their whole life in a single habitat.`,
+    },
+  ];
+
+  it('asks up to three questions of different kinds on one concept when asked for more questions than it has concepts', () => {
+    const { questions } = generateQuestions(ecology, options({ numQuestions: 15 }));
+    expect(questions.length).toBeGreaterThan(8);
+    expect(checkQuiz(questions, ecology).problems).toEqual({});
+    const byTerm = new Map<string, GeneratedQuestion[]>();
+    for (const q of questions) {
+      const term = aboutTerm(q);
+      if (term) byTerm.set(termKey(term), [...(byTerm.get(termKey(term)) ?? []), q]);
+    }
+    expect([...byTerm.values()].some((qs) => qs.length >= 2)).toBe(true);
+    for (const qs of byTerm.values()) {
+      expect(qs.length).toBeLessThanOrEqual(3);
+      expect(new Set(qs.map(kindOf)).size).toBe(qs.length);
+    }
+    // Each question quotes a sentence of its own, and no stem holds the term another question asks for.
+    expect(new Set(questions.map((q) => q.source.sentence)).size).toBe(questions.length);
+    for (const q of questions) {
+      if (q.type === 'true_false' || q.text.startsWith('What does')) continue;
+      expect(questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer)).map((o) => o.text)).toEqual([]);
+    }
+  });
+
+  it('asks about every concept once before it asks about any twice', () => {
+    const { questions } = mixed({ numQuestions: 10, seed: 5 });
+    expect(questions).toHaveLength(10);
+    const terms = questions.map(aboutTerm).filter((t): t is string => t !== null).map((t) => termKey(t));
+    expect(new Set(terms).size).toBe(terms.length);
+  });
+
   it('makes 20 questions from a 100-page document within a few seconds', () => {
     const pages = Array.from({ length: 100 }, (_, i) => ({
       page: i + 1,

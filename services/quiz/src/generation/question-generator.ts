@@ -1,5 +1,5 @@
 import { mentionsTerm, type KeyTerm } from '@learner/text';
-import { blankOut, closeness, documentConcepts, isPlural, nested, swapTerm, type Concept } from './concepts.js';
+import { blankOut, closeness, documentConcepts, isPlural, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
 import {
   TRUE_FALSE_OPTIONS,
@@ -27,11 +27,22 @@ export interface GenerationResult {
 
 const OPTION_IDS = ['a', 'b', 'c', 'd'];
 
+/** How many questions one concept carries at most, each of another kind. */
+const MAX_PER_CONCEPT = 3;
+
+/** The kinds of question a concept can carry; one concept never carries two of one kind. */
+type Kind = 'term_choice' | 'definition_choice' | 'true_false' | 'short_answer';
+
 interface Made {
   question: GeneratedQuestion;
   concept: Concept;
+  kind: Kind;
   /** The question's answer is the term itself (a cloze or a short answer), so no other stem may name it. */
   answersTerm: boolean;
+  /** The question's answer is what the term means (term → definition), so no other stem may say it. */
+  answersDefinition: string | null;
+  /** The sentence its stem quotes: a sentence is quoted once in a quiz, or one question would answer another. */
+  quotes: string | null;
 }
 
 const explain = (concept: Concept, extra = ''): string =>
@@ -43,7 +54,7 @@ const sourceOf = (concept: Concept) => ({ page: concept.sentence.page, sentence:
 const optionText = (term: KeyTerm): string => term.term;
 
 export function createQuestionGenerator(pages: readonly DocumentPage[]) {
-  const { terms, concepts } = documentConcepts(pages);
+  const { terms, concepts, explained, placements } = documentConcepts(pages);
   const checker = createItemChecker(pages, { keyTerms: terms });
   // Each term's plain definition, for term → definition questions and their distractors.
   const definitions = new Map<string, string>();
@@ -91,7 +102,10 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
         points: 1,
       },
       concept,
+      kind: 'term_choice',
       answersTerm: true,
+      answersDefinition: null,
+      quotes: concept.sentence.text,
     };
   };
 
@@ -117,7 +131,11 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
         points: 1,
       },
       concept,
+      kind: 'definition_choice',
       answersTerm: false,
+      answersDefinition: own,
+      // A cloze on the defining sentence, even with another word blanked, would say the answer.
+      quotes: concept.sentence.text,
     };
   };
 
@@ -135,7 +153,10 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
         points: 1,
       },
       concept,
+      kind: 'short_answer',
       answersTerm: true,
+      answersDefinition: null,
+      quotes: concept.sentence.text,
     };
   };
 
@@ -160,9 +181,15 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
         points: 1,
       },
       concept,
+      kind: 'true_false',
       answersTerm: false,
+      answersDefinition: null,
+      quotes: concept.sentence.text,
     };
   };
+
+  // The main terms the text does not define plainly, and the other key terms it explains: highest score first.
+  const others = [...concepts.filter((c) => !c.definition), ...explained].sort((a, b) => b.term.score - a.term.score);
 
   /** Concepts in the order a difficulty asks for them: the defined, central ones when easy, the less central when hard. */
   const order = (difficulty: Difficulty, rng: SeededRandom): Concept[] => {
@@ -189,59 +216,86 @@ export function createQuestionGenerator(pages: readonly DocumentPage[]) {
       const counts = new Map<QuestionType, number>(allowed.map((t) => [t, 0]));
       const typeOrder = rng.shuffle(allowed);
       const made: Made[] = [];
-      const usedConcepts = new Set<string>();
-      const usedSentences = new Set<number>();
+      const kindsOf = new Map<string, Set<Kind>>();
+      const quoted = new Set<string>();
       let trueCount = 0;
       let falseCount = 0;
       let choices = 0;
 
-      // One question's stem must not answer another's; only when the document is short of concepts
-      // does a second pass allow it.
+      const says = (stem: string, definition: string): boolean => normalizeSpace(stem).toLowerCase().includes(definition.toLowerCase());
+      // No stem may hold another question's answer: the term a cloze asks for, or the meaning a term → definition question asks for.
       const givesAway = (m: Made): boolean =>
         made.some(
           (other) =>
             (other.answersTerm && mentionsTerm(m.question.text, other.concept.term.key)) ||
-            (m.answersTerm && mentionsTerm(other.question.text, m.concept.term.key)),
+            (m.answersTerm && mentionsTerm(other.question.text, m.concept.term.key)) ||
+            (other.answersDefinition !== null && says(m.question.text, other.answersDefinition)) ||
+            (m.answersDefinition !== null && says(other.question.text, m.answersDefinition)),
         );
-      const ordered = order(options.difficulty, rng);
-      for (const strict of [true, false]) {
-        for (const concept of ordered) {
-          if (made.length >= options.numQuestions) break;
-          if (usedConcepts.has(concept.term.key) || usedSentences.has(concept.sentence.index)) continue;
-          const types = [...typeOrder].sort((a, b) => counts.get(a)! - counts.get(b)!);
-          // Keep true and false statements about even, so always answering "true" does not pay.
-          const wantFalse = falseCount < trueCount || (falseCount === trueCount && rng.next() < 0.5);
-          let chosen: Made | undefined;
-          for (const type of types) {
-            const attempts: (() => Made | null)[] =
-              type === 'multiple_choice'
-                ? // Every third multiple choice asks what a term means; the others ask for the term.
-                  choices % 3 === 2
-                  ? [() => definitionChoice(concept, options.difficulty, rng), () => termChoice(concept, options.difficulty, rng)]
-                  : [() => termChoice(concept, options.difficulty, rng), () => definitionChoice(concept, options.difficulty, rng)]
-                : type === 'short_answer'
-                  ? [() => shortAnswer(concept)]
-                  : [() => trueFalse(concept, wantFalse, options.difficulty, rng), () => trueFalse(concept, !wantFalse, options.difficulty, rng)];
-            for (const attempt of attempts) {
-              const candidate = attempt();
-              if (!candidate) continue;
-              if (strict && givesAway(candidate)) continue;
-              if (checker.checkItem(candidate.question).length > 0) continue;
-              chosen = candidate;
-              break;
+
+      /** One more question on the concept, of a kind it has not had yet and on a sentence no question quotes yet. */
+      const ask = (concept: Concept): Made | null => {
+        const had = kindsOf.get(concept.term.key) ?? new Set<Kind>();
+        const types = [...typeOrder].sort((a, b) => counts.get(a)! - counts.get(b)!);
+        // Keep true and false statements about even, so always answering "true" does not pay.
+        const wantFalse = falseCount < trueCount || (falseCount === trueCount && rng.next() < 0.5);
+        const sentences = placements(concept).filter((p) => !quoted.has(p.sentence.text));
+        for (const type of types) {
+          const attempts: [Kind, () => Made | null][] = [];
+          if (type === 'multiple_choice') {
+            const byTerm = sentences.map((p): [Kind, () => Made | null] => ['term_choice', () => termChoice(p, options.difficulty, rng)]);
+            const byMeaning: [Kind, () => Made | null] = ['definition_choice', () => (quoted.has(concept.sentence.text) ? null : definitionChoice(concept, options.difficulty, rng))];
+            // Every third multiple choice asks what a term means; the others ask for the term.
+            attempts.push(...(choices % 3 === 2 ? [byMeaning, ...byTerm] : [...byTerm, byMeaning]));
+          } else if (type === 'short_answer') {
+            attempts.push(...sentences.map((p): [Kind, () => Made | null] => ['short_answer', () => shortAnswer(p)]));
+          } else {
+            // A true statement names the term, so no cloze on it could follow: a concept's first question is a
+            // false one (the term swapped out) wherever a cloze is among the kinds asked.
+            const clozes = allowed.some((t) => t !== 'true_false');
+            const truths = had.size > 0 || !clozes || falseCount > trueCount;
+            // Never more than one statement of a kind ahead of the other, so answering all "true" or all "false" does not pay.
+            const kinds = [wantFalse, !wantFalse].filter((f) => (f ? falseCount <= trueCount : truths && trueCount <= falseCount));
+            for (const falseFirst of kinds) {
+              // Swapping a sibling into a sentence that merely mentions the term may leave it true: only a
+              // sentence that says what the term is, or opens with it, turns false.
+              for (const p of sentences) if (!falseFirst || p.definition || p.subject) attempts.push(['true_false', () => trueFalse(p, falseFirst, options.difficulty, rng)]);
             }
-            if (chosen) break;
           }
-          if (!chosen) continue;
-          made.push(chosen);
-          usedConcepts.add(concept.term.key);
-          usedSentences.add(concept.sentence.index);
-          const q = chosen.question;
-          counts.set(q.type, (counts.get(q.type) ?? 0) + 1);
-          if (q.type === 'multiple_choice') choices += 1;
-          if (q.type === 'true_false') {
-            if (q.correctAnswer === 'false') falseCount += 1;
-            else trueCount += 1;
+          for (const [kind, attempt] of attempts) {
+            if (had.has(kind)) continue;
+            const candidate = attempt();
+            if (!candidate || givesAway(candidate)) continue;
+            if (checker.checkItem(candidate.question).length > 0) continue;
+            return candidate;
+          }
+        }
+        return null;
+      };
+
+      const record = (m: Made): void => {
+        made.push(m);
+        const key = m.concept.term.key;
+        kindsOf.set(key, new Set([...(kindsOf.get(key) ?? []), m.kind]));
+        if (m.quotes !== null) quoted.add(m.quotes);
+        const q = m.question;
+        counts.set(q.type, (counts.get(q.type) ?? 0) + 1);
+        if (q.type === 'multiple_choice') choices += 1;
+        if (q.type === 'true_false') {
+          if (q.correctAnswer === 'false') falseCount += 1;
+          else trueCount += 1;
+        }
+      };
+
+      // Every concept once before any twice, up to three questions each; only then the other key terms
+      // the document explains, highest score first, in the same way.
+      for (const [pool, most] of [[order(options.difficulty, rng), MAX_PER_CONCEPT], [others, MAX_PER_CONCEPT]] as const) {
+        for (let round = 0; round < most; round++) {
+          for (const concept of pool) {
+            if (made.length >= options.numQuestions) break;
+            if ((kindsOf.get(concept.term.key)?.size ?? 0) !== round) continue;
+            const next = ask(concept);
+            if (next) record(next);
           }
         }
       }
