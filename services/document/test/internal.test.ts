@@ -79,6 +79,49 @@ describe('internal routes for the other services', () => {
     expect((await request(idle.app).get('/internal/v1/documents/999999/text').set(idle.as(user))).status).toBe(404);
   });
 
+  it('gives the passages processing stored, in reading order with their page, heading and page offsets', async () => {
+    const user = h.newUser();
+    const pages = [
+      `Plate tectonics\n\n${'The lithosphere is broken into plates that float on the asthenosphere. '.repeat(16)}\n\nWhere plates collide, mountains rise.`,
+      `Earthquakes\n\nAn earthquake is a sudden release of energy in the crust. ${'Most earthquakes happen where plates meet. '.repeat(30)}`,
+    ];
+    const created = await request(h.app).post('/internal/v1/documents').set(h.as(user)).send({ title: 'Plates', text: pages.join('\f') });
+    const id = created.body.data.id as number;
+    await waitForProcessing(h, user, id);
+
+    const res = await request(h.app).get(`/internal/v1/documents/${id}/passages`).set(h.as(user));
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ id, title: 'Plates', status: 'completed' });
+    const passages = res.body.data.passages as { id: number; page: number; position: number; text: string; heading: string | null; start_offset: number; end_offset: number }[];
+    expect(passages.length).toBeGreaterThanOrEqual(4);
+    expect(passages.map((p) => p.position)).toEqual(passages.map((_, i) => i));
+    expect(new Set(passages.map((p) => p.page))).toEqual(new Set([1, 2]));
+    expect(passages.find((p) => p.page === 1)!.heading).toBe('Plate tectonics');
+    expect(passages.find((p) => p.page === 2)!.heading).toBe('Earthquakes');
+    expect(passages.find((p) => p.page === 2)!.text).toMatch(/^An earthquake is a sudden release of energy in the crust\./);
+    for (const p of passages) {
+      expect(Number.isInteger(p.id)).toBe(true);
+      // The offsets point into the page's own text, where the passage's first and last words stand.
+      const page = pages[p.page - 1]!;
+      expect(page.slice(p.start_offset, p.end_offset).startsWith(p.text.slice(0, 20))).toBe(true);
+      expect(page.slice(p.start_offset, p.end_offset).endsWith(p.text.slice(-10))).toBe(true);
+    }
+  });
+
+  it('answers 409 with the status for the passages of a document not yet processed, and 404 for someone else’s or a missing one', async () => {
+    const user = idle.newUser();
+    const created = await request(idle.app).post('/internal/v1/documents').set(idle.as(user)).send({ title: 'Queued', text: 'Not yet.' });
+    const id = created.body.data.id as number;
+    const early = await request(idle.app).get(`/internal/v1/documents/${id}/passages`).set(idle.as(user));
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ error: 'Conflict', details: { status: 'uploaded' } });
+    const stranger = idle.newUser();
+    const theirs = await request(idle.app).get(`/internal/v1/documents/${id}/passages`).set(idle.as(stranger));
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.error).toBe('NotFound');
+    expect((await request(idle.app).get('/internal/v1/documents/999999/passages').set(idle.as(user))).status).toBe(404);
+  });
+
   it('rejects a bad body with 400, a text over 5 MB with 413, and a call without an internal token with 401', async () => {
     const user = idle.newUser();
     const post = (body: unknown) => request(idle.app).post('/internal/v1/documents').set(idle.as(user)).send(body as object);

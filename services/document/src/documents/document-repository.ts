@@ -49,6 +49,17 @@ export interface PageText {
   method: 'text' | 'ocr';
 }
 
+/** A passage as stored at processing: offsets are in its page's text. */
+export interface StoredPassage {
+  id: number;
+  page: number;
+  position: number;
+  text: string;
+  heading: string | null;
+  start: number;
+  end: number;
+}
+
 const COLUMNS = `id, user_id, title, filename, s3_key, file_type, content_type, file_size, source, status, error,
   pages, text_length, attempts, created_at, updated_at, processed_at`;
 
@@ -237,6 +248,14 @@ export function createDocumentRepository(db: Queryable) {
         [id, page ?? null],
       );
       return rows;
+    },
+
+    async passages(id: number): Promise<StoredPassage[]> {
+      const { rows } = await db.query<{ id: string; page: number; position: number; text: string; heading: string | null; start_offset: number; end_offset: number }>(
+        `SELECT id, page, position, text, heading, start_offset, end_offset FROM passages WHERE document_id = $1 ORDER BY position`,
+        [id],
+      );
+      return rows.map((r) => ({ id: Number(r.id), page: r.page, position: r.position, text: r.text, heading: r.heading, start: r.start_offset, end: r.end_offset }));
     },
   };
 }

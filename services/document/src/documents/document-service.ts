@@ -6,7 +6,7 @@ import type { Logger } from '@learner/common/logger';
 import type { ObjectStorage, SignedUrl } from '@learner/common/storage';
 import { stripControl } from '../text/plain-text.js';
 import { detectFileType } from './detect-file-type.js';
-import { createDocumentRepository, type DocumentRecord, type PageText } from './document-repository.js';
+import { createDocumentRepository, type DocumentRecord, type PageText, type StoredPassage } from './document-repository.js';
 
 export const SERVICE = 'document';
 
@@ -49,6 +49,14 @@ export function createDocumentService(deps: {
   const requireDocument = async (userId: string, id: number): Promise<DocumentRecord> => {
     const doc = await repo.findForUser(userId, id);
     if (!doc) throw new NotFoundError('Document not found');
+    return doc;
+  };
+
+  const requireCompleted = async (userId: string, id: number): Promise<DocumentRecord> => {
+    const doc = await requireDocument(userId, id);
+    if (doc.status !== 'completed') {
+      throw new ConflictError(`The document's text is not available while it is ${doc.status}`, { status: doc.status });
+    }
     return doc;
   };
 
@@ -124,15 +132,18 @@ export function createDocumentService(deps: {
 
     /** Pages of a completed document; 409 while there is no text yet. */
     async text(userId: string, id: number, page?: number): Promise<{ doc: DocumentRecord; pages: PageText[] }> {
-      const doc = await requireDocument(userId, id);
-      if (doc.status !== 'completed') {
-        throw new ConflictError(`The document's text is not available while it is ${doc.status}`, { status: doc.status });
-      }
+      const doc = await requireCompleted(userId, id);
       const pages = await repo.pages(id, page);
       if (page !== undefined && pages.length === 0) {
         throw new NotFoundError(`The document has no page ${page}`, { pages: doc.pages });
       }
       return { doc, pages };
+    },
+
+    /** The passages processing cut a completed document into, in reading order; 409 while there are none yet. */
+    async passages(userId: string, id: number): Promise<{ doc: DocumentRecord; passages: StoredPassage[] }> {
+      const doc = await requireCompleted(userId, id);
+      return { doc, passages: await repo.passages(id) };
     },
 
     async downloadUrl(userId: string, id: number): Promise<SignedUrl> {

@@ -77,5 +77,16 @@ export function createInternalRouter(deps: { documents: DocumentService; search:
     sendData(res, { id: doc.id, title: doc.title, status: doc.status, pages: pages.map((p) => ({ page: p.page, text: p.text })) });
   });
 
+  // Cut once at processing: chat and quiz read these instead of segmenting the text again.
+  router.get('/documents/:id/passages', async (req, res) => {
+    const { doc, passages } = await deps.documents.passages(currentUser(req).id, documentIdOf(req));
+    sendData(res, {
+      id: doc.id,
+      title: doc.title,
+      status: doc.status,
+      passages: passages.map((p) => ({ id: p.id, page: p.page, position: p.position, text: p.text, heading: p.heading, start_offset: p.start, end_offset: p.end })),
+    });
+  });
+
   return router;
 }
