@@ -260,3 +260,31 @@ export function segmentDocument(pages: readonly PageText[]): SegmentedDocument {
   }
   return { headings, sentences: all, passages };
 }
+
+/**
+ * The segmented document of passages stored earlier (by `segmentDocument` at processing), without
+ * the page text: sentences are split again within each passage, headings come from the passages'
+ * headings. A passage counts as one paragraph, and a sentence's offsets are its place in the
+ * passage's text counted from the passage's start (exact where the page had no runs of spaces or
+ * broken lines); a heading's offset is that of the first passage under it.
+ */
+export function documentFromPassages(passages: readonly Passage[]): SegmentedDocument {
+  const ordered = [...passages].sort((a, b) => a.position - b.position);
+  const headings: Heading[] = [];
+  const all: Sentence[] = [];
+  let current: string | null = null;
+  ordered.forEach((passage, paragraph) => {
+    if (passage.heading !== null && passage.heading !== current) {
+      headings.push({ text: passage.heading, page: passage.page, start: passage.start });
+    }
+    current = passage.heading;
+    for (const [s, e] of sentenceSpans(passage.text)) {
+      const raw = passage.text.slice(s, e);
+      const lead = raw.length - raw.trimStart().length;
+      const text = raw.trim();
+      const start = Math.min(passage.end, passage.start + s + lead);
+      all.push({ index: all.length, page: passage.page, text, start, end: Math.min(passage.end, start + text.length), heading: passage.heading, paragraph });
+    }
+  });
+  return { headings, sentences: all, passages: ordered.map((p) => ({ ...p })) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractKeyTerms, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens } from './index.js';
+import { documentFromPassages, extractKeyTerms, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens } from './index.js';
 
 describe('segmenting a document', () => {
   it('does not end a sentence at an abbreviation, an initial, a citation or a decimal point', () => {
@@ -98,5 +98,41 @@ describe('key terms and their definitions', () => {
 
   it('leaves out everyday words, numbers, people nouns and words about the text', () => {
     for (const junk of ['people', 'weather', '2016', 'table', 'sociologists', 'researchers']) expect(byTerm.has(junk)).toBe(false);
+  });
+});
+
+describe('a document rebuilt from its stored passages', () => {
+  const pages = [
+    {
+      page: 1,
+      text: 'The Scientific Method\n\nSociologists use experiments, e.g. field trials. They also\nuse surveys of 3.5 thousand people.\n\nStep 3: Formulate a Hypothesis\n\nA hypothesis is a testable guess. Dr. Smith tested one.',
+    },
+    { page: 2, text: 'Validity is the degree to which a measure measures what it claims. Reliability is consistency.' },
+  ];
+  const stored = segmentDocument(pages).passages;
+
+  it('has the sentences, pages and headings that segmenting the pages gives', () => {
+    const doc = documentFromPassages([...stored].reverse());
+    const direct = segmentDocument(pages);
+    expect(doc.sentences.map((s) => [s.index, s.text, s.page, s.heading])).toEqual(direct.sentences.map((s) => [s.index, s.text, s.page, s.heading]));
+    expect(doc.headings.map((h) => [h.text, h.page])).toEqual([
+      ['The Scientific Method', 1],
+      ['Step 3: Formulate a Hypothesis', 1],
+    ]);
+    expect(doc.passages).toEqual(direct.passages);
+  });
+
+  it('places each sentence in its page by the passage’s offsets', () => {
+    const doc = documentFromPassages(stored);
+    const hypothesis = doc.sentences.find((s) => s.text.startsWith('A hypothesis'))!;
+    expect(pages[0]!.text.slice(hypothesis.start, hypothesis.end)).toBe('A hypothesis is a testable guess.');
+    const reliability = doc.sentences.find((s) => s.text.startsWith('Reliability'))!;
+    expect(pages[1]!.text.slice(reliability.start, reliability.end)).toBe('Reliability is consistency.');
+  });
+
+  it('finds the key terms of a document from its passages, and nothing in no passages', () => {
+    const fromPassages = extractKeyTerms(documentFromPassages(stored)).map((t) => t.key);
+    expect(fromPassages).toContain(termKey('hypothesis'));
+    expect(documentFromPassages([])).toEqual({ headings: [], sentences: [], passages: [] });
   });
 });
