@@ -243,7 +243,7 @@ function scoreOf(c: Candidate, words: string[]): number {
   score += [0, 1, 3.5, 5][c.definedStrength]!;
   // An everyday word ("age", "countries") is a concept of the text only when the text says so outright.
   if (words.length === 1 && rare < 5 && c.definedStrength < 3) score -= 2;
-  if (c.inHeading) score += 1.5;
+  if (c.inHeading) score += 2.5;
   // A phrase that recurs as a whole is a unit of the subject, not words that met once.
   if (words.length > 1) score += c.sentences.size >= 2 ? 1 : -1.5;
   if (words.length > 2) score -= 1;
