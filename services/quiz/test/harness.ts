@@ -11,6 +11,7 @@ import { createTestDatabase, testSecret, type TestDatabase } from '@learner/comm
 import { createApp } from '../src/app.js';
 import { createDocumentClient } from '../src/documents/document-client.js';
 import type { DocumentPage } from '../src/generation/question.js';
+import { storedPassages } from './fixtures/study-texts.js';
 
 export interface StoredDocument {
   id: number;
@@ -21,7 +22,7 @@ export interface StoredDocument {
 }
 
 /**
- * A real HTTP server speaking the document service's internal text route over documents the test
+ * A real HTTP server speaking the document service's internal passages route over documents the test
  * puts in it; it checks the internal token exactly as the document service does.
  */
 export async function startDocumentStandIn(tokens: InternalTokens) {
@@ -30,7 +31,7 @@ export async function startDocumentStandIn(tokens: InternalTokens) {
   let delayMs = 0;
   const app = express();
   app.use('/internal/v1', requireInternalIdentity(tokens));
-  app.get('/internal/v1/documents/:id/text', async (req, res) => {
+  app.get('/internal/v1/documents/:id/passages', async (req, res) => {
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     const doc = documents.get(Number(req.params.id));
     if (!doc || doc.userId !== currentUser(req).id) {
@@ -41,7 +42,17 @@ export async function startDocumentStandIn(tokens: InternalTokens) {
       res.status(409).json(errorBody('Conflict', `The document's text is not available while it is ${doc.status}`, 'req', { status: doc.status }));
       return;
     }
-    res.json({ status: 'success', data: { id: doc.id, title: doc.title, status: doc.status, pages: doc.pages }, timestamp: new Date().toISOString() });
+    // Cut as the document service cuts a document at processing.
+    const passages = storedPassages(doc.pages).map((p, i) => ({
+      id: i + 1,
+      page: p.page,
+      position: p.position,
+      text: p.text,
+      heading: p.heading,
+      start_offset: p.start,
+      end_offset: p.end,
+    }));
+    res.json({ status: 'success', data: { id: doc.id, title: doc.title, status: doc.status, passages }, timestamp: new Date().toISOString() });
   });
   app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(err.status ?? 500).json(errorBody('Unauthorized', err.message ?? 'error', 'req'));

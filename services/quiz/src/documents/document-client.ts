@@ -2,25 +2,35 @@ import type { InternalTokens } from '@learner/common/auth';
 import { ConflictError, NotFoundError, ServiceUnavailableError, UpstreamError } from '@learner/common/errors';
 import type { RequestUser } from '@learner/common/http';
 import { z } from 'zod';
-import type { DocumentPage } from '../generation/question.js';
+import type { Passage } from '@learner/text';
 
-export interface DocumentText {
+export interface DocumentPassages {
   id: number;
   title: string;
-  pages: DocumentPage[];
+  /** The passages the document service cut the document into at processing, in reading order. */
+  passages: Passage[];
 }
 
 export interface DocumentClient {
-  /** The text of one of the user's completed documents, page by page. */
-  getText(user: RequestUser, documentId: number, requestId?: string): Promise<DocumentText>;
+  /** The stored passages of one of the user's completed documents. */
+  getPassages(user: RequestUser, documentId: number, requestId?: string): Promise<DocumentPassages>;
 }
 
-const textAnswer = z.object({
+const passagesAnswer = z.object({
   data: z.object({
     id: z.number(),
     title: z.string(),
     status: z.string(),
-    pages: z.array(z.object({ page: z.number().int(), text: z.string() })),
+    passages: z.array(
+      z.object({
+        page: z.number().int(),
+        position: z.number().int(),
+        text: z.string(),
+        heading: z.string().nullable(),
+        start_offset: z.number().int(),
+        end_offset: z.number().int(),
+      }),
+    ),
   }),
 });
 
@@ -34,10 +44,10 @@ export function createDocumentClient(options: {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
   return {
-    async getText(user, documentId, requestId) {
+    async getPassages(user, documentId, requestId) {
       let response: Response;
       try {
-        response = await doFetch(`${base}/internal/v1/documents/${documentId}/text`, {
+        response = await doFetch(`${base}/internal/v1/documents/${documentId}/passages`, {
           headers: { accept: 'application/json', ...options.internalTokens.headersFor(user, requestId) },
           signal: AbortSignal.timeout(options.timeoutMs),
         });
@@ -68,7 +78,7 @@ export function createDocumentClient(options: {
       if (!response.ok) {
         await response.body?.cancel();
         if (response.status === 503) throw new ServiceUnavailableError('The document service is unavailable', { dependency: 'document' });
-        throw new UpstreamError('The document service could not give the document text', { dependency: 'document', status: response.status });
+        throw new UpstreamError('The document service could not give the document passages', { dependency: 'document', status: response.status });
       }
       let body: unknown;
       try {
@@ -76,12 +86,16 @@ export function createDocumentClient(options: {
       } catch {
         throw new UpstreamError('The document service answered with something that is not JSON', { dependency: 'document' });
       }
-      const parsed = textAnswer.safeParse(body);
+      const parsed = passagesAnswer.safeParse(body);
       if (!parsed.success) {
         throw new UpstreamError('The document service answered in an unexpected shape', { dependency: 'document' });
       }
-      const { id, title, pages } = parsed.data.data;
-      return { id, title, pages };
+      const { id, title, passages } = parsed.data.data;
+      return {
+        id,
+        title,
+        passages: passages.map((p) => ({ page: p.page, position: p.position, text: p.text, heading: p.heading, start: p.start_offset, end: p.end_offset })),
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { extractKeyTerms, mentionsTerm, segmentDocument, stem, tokens, type KeyTerm, type PageText, type Sentence } from '@learner/text';
+import { extractKeyTerms, mentionsTerm, stem, tokens, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
 
 /** A key term of the document as the quiz uses it: where it stands in its sentence and what that sentence says it is. */
 export interface Concept {
@@ -234,8 +234,7 @@ export interface DocumentConcepts {
  * the document defines plainly is a concept wherever it ranks; one it does not define must rank
  * among the document's main terms.
  */
-export function documentConcepts(pages: readonly PageText[]): DocumentConcepts {
-  const doc = segmentDocument(pages);
+export function documentConcepts(doc: SegmentedDocument): DocumentConcepts {
   const terms = extractKeyTerms(doc, { max: MAX_TERMS });
   const main = Math.max(6, Math.min(40, Math.round(doc.sentences.length / 14)));
   const stemmed = doc.sentences.map((s) => ` ${tokens(s.text).map(stem).join(' ')} `);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiCompatibleClient } from '@learner/common/llm';
 import { startChatCompletionsStandIn, type ChatCompletionsBody, type LlmStandIn } from '@learner/common/testing';
-import { frenchRevolution } from '../../test/fixtures/study-texts.js';
+import { frenchRevolution, storedPassages } from '../../test/fixtures/study-texts.js';
 import { checkQuiz } from './item-check.js';
 import { createLlmWriter } from './llm-writer.js';
-import { generateQuestions, type GenerateOptions } from './question-generator.js';
+import { generateQuestionsFromPassages, type GenerateOptions } from './question-generator.js';
 
 type Mode = 'good' | 'key-missing' | 'not-json' | 'error' | 'slow';
 
@@ -46,8 +46,8 @@ const writer = () => createLlmWriter({ client: client({ apiKey: 'test-key', time
 describe('the LLM question writer', () => {
   it('uses the model’s wording for items that pass the item check, citing the sentences the generator chose', async () => {
     mode = 'good';
-    const result = await writer().write(frenchRevolution, options);
-    const extractive = generateQuestions(frenchRevolution, options);
+    const result = await writer().write(storedPassages(frenchRevolution), options);
+    const extractive = generateQuestionsFromPassages(storedPassages(frenchRevolution), options);
     expect(result.generator).toBe('llm');
     expect(result.questions.map((q) => q.source)).toEqual(extractive.questions.map((q) => q.source));
     expect(result.questions.filter((q) => q.type === 'multiple_choice').every((q) => q.text.startsWith('Which term is meant?'))).toBe(true);
@@ -57,8 +57,8 @@ describe('the LLM question writer', () => {
 
   it('keeps the extractive item wherever the model’s item fails the check', async () => {
     mode = 'key-missing';
-    const result = await writer().write(frenchRevolution, options);
-    const extractive = generateQuestions(frenchRevolution, options);
+    const result = await writer().write(storedPassages(frenchRevolution), options);
+    const extractive = generateQuestionsFromPassages(storedPassages(frenchRevolution), options);
     expect(result.generator).toBe('llm+extractive');
     const multipleChoice = result.questions.filter((q) => q.type === 'multiple_choice');
     expect(multipleChoice.length).toBeGreaterThan(0);
@@ -70,9 +70,9 @@ describe('the LLM question writer', () => {
     it(`falls back to the extractive quiz when the endpoint answers ${failing === 'slow' ? 'too late' : failing === 'error' ? 'with an error' : 'with prose'}`, async () => {
       mode = failing;
       const errors: unknown[] = [];
-      const result = await createLlmWriter({ client: client({ timeoutMs: 300 }), onError: (e) => errors.push(e) }).write(frenchRevolution, options);
+      const result = await createLlmWriter({ client: client({ timeoutMs: 300 }), onError: (e) => errors.push(e) }).write(storedPassages(frenchRevolution), options);
       expect(result.generator).toBe('extractive');
-      expect(result.questions).toEqual(generateQuestions(frenchRevolution, options).questions);
+      expect(result.questions).toEqual(generateQuestionsFromPassages(storedPassages(frenchRevolution), options).questions);
       expect(errors).toHaveLength(1);
     });
   }

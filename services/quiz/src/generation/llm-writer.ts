@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { LlmClient } from '@learner/common/llm';
-import { extractKeyTerms, mentionsTerm, segmentDocument, type KeyTerm } from '@learner/text';
+import { documentFromPassages, extractKeyTerms, mentionsTerm, type KeyTerm } from '@learner/text';
 import { createItemChecker } from './item-check.js';
-import { pagesToAnalyze } from './question-generator.js';
+import { pagesOfPassages, passagesToAnalyze } from './question-generator.js';
 import { createExtractiveWriter, type QuestionWriter, type WrittenQuiz } from './question-writer.js';
 import { TRUE_FALSE_OPTIONS, type Difficulty, type GeneratedQuestion } from './question.js';
 import { createSeededRandom } from './seeded-random.js';
@@ -108,14 +108,14 @@ export function createLlmWriter(options: {
     parseItems(await options.client.complete({ ...prompt(sources, keyTerms, difficulty), temperature: 0.3, json: true }));
 
   return {
-    async write(pages, generateOptions): Promise<WrittenQuiz> {
-      const extractive = await extractiveWriter.write(pages, generateOptions);
+    async write(passages, generateOptions): Promise<WrittenQuiz> {
+      const extractive = await extractiveWriter.write(passages, generateOptions);
       const base = extractive;
       if (base.questions.length === 0) return extractive;
-      // The model's items meet the same bar as the generator's, over the same pages and key terms.
-      const analyzed = pagesToAnalyze(pages);
-      const keyTerms = extractKeyTerms(segmentDocument(analyzed), { max: 80 });
-      const checker = createItemChecker(analyzed, { keyTerms });
+      // The model's items meet the same bar as the generator's, over the same passages and key terms.
+      const analyzed = passagesToAnalyze(passages);
+      const keyTerms = extractKeyTerms(documentFromPassages(analyzed), { max: 80 });
+      const checker = createItemChecker(pagesOfPassages(analyzed), { keyTerms });
       let items: unknown[];
       try {
         items = await ask(base.questions, keyTerms, generateOptions.difficulty);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cellBiology, frenchRevolution, photosynthesis, studyTexts } from '../../test/fixtures/study-texts.js';
+import { cellBiology, frenchRevolution, photosynthesis, storedPassages, studyTexts } from '../../test/fixtures/study-texts.js';
 import { checkQuiz } from './item-check.js';
-import { generateQuestions, pagesToAnalyze, type GenerateOptions } from './question-generator.js';
+import { generateQuestions, generateQuestionsFromPassages, pagesToAnalyze, passagesToAnalyze, type GenerateOptions } from './question-generator.js';
 import { DIFFICULTIES, QUESTION_TYPES, type GeneratedQuestion } from './question.js';
 import { mentionsTerm, termKey } from '@learner/text';
 import { normalizeSpace } from './concepts.js';
@@ -252,7 +252,9 @@ describe('questions on the concepts of a textbook section', () => {
     expect(falses.length).toBeGreaterThan(3);
     for (const q of falses) {
       const statement = q.text.replace(/^True or false: /, '');
-      expect(statement).not.toMatch(/\bnot\b/);
+      // Any "not" is the document's own: none is put in.
+      const nots = (text: string): number => text.match(/\bnot\b/gi)?.length ?? 0;
+      expect(nots(statement)).toBe(nots(q.source.sentence));
       const swappedIn = concepts.filter((c) => containsTerm(statement, c) && !containsTerm(q.source.sentence, c));
       expect(swappedIn.length).toBeGreaterThan(0);
       expect(q.explanation).toMatch(/puts ".+" where the document has ".+"/);
@@ -317,6 +319,29 @@ A habitat is the place where a population of organisms finds food, water and she
     expect(questions).toHaveLength(10);
     const terms = questions.map(aboutTerm).filter((t): t is string => t !== null).map((t) => termKey(t));
     expect(new Set(terms).size).toBe(terms.length);
+  });
+
+  it('asks from the passages the document service stored as it asks from the pages, citing the page each sentence is on', () => {
+    const { questions } = generateQuestionsFromPassages(storedPassages(researchMethods), options({ numQuestions: 15 }));
+    expect(questions.length).toBeGreaterThanOrEqual(10);
+    expect(checkQuiz(questions, researchMethods).problems).toEqual({});
+    expect(new Set(questions.map((q) => q.source.page))).toEqual(new Set([1, 2]));
+    for (const q of questions.filter((q) => q.type !== 'true_false' && !q.text.startsWith('What does'))) expect(isConcept(q.correctAnswer)).toBe(true);
+  });
+
+  it('reads runs of passages spread over a document too long to read whole, and says so', () => {
+    const pages = Array.from({ length: 300 }, (_, i) => {
+      const text = [...researchMethods, ...cellBiology][i % 4]!.text;
+      return { page: i + 1, text: `${text}\n\n${text}` };
+    });
+    const passages = storedPassages(pages);
+    const spread = passagesToAnalyze(passages, 100_000);
+    expect(spread.reduce((n, p) => n + p.text.length, 0)).toBeLessThanOrEqual(100_000);
+    expect(spread[0]!.page).toBe(1);
+    expect(spread.at(-1)!.page).toBeGreaterThan(250);
+    const result = generateQuestionsFromPassages(passages, options({ numQuestions: 5 }));
+    expect(result.generated).toBe(5);
+    expect(result.warnings.join(' ')).toMatch(/drawn from \d+ of its 300 pages/);
   });
 
   it('makes 20 questions from a 100-page document within a few seconds', () => {

@@ -1,4 +1,4 @@
-import { mentionsTerm, type KeyTerm } from '@learner/text';
+import { documentFromPassages, mentionsTerm, segmentDocument, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
 import { blankOut, closeness, documentConcepts, isPlural, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
 import {
@@ -53,8 +53,16 @@ const sourceOf = (concept: Concept) => ({ page: concept.sentence.page, sentence:
 /** A term as an option: the document's spelling, in the key's number where the document has both. */
 const optionText = (term: KeyTerm): string => term.term;
 
-export function createQuestionGenerator(pages: readonly DocumentPage[]) {
-  const { terms, concepts, explained, placements } = documentConcepts(pages);
+/** The text of each page as its passages hold it: what the item check reads when no page text is at hand. */
+export function pagesOfPassages(passages: readonly Passage[]): DocumentPage[] {
+  const pages = new Map<number, string[]>();
+  for (const p of [...passages].sort((a, b) => a.position - b.position)) pages.set(p.page, [...(pages.get(p.page) ?? []), p.text]);
+  return [...pages].map(([page, texts]) => ({ page, text: texts.join(' ') }));
+}
+
+/** Questions on a segmented document; the item check reads `pages`, by default the text of its passages. */
+export function createQuestionGenerator(doc: SegmentedDocument, pages: readonly DocumentPage[] = pagesOfPassages(doc.passages)) {
+  const { terms, concepts, explained, placements } = documentConcepts(doc);
   const checker = createItemChecker(pages, { keyTerms: terms });
   // Each term's plain definition, for term → definition questions and their distractors.
   const definitions = new Map<string, string>();
@@ -365,12 +373,46 @@ export function pagesToAnalyze(pages: readonly DocumentPage[], maxCharacters = M
   return chosen.map((page) => (page.text.length <= share ? page : { ...page, text: spreadExcerpt(page.text, share) }));
 }
 
+/**
+ * Passages spread evenly over a document too long to read whole within the time a request may
+ * take, as `pagesToAnalyze` spreads pages: runs of consecutive passages from its beginning, middle and end.
+ */
+export function passagesToAnalyze(passages: readonly Passage[], maxCharacters = MAX_ANALYZED_CHARACTERS): Passage[] {
+  const total = passages.reduce((n, p) => n + p.text.length, 0);
+  if (total <= maxCharacters) return [...passages];
+  const runs = Math.max(1, Math.floor(maxCharacters / EXCERPT_CHARACTERS));
+  const stride = passages.length / runs;
+  const share = maxCharacters / runs;
+  const chosen: Passage[] = [];
+  for (let k = 0; k < runs; k++) {
+    let used = 0;
+    for (let i = Math.floor(k * stride); i < Math.floor((k + 1) * stride); i++) {
+      const length = passages[i]!.text.length;
+      if (used + length > share) break;
+      chosen.push(passages[i]!);
+      used += length;
+    }
+  }
+  return chosen;
+}
+
 /** Generates a quiz from a document's pages; deterministic for a given seed. */
 export function generateQuestions(pages: readonly DocumentPage[], options: GenerateOptions): GenerationResult {
   const analyzed = pagesToAnalyze(pages);
-  const result = createQuestionGenerator(analyzed).generate(options);
+  const result = createQuestionGenerator(segmentDocument(analyzed), analyzed).generate(options);
   if (analyzed.length < pages.length) {
     result.warnings.push(`The document is long: questions were drawn from ${analyzed.length} of its ${pages.length} pages, spread across it.`);
+  }
+  return result;
+}
+
+/** Generates a quiz from the passages the document service stored for a document; deterministic for a given seed. */
+export function generateQuestionsFromPassages(passages: readonly Passage[], options: GenerateOptions): GenerationResult {
+  const analyzed = passagesToAnalyze(passages);
+  const result = createQuestionGenerator(documentFromPassages(analyzed)).generate(options);
+  const pages = (list: readonly Passage[]): number => new Set(list.map((p) => p.page)).size;
+  if (analyzed.length < passages.length) {
+    result.warnings.push(`The document is long: questions were drawn from ${pages(analyzed)} of its ${pages(passages)} pages, spread across it.`);
   }
   return result;
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { frenchRevolution, photosynthesis } from '../../test/fixtures/study-texts.js';
-import { generateQuestions, type GenerateOptions } from './question-generator.js';
+import { frenchRevolution, photosynthesis, storedPassages } from '../../test/fixtures/study-texts.js';
+import { generateQuestionsFromPassages, type GenerateOptions } from './question-generator.js';
 import { createWorkerWriter } from './worker-writer.js';
 
 // The worker runs the built JavaScript, as the service does (scripts/test.sh builds before testing).
@@ -18,15 +18,15 @@ describe('the question generator in a worker thread', () => {
   });
 
   it('answers with the same questions as the generator run in place, for several jobs at once', async () => {
-    const [first, second] = await Promise.all([writer.write(frenchRevolution, options), writer.write(photosynthesis, options)]);
+    const [first, second] = await Promise.all([writer.write(storedPassages(frenchRevolution), options), writer.write(storedPassages(photosynthesis), options)]);
     expect(first.generator).toBe('extractive');
-    expect(first.questions).toEqual(generateQuestions(frenchRevolution, options).questions);
-    expect(second.questions).toEqual(generateQuestions(photosynthesis, options).questions);
+    expect(first.questions).toEqual(generateQuestionsFromPassages(storedPassages(frenchRevolution), options).questions);
+    expect(second.questions).toEqual(generateQuestionsFromPassages(storedPassages(photosynthesis), options).questions);
   });
 
   it('starts again after being closed', async () => {
     await writer.close();
-    const result = await writer.write(photosynthesis, { ...options, numQuestions: 2 });
+    const result = await writer.write(storedPassages(photosynthesis), { ...options, numQuestions: 2 });
     expect(result.questions).toHaveLength(2);
   });
 });

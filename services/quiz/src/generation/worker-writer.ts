@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { GenerateOptions, GenerationResult } from './question-generator.js';
 import type { QuestionWriter, WrittenQuiz } from './question-writer.js';
-import type { DocumentPage } from './question.js';
+import type { Passage } from '@learner/text';
 
 interface Pending {
   resolve(result: WrittenQuiz): void;
@@ -53,12 +53,12 @@ export function createWorkerWriter(options: { script?: URL } = {}): WorkerWriter
   };
 
   return {
-    write(pages: readonly DocumentPage[], generateOptions: GenerateOptions): Promise<WrittenQuiz> {
+    write(passages: readonly Passage[], generateOptions: GenerateOptions): Promise<WrittenQuiz> {
       const target = start();
       const id = nextId++;
       return new Promise<WrittenQuiz>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        target.postMessage({ id, pages, options: generateOptions });
+        target.postMessage({ id, passages, options: generateOptions });
       });
     },
     async close() {

@@ -78,9 +78,9 @@ export function createQuizService(deps: { pool: Pool; documents: DocumentClient;
 
   return {
     async generate(user: RequestUser, input: GenerateInput, requestId?: string): Promise<GeneratedQuiz> {
-      const document = await deps.documents.getText(user, input.documentId, requestId);
+      const document = await deps.documents.getPassages(user, input.documentId, requestId);
       const seed = input.seed ?? randomInt(0, 2 ** 31 - 1);
-      const result = await deps.writer.write(document.pages, {
+      const result = await deps.writer.write(document.passages, {
         numQuestions: input.numQuestions,
         difficulty: input.difficulty,
         questionTypes: input.questionTypes,
