@@ -50,6 +50,8 @@ function messageJson(m: ChatMessage) {
     content: m.content,
     citations: m.citations.map((c) => ({ document_id: c.documentId, title: c.title, page: c.page, snippet: c.snippet })),
     answer_source: typeof m.metadata.answer_source === 'string' ? m.metadata.answer_source : null,
+    retrieval: typeof m.metadata.retrieval === 'string' ? m.metadata.retrieval : null,
+    retrieval_reason: typeof m.metadata.retrieval_reason === 'string' ? m.metadata.retrieval_reason : null,
     created_at: m.createdAt.toISOString(),
   };
 }

@@ -22,6 +22,11 @@ const message = z.object({
   content: z.string(),
   citations: z.array(z.object({ document_id: z.int(), title: z.string(), page: z.int().nullable(), snippet: z.string() })),
   answer_source: z.string().nullable().describe('How the answer was made (assistant messages)'),
+  retrieval: z
+    .string()
+    .nullable()
+    .describe('How the passages behind the answer were found: hybrid (words and meaning) or full_text (words only); null for user messages'),
+  retrieval_reason: z.string().nullable().describe('Why the search fell back to words only (e.g. the embedding server is unavailable)'),
   created_at: isoTimestamp,
 });
 

@@ -62,7 +62,10 @@ function urlOf(server: Server): string {
 }
 
 beforeAll(async () => {
-  documents = await startDocumentService({ secret, pollMs: 200 });
+  // The real local embedding server (scripts/infra/up.sh starts it): search is hybrid, as in production.
+  const embeddingsBaseUrl = process.env.EMBEDDINGS_BASE_URL;
+  if (!embeddingsBaseUrl) throw new Error('EMBEDDINGS_BASE_URL is not set: start the local servers with scripts/infra/up.sh');
+  documents = await startDocumentService({ secret, pollMs: 200, embeddingsBaseUrl });
   documentApp = documents.app;
   chat = await startChat({ secret, documentServiceUrl: documents.url, documentTimeoutMs: 3000 });
 
@@ -84,6 +87,8 @@ async function ask(user: TestUser, sessionId: number, message: string) {
     content: string;
     answer_source: string;
     citations: Array<{ document_id: number; title: string; page: number; snippet: string }>;
+    retrieval: string | null;
+    retrieval_reason: string | null;
   };
 }
 
@@ -99,6 +104,14 @@ describe('the tutor over the real document service', () => {
     expect(answer.content).toMatch(/^Photosynthesis is the process by which green plants turn light energy into chemical energy\./);
     expect(answer.citations[0]).toMatchObject({ document_id: plantsId, title: 'Plant biology', page: 2 });
     expect(answer.citations[0]!.snippet).toMatch(/photosynthesis/i);
+  });
+
+  it('answers from the passage nearest the question in meaning, and says the search was hybrid', async () => {
+    const answer = await ask(learner, await newSession(learner), 'How does a plant lose water vapour?');
+    expect(answer.answer_source).toBe('documents');
+    expect(answer.citations[0]).toMatchObject({ document_id: plantsId, page: 3 });
+    expect(answer.content).toContain('Transpiration is the loss of water vapour through small pores in the leaves called stomata.');
+    expect(answer).toMatchObject({ retrieval: 'hybrid', retrieval_reason: null });
   });
 
   it('finds an answer on another page of the same document', async () => {
@@ -141,6 +154,37 @@ describe('the tutor over the real document service', () => {
     const focused = await chat.as(stranger).post('/api/v1/chat/sessions', { document_ids: [plantsId] });
     expect(focused.status).toBe(404);
     expect(focused.body.details).toEqual({ document_ids: [plantsId] });
+  });
+
+  it('answers by words alone when the embedding server is down, and says so in the answer', async () => {
+    // A closed port stands for an embedding server that has stopped.
+    const probe = await listen(documentApp, 0, '127.0.0.1');
+    const deadUrl = `${urlOf(probe)}/nothing-here/v1`;
+    await closeServer(probe);
+    const offline = await startDocumentService({ secret, pollMs: 200, embeddingsBaseUrl: deadUrl });
+    const offlineChat = await startChat({ secret, documentServiceUrl: offline.url, documentTimeoutMs: 3000 });
+    try {
+      const res = await request(offline.app)
+        .post('/api/v1/documents/upload')
+        .set(gatewayTokens.headersFor(learner))
+        .field('title', 'Plant biology')
+        .attach('file', Buffer.from(PLANT_BIOLOGY, 'utf8'), { filename: 'plant-biology.txt', contentType: 'text/plain' });
+      expect(res.status).toBe(201);
+      const deadline = Date.now() + 60_000;
+      while ((await request(offline.app).get(`/api/v1/documents/${res.body.data.id}`).set(gatewayTokens.headersFor(learner))).body.data.status !== 'completed') {
+        if (Date.now() > deadline) throw new Error('the document was not processed without the embedding server');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const session = (await offlineChat.as(learner).post('/api/v1/chat/sessions', {})).body.data.id as number;
+      const reply = await offlineChat.as(learner).post(`/api/v1/chat/sessions/${session}/messages`, { message: 'What is photosynthesis?' });
+      expect(reply.status).toBe(201);
+      expect(reply.body.data.ai_response).toMatchObject({ answer_source: 'documents', retrieval: 'full_text' });
+      expect(reply.body.data.ai_response.retrieval_reason).toMatch(/embedding server/);
+      expect(reply.body.data.ai_response.content).toMatch(/^Photosynthesis is the process/);
+    } finally {
+      await offlineChat.close();
+      await offline.stop();
+    }
   });
 
   it('stores an answer saying the documents could not be reached once the document service has stopped', async () => {
