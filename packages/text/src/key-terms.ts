@@ -97,16 +97,18 @@ function nounRuns(tokens: Token[]): Token[][] {
 // Cues that a sentence defines or names a term. `named` cues put the term after them, `subject`
 // cues before them.
 const NAMED_CUES =
-  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|what (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:coined|introduced|used) the (?:term|phrase|concept)|the (?:term|concept|notion|idea|phrase) (?:of )?)\s+["“'‘]?/giu;
+  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:coined|introduced|used) the (?:term|phrase|concept)|the (?:term|concept|notion|idea|phrase) (?:of )?)\s+["“'‘]?/giu;
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms)\b/iu;
-const SUBJECT_COPULA = /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|\w+ (?:that|which|who|in which|by which|of)\b)/iu;
+const SUBJECT_COPULA =
+  /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|\w+ (?:that|which|who|in which|by which|of)\b)/iu;
 const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
 const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).map((w) => w[0]!.toUpperCase()).join('');
 // "In the United States, …", "According to Weber, …": a phrase that sets the scene, not a subject.
 const SCENE_SETTING = /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|from|during|under|with|unlike|like|as|of)\s+)(?:the\s+|a\s+|an\s+)?["“]?$/i;
-const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means))/iu;
+const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means)|meaning\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
 // An introductory phrase and a comma may come before the subject of a definition ("In sociology, X is …").
-const OPENING = /^\s*(?:[^,;:]{0,40},\s*)?["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
+// So may a clause before it ("…, while latent functions are …", "…, but sanctions are …").
+const OPENING = /(?:^\s*(?:[^,;:]{0,40},\s*)?|[,;:]\s*(?:while|whereas|but|and|yet)\s+)["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
 // Nouns that introduce a term rather than belong to it.
 const NAMING_NOUNS = new Set(['term', 'terms', 'concept', 'concepts', 'notion', 'idea', 'word', 'phrase']);
 // Nouns that talk about the text or about terms rather than name a concept.
