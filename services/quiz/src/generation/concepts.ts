@@ -268,7 +268,8 @@ export function documentConcepts(doc: SegmentedDocument): DocumentConcepts {
     }
     // The sentence the library found to explain the term, or else another that can carry a question on it.
     const explaining = chosen ?? mentioning(term).reduce<Concept | null>((found, s) => found ?? conceptIn(term, s, rank, main), null);
-    if (explaining) explained.push(explaining);
+    // Past the document's main terms, a term it only uses is seldom one of its concepts.
+    if (explaining && rank < main) explained.push(explaining);
   });
   explained.sort((a, b) => b.term.score - a.term.score);
 
