@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { contentStems, extractKeyTerms, segmentDocument, tokens, type SegmentedDocument } from '@learner/text';
 import type { GeneratedNote, NoteItem, NotesGenerator } from './notes-generator.js';
 
@@ -206,6 +209,46 @@ export function extractiveNotes(pages: { page: number; text: string }[]): Genera
   return notes;
 }
 
-export function createExtractiveNotes(): NotesGenerator {
-  return { generate: async (pages) => extractiveNotes(pages) };
+// The built module, found through the package's own exports so that the service and its tests
+// (which run the TypeScript sources) start the same code in the thread.
+const NOTES_MODULE = pathToFileURL(createRequire(import.meta.url).resolve('@learner/document/dist/notes/extractive-notes.js')).href;
+
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.module).then(
+  (m) => parentPort.postMessage({ notes: m.extractiveNotes(workerData.pages) }),
+  (err) => parentPort.postMessage({ error: String((err && err.message) || err) }),
+);
+`;
+
+/**
+ * Extractive notes written in a worker thread: ranking sentences and tagging key terms take
+ * seconds on a long document, during which the service would otherwise answer nobody.
+ */
+export function createExtractiveNotes(options: { timeoutMs?: number } = {}): NotesGenerator {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  return {
+    generate: (pages) =>
+      new Promise<GeneratedNote[]>((resolve, reject) => {
+        const worker = new Worker(THREAD_SOURCE, {
+          eval: true,
+          workerData: { module: NOTES_MODULE, pages },
+          resourceLimits: { maxOldGenerationSizeMb: 1024 },
+        });
+        let settled = false;
+        const settle = (fn: () => void): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          fn();
+          void worker.terminate();
+        };
+        const timer = setTimeout(() => settle(() => reject(new Error(`writing notes took longer than ${timeoutMs} ms`))), timeoutMs);
+        worker.once('message', (answer: { notes: GeneratedNote[] } | { error: string }) =>
+          settle(() => ('notes' in answer ? resolve(answer.notes) : reject(new Error(`notes could not be written: ${answer.error}`)))),
+        );
+        worker.once('error', (err) => settle(() => reject(err)));
+        worker.once('exit', (code) => settle(() => reject(new Error(`the notes thread stopped unexpectedly (exit ${code})`))));
+      }),
+  };
 }
