@@ -41,7 +41,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Hit = { document_id: number; title: string; page: number; passage_id: number; text: string; snippet: string; rank: number };
+type Hit = { document_id: number; title: string; page: number; passage_id: number; text: string; snippet: string; rank: number; similarity: number | null };
 
 describe('searching the caller’s documents', () => {
   it('puts the passage that answers a question first, with its document, page and a highlighted snippet', async () => {
