@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { contentStems, extractKeyTerms, segmentDocument, tokens, type SegmentedDocument } from '@learner/text';
+import { runInThread } from '../threads/run-in-thread.js';
 import type { GeneratedNote, NoteItem, NotesGenerator } from './notes-generator.js';
 
 interface Sentence {
@@ -228,27 +228,18 @@ import(workerData.module).then(
 export function createExtractiveNotes(options: { timeoutMs?: number } = {}): NotesGenerator {
   const timeoutMs = options.timeoutMs ?? 120_000;
   return {
-    generate: (pages) =>
-      new Promise<GeneratedNote[]>((resolve, reject) => {
-        const worker = new Worker(THREAD_SOURCE, {
-          eval: true,
-          workerData: { module: NOTES_MODULE, pages },
-          resourceLimits: { maxOldGenerationSizeMb: 1024 },
-        });
-        let settled = false;
-        const settle = (fn: () => void): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          fn();
-          void worker.terminate();
-        };
-        const timer = setTimeout(() => settle(() => reject(new Error(`writing notes took longer than ${timeoutMs} ms`))), timeoutMs);
-        worker.once('message', (answer: { notes: GeneratedNote[] } | { error: string }) =>
-          settle(() => ('notes' in answer ? resolve(answer.notes) : reject(new Error(`notes could not be written: ${answer.error}`)))),
-        );
-        worker.once('error', (err) => settle(() => reject(err)));
-        worker.once('exit', (code) => settle(() => reject(new Error(`the notes thread stopped unexpectedly (exit ${code})`))));
-      }),
+    async generate(pages) {
+      const answer = await runInThread<{ notes: GeneratedNote[] } | { error: string }>(THREAD_SOURCE, { module: NOTES_MODULE, pages }, {
+        timeoutMs,
+        maxOldGenerationSizeMb: 1024,
+        failures: {
+          timeout: () => new Error(`writing notes took longer than ${timeoutMs} ms`),
+          error: (err) => err,
+          exit: (code) => new Error(`the notes thread stopped unexpectedly (exit ${code})`),
+        },
+      });
+      if ('error' in answer) throw new Error(`notes could not be written: ${answer.error}`);
+      return answer.notes;
+    },
   };
 }

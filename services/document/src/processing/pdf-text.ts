@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import { stripControl } from '../text/plain-text.js';
+import { runInThread } from '../threads/run-in-thread.js';
 import { ProcessingError } from './processing-error.js';
 
 export interface PdfPageText {
@@ -43,33 +43,14 @@ const { PDFParse } = require(workerData.module);
 type WorkerAnswer = { pages: PdfPageText[] } | { error: { name: string; message: string } };
 
 function parseInWorker(bytes: Buffer, timeoutMs: number): Promise<WorkerAnswer> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { module: PDF_PARSE, bytes: new Uint8Array(bytes) },
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
-      stdout: true,
-      stderr: true,
-    });
-    let settled = false;
-    const settle = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-      void worker.terminate();
-    };
-    const timer = setTimeout(
-      () => settle(() => reject(new ProcessingError(`Reading the PDF took longer than ${Math.round(timeoutMs / 1000)} s`))),
-      timeoutMs,
-    );
-    worker.once('message', (answer: WorkerAnswer) => settle(() => resolve(answer)));
-    worker.once('error', (err) =>
-      settle(() => reject(new ProcessingError('The PDF could not be read: it needs more memory than allowed', { cause: err }))),
-    );
-    worker.once('exit', (code) =>
-      settle(() => reject(new ProcessingError(`The PDF reader stopped unexpectedly (exit ${code})`))),
-    );
+  return runInThread<WorkerAnswer>(WORKER_SOURCE, { module: PDF_PARSE, bytes: new Uint8Array(bytes) }, {
+    timeoutMs,
+    maxOldGenerationSizeMb: 1024,
+    failures: {
+      timeout: () => new ProcessingError(`Reading the PDF took longer than ${Math.round(timeoutMs / 1000)} s`),
+      error: (err) => new ProcessingError('The PDF could not be read: it needs more memory than allowed', { cause: err }),
+      exit: (code) => new ProcessingError(`The PDF reader stopped unexpectedly (exit ${code})`),
+    },
   });
 }
 

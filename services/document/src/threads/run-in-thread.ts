@@ -1,0 +1,42 @@
+import { Worker } from 'node:worker_threads';
+
+export interface ThreadFailures {
+  timeout: () => Error;
+  /** The thread threw or ran out of memory. */
+  error: (err: Error) => Error;
+  /** The thread ended without answering. */
+  exit: (code: number) => Error;
+}
+
+/**
+ * Runs `source` (CommonJS) in a worker thread with `workerData` and resolves with the first message
+ * it posts. The thread is ended once it has answered, failed or run past `timeoutMs`; work that
+ * would hold the event loop for seconds runs there so the service keeps answering meanwhile.
+ */
+export function runInThread<T>(
+  source: string,
+  workerData: unknown,
+  options: { timeoutMs: number; maxOldGenerationSizeMb: number; failures: ThreadFailures },
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, {
+      eval: true,
+      workerData,
+      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb },
+      stdout: true,
+      stderr: true,
+    });
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => settle(() => reject(options.failures.timeout())), options.timeoutMs);
+    worker.once('message', (answer: T) => settle(() => resolve(answer)));
+    worker.once('error', (err) => settle(() => reject(options.failures.error(err))));
+    worker.once('exit', (code) => settle(() => reject(options.failures.exit(code))));
+  });
+}
