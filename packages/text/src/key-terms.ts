@@ -62,6 +62,7 @@ function tokensOf(text: string): Token[] {
 
 const isNoun = (t: Token): boolean =>
   (t.tags.has('Noun') || t.tags.has('Acronym')) && !t.tags.has('Pronoun') && !t.tags.has('Possessive') && !t.tags.has('Value');
+const isVerbForm = (t: Token): boolean => (t.tags.has('Verb') || t.tags.has('Gerund')) && !isNoun(t) && !t.tags.has('Adjective');
 // A gerund names a practice ("tracking is the practice of …"); it is kept as a term only where defined.
 const isHead = (t: Token): boolean => isNoun(t) || t.tags.has('Gerund');
 // A base-form verb before a noun is often a noun itself ("conflict theory", "manifest functions").
@@ -84,11 +85,17 @@ function nounRuns(tokens: Token[]): Token[][] {
     if (run.length) runs.push(run);
     run = [];
   };
+  let previous: Token | undefined;
   for (const t of tokens) {
     if (/[("“[]/.test(t.pre) && run.length) close();
-    if (usableWord(t) && isModifier(t)) run.push(t);
+    // A verb form after a noun or a verb is a predicate ("women report experiencing …"), not part
+    // of a name; only where a phrase may start ("the conflict theory", "in manifest functions").
+    const predicate = isVerbForm(t) && previous !== undefined && !/[,.;:!?)(\]"“”]/.test(previous.post) && (isNoun(previous) || isVerbForm(previous) || previous.tags.has('Adverb'));
+    if (predicate) close();
+    else if (usableWord(t) && isModifier(t)) run.push(t);
     else close();
     if (/[,.;:!?)"”\]—–]/.test(t.post) || /\s-\s/.test(t.post)) close();
+    previous = t;
   }
   close();
   return runs;

@@ -96,6 +96,14 @@ describe('key terms and their definitions', () => {
     expect(byTerm.get('ethnocentrism')!.sentence).toMatch(/^Ethnocentrism refers to/);
   });
 
+  it('never takes a predicate for a term ("women report experiencing IPV")', () => {
+    const doc = segmentDocument([
+      { page: 1, text: 'Many bisexual women report experiencing IPV in their lives. Older women report experiencing IPV less often. IPV is a pattern of abuse.' },
+    ]);
+    const found = extractKeyTerms(doc, { minScore: -100 }).map((t) => t.term);
+    expect(found.filter((t) => /report|experiencing/.test(t))).toEqual([]);
+  });
+
   it('leaves out everyday words, numbers, people nouns and words about the text', () => {
     for (const junk of ['people', 'weather', '2016', 'table', 'sociologists', 'researchers']) expect(byTerm.has(junk)).toBe(false);
   });
