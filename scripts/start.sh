@@ -7,14 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))" >&2
-  exit 1
-fi
+# Node.js 24 and the pinned pnpm on PATH (a pinned Node 24 is fetched when the machine's is older).
+# shellcheck source=scripts/ensure-node.sh
+. scripts/ensure-node.sh
 
-export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0
-bash scripts/ensure-pnpm.sh >/dev/null
 
 # Installing is the slow part of a first start; later starts skip it unless the lockfile changed.
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then

@@ -8,11 +8,9 @@ mkdir -p .infra/logs
 
 log() { printf '\n== %s\n' "$*"; }
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))" >&2
-  exit 1
-fi
+# Node.js 24 and the pinned pnpm on PATH (a pinned Node 24 is fetched when the machine's is older).
+# shellcheck source=scripts/ensure-node.sh
+. scripts/ensure-node.sh
 
 # The servers take longest on a fresh machine (apt, Maven, pip): start them first, in the background.
 log "starting local servers (log: .infra/logs/up.log)"
@@ -20,7 +18,7 @@ bash scripts/infra/up.sh >.infra/logs/up.log 2>&1 &
 infra_pid=$!
 
 log "installing dependencies"
-bash scripts/ensure-pnpm.sh
+echo "node $(node --version), pnpm $(pnpm --version)"
 pnpm install --frozen-lockfile --reporter=append-only 2>&1 | tail -n 5
 
 log "building"

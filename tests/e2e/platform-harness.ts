@@ -61,7 +61,7 @@ export async function startPlatform(): Promise<Platform> {
 
   const stateFile = join(dataDir, 'launcher.json');
   const deadline = Date.now() + 150_000;
-  let services: Record<string, string> = {};
+  let services: Record<string, string>;
   for (;;) {
     if (exited) throw new Error(`the platform exited before it was ready:\n${output.join('').slice(-4000)}`);
     if (Date.now() > deadline) throw new Error(`the platform was not ready in time:\n${output.join('').slice(-4000)}`);

@@ -69,7 +69,7 @@ export function createServiceProxy(options: {
     });
     proxyServer.on('error', (err, req, res) => {
       // Express's req and res are what reach the proxy; a socket would mean a WebSocket upgrade.
-      if ('status' in res) {
+      if (res !== undefined && 'status' in res) {
         answerFailure(req as Request, res as Response, upstreamFailure(service, err as NodeJS.ErrnoException, req as Request));
       }
     });
