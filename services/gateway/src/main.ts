@@ -10,7 +10,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { INTERNAL_TOKEN_TTL_SECONDS, type ServiceName } from './proxy/proxy-routes.js';
 import { createReadinessChecks } from './readiness-checks.js';
-import { createTrafficControls } from './traffic/traffic-controls.js';
+import { createTrafficControls } from './traffic/create-traffic-controls.js';
 import { superviseWorkers } from './workers.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));

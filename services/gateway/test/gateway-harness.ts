@@ -13,7 +13,7 @@ import { createMetrics } from '@learner/common/metrics';
 import { requireInfra, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
 import { INTERNAL_TOKEN_TTL_SECONDS, SERVICE_NAMES, type ServiceName } from '../src/proxy/proxy-routes.js';
-import { createTrafficControls } from '../src/traffic/traffic-controls.js';
+import { createTrafficControls } from '../src/traffic/create-traffic-controls.js';
 
 /** A port nothing listens on: a service that is down. */
 export const CLOSED_URL = 'http://127.0.0.1:9';

@@ -1,8 +1,5 @@
-import type { Redis } from 'ioredis';
-import type { Logger } from '@learner/common/logger';
 import { createMemoryRevocationList } from '../auth/revocation-list.js';
 import { createMemoryRateLimiter, type RateLimitOptions, type RateLimitResult } from '../rate-limit/rate-limiter.js';
-import { createRedisTrafficControls } from './redis-traffic-controls.js';
 
 export interface Admission {
   limit: RateLimitResult;
@@ -33,13 +30,4 @@ export function createMemoryTrafficControls(limits: RateLimitOptions, now: () =>
       revocations.revoke(jti, expiresAtMs);
     },
   };
-}
-
-/** In Redis, shared by every gateway process, or in this process when no Redis is configured. */
-export function createTrafficControls(
-  options: RateLimitOptions & { redis?: Redis | undefined; prefix: string; logger: Logger },
-): TrafficControls {
-  const { redis, ...rest } = options;
-  const limits = { limit: options.limit, windowMs: options.windowMs };
-  return redis ? createRedisTrafficControls({ ...rest, redis }) : createMemoryTrafficControls(limits);
 }
