@@ -14,7 +14,7 @@ export default defineConfig({
     reporters: ['default'],
     projects: workspaces.map((dir) => ({
       extends: true,
-      test: { name: dir.split('/')[1] ?? dir, root: dir, include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts'] },
+      test: { name: dir.split('/')[1] ?? dir, root: dir, include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'e2e/**/*.test.ts'] },
     })),
   },
 });

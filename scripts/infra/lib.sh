@@ -214,6 +214,9 @@ apt_missing_for() {
         pkg_installed "$p" || pkgs+=("$p")
       done
       ;;
+    chromium)
+      [[ -x /usr/bin/chromium ]] || pkgs+=(chromium)
+      ;;
   esac
   ((${#pkgs[@]})) && printf '%s\n' "${pkgs[@]}"
   return 0

