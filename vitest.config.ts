@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const workspaces = ['packages', 'services']
   .flatMap((group) => readdirSync(group).map((name) => `${group}/${name}`))
-  .concat(['tests', 'scripts/launcher'])
+  .concat(['tests', 'scripts/launcher', 'deploy'])
   .filter((dir) => existsSync(`${dir}/package.json`));
 
 export default defineConfig({

