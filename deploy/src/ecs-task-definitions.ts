@@ -9,6 +9,8 @@ import { imageOf, serviceEnvironment, serviceValues, type ChartValues } from './
 
 export interface EcsPlan {
   taskDefinitions: RegisterTaskDefinitionCommandInput[];
+  /** Families of the tasks that run to completion before any service changes (Kafka topics). */
+  beforeServices: string[];
   /** What the pipeline deploys, in order: each service's migration task, then its ECS service. */
   services: Array<{
     name: string;
@@ -27,7 +29,10 @@ function nodeHealthCheck(port: number): ContainerDefinition['healthCheck'] {
   return { command: ['CMD', 'node', '-e', probe], interval: 30, timeout: 10, retries: 3, startPeriod: 40 };
 }
 
-export function renderEcsPlan(values: ChartValues, options: { imageTag: string; migrateScript: string }): EcsPlan {
+export function renderEcsPlan(
+  values: ChartValues,
+  options: { imageTag: string; migrateScript: string; kafkaTopicsScript: string },
+): EcsPlan {
   const ecs = values.ecs;
   const family = (component: string): string => `${ecs.familyPrefix}-${component}`;
   const urlOf = (service: string): string => `http://${service}.${ecs.serviceDiscoveryNamespace}:${values.services[service]?.port}`;
@@ -62,6 +67,32 @@ export function renderEcsPlan(values: ChartValues, options: { imageTag: string; 
 
   const taskDefinitions: RegisterTaskDefinitionCommandInput[] = [];
   const services: EcsPlan['services'] = [];
+  const beforeServices: string[] = [];
+  if (values.kafka.topics.create) {
+    taskDefinitions.push(
+      task(
+        'kafka-topics',
+        { cpu: 256, memory: 512 },
+        {
+          name: 'kafka-topics',
+          // Any service image holds packages/common with kafkajs.
+          image: imageOf(values, 'document', options.imageTag),
+          essential: true,
+          workingDirectory: `${values.image.appDir}/packages/common`,
+          command: ['node', '--input-type=module', '-e', options.kafkaTopicsScript],
+          environment: [
+            { name: 'KAFKA_BOOTSTRAP_SERVERS', value: values.kafka.bootstrapServers },
+            { name: 'KAFKA_REPLICATION_FACTOR', value: String(values.kafka.topics.replicationFactor) },
+          ],
+          logConfiguration: logs('kafka-topics'),
+          user: '1000:1000',
+          readonlyRootFilesystem: true,
+        },
+        [],
+      ),
+    );
+    beforeServices.push(family('kafka-topics'));
+  }
   for (const name of Object.keys(values.services)) {
     const svc = serviceValues(values, name);
     const environment: Array<{ name: string; value: string }> = [];
@@ -163,5 +194,5 @@ export function renderEcsPlan(values: ChartValues, options: { imageTag: string; 
     // The document service uses it: it is deployed first.
     services.unshift({ name: 'embeddings', family: family('embeddings'), port, desiredCount: 1 });
   }
-  return { taskDefinitions, services };
+  return { taskDefinitions, beforeServices, services };
 }

@@ -14,9 +14,12 @@ import { loadValues } from './settings.js';
 
 export const CHART_DIR = resolve(import.meta.dirname, '..', 'helm', 'learner-platform');
 
-/** The migration program the chart's Job runs, shared with the ECS migration tasks. */
-export function migrateScript(chartDir = CHART_DIR): string {
-  return readFileSync(join(chartDir, 'files', 'migrate.mjs'), 'utf8');
+/** The programs the chart's Jobs run (files/), shared with the ECS one-off tasks. */
+export function chartScripts(chartDir = CHART_DIR): { migrateScript: string; kafkaTopicsScript: string } {
+  return {
+    migrateScript: readFileSync(join(chartDir, 'files', 'migrate.mjs'), 'utf8'),
+    kafkaTopicsScript: readFileSync(join(chartDir, 'files', 'kafka-topics.mjs'), 'utf8'),
+  };
 }
 
 export function chartAppVersion(chartDir = CHART_DIR): string {
@@ -33,12 +36,12 @@ function main(): void {
   });
   const values = loadValues(CHART_DIR, args.values);
   const imageTag = args['image-tag'] ?? (values.image.tag || chartAppVersion());
-  const plan = renderEcsPlan(values, { imageTag, migrateScript: migrateScript() });
+  const plan = renderEcsPlan(values, { imageTag, ...chartScripts() });
   mkdirSync(args.out, { recursive: true });
   for (const definition of plan.taskDefinitions) {
     writeFileSync(join(args.out, `${definition.family}.json`), `${JSON.stringify(definition, null, 2)}\n`);
   }
-  writeFileSync(join(args.out, 'plan.json'), `${JSON.stringify(plan.services, null, 2)}\n`);
+  writeFileSync(join(args.out, 'plan.json'), `${JSON.stringify({ beforeServices: plan.beforeServices, services: plan.services }, null, 2)}\n`);
   process.stdout.write(`${plan.taskDefinitions.length} task definitions for image tag ${imageTag} in ${args.out}\n`);
 }
 

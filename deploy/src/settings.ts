@@ -30,7 +30,7 @@ export interface ServiceValues {
 export interface ChartValues {
   image: { registry: string; repository: string; tag: string; appDir: string };
   publicBaseUrl: string;
-  kafka: { bootstrapServers: string };
+  kafka: { bootstrapServers: string; topics: { create: boolean; replicationFactor: number } };
   objectStorage: { bucket: string; region: string; endpointUrl: string; localPath: string };
   secrets: { optionalKeys: string[] };
   embeddings: { enabled: boolean; externalUrl: string; port: number; ecs: { cpu: number; memory: number } };

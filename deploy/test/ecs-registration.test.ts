@@ -12,7 +12,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
 import { requireInfra } from '@learner/common/testing';
 import { renderEcsPlan } from '../src/ecs-task-definitions.js';
-import { migrateScript } from '../src/render-ecs.js';
+import { chartScripts } from '../src/render-ecs.js';
 import { loadValues, mergeValues, type ChartValues } from '../src/settings.js';
 import { chartDir, SERVICES, VALUE_SETS } from './support.js';
 
@@ -28,14 +28,15 @@ const ecs = new ECSClient({
 });
 const run = randomBytes(4).toString('hex');
 const values = mergeValues(loadValues(chartDir, [...VALUE_SETS.aws]) as never, { ecs: { familyPrefix: `lp-${run}` } }) as unknown as ChartValues;
-const render = (imageTag: string) => renderEcsPlan(values, { imageTag, migrateScript: migrateScript() });
+const render = (imageTag: string) => renderEcsPlan(values, { imageTag, ...chartScripts() });
 
 describe('ECS task definitions registered with ECS', () => {
-  it('registers one per service, one migration task per service and the embedding server, all for Fargate', async () => {
+  it('registers one per service, one migration task per service, the embedding server and the topic task, all for Fargate', async () => {
     const plan = render('v1');
     expect(plan.taskDefinitions.map((t) => t.family).sort()).toEqual(
-      [...SERVICES.flatMap((s) => [`lp-${run}-${s}`, `lp-${run}-${s}-migrate`]), `lp-${run}-embeddings`].sort(),
+      [...SERVICES.flatMap((s) => [`lp-${run}-${s}`, `lp-${run}-${s}-migrate`]), `lp-${run}-embeddings`, `lp-${run}-kafka-topics`].sort(),
     );
+    expect(plan.beforeServices).toEqual([`lp-${run}-kafka-topics`]);
     for (const definition of plan.taskDefinitions) {
       const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand(definition));
       expect(taskDefinition?.status).toBe('ACTIVE');

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderEcsPlan } from '../src/ecs-task-definitions.js';
-import { migrateScript } from '../src/render-ecs.js';
+import { chartScripts } from '../src/render-ecs.js';
 import { loadValues, type ChartValues } from '../src/settings.js';
 import { chartDir, find, renderChart, root, SERVICES, VALUE_SETS, type ServiceName, type ValueSet } from './support.js';
 
@@ -63,7 +63,7 @@ function chartEnvironment(set: ValueSet, name: ServiceName): Environment {
 const ecsValues = (set: ValueSet): ChartValues => loadValues(chartDir, [...VALUE_SETS[set]]);
 /** What the service's ECS task sees: its environment, and the Secrets Manager keys. */
 function ecsEnvironment(set: ValueSet, name: ServiceName): Environment {
-  const plan = renderEcsPlan(ecsValues(set), { imageTag: 'test', migrateScript: migrateScript() });
+  const plan = renderEcsPlan(ecsValues(set), { imageTag: 'test', ...chartScripts() });
   const container = plan.taskDefinitions.find((t) => t.family === `learner-platform-${name}`)!.containerDefinitions![0]!;
   const env: Environment = {};
   for (const e of container.environment ?? []) env[e.name!] = e.value;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { migrationDirs, readMigrations } from '@learner/common/db';
+import { TOPIC_PARTITIONS } from '@learner/common/events';
 import { requireInfra } from '@learner/common/testing';
 import { chartDir, find, renderChart, root, run, SERVICES, tool, VALUE_SETS, type K8sObject, type ValueSet } from './support.js';
 
@@ -247,9 +248,38 @@ describe('secrets', () => {
   });
 });
 
+describe('Kafka topics', () => {
+  it('are created by a Job after the first install and before each upgrade, from the brokers in the values', () => {
+    const job = find<any>(rendered.aws, 'Job', `${fullname}-kafka-topics`);
+    expect(job.metadata.annotations['helm.sh/hook']).toBe('post-install,pre-upgrade');
+    const c = job.spec.template.spec.containers[0];
+    expect(c.workingDir).toBe('/app/packages/common');
+    expect(c.env).toEqual([
+      { name: 'KAFKA_BOOTSTRAP_SERVERS', value: find<any>(rendered.aws, 'Deployment', `${fullname}-chat`).spec.template.spec.containers[0].env.find((e: any) => e.name === 'KAFKA_BOOTSTRAP_SERVERS').value },
+      { name: 'KAFKA_REPLICATION_FACTOR', value: '3' },
+    ]);
+  });
+
+  it("the Job's command, run from packages/common against the local broker, finds or creates every topic", () => {
+    const c = find<any>(rendered.default, 'Job', `${fullname}-kafka-topics`).spec.template.spec.containers[0];
+    const env = { ...process.env, KAFKA_BOOTSTRAP_SERVERS: requireInfra('KAFKA_BOOTSTRAP_SERVERS'), KAFKA_REPLICATION_FACTOR: '1' };
+    const result = run(c.command[0], c.command.slice(1), { cwd: join(root, 'packages', 'common'), env });
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { created: string[]; present: number };
+    expect(report.created.length + report.present).toBe(Object.keys(TOPIC_PARTITIONS).length);
+  });
+
+  it("the Job's command stops with a message when no broker is configured", () => {
+    const c = find<any>(rendered.default, 'Job', `${fullname}-kafka-topics`).spec.template.spec.containers[0];
+    const result = run(c.command[0], c.command.slice(1), { cwd: join(root, 'packages', 'common'), env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: '' } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('KAFKA_BOOTSTRAP_SERVERS is not set');
+  });
+});
+
 describe('database migrations', () => {
   it('run as a Job per service before an upgrade starts new pods, with the new image and the service database', () => {
-    const jobs = ofKind(rendered.aws, 'Job') as any[];
+    const jobs = (ofKind(rendered.aws, 'Job') as any[]).filter((j) => j.metadata.name.includes('-migrate-'));
     expect(jobs.map((j) => j.metadata.name).sort()).toEqual(SERVICES.map((s) => `${fullname}-migrate-${s}`).sort());
     for (const name of SERVICES) {
       const job = find<any>(rendered.aws, 'Job', `${fullname}-migrate-${name}`);

@@ -136,11 +136,3 @@ allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
 capabilities: { drop: [ALL] }
 {{- end -}}
-
-{{/*
-The migration program the Job runs (and the ECS migration task): the migrations of one database,
-applied with the services' own runner, from the service's folder in the image.
-*/}}
-{{- define "learner.migrateScript" -}}
-{{ .Files.Get "files/migrate.mjs" }}
-{{- end -}}
