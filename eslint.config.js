@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -20,6 +21,14 @@ export default tseslint.config(
     // initial values it overwrites before use.
     files: ['bench/learning/run.mjs'],
     rules: { 'no-useless-assignment': 'off' },
+  },
+  {
+    // The web app runs in the browser.
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    // The two classic hook rules; version 7's recommended set adds the React Compiler's rules.
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
     files: ['scripts/**', 'bench/**', '**/test/**', 'tests/**', '**/*.test.ts'],

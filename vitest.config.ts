@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const workspaces = ['packages', 'services']
   .flatMap((group) => readdirSync(group).map((name) => `${group}/${name}`))
-  .concat(['tests', 'scripts/launcher'])
+  .concat(['tests', 'scripts/launcher', 'deploy'])
   .filter((dir) => existsSync(`${dir}/package.json`));
 
 export default defineConfig({
@@ -14,7 +14,7 @@ export default defineConfig({
     reporters: ['default'],
     projects: workspaces.map((dir) => ({
       extends: true,
-      test: { name: dir.split('/')[1] ?? dir, root: dir, include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts'] },
+      test: { name: dir.split('/')[1] ?? dir, root: dir, include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'e2e/**/*.test.ts'] },
     })),
   },
 });

@@ -45,6 +45,19 @@ if ! embeddings_configured && [ "${EMBEDDINGS_PROVIDER:-auto}" = auto ]; then
   fi
 fi
 
+# The local neural voice (hibari-tts from PyPI, model included, kept warm and left running;
+# scripts/infra/down.sh stops it). Skipped when HIBARI_URL is configured; without it, English is
+# read by flite.
+if [ -z "${HIBARI_URL:-}" ] && ! grep -Eqs '^(export )?HIBARI_URL=' .env; then
+  echo "== starting the local neural voice"
+  mkdir -p .infra/logs
+  if bash scripts/infra/hibari.sh >.infra/logs/hibari-start.log 2>&1; then
+    export HIBARI_URL="http://127.0.0.1:${HIBARI_PORT:-8090}"
+  else
+    echo "warning: could not start the local neural voice (see .infra/logs/hibari-start.log); English is read by flite" >&2
+  fi
+fi
+
 echo "== building"
 pnpm build
 

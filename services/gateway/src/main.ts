@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { resolve } from 'node:path';
 import { createAccessTokens, createInternalTokens } from '@learner/common/auth';
 import { createRedis } from '@learner/common/cache';
 import { exitOnConfigError } from '@learner/common/config';
@@ -59,6 +60,10 @@ async function startGateway(): Promise<void> {
     corsOrigins: config.CORS_ORIGINS,
     trustProxy: config.TRUST_PROXY,
     readyTimeoutMs: config.READY_TIMEOUT_MS,
+    webApp: {
+      dir: config.WEB_APP_DIR ?? resolve(import.meta.dirname, '..', '..', '..', 'packages', 'web', 'dist'),
+      mediaOrigins: [...(config.PUBLIC_BASE_URL ? [new URL(config.PUBLIC_BASE_URL).origin] : []), ...config.WEB_MEDIA_ORIGINS],
+    },
   });
   const server = await listen(app, config.PORT);
   logger.info({ port: config.PORT, services }, 'gateway listening');

@@ -14,6 +14,7 @@ import { requireInfra, testSecret, type TestDatabase } from '@learner/common/tes
 import { createApp } from '../src/app.js';
 import { INTERNAL_TOKEN_TTL_SECONDS, SERVICE_NAMES, type ServiceName } from '../src/proxy/proxy-routes.js';
 import { createTrafficControls } from '../src/traffic/create-traffic-controls.js';
+import type { WebAppOptions } from '../src/web/web-routes.js';
 
 /** A port nothing listens on: a service that is down. */
 export const CLOSED_URL = 'http://127.0.0.1:9';
@@ -48,6 +49,7 @@ export function buildGateway(options: {
   requestTimeoutMs?: number;
   maxFileSize?: number;
   trustProxy?: TrustProxy;
+  webApp?: WebAppOptions;
 }): TestGateway {
   const logger = silentLogger();
   const accessTokens = createAccessTokens({ secret: options.secrets.jwtSecret, expiresInSeconds: 24 * 3600 });
@@ -75,6 +77,7 @@ export function buildGateway(options: {
     maxFileSize: options.maxFileSize ?? 10_485_760,
     corsOrigins: ['http://localhost:5173'],
     trustProxy: options.trustProxy,
+    webApp: options.webApp,
   });
   return { app, accessTokens, internalTokens };
 }

@@ -14,6 +14,10 @@ export interface TtsAppDeps {
   internalTokens: InternalTokens;
   metrics: Metrics;
   checks: Record<string, Check>;
+  /** Dependencies the service works around when down (the neural voice): /ready says degraded. */
+  optionalChecks?: Record<string, Check>;
+  /** Which engine and voices speak, shown on /ready. */
+  details?: () => Record<string, unknown>;
   speech: SpeechService;
   /** Set when audio is kept in a local folder: its signed links are served at /files. */
   localFiles?: { storage: LocalStorage; signingSecret: string };
@@ -22,7 +26,15 @@ export interface TtsAppDeps {
 
 export function createApp(deps: TtsAppDeps): Express {
   const app = createBaseApp({ logger: deps.logger, before: [deps.metrics.middleware] });
-  app.use(createProbeRouter({ service: 'tts', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
+  app.use(
+    createProbeRouter({
+      service: 'tts',
+      checks: deps.checks,
+      ...(deps.optionalChecks ? { optional: deps.optionalChecks } : {}),
+      ...(deps.details ? { details: deps.details } : {}),
+      timeoutMs: deps.readyTimeoutMs ?? 1000,
+    }),
+  );
   app.get('/metrics', deps.metrics.handler);
   if (deps.localFiles) app.use('/files', createLocalFileRouter(deps.localFiles.storage, deps.localFiles.signingSecret));
   app.use('/api/v1', requireInternalIdentity(deps.internalTokens));

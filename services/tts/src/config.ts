@@ -11,6 +11,10 @@ const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
   SYNTHESIS_QUEUE: envFields.int(16, 0).describe('syntheses that may wait for a turn; past that a request gets 503 at once'),
   FLITE_PATH: z.string().default('flite').describe('flite executable (name on PATH or full path)'),
   ESPEAK_PATH: z.string().default('espeak-ng').describe('espeak-ng executable'),
+  HIBARI_URL: z
+    .url()
+    .optional()
+    .describe('the local neural voice server (scripts/infra/hibari.sh); English is read with it, and with flite while it is down'),
   FFMPEG_PATH: z.string().default('ffmpeg').describe('ffmpeg executable; when missing, a WebAssembly encoder is used'),
 });
 

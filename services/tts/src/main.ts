@@ -12,6 +12,7 @@ import { createSpeechService } from './audio/speech-service.js';
 import { loadConfig } from './config.js';
 import { createAudioEncoder } from './engines/audio-encoder.js';
 import { createLocalSpeechEngine } from './engines/local-speech-engine.js';
+import { createHibariVoice, type NeuralVoice } from './engines/neural-voice.js';
 import { createPollySpeechEngine } from './engines/polly-speech-engine.js';
 import type { SpeechEngine } from './engines/speech-engine.js';
 
@@ -21,6 +22,7 @@ const { logger } = platform;
 const { storage, local, signingSecret } = createStorageFromEnv(config, 'tts', config.INTERNAL_TOKEN_SECRET, logger);
 
 let engine: SpeechEngine;
+let neural: NeuralVoice | undefined;
 if (awsConfigured(config)) {
   // Polly's client picks HTTP/2 by default, which emulators speaking only HTTP/1.1 refuse.
   const client = new PollyClient({ ...awsClientConfig(config), maxAttempts: 2, requestHandler: new NodeHttpHandler() });
@@ -33,13 +35,15 @@ if (awsConfigured(config)) {
     findExecutable(config.FFMPEG_PATH),
   ]);
   const encoder = createAudioEncoder({ ...(ffmpegPath ? { ffmpegPath } : {}), timeoutMs: config.SYNTHESIS_TIMEOUT_MS });
+  neural = config.HIBARI_URL ? createHibariVoice({ baseUrl: config.HIBARI_URL, timeoutMs: config.SYNTHESIS_TIMEOUT_MS }) : undefined;
   engine = createLocalSpeechEngine({
+    ...(neural ? { neural } : {}),
     ...(flitePath ? { flitePath } : {}),
     ...(espeakPath ? { espeakPath } : {}),
     encoder,
     timeoutMs: config.SYNTHESIS_TIMEOUT_MS,
   });
-  logger.info({ flite: flitePath, espeak: espeakPath, encoder: encoder.backend }, 'speech engine: local');
+  logger.info({ neural: neural?.url ?? 'none', flite: flitePath, espeak: espeakPath, encoder: encoder.backend }, 'speech engine: local');
 }
 
 const cache = platform.redis ? createRedisCache(platform.redis, 'tts:') : createMemoryCache();
@@ -59,6 +63,9 @@ logger.info({ voices: voices.length }, 'voices available');
 const app = createApp({
   ...platform,
   checks: { ...platform.checks, storage: () => storage.check(), speech: () => speech.check() },
+  // English falls back to flite while the neural voice is down: degraded, not unready.
+  ...(neural ? { optionalChecks: { neural_voice: () => neural.check() } } : {}),
+  details: () => ({ speech_engine: engine.name, neural_voice: neural ? { voice_id: neural.voice.id, url: neural.url } : 'none' }),
   speech,
   ...(local ? { localFiles: { storage: local, signingSecret } } : {}),
   readyTimeoutMs: config.READY_TIMEOUT_MS,

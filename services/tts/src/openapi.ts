@@ -12,7 +12,10 @@ const voice = z.object({
   name: z.string(),
   language: z.string().describe('BCP 47 tag, e.g. en-US'),
   gender: z.enum(['female', 'male', 'neutral']),
-  engine: z.string().describe('Which engine speaks it: Polly standard or neural, flite, espeak-ng'),
+  engine: z.string().describe('Which engine speaks it: Polly standard or neural, hibari (the local neural voice), flite, espeak-ng'),
+  available: z.boolean().describe('Whether it can speak right now; the local neural voice is not while its server is down'),
+  stand_in_voice_id: z.string().nullable().optional().describe('Only when unavailable: the voice that speaks in its place'),
+  unavailable_reason: z.string().nullable().optional().describe('Only when unavailable: why'),
 });
 
 const audio = z.object({
@@ -38,14 +41,25 @@ export const routes: RouteDoc[] = defineRoutes([
     summary: 'The voices that can speak, optionally of one language',
     tags: [TAG],
     query: voicesQuery,
-    responses: { 200: { description: 'The voices', schema: z.object({ voices: z.array(voice) }) } },
+    responses: {
+      200: {
+        description: 'The voices',
+        schema: z.object({
+          voices: z.array(voice),
+          default_voice_id: z.string().nullable().describe('The voice used when a request names none'),
+        }),
+      },
+    },
     security: 'bearer',
   },
   {
     method: 'post',
     path: '/api/v1/tts/synthesize',
     summary: 'Turn text (or SSML) into speech',
-    description: 'Give exactly one of `text` and `ssml`. The audio is stored and kept in your history.',
+    description:
+      'Give exactly one of `text` and `ssml`. The audio is stored and kept in your history. Without `voice_id`, English is read ' +
+      'by the default voice (`default_voice_id` of GET /api/v1/tts/voices). A voice that is unavailable right now (the local ' +
+      'neural voice while its server is down) is spoken by its stand-in, and `voice_id` in the answer names the voice that spoke.',
     tags: [TAG],
     body: synthesizeSchema,
     responses: { 201: { description: 'The stored audio with a download link', schema: audio } },

@@ -17,10 +17,11 @@ import { createApp } from '../src/app.js';
 import { createSpeechService, type SynthesisLimits } from '../src/audio/speech-service.js';
 import { createAudioEncoder } from '../src/engines/audio-encoder.js';
 import { createLocalSpeechEngine } from '../src/engines/local-speech-engine.js';
+import type { NeuralVoice } from '../src/engines/neural-voice.js';
 import type { SpeechEngine } from '../src/engines/speech-engine.js';
 
-/** The engines installed on this machine, as main.ts finds them. */
-export async function installedLocalEngine(options: { withFfmpeg?: boolean } = {}): Promise<SpeechEngine> {
+/** The engines installed on this machine, as main.ts finds them; `neural` adds the warm neural voice. */
+export async function installedLocalEngine(options: { withFfmpeg?: boolean; neural?: NeuralVoice } = {}): Promise<SpeechEngine> {
   const [flitePath, espeakPath, ffmpegPath] = await Promise.all([
     findExecutable('flite'),
     findExecutable('espeak-ng'),
@@ -28,6 +29,7 @@ export async function installedLocalEngine(options: { withFfmpeg?: boolean } = {
   ]);
   if (!flitePath || !espeakPath) throw new Error('flite and espeak-ng must be installed: run scripts/infra/engines.sh');
   return createLocalSpeechEngine({
+    ...(options.neural ? { neural: options.neural } : {}),
     flitePath,
     espeakPath,
     encoder: createAudioEncoder(ffmpegPath ? { ffmpegPath } : {}),
@@ -48,7 +50,13 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { engine?: SpeechEngine; storage?: ObjectStorage; cache?: Cache; limits?: SynthesisLimits } = {},
+  options: {
+    engine?: SpeechEngine;
+    storage?: ObjectStorage;
+    cache?: Cache;
+    limits?: SynthesisLimits;
+    optionalChecks?: Record<string, () => Promise<unknown>>;
+  } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase({ database: 'tts', fromDir: import.meta.dirname });
   const secret = testSecret();
@@ -74,6 +82,7 @@ export async function startHarness(
     internalTokens: tokens,
     metrics: createMetrics({ service: 'tts', collectDefaults: false }),
     checks: {},
+    ...(options.optionalChecks ? { optionalChecks: options.optionalChecks } : {}),
     speech,
     ...(storage === local ? { localFiles: { storage: local, signingSecret: secret } } : {}),
   });

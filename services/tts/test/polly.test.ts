@@ -36,7 +36,7 @@ describe('text to speech with Amazon Polly', () => {
     const voices = res.body.data.voices as Array<{ id: string; engine: string; gender: string; language: string }>;
     expect(voices.length).toBeGreaterThan(5);
     expect(voices.every((v) => v.language === 'en-US')).toBe(true);
-    expect(voices.find((v) => v.id === 'Joanna')).toEqual({ id: 'Joanna', name: 'Joanna', language: 'en-US', gender: 'female', engine: 'neural' });
+    expect(voices.find((v) => v.id === 'Joanna')).toEqual({ id: 'Joanna', name: 'Joanna', language: 'en-US', gender: 'female', engine: 'neural', available: true });
     const ttl = await redis.ttl(`${prefix}voices:polly`);
     expect(ttl).toBeGreaterThan(3500);
     expect(ttl).toBeLessThanOrEqual(3600);

@@ -20,8 +20,10 @@ async function voices(query = ''): Promise<{ status: number; voices: Voice[]; bo
 
 describe('GET /api/v1/tts/voices offline', () => {
   it("lists flite's natural English voices and espeak-ng's languages", async () => {
-    const { status, voices: list } = await voices();
+    const { status, voices: list, body } = await voices();
     expect(status).toBe(200);
+    // No neural voice server is configured here: flite's slt reads English by default.
+    expect(body.data).toMatchObject({ default_voice_id: 'flite-slt' });
     const ids = list.map((v) => v.id);
     expect(ids).toEqual(expect.arrayContaining(['flite-slt', 'flite-rms', 'flite-awb', 'espeak-en-US', 'espeak-fr']));
     expect(ids).not.toContain('flite-kal');
@@ -32,6 +34,7 @@ describe('GET /api/v1/tts/voices offline', () => {
       language: 'en-US',
       gender: 'female',
       engine: 'flite',
+      available: true,
     });
   });
 

@@ -7,7 +7,7 @@ import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
 import type { RequestUser } from '@learner/common/http';
 import type { Logger } from '@learner/common/logger';
 import type { ObjectStorage, SignedUrl } from '@learner/common/storage';
-import { FORMAT_INFO, type AudioFormat, type SpeechEngine, type Voice } from '../engines/speech-engine.js';
+import { FORMAT_INFO, type AudioFormat, type SpeechEngine, type UnavailableVoice, type Voice } from '../engines/speech-engine.js';
 import { validateSsml } from '../engines/ssml.js';
 import { createAudioRepository, type AudioRecord } from './audio-repository.js';
 
@@ -20,6 +20,13 @@ export interface SynthesizeRequest {
   voiceId?: string;
   format: AudioFormat;
   speed?: number;
+}
+
+/** A voice as the voice list shows it: whether it can speak now, and who speaks for it if not. */
+export interface ListedVoice extends Voice {
+  available: boolean;
+  standInId?: string | undefined;
+  unavailableReason?: string;
 }
 
 export interface StoredAudio {
@@ -92,6 +99,23 @@ export function createSpeechService(deps: {
       });
     },
 
+    /**
+     * The voices with whether each can speak right now, and the voice used when a request names
+     * none (the stand-in of the default voice while that one is unavailable).
+     */
+    async voiceCatalog(language?: string): Promise<{ voices: ListedVoice[]; defaultVoiceId: string | undefined }> {
+      const [voices, listed] = await Promise.all([allVoices(), this.listVoices(language)]);
+      const unavailable = new Map<string, UnavailableVoice>(((await engine.unavailableVoices?.()) ?? []).map((u) => [u.voiceId, u]));
+      const preferred = engine.defaultVoiceId(voices);
+      return {
+        voices: listed.map((voice) => {
+          const down = unavailable.get(voice.id);
+          return down ? { ...voice, available: false, standInId: down.standInId, unavailableReason: down.reason } : { ...voice, available: true };
+        }),
+        defaultVoiceId: (preferred && unavailable.get(preferred)?.standInId) ?? preferred,
+      };
+    },
+
     async synthesize(user: RequestUser, requestId: string, request: SynthesizeRequest): Promise<StoredAudio> {
       const voices = await allVoices();
       const voiceId = request.voiceId ?? engine.defaultVoiceId(voices);
@@ -115,6 +139,8 @@ export function createSpeechService(deps: {
         }),
       );
 
+      // The engine says when another voice had to speak for the one asked for.
+      const spokenBy = result.standIn ?? voice;
       const id = randomUUID();
       const storageKey = `audio/${id}.${FORMAT_INFO[request.format].extension}`;
       await storage.put(storageKey, result.audio, { contentType: FORMAT_INFO[request.format].contentType });
@@ -126,8 +152,8 @@ export function createSpeechService(deps: {
               userId: user.id,
               text,
               textType,
-              voiceId: voice.id,
-              engine: voice.engine,
+              voiceId: spokenBy.id,
+              engine: spokenBy.engine,
               format: request.format,
               speed: request.speed ?? null,
               characters,
@@ -149,8 +175,8 @@ export function createSpeechService(deps: {
                 audio_id: id,
                 text,
                 text_type: textType,
-                voice_id: voice.id,
-                engine: voice.engine,
+                voice_id: spokenBy.id,
+                engine: spokenBy.engine,
                 format: request.format,
                 characters,
                 duration_seconds: result.durationSeconds,

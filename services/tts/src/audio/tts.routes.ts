@@ -54,7 +54,14 @@ export function createTtsRouter(speech: SpeechService): Router {
 
   router.get('/voices', async (req, res) => {
     const query = parseInput(voicesQuery, req.query, 'query');
-    sendData(res, { voices: await speech.listVoices(query.language) });
+    const { voices, defaultVoiceId } = await speech.voiceCatalog(query.language);
+    sendData(res, {
+      voices: voices.map(({ standInId, unavailableReason, ...voice }) => ({
+        ...voice,
+        ...(voice.available ? {} : { stand_in_voice_id: standInId ?? null, unavailable_reason: unavailableReason ?? null }),
+      })),
+      default_voice_id: defaultVoiceId ?? null,
+    });
   });
 
   router.post('/synthesize', async (req, res) => {

@@ -1,10 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ServiceUnavailableError } from '@learner/common/errors';
 import { runCommand } from '@learner/common/process';
-import { type AudioEncoder, pcmDurationSeconds, readWav } from './audio-encoder.js';
-import type { SpeechEngine, SynthesisInput, Voice } from './speech-engine.js';
-import { validateSsml } from './ssml.js';
+import { type AudioEncoder, type PcmAudio, pcmDurationSeconds, readWav } from './audio-encoder.js';
+import { NeuralVoiceUnavailableError, type NeuralVoice } from './neural-voice.js';
+import type { SpeechEngine, SynthesisInput, UnavailableVoice, Voice } from './speech-engine.js';
+import { spokenParts, validateSsml } from './ssml.js';
 
 /** flite's cluster-unit voices: the natural-sounding ones (kal and awb_time are not). */
 const FLITE_VOICES: Record<string, Pick<Voice, 'name' | 'language' | 'gender'>> = {
@@ -61,14 +63,35 @@ export function parseEspeakVoices(output: string): Voice[] {
 export interface LocalEngineOptions {
   flitePath?: string;
   espeakPath?: string;
+  /** The warm neural voice server; English is read with it when it answers. */
+  neural?: NeuralVoice;
   encoder: AudioEncoder;
   timeoutMs?: number;
 }
 
+/** The voices that read English when the neural one cannot, best first. */
+const STAND_IN_IDS = ['flite-slt', 'espeak-en-US'];
+
+/** How long a look at the neural voice server is trusted, so the voice list does not ask on every call. */
+const NEURAL_STATUS_MS = 2_000;
+
+/** Joins runs of speech with silences between them. */
+function joinWithPauses(runs: Array<PcmAudio | number>, sampleRate: number): PcmAudio {
+  const lengths = runs.map((run) => (typeof run === 'number' ? Math.round((run / 1000) * sampleRate) : run.samples.length));
+  const samples = new Int16Array(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  runs.forEach((run, i) => {
+    if (typeof run !== 'number') samples.set(run.samples, at);
+    at += lengths[i]!;
+  });
+  return { samples, sampleRate };
+}
+
 /**
- * Speaks with the engines installed on this machine: flite's natural English voices and
- * espeak-ng's many languages. The voice list is what the installed programs report, so every
- * listed voice can speak.
+ * Speaks with the engines of this machine: the warm neural voice (hibari) for English, flite's
+ * natural English voices and espeak-ng's many languages. The voice list is what the installed
+ * programs report; the neural voice is listed when configured, and while its server does not
+ * answer, flite's slt speaks in its place.
  */
 export function createLocalSpeechEngine(options: LocalEngineOptions): SpeechEngine {
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -82,7 +105,9 @@ export function createLocalSpeechEngine(options: LocalEngineOptions): SpeechEngi
       return [];
     }
   };
+  const { neural } = options;
   const discover = async (): Promise<Voice[]> => [
+    ...(neural ? [neural.voice] : []),
     ...(await ask(options.flitePath, ['-lv'], parseFliteVoices)),
     ...(await ask(options.espeakPath, ['--voices'], parseEspeakVoices)),
   ];
@@ -110,24 +135,91 @@ export function createLocalSpeechEngine(options: LocalEngineOptions): SpeechEngi
     return readFile(wavFile);
   };
 
+  let neuralStatus: { at: number; down?: string } | undefined;
+  const neuralDown = async (): Promise<string | undefined> => {
+    if (!neural) return 'no neural voice is configured';
+    if (neuralStatus && Date.now() - neuralStatus.at < NEURAL_STATUS_MS) return neuralStatus.down;
+    const down = await neural.check().then(
+      () => undefined,
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    neuralStatus = { at: Date.now(), ...(down ? { down } : {}) };
+    return down;
+  };
+
+  const standInFor = async (): Promise<Voice | undefined> => {
+    const voices = await discover();
+    for (const id of STAND_IN_IDS) {
+      const found = voices.find((v) => v.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+  // The neural voice reads no markup: an SSML document is read as its runs of text, with the
+  // pauses its breaks ask for put in between.
+  const speakNeural = async (voice: NeuralVoice, input: SynthesisInput): Promise<PcmAudio> => {
+    const speed = input.speed ?? 1;
+    const parts = input.textType === 'ssml' ? spokenParts(input.text) : [{ text: input.text }];
+    const runs: Array<PcmAudio | number> = [];
+    let sampleRate = 24_000;
+    for (const part of parts) {
+      if ('pauseMs' in part) {
+        runs.push(part.pauseMs);
+        continue;
+      }
+      const pcm = await voice.speak(part.text, speed);
+      sampleRate = pcm.sampleRate;
+      runs.push(pcm);
+    }
+    return joinWithPauses(runs, sampleRate);
+  };
+
+  const encode = async (pcm: PcmAudio, input: SynthesisInput) => ({
+    audio: await options.encoder.encode(pcm, input.format),
+    durationSeconds: pcmDurationSeconds(pcm),
+  });
+
+  const synthesizeWithProgram = async (input: SynthesisInput) => {
+    const dir = await mkdtemp(join(tmpdir(), 'tts-'));
+    try {
+      return await encode(readWav(await speakToWav(input, dir)), input);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
   return {
     name: 'local',
     defaultVoiceId(voices) {
-      return (voices.find((v) => v.id === 'flite-slt') ?? voices.find((v) => v.id === 'espeak-en-US') ?? voices[0])?.id;
+      const preferred = [...(neural ? [neural.voice.id] : []), ...STAND_IN_IDS];
+      for (const id of preferred) if (voices.some((v) => v.id === id)) return id;
+      return voices[0]?.id;
     },
     listVoices: discover,
     async synthesize(input) {
-      const dir = await mkdtemp(join(tmpdir(), 'tts-'));
+      if (!neural || input.voice.id !== neural.voice.id) return synthesizeWithProgram(input);
       try {
-        const pcm = readWav(await speakToWav(input, dir));
-        const audio = await options.encoder.encode(pcm, input.format);
-        return { audio, durationSeconds: pcmDurationSeconds(pcm) };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
+        return await encode(await speakNeural(neural, input), input);
+      } catch (err) {
+        if (!(err instanceof NeuralVoiceUnavailableError)) throw err;
+        neuralStatus = { at: Date.now(), down: err.message };
+        const standIn = await standInFor();
+        if (!standIn) throw new ServiceUnavailableError('No voice can speak right now; try again later', { voice_id: 'the neural voice is unavailable and no other English voice is installed' });
+        return { ...(await synthesizeWithProgram({ ...input, voice: standIn })), standIn };
       }
     },
+    async unavailableVoices(): Promise<UnavailableVoice[]> {
+      if (!neural) return [];
+      const down = await neuralDown();
+      // The check's message names the server's address, which is for /ready, not for clients.
+      return down ? [{ voiceId: neural.voice.id, standInId: (await standInFor())?.id, reason: 'the neural voice server is not answering' }] : [];
+    },
     async check() {
-      if ((await discover()).length === 0) throw new Error('no local voice: neither flite nor espeak-ng answers');
+      const programVoices = (await discover()).filter((v) => v.id !== neural?.voice.id);
+      if (programVoices.length === 0 && (await neuralDown()) !== undefined) {
+        throw new Error(`no local voice: neither flite nor espeak-ng answers${neural ? ', nor the neural voice server' : ''}`);
+      }
     },
   };
 }

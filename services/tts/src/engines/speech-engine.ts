@@ -17,7 +17,7 @@ export interface Voice {
   /** BCP 47 tag, e.g. en-US. */
   language: string;
   gender: 'female' | 'male' | 'neutral';
-  /** Which engine speaks it: polly's standard or neural, flite, espeak-ng. */
+  /** Which engine speaks it: polly's standard or neural, hibari, flite, espeak-ng. */
   engine: string;
 }
 
@@ -34,6 +34,15 @@ export interface SynthesisInput {
 export interface SynthesisOutput {
   audio: Buffer;
   durationSeconds: number;
+  /** Set when another voice spoke in place of the one asked for, because that one was unavailable. */
+  standIn?: Voice;
+}
+
+/** A listed voice that cannot speak right now, and the voice that speaks in its place. */
+export interface UnavailableVoice {
+  voiceId: string;
+  standInId: string | undefined;
+  reason: string;
 }
 
 /** Turns text into audio: Amazon Polly, or the engines installed on this machine. */
@@ -43,5 +52,7 @@ export interface SpeechEngine {
   defaultVoiceId(voices: Voice[]): string | undefined;
   listVoices(): Promise<Voice[]>;
   synthesize(input: SynthesisInput): Promise<SynthesisOutput>;
+  /** Listed voices that cannot speak right now (a voice server that is down). */
+  unavailableVoices?(): Promise<UnavailableVoice[]>;
   check(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@learner/common/errors';
-import { validateSsml, withSpeakingRate } from './ssml.js';
+import { spokenParts, validateSsml, withSpeakingRate } from './ssml.js';
 
 describe('validateSsml', () => {
   it('returns the spoken text with entities decoded and pauses kept apart', () => {
@@ -38,5 +38,36 @@ describe('withSpeakingRate', () => {
     const out = withSpeakingRate({ text: '<speak xml:lang="en-US">Hi <break/></speak>', textType: 'ssml' }, 0.5);
     expect(out).toBe('<speak xml:lang="en-US"><prosody rate="50%">Hi <break/></prosody></speak>');
     expect(validateSsml(out).text).toBe('Hi');
+  });
+});
+
+describe('spokenParts', () => {
+  it('cuts the text at breaks, with the pause each asks for by time or strength', () => {
+    const ssml = '<speak>Hello <break time="300ms"/> <emphasis>students</emphasis> &amp; teachers.<break time="1.5s"/>Now<break strength="strong"/>go<break/>on</speak>';
+    expect(spokenParts(ssml)).toEqual([
+      { text: 'Hello' },
+      { pauseMs: 300 },
+      { text: 'students & teachers.' },
+      { pauseMs: 1500 },
+      { text: 'Now' },
+      { pauseMs: 750 },
+      { text: 'go' },
+      { pauseMs: 400 },
+      { text: 'on' },
+    ]);
+  });
+
+  it('keeps sentences and paragraphs apart, pauses between paragraphs, and reads a sub by its alias', () => {
+    const ssml = '<speak><p><s>One</s><s>Two <sub alias="World Wide Web">WWW</sub></s></p><p>Three</p></speak>';
+    expect(spokenParts(ssml)).toEqual([{ text: 'One' }, { text: 'Two World Wide Web' }, { pauseMs: 500 }, { text: 'Three' }]);
+  });
+
+  it('caps a break at ten seconds and drops a break of none', () => {
+    expect(spokenParts('<speak>a<break time="60s"/>b<break strength="none"/>c</speak>')).toEqual([
+      { text: 'a' },
+      { pauseMs: 10_000 },
+      { text: 'b' },
+      { text: 'c' },
+    ]);
   });
 });

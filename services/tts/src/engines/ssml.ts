@@ -74,6 +74,73 @@ export function validateSsml(ssml: string): { text: string } {
   return { text: parts.join('').replace(/\s+/g, ' ').trim() };
 }
 
+/** What a voice that reads no markup has to say: runs of text, and the pauses between them. */
+export type SpokenPart = { text: string } | { pauseMs: number };
+
+// Pause lengths of <break strength>, as Polly documents them (medium is the default), and the
+// longest break Polly allows.
+const BREAK_STRENGTH_MS: Record<string, number> = { none: 0, 'x-weak': 100, weak: 250, medium: 400, strong: 750, 'x-strong': 1200 };
+const MAX_BREAK_MS = 10_000;
+const PARAGRAPH_PAUSE_MS = 500;
+
+function breakMs(attributes: Record<string, unknown> | undefined): number {
+  const time = attributes?.['@_time'];
+  if (typeof time === 'string') {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$/i.exec(time);
+    if (match) return Math.min(MAX_BREAK_MS, Math.round(Number(match[1]) * (match[2]!.toLowerCase() === 's' ? 1000 : 1)));
+  }
+  const strength = attributes?.['@_strength'];
+  return BREAK_STRENGTH_MS[typeof strength === 'string' ? strength : 'medium'] ?? BREAK_STRENGTH_MS.medium!;
+}
+
+/**
+ * The text of a (validated) SSML document in reading order, cut at its breaks, sentences and
+ * paragraphs, with the pause each break asks for; `<sub alias>` reads its alias.
+ */
+export function spokenParts(ssml: string): SpokenPart[] {
+  const parts: SpokenPart[] = [];
+  let text = '';
+  const flush = (): void => {
+    const run = text.replace(/\s+/g, ' ').trim();
+    if (run) parts.push({ text: run });
+    text = '';
+  };
+  const walk = (nodes: OrderedNode[]): void => {
+    for (const node of nodes) {
+      if (typeof node['#text'] === 'string' || typeof node['#text'] === 'number') {
+        text += String(node['#text']);
+        continue;
+      }
+      const name = elementName(node)?.toLowerCase();
+      if (!name) continue;
+      const attributes = node[':@'];
+      if (name === 'break') {
+        flush();
+        const ms = breakMs(attributes);
+        if (ms > 0) parts.push({ pauseMs: ms });
+        continue;
+      }
+      const alias = attributes?.['@_alias'];
+      if (name === 'sub' && typeof alias === 'string') {
+        text += ` ${alias} `;
+        continue;
+      }
+      const children = node[elementName(node)!];
+      if (Array.isArray(children)) walk(children as OrderedNode[]);
+      if (name === 's' || name === 'sentence') flush();
+      if (name === 'p' || name === 'paragraph') {
+        flush();
+        parts.push({ pauseMs: PARAGRAPH_PAUSE_MS });
+      }
+      if (BREAKING.has(name)) text += ' ';
+    }
+  };
+  walk(parser.parse(ssml) as OrderedNode[]);
+  flush();
+  while (parts.length && 'pauseMs' in parts[parts.length - 1]!) parts.pop();
+  return parts;
+}
+
 export function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }
