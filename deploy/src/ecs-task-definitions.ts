@@ -104,6 +104,9 @@ export function renderEcsPlan(
       else environment.push({ name: key, value: '' });
     }
     const localStorage = !values.objectStorage.bucket && (svc.uses ?? []).includes('objectStorage');
+    if (localStorage && (svc.autoscaling.enabled || svc.replicas > 1)) {
+      throw new Error(`${name} keeps files in its own folder without objectStorage.bucket: set a bucket, or run one task (replicas: 1, autoscaling off)`);
+    }
     taskDefinitions.push(
       task(
         name,

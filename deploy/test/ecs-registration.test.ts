@@ -74,6 +74,11 @@ describe('ECS task definitions registered with ECS', () => {
     expect(migrate.secrets).toEqual([{ name: 'DATABASE_URL', valueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:learner-platform-AbCdEf:DOCUMENT_DATABASE_URL::' }]);
   });
 
+  it('refuses to run more than one task of a service that would keep files in its own folder', () => {
+    const noBucket = mergeValues(values as never, { objectStorage: { bucket: '' } }) as unknown as ChartValues;
+    expect(() => renderEcsPlan(noBucket, { imageTag: 'v1', ...chartScripts() })).toThrow(/without objectStorage.bucket: set a bucket, or run one task/);
+  });
+
   it('runs them as services, and an upgrade moves every service to the next revision', async () => {
     const cluster = `lp-${run}`;
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));

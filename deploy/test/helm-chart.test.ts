@@ -147,6 +147,13 @@ describe('the six services', () => {
     expect(images(rendered.default)).toContain('learner-platform/document:0.1.0');
   });
 
+  it('refuses more than one replica of a service that keeps files in its own folder (no bucket)', () => {
+    expect(() => renderChart('default', ['objectStorage.bucket='])).toThrow(
+      /document keeps files in its own folder without objectStorage.bucket: set a bucket, or run one replica/,
+    );
+    expect(() => renderChart('default', ['objectStorage.bucket=', 'serviceDefaults.autoscaling.enabled=false', 'serviceDefaults.replicas=1'])).not.toThrow();
+  });
+
   it('in the trial: one replica each, no autoscaler, files on a volume per service', () => {
     expect(ofKind(rendered.trial, 'HorizontalPodAutoscaler')).toEqual([]);
     expect(ofKind(rendered.trial, 'PodDisruptionBudget')).toEqual([]);
