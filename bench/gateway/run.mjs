@@ -133,7 +133,7 @@ http {
   return { port, pid: child.pid };
 }
 
-// The node flags the gateway's image runs it with (services/gateway/Dockerfile); its workers (WORKERS=2) inherit them.
+// The node flags the gateway's image runs it with (the gateway stage of the root Dockerfile); its workers (WORKERS=2) inherit them.
 const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 async function startGateway({ script, port, upstreamPort, workers }) {

@@ -15,7 +15,7 @@ const PORTS = { gateway: 5000, tts: 5001, stt: 5002, chat: 5003, document: 5004,
 
 interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile?: string; args?: Record<string, string> };
   ports?: string[];
   environment?: Record<string, string | number>;
   depends_on?: Record<string, { condition: string }>;
@@ -39,9 +39,9 @@ function interpolate(value: string, vars: Record<string, string | undefined>): s
 }
 
 describe('docker-compose.yml', () => {
-  it('builds each of the six services from its own Dockerfile, and only the gateway publishes a port', () => {
+  it('builds each of the six services from the root Dockerfile, naming it as SERVICE, and only the gateway publishes a port', () => {
     for (const name of SERVICES) {
-      expect(compose.services[name]?.build).toEqual({ context: '.', dockerfile: `services/${name}/Dockerfile` });
+      expect(compose.services[name]?.build).toEqual({ context: '.', args: { SERVICE: name } });
       expect(compose.services[name]?.environment?.PORT).toBe(PORTS[name]);
       expect(compose.services[name]?.healthcheck?.test.join(' ')).toContain('/health');
     }
@@ -107,24 +107,49 @@ describe('docker-compose.yml', () => {
   });
 });
 
-describe('the Dockerfiles', () => {
-  it.each(SERVICES)('%s: builds only that service, copies its migrations and starts its dist/main.js', (name) => {
-    const text = readFileSync(join(root, 'services', name, 'Dockerfile'), 'utf8');
-    expect(text).toContain(`pnpm exec tsc -b services/${name}`);
-    expect(text).toContain(`pnpm install --frozen-lockfile --prod --filter "@learner/${name}..."`);
-    expect(text).toContain(`COPY db/${name} ./db/${name}`);
-    expect(text).toContain('COPY db/shared ./db/shared');
+describe('the Dockerfile', () => {
+  const text = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  /** The instructions of one stage, from its FROM line to the next. */
+  const stage = (name: string): string => {
+    const match = new RegExp(`^FROM \\S+ AS ${name}\\n([\\s\\S]*?)(?=^FROM |(?![\\s\\S]))`, 'm').exec(text);
+    if (!match) throw new Error(`no stage ${name} in the Dockerfile`);
+    return match[1]!;
+  };
+
+  it('is the only one: no service keeps its own', () => {
+    for (const name of SERVICES) expect(existsSync(join(root, 'services', name, 'Dockerfile'))).toBe(false);
+  });
+
+  it('builds the service named by SERVICE on node:24-slim, and installs only its production dependencies', () => {
+    expect(text).toMatch(/^ARG SERVICE$/m);
+    expect([...text.matchAll(/^FROM (node:\S+)/gm)].map((m) => m[1])).toEqual(['node:24-slim', 'node:24-slim']);
+    expect(stage('build')).toContain('pnpm --filter "@learner/$SERVICE" run build');
+    expect(stage('app')).toContain('pnpm install --frozen-lockfile --prod --filter-prod "@learner/$SERVICE..."');
+    expect(stage('app')).toContain('bash scripts/docker/assemble-service.sh "$SERVICE" /app');
+    expect(text).toMatch(/^FROM service-\$\{SERVICE\}$/m);
+  });
+
+  it.each(SERVICES)('%s: has a stage with its port, runs its dist/main.js as the unprivileged node user, and its migrations exist', (name) => {
+    expect(stage(`service-${name}`)).toMatch(new RegExp(`^ENV PORT=${PORTS[name]}\\b`, 'm'));
+    expect(stage(`service-${name}`)).toContain(`EXPOSE ${PORTS[name]}`);
     // Node flags may come before the entry point (the gateway sizes its young generation).
-    expect(text).toMatch(new RegExp(`CMD \\["node", (?:"--[^"]+", )*"services/${name}/dist/main\\.js"\\]`));
-    expect(text).toContain(`EXPOSE ${PORTS[name]}`);
+    expect(text).toMatch(/^CMD \["node", (?:"--[^"]+", )*"dist\/main\.js"\]$/m);
+    expect(text).toMatch(/^USER 1000:1000$/m);
+    expect(text).toMatch(/^WORKDIR \/app\/services\/\$\{SERVICE\}$/m);
     expect(readdirSync(join(root, 'db', name)).some((f) => f.endsWith('.sql'))).toBe(true);
   });
 
-  it('installs the local engines where a service shells out to them', () => {
-    const dockerfile = (name: string): string => readFileSync(join(root, 'services', name, 'Dockerfile'), 'utf8');
-    expect(dockerfile('tts')).toMatch(/apt-get install .*espeak-ng flite ffmpeg/);
-    expect(dockerfile('stt')).toMatch(/apt-get install .*ffmpeg pocketsphinx pocketsphinx-en-us/);
-    expect(dockerfile('document')).toMatch(/apt-get install .*tesseract-ocr tesseract-ocr-eng poppler-utils/);
+  it('installs the local engines where a service shells out to them, and a storage folder only where it keeps files', () => {
+    expect(stage('service-tts')).toMatch(/apt-get install .*espeak-ng flite ffmpeg/);
+    expect(stage('service-stt')).toMatch(/apt-get install .*ffmpeg pocketsphinx pocketsphinx-en-us/);
+    expect(stage('service-document')).toMatch(/apt-get install .*tesseract-ocr tesseract-ocr-eng poppler-utils/);
+    for (const name of ['gateway', 'chat', 'quiz']) {
+      expect(stage(`service-${name}`)).not.toContain('apt-get');
+      expect(stage(`service-${name}`)).not.toContain('/data/storage');
+    }
+    for (const name of ['tts', 'stt', 'document']) {
+      expect(stage(`service-${name}`)).toContain('mkdir -p /data/storage && chown 1000:1000 /data/storage');
+    }
   });
 });
 

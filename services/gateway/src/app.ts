@@ -8,7 +8,6 @@ import type { Logger } from '@learner/common/logger';
 import type { Metrics } from '@learner/common/metrics';
 import { createAuthRouter } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
-import { buildApiDocument } from './docs/api-document.js';
 import { createDocsRouter } from './docs/docs-routes.js';
 import { createGatekeeper } from './gatekeeper.js';
 import { createProxyRoutes, type ServiceName } from './proxy/proxy-routes.js';
@@ -33,6 +32,8 @@ export interface GatewayAppDeps {
   /** Peers trusted to name the client in X-Forwarded-For (express's trust proxy); default loopback. */
   trustProxy?: TrustProxy;
   readyTimeoutMs?: number;
+  /** The OpenAPI document served at /openapi.json and /docs. */
+  apiDocument: object;
   /** The learners' web app, served at `/`; left out, `/` answers 404. */
   webApp?: WebAppOptions;
 }
@@ -85,7 +86,7 @@ export function createApp(deps: GatewayAppDeps): Express {
   app.use(createProbeRouter({ service: 'gateway', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
   app.get('/metrics', deps.metrics.handler);
   app.use(['/docs', '/openapi.json'], gate({ perIp: true }));
-  app.use(createDocsRouter(buildApiDocument()));
+  app.use(createDocsRouter(deps.apiDocument));
   if (deps.webApp) app.use(createWebRouter(deps.webApp));
   return finishApp(app);
 }

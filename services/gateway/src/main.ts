@@ -8,6 +8,7 @@ import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { createLogger } from '@learner/common/logger';
 import { createMetrics, serveClusterMetrics } from '@learner/common/metrics';
 import { createApp } from './app.js';
+import { readApiDocument } from './docs/api-document-file.js';
 import { loadConfig } from './config.js';
 import { INTERNAL_TOKEN_TTL_SECONDS, type ServiceName } from './proxy/proxy-routes.js';
 import { createReadinessChecks } from './readiness-checks.js';
@@ -60,6 +61,7 @@ async function startGateway(): Promise<void> {
     corsOrigins: config.CORS_ORIGINS,
     trustProxy: config.TRUST_PROXY,
     readyTimeoutMs: config.READY_TIMEOUT_MS,
+    apiDocument: readApiDocument(),
     webApp: {
       dir: config.WEB_APP_DIR ?? resolve(import.meta.dirname, '..', '..', '..', 'packages', 'web', 'dist'),
       mediaOrigins: [...(config.PUBLIC_BASE_URL ? [new URL(config.PUBLIC_BASE_URL).origin] : []), ...config.WEB_MEDIA_ORIGINS],

@@ -12,6 +12,7 @@ import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { requireInfra, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
+import { buildApiDocument } from '../src/docs/api-document.js';
 import { INTERNAL_TOKEN_TTL_SECONDS, SERVICE_NAMES, type ServiceName } from '../src/proxy/proxy-routes.js';
 import { createTrafficControls } from '../src/traffic/create-traffic-controls.js';
 import type { WebAppOptions } from '../src/web/web-routes.js';
@@ -77,6 +78,7 @@ export function buildGateway(options: {
     maxFileSize: options.maxFileSize ?? 10_485_760,
     corsOrigins: ['http://localhost:5173'],
     trustProxy: options.trustProxy,
+    apiDocument: buildApiDocument(),
     webApp: options.webApp,
   });
   return { app, accessTokens, internalTokens };
