@@ -254,9 +254,12 @@ describe('the web app in a browser', () => {
     await page.getByText('Saved as a document').waitFor();
     await checkScreen('recording');
 
-    // Delete the PDF: it leaves the library.
+    // Download the PDF as it was uploaded, then delete it: it leaves the library.
     await page.getByRole('link', { name: 'Library' }).click();
     await page.getByRole('link', { name: 'plants' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe('plants.pdf');
+    expect(readFileSync((await download.path())!, 'latin1')).toMatch(/^%PDF-1\.4/);
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
     await expect.poll(() => page.getByRole('link', { name: 'plants' }).count()).toBe(0);
