@@ -29,6 +29,14 @@ describe('helm lint', () => {
   });
 });
 
+describe('the values', () => {
+  it('are checked against the chart\'s schema: a misspelt setting or an unknown shared setting stops the install', () => {
+    expect(() => renderChart('default', ['services.quiz.replcias=2'])).toThrow(/at '\/services\/quiz': additional properties 'replcias' not allowed/);
+    expect(() => renderChart('default', ['services.quiz.uses={events,queues}'])).toThrow(/at '\/services\/quiz\/uses\/1': value must be one of/);
+    expect(() => renderChart('default', ['services.gateway.env.jwt_secret=x'])).toThrow(/'jwt_secret' does not match pattern/);
+  });
+});
+
 describe('the rendered objects against the Kubernetes schemas (strict: an unknown field is an error)', () => {
   const validate = (text: string, version: string): { status: number; output: string } => {
     const file = join(mkdtempSync(join(tmpdir(), 'learner-render-')), 'rendered.yaml');
@@ -53,10 +61,10 @@ describe('the rendered objects against the Kubernetes schemas (strict: an unknow
     expect(unknown.every((line) => line.includes('kind ExternalSecret'))).toBe(true);
   });
 
-  it('rejects what a cluster would reject: a port that is not a number', () => {
-    const { status, output } = validate(renderChart('default', ['services.quiz.port=five']).text, '1.30.0');
+  it('rejects what a cluster would reject: a probe period that is not a number', () => {
+    const { status, output } = validate(renderChart('default', ['services.quiz.probes.readiness.periodSeconds=soon']).text, '1.30.0');
     expect(status).not.toBe(0);
-    expect(output).toMatch(/deployment\/learner-learner-platform-quiz.*containerPort/);
+    expect(output).toMatch(/deployment\/learner-learner-platform-quiz.*readinessProbe\.periodSeconds: 'soon' is not of type 'integer'/);
   });
 });
 

@@ -52,6 +52,7 @@ describe('the delivery workflow', () => {
     const ecs = workflow.jobs['deploy-ecs']!;
     expect(ecs.needs).toBe('images');
     const ecsScript = ecs.steps.map((s) => s.run ?? '').join('\n');
+    expect(ecsScript).toContain('helm lint deploy/helm/learner-platform -f "$VALUES"');
     expect(ecsScript).toContain('node deploy/dist/render-ecs.js -f "$VALUES" --image-tag "$GITHUB_SHA"');
     expect(ecsScript).toContain('bash deploy/ecs/deploy.sh');
     const helm = workflow.jobs['deploy-helm']!;

@@ -49,6 +49,10 @@ interface Candidate {
   properMentions: number;
   /** It ends in a gerund ("tracking", "social networking"). */
   gerund: boolean;
+  /** A capitalised name before a common noun ("Hawthorne effect", "Thomas theorem"). */
+  eponym: boolean;
+  /** A heading is this term and nothing else ("Labeling Theory"). */
+  headingWhole: boolean;
 }
 
 const MAX_WORDS = 4;
@@ -57,7 +61,16 @@ const MAX_TAGGED_SENTENCES = 2500;
 
 function tokensOf(text: string): Token[] {
   const json = nlp(text).json({ terms: { tags: true } }) as { terms: { text: string; pre: string; post: string; tags: string[] }[] }[];
-  return json.flatMap((s) => s.terms.map((t) => ({ text: t.text, pre: t.pre, post: t.post, tags: new Set(t.tags) })));
+  const out: Token[] = [];
+  for (const t of json.flatMap((s) => s.terms)) {
+    const previous = out[out.length - 1];
+    // The tagger splits some hyphenated words ("in-group", "role-set"); they are one word, with the
+    // last part's tags.
+    if (previous && previous.post === '-' && !t.pre) {
+      out[out.length - 1] = { text: `${previous.text}-${t.text}`, pre: previous.pre, post: t.post, tags: new Set(t.tags) };
+    } else out.push({ text: t.text, pre: t.pre, post: t.post, tags: new Set(t.tags) });
+  }
+  return out;
 }
 
 const isNoun = (t: Token): boolean =>
@@ -76,38 +89,63 @@ const CUE_VERBS = new Set(['refers', 'means', 'denotes', 'describes', 'involves'
 const usableWord = (t: Token): boolean =>
   /^\p{L}[\p{L}\p{N}'’-]*$/u.test(t.text) && t.text.length > 1 && !STOP_WORDS.has(t.text.toLowerCase()) && !CUE_VERBS.has(t.text.toLowerCase());
 
-/** Noun-phrase runs of a sentence's tokens: modifiers and nouns, ending in a noun, unbroken by punctuation. */
+/**
+ * Noun-phrase runs of a sentence's tokens: modifiers and nouns, ending in a noun, unbroken by
+ * punctuation. Two runs joined by "of" ("code of ethics", "division of labor") also make one run.
+ */
 function nounRuns(tokens: Token[]): Token[][] {
-  const runs: Token[][] = [];
+  const runs: Array<{ tokens: Token[]; start: number; end: number }> = [];
   let run: Token[] = [];
-  const close = (): void => {
+  let start = 0;
+  const close = (at: number): void => {
     while (run.length && !isHead(run[run.length - 1]!)) run.pop();
-    if (run.length) runs.push(run);
+    if (run.length) runs.push({ tokens: run, start, end: start + run.length - 1 });
     run = [];
+    start = at + 1;
   };
   let previous: Token | undefined;
-  for (const t of tokens) {
-    if (/[("“[]/.test(t.pre) && run.length) close();
+  tokens.forEach((t, i) => {
+    if (/[("“[]/.test(t.pre) && run.length) {
+      close(i - 1);
+      start = i;
+    }
     // A verb form after a noun or a verb is a predicate ("women report experiencing …"), not part
     // of a name; only where a phrase may start ("the conflict theory", "in manifest functions").
     const predicate = isVerbForm(t) && previous !== undefined && !/[,.;:!?)(\]"“”]/.test(previous.post) && (isNoun(previous) || isVerbForm(previous) || previous.tags.has('Adverb'));
-    if (predicate) close();
+    // "to maximize reliability", "can shape norms": a verb, whatever the tagger thought.
+    const verbAfterTo = t.tags.has('Infinitive') && previous !== undefined && (/^to$/i.test(previous.text) || previous.tags.has('Modal') || previous.tags.has('Auxiliary'));
+    if (predicate || verbAfterTo) close(i);
     else if (usableWord(t) && isModifier(t)) run.push(t);
-    else close();
-    if (/[,.;:!?)"”\]—–]/.test(t.post) || /\s-\s/.test(t.post)) close();
+    else close(i);
+    if (/[,.;:!?)"”\]—–]/.test(t.post) || /\s-\s/.test(t.post)) close(i);
     previous = t;
+  });
+  close(tokens.length);
+  const out = runs.map((r) => r.tokens);
+  for (let k = 0; k + 1 < runs.length; k++) {
+    const [a, b] = [runs[k]!, runs[k + 1]!];
+    const of = tokens[a.end + 1];
+    const before = a.tokens[a.tokens.length - 1]!;
+    if (b.start === a.end + 2 && of && /^of$/i.test(of.text) && !META_NOUNS.has(before.text.toLowerCase()) && !PARTITIVE_NOUNS.has(before.text.toLowerCase()) && !/[^\s]/.test(a.tokens[a.tokens.length - 1]!.post) && isNoun(a.tokens[a.tokens.length - 1]!)) {
+      out.push([...a.tokens.slice(-2), of, ...b.tokens.slice(0, 2)]);
+    }
   }
-  close();
-  return runs;
+  return out;
 }
 
 // Cues that a sentence defines or names a term. `named` cues put the term after them, `subject`
 // cues before them.
 const NAMED_CUES =
-  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:coined|introduced|used) the (?:term|phrase|concept)|the (?:term|concept|notion|idea|phrase) (?:of )?)\s+["“'‘]?/giu;
-const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms)\b/iu;
+  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|idea|phrase) (?:of )?)\s+["“'‘]?/giu;
+const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
 const SUBJECT_COPULA =
   /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|\w+ (?:that|which|who|in which|by which|of)\b)/iu;
+// "X describes the process by which …", "X consists of …": a definition in other words.
+const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
+// "This belief system is an ideology.": the sentence names what it has just described.
+const NAMED_AT_END = /^\s*(?:this|these|such|that|those)\b[^,;:]{0,60}\b(?:is|are|was|were)\s+(?:(?:called|known as|termed)\s+)?(?:(?:a|an|the)\s+)?["“]?$/iu;
+// "qualitative data—conveyed through words": a dash and then what it is.
+const DASH_DEFINITION = /^\s*[—–]\s*(?:which|that|a|an|the|literally|or|i\.e\.|\p{Ll}+ed (?:by|through|as|in|with|from))\b/iu;
 const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
 const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).map((w) => w[0]!.toUpperCase()).join('');
 // "In the United States, …", "According to Weber, …": a phrase that sets the scene, not a subject.
@@ -122,6 +160,11 @@ const NAMING_NOUNS = new Set(['term', 'terms', 'concept', 'concepts', 'notion', 
 const META_NOUNS = new Set(
   'term terms concept concepts idea ideas notion word words phrase section sections chapter chapters figure figures table tables example examples case cases way ways type types kind kinds part parts thing things lot number numbers percent fact facts question questions answer answers'.split(' '),
 );
+// Nouns that pick out some of what follows "of" ("types of abuse", "a sense of xenophobia"): the
+// phrase names the thing after "of", not a concept of its own.
+const PARTITIVE_NOUNS = new Set(
+  'form forms stage stages sense hint history framework aspect aspects level levels amount amounts degree degrees set sets group groups member members variety range series process processes rate rates share proportion majority minority percentage result results study studies effect effects role roles use uses lack loss growth rise increase decrease development attainment separation case cases board'.split(' '),
+);
 
 /**
  * How strongly `sentence` defines a term that runs from `start` to `end` in it: 3 for "X refers to
@@ -131,8 +174,10 @@ const META_NOUNS = new Set(
 function definitionStrength(sentence: string, start: number, end: number): number {
   const before = sentence.slice(0, start);
   const after = sentence.slice(end);
-  // A capitalised phrase after "called" is a title or a name ("a book called On Death and Dying").
-  const capitalised = /^\p{Lu}\p{Ll}/u.test(sentence.slice(start, end));
+  // A capitalised phrase after "called" is a title or a name ("a book called On Death and Dying");
+  // a name before a common noun is a concept ("is called the Hawthorne effect").
+  const phrase = sentence.slice(start, end);
+  const capitalised = /^\p{Lu}\p{Ll}/u.test(phrase) && !/ \p{Ll}[\p{L}-]*$/u.test(phrase);
   for (const cue of before.matchAll(NAMED_CUES)) {
     if (!capitalised && cue.index + cue[0].length >= start - 5 && cue.index + cue[0].length <= start + 1) return 3;
   }
@@ -140,7 +185,9 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (abbreviation && abbreviation === initials(sentence.slice(start, end))) return 3;
   const opens = OPENING.test(before);
   if (opens && SUBJECT_STRONG.test(after)) return 3;
-  if (opens && SUBJECT_COPULA.test(after)) return 2;
+  if (opens && (SUBJECT_COPULA.test(after) || SUBJECT_DESCRIBED.test(after))) return 2;
+  if (NAMED_AT_END.test(before) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
+  if (DASH_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
   return 0;
 }
@@ -166,13 +213,17 @@ function addCandidates(
   text: string,
 ): void {
   for (const run of runs) {
+    // A run joined by "of" adds only the phrases across it; its parts are runs of their own.
+    const of = run.findIndex((w) => /^of$/i.test(w.text));
     for (let i = 0; i < run.length; i++) {
-      for (let j = i; j < Math.min(run.length, i + MAX_WORDS); j++) {
+      if (of >= 0 && i >= of) break;
+      for (let j = Math.max(i, of + 1); j < Math.min(run.length, i + MAX_WORDS); j++) {
         const words = run.slice(i, j + 1);
         if (!isHead(words[words.length - 1]!)) continue;
         const head = words[words.length - 1]!;
-        // Kinds of people ("functionalists", "critics") are who holds an idea, not the idea.
-        if (META_NOUNS.has(head.text.toLowerCase()) || head.tags.has('Actor')) continue;
+        // Kinds of people ("functionalists", "critics") are who holds an idea, not the idea; a
+        // kind of them named by its trait ("democratic leaders", "casual crowds") may be one.
+        if (META_NOUNS.has(head.text.toLowerCase()) || (head.tags.has('Actor') && !(words.length > 1 && words[0]!.tags.has('Adjective')))) continue;
         // "the term culture": the term is "culture".
         if (words.length > 1 && NAMING_NOUNS.has(words[0]!.text.toLowerCase())) continue;
         const form = words.map((w) => w.text).join(' ');
@@ -194,6 +245,8 @@ function addCandidates(
             capitalisedInner: 0,
             properMentions: 0,
             gerund: !isNoun(words[words.length - 1]!),
+            eponym: false,
+            headingWhole: false,
           };
           found.set(key, c);
         }
@@ -211,6 +264,7 @@ function addCandidates(
         if (at && at.start > 0) {
           c.innerMentions += 1;
           if (/^\p{Lu}/u.test(form)) c.capitalisedInner += 1;
+          if (words.length > 1 && /^\p{Lu}/u.test(form) && /^\p{Ll}/u.test(head.text) && !['Organization', 'Place', 'Person'].some((tag) => head.tags.has(tag))) c.eponym = true;
         }
         if (at && j === run.length - 1) {
           // Only the whole phrase is what a definition names; a shorter end of it ("anomie" in "social anomie") counts less.
@@ -227,6 +281,8 @@ function addCandidates(
 
 function kindOf(c: Candidate, form: string): KeyTerm['kind'] {
   if (/^[\p{Lu}\p{N}-]{2,}s?$/u.test(form)) return 'acronym';
+  // "Hawthorne effect", "Malthusian theory": a concept named after someone is still a concept.
+  if (c.eponym) return 'concept';
   if (c.innerMentions > 0 && c.capitalisedInner === c.innerMentions) return 'name';
   // "Ira Reiss, a pioneer researcher …": at a sentence start only, but capitalised word by word.
   if (c.innerMentions === 0 && / /.test(form) && form.split(' ').every((w) => /^\p{Lu}/u.test(w))) return 'name';
@@ -236,15 +292,21 @@ function kindOf(c: Candidate, form: string): KeyTerm['kind'] {
 
 /** The spelling used most; lower case unless the term is a name or an acronym. */
 function surfaceOf(c: Candidate, kind: KeyTerm['kind']): string {
-  const [form] = [...c.forms.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
-  if (kind !== 'concept') return form;
+  const forms = [...c.forms.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  // The singular where the text uses it ("dependency theory" over "dependency theories"), as a glossary lists it.
+  const singular = forms.find(([f]) => !/s$/i.test(f) && termKey(f) === c.key);
+  const [form] = singular && kind === 'concept' ? singular : forms[0]!;
+  if (kind !== 'concept' || c.eponym) return form;
   return form
     .split(' ')
     .map((w) => (/^\p{Lu}[\p{Ll}'’-]*$/u.test(w) ? w.toLowerCase() : w))
     .join(' ');
 }
 
-function scoreOf(c: Candidate, words: string[]): number {
+const HEADING_WHOLE_BONUS = 4.5;
+function scoreOf(c: Candidate, all: string[]): number {
+  const content = all.filter((w) => !STOP_WORDS.has(w));
+  const words = content.length ? content : all;
   const rare = words.reduce((n, w) => n + rarity(w), 0) / words.length;
   const head = rarity(words[words.length - 1]!);
   const spread = c.paragraphs.size;
@@ -252,7 +314,7 @@ function scoreOf(c: Candidate, words: string[]): number {
   score += [0, 1, 3.5, 5][c.definedStrength]!;
   // An everyday word ("age", "countries") is a concept of the text only when the text says so outright.
   if (words.length === 1 && rare < 5 && c.definedStrength < 3) score -= 2;
-  if (c.inHeading) score += 2.5;
+  if (c.inHeading) score += c.headingWhole ? HEADING_WHOLE_BONUS : 2.5;
   // A phrase that recurs as a whole is a unit of the subject, not words that met once.
   if (words.length > 1) score += c.sentences.size >= 2 ? 1 : -1.5;
   if (words.length > 2) score -= 1;
@@ -281,7 +343,12 @@ export function extractKeyTerms(doc: SegmentedDocument, options: { max?: number;
     if (s.text.length > MAX_SENTENCE_CHARS) continue;
     addCandidates(found, s, false, nounRuns(tokensOf(s.text)), s.text);
   }
-  for (const h of doc.headings) addCandidates(found, null, true, nounRuns(tokensOf(h.text)), h.text);
+  for (const h of doc.headings) {
+    const runs = nounRuns(tokensOf(h.text));
+    addCandidates(found, null, true, runs, h.text);
+    const whole = runs.length === 1 ? found.get(termKey(runs[0]!.map((w) => w.text).join(' '))) : undefined;
+    if (whole && termKey(h.text.replace(/^\s*(?:the|a|an)\s+/i, '')) === whole.key) whole.headingWhole = true;
+  }
 
   // Nested terms (C-value): a word that mostly stands inside one longer term ("sample" in "random
   // sample") is that term's part; the longer term is the concept.

@@ -96,6 +96,29 @@ describe('key terms and their definitions', () => {
     expect(byTerm.get('ethnocentrism')!.sentence).toMatch(/^Ethnocentrism refers to/);
   });
 
+  it('reads definitions written in other ways: "occurs when", "is called the …", "call these …", a dash, "of" phrases, hyphenated words', () => {
+    const doc = segmentDocument([
+      {
+        page: 2,
+        text: [
+          'Structural mobility occurs when societal changes move a whole group of people up or down the class ladder. Structural mobility is rare.',
+          'Students behave differently when watched. This is called the Hawthorne effect. Researchers try to avoid the Hawthorne effect.',
+          'Some sects never grow into denominations. Sociologists call these established sects. Established sects fall between sect and denomination.',
+          'A written answer is qualitative data—conveyed through words. Qualitative data is hard to tabulate.',
+          'Every profession has a code of ethics. The code of ethics guides how members treat the people they study.',
+          'The in-group is the group a person belongs to. Members of an in-group favour each other.',
+          'Researchers design studies to maximize reliability, which refers to how likely results are to be repeated.',
+        ].join('\n\n'),
+      },
+    ]);
+    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    for (const term of ['structural mobility', 'Hawthorne effect', 'established sects', 'qualitative data', 'reliability', 'in-group']) {
+      expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
+    }
+    expect(found.has('code of ethics')).toBe(true);
+    expect(found.has('maximize reliability')).toBe(false);
+  });
+
   it('never takes a predicate for a term ("women report experiencing IPV")', () => {
     const doc = segmentDocument([
       { page: 1, text: 'Many bisexual women report experiencing IPV in their lives. Older women report experiencing IPV less often. IPV is a pattern of abuse.' },

@@ -8,6 +8,8 @@ import type { Metrics } from '@learner/common/metrics';
 import { createLocalFileRouter, type LocalStorage } from '@learner/common/storage';
 import type { DocumentClient } from './documents/document-client.js';
 import { createTranscriptDocumentRouter } from './documents/document.routes.js';
+import type { PracticeService } from './practice/practice-service.js';
+import { createPracticeRouter } from './practice/practice.routes.js';
 import { createSttRouter } from './transcriptions/stt.routes.js';
 import type { TranscriptionService } from './transcriptions/transcription-service.js';
 
@@ -17,6 +19,8 @@ export interface SttAppDeps {
   metrics: Metrics;
   checks: Record<string, Check>;
   transcriptions: TranscriptionService;
+  /** Read-aloud practice: recordings scored against the text that was read. */
+  practice: PracticeService;
   /** The document service, where transcripts are saved as documents. */
   documents: DocumentClient;
   maxFileSize: number;
@@ -33,5 +37,6 @@ export function createApp(deps: SttAppDeps): Express {
   app.use('/api/v1', requireInternalIdentity(deps.internalTokens));
   app.use('/api/v1/stt', createSttRouter({ transcriptions: deps.transcriptions, maxFileSize: deps.maxFileSize }));
   app.use('/api/v1/stt', createTranscriptDocumentRouter({ transcriptions: deps.transcriptions, documents: deps.documents }));
+  app.use('/api/v1/stt', createPracticeRouter({ practice: deps.practice, maxFileSize: deps.maxFileSize }));
   return finishApp(app);
 }

@@ -19,6 +19,11 @@ const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
   JOB_LEASE_SECONDS: envFields.int(120, 1).describe('a job whose holder stops renewing is taken over after this'),
   JOB_MAX_ATTEMPTS: envFields.int(3, 1),
   TRANSCRIBE_POLL_MS: envFields.int(5_000, 10).describe('how often an Amazon Transcribe job is asked for its status'),
+  PRACTICE_TIMEOUT_MS: envFields
+    .int(25_000, 1_000)
+    .describe('longest the scoring of one read-aloud recording may take (the caller waits); past it 503'),
+  PRACTICE_CONCURRENCY: envFields.int(0, 0).describe('read-aloud recordings scored at once; 0 = the number of CPUs'),
+  PRACTICE_QUEUE: envFields.int(8, 0).describe('recordings that may wait for a turn; past that a request gets 503 at once'),
 });
 
 export type SttConfig = z.infer<typeof schema>;

@@ -5,7 +5,9 @@ import { startPlatform } from '@learner/common/service';
 import { TranscribeClient } from '@aws-sdk/client-transcribe';
 import { awsClientConfig, awsConfigured, createStorageFromEnv } from '@learner/common/storage';
 import { createApp } from './app.js';
+import { availableParallelism } from 'node:os';
 import { createDocumentClient } from './documents/document-client.js';
+import { createPracticeService } from './practice/practice-service.js';
 import { loadConfig } from './config.js';
 import { createPocketsphinxRecognizer } from './recognizers/pocketsphinx-recognizer.js';
 import type { Recognizer } from './recognizers/recognizer.js';
@@ -57,15 +59,35 @@ const worker = createTranscriptionWorker({
 });
 const transcriptions = createTranscriptionService({ pool: platform.pool, storage, recognizer, logger, onQueued: () => worker.wake() });
 
+const documents = createDocumentClient({
+  baseUrl: config.DOCUMENT_SERVICE_URL,
+  internalTokens: platform.internalTokens,
+  timeoutMs: config.DOCUMENT_SERVICE_TIMEOUT_MS,
+});
+// The learner waits for the score: Transcribe is asked about the job every second, not every five.
+const practiceRecognizer: Recognizer = useTranscribe
+  ? createTranscribeRecognizer({
+      client: new TranscribeClient({ ...awsClientConfig(config), maxAttempts: 3 }),
+      storage,
+      bucket: config.S3_BUCKET!,
+      pollMs: Math.min(config.TRANSCRIBE_POLL_MS, 1_000),
+    })
+  : recognizer;
+const practice = createPracticeService({
+  storage,
+  recognizer: practiceRecognizer,
+  documents,
+  logger,
+  limits: { concurrency: config.PRACTICE_CONCURRENCY || availableParallelism(), queue: config.PRACTICE_QUEUE },
+  timeoutMs: config.PRACTICE_TIMEOUT_MS,
+});
+
 const app = createApp({
   ...platform,
   checks: { ...platform.checks, storage: () => storage.check(), recognizer: () => recognizer.check() },
   transcriptions,
-  documents: createDocumentClient({
-    baseUrl: config.DOCUMENT_SERVICE_URL,
-    internalTokens: platform.internalTokens,
-    timeoutMs: config.DOCUMENT_SERVICE_TIMEOUT_MS,
-  }),
+  practice,
+  documents,
   maxFileSize: config.MAX_FILE_SIZE,
   ...(local ? { localFiles: { storage: local, signingSecret } } : {}),
   readyTimeoutMs: config.READY_TIMEOUT_MS,

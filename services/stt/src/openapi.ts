@@ -3,6 +3,7 @@ import { paginationSchema } from '@learner/common/http';
 import { deletedResult, defineRoutes, isoTimestamp, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
 import { saveBody } from './documents/document.routes.js';
 import { AUDIO_KINDS } from './recognizers/recognizer.js';
+import { practiceFields } from './practice/practice.routes.js';
 import { uploadFields } from './transcriptions/stt.routes.js';
 
 const TAG = 'stt';
@@ -32,6 +33,12 @@ const transcription = z.object({
   completed_at: isoTimestamp.nullable(),
 });
 
+const recording = { audio: { description: `The recording: ${AUDIO_KINDS.join(', ')} (checked by content, not by name)` } };
+const uploadRefusals = {
+  413: { description: 'The file is larger than MAX_FILE_SIZE' },
+  415: { description: 'The file is not audio of an accepted type' },
+};
+
 const readOne = (path: string, summary: string): RouteDoc => ({
   method: 'get',
   path,
@@ -42,20 +49,68 @@ const readOne = (path: string, summary: string): RouteDoc => ({
   security: 'bearer',
 });
 
+const seconds = z.number().nullable();
+const practiceResult = z.object({
+  score: z.number().describe('Words read right over the words of the text that could be checked, 0 to 1'),
+  counts: z.object({ right: z.int(), missed: z.int(), added: z.int(), misread: z.int(), unchecked: z.int() }),
+  words_per_minute: z.int().nullable().describe('Words of the text read per minute, from the first to the last word heard'),
+  words: z.array(
+    z.object({
+      expected: z.string().nullable().describe('The word of the text as written; null for an added word'),
+      heard: z.string().nullable().describe('What was heard; null for a missed word'),
+      status: z
+        .enum(['right', 'missed', 'added', 'misread', 'unchecked'])
+        .describe('unchecked: a word the local recogniser has no pronunciation for, left out of the score'),
+      start: seconds,
+      end: seconds,
+      confidence: z.number().nullable(),
+    }),
+  ),
+  expected_text: z.string(),
+  source: z.object({
+    type: z.enum(['text', 'passage']),
+    document_id: z.int().optional(),
+    passage_id: z.int().optional(),
+    title: z.string().optional(),
+    page: z.int().nullable().optional(),
+  }),
+  engine: z.enum(['pocketsphinx', 'transcribe']),
+  language: z.string(),
+  media_format: z.enum(AUDIO_KINDS),
+  duration_seconds: seconds,
+});
+
 export const routes: RouteDoc[] = defineRoutes([
+  {
+    method: 'post',
+    path: '/api/v1/stt/practice',
+    summary: 'Score a recording of a text read aloud, word by word',
+    description:
+      'Send the recording with the text that was to be read, or with document_id and passage_id of one of your documents ' +
+      '(search results give passage ids). Each word of the text is marked right, missed or misread, words not in the text ' +
+      'as added, with their times in the recording. The local recogniser decodes against a language model of the text; ' +
+      'with AWS configured, Amazon Transcribe transcribes it. The answer comes when the scoring is done; nothing is kept.',
+    tags: [TAG],
+    multipart: { files: recording, fields: practiceFields },
+    responses: {
+      200: { description: 'The score and every word with its fate and times', schema: practiceResult },
+      400: { description: 'No recording, no text or an empty one, a text over 3,000 characters, or audio that does not decode' },
+      404: { description: 'No such document or passage of yours' },
+      409: { description: 'The document is not processed yet' },
+      ...uploadRefusals,
+      503: { description: 'Scoring is busy (Retry-After) or took too long, or the document service is unavailable' },
+    },
+    security: 'bearer',
+  },
   {
     method: 'post',
     path: '/api/v1/stt/transcribe',
     summary: 'Upload a recording to be transcribed in the background',
     tags: [TAG],
-    multipart: {
-      files: { audio: { description: `The recording: ${AUDIO_KINDS.join(', ')} (checked by content, not by name)` } },
-      fields: uploadFields,
-    },
+    multipart: { files: recording, fields: uploadFields },
     responses: {
       202: { description: 'Queued; poll status_url (also in the Location header)', schema: transcription },
-      413: { description: 'The file is larger than MAX_FILE_SIZE' },
-      415: { description: 'The file is not audio of an accepted type' },
+      ...uploadRefusals,
     },
     security: 'bearer',
   },

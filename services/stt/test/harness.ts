@@ -16,6 +16,7 @@ import { createApp, type SttAppDeps } from '../src/app.js';
 import { createDocumentClient } from '../src/documents/document-client.js';
 import { createPocketsphinxRecognizer } from '../src/recognizers/pocketsphinx-recognizer.js';
 import type { Recognizer } from '../src/recognizers/recognizer.js';
+import { createPracticeService } from '../src/practice/practice-service.js';
 import { createTranscriptionService } from '../src/transcriptions/transcription-service.js';
 import { createTranscriptionWorker, type TranscriptionWorker, type WorkerOptions } from '../src/transcriptions/transcription-worker.js';
 
@@ -132,17 +133,19 @@ export async function startHarness(
     });
   }
 
+  const documents = createDocumentClient({
+    baseUrl: options.documentServiceUrl ?? 'http://127.0.0.1:9',
+    internalTokens: createInternalTokens({ secret, issuer: 'stt' }),
+    timeoutMs: 5_000,
+  });
   const app = createApp({
     logger: silentLogger(),
     internalTokens: tokens,
     metrics: createMetrics({ service: 'stt', collectDefaults: false }),
     checks: {},
     transcriptions,
-    documents: createDocumentClient({
-      baseUrl: options.documentServiceUrl ?? 'http://127.0.0.1:9',
-      internalTokens: createInternalTokens({ secret, issuer: 'stt' }),
-      timeoutMs: 5_000,
-    }),
+    practice: createPracticeService({ storage, recognizer, documents }),
+    documents,
     maxFileSize: options.maxFileSize ?? 10_485_760,
     ...options.extend,
   });

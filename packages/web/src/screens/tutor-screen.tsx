@@ -85,8 +85,13 @@ export function ConversationScreen({ id }: { id: number }) {
     await api.delete(`/api/v1/chat/sessions/${id}`);
     navigate('/tutor');
   });
-  useEffect(() => setSent([]), [id]);
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [sent.length]);
+  useEffect(() => {
+    setSent([]);
+  }, [id]);
+  useEffect(() => {
+    // Braces: newer browsers return a promise from scrollIntoView, which React would take for a cleanup.
+    void end.current?.scrollIntoView?.({ block: 'end' });
+  }, [sent.length]);
 
   const messages = [...(history.data?.data ?? []), ...sent.filter((m) => !history.data?.data.some((h) => h.id === m.id))];
   const onSubmit = (e: FormEvent) => {

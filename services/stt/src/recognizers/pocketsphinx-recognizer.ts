@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandError, runCommand } from '@learner/common/process';
 import type { ObjectStorage } from '@learner/common/storage';
+import { lookUpPronunciations } from './pronouncing-dictionary.js';
+import { buildReadingModel, mergeUnclear, readingWords } from './reading-model.js';
 import { UnrecognizableAudioError, type Recognizer } from './recognizer.js';
 import { overallConfidence, toSegments, type TimedWord } from './segments.js';
 
@@ -76,26 +78,41 @@ export function createPocketsphinxRecognizer(options: PocketsphinxOptions): Reco
         }
         const durationSeconds = (await stat(raw)).size / 2 / SAMPLE_RATE;
         if (durationSeconds < 0.1) throw new UnrecognizableAudioError('The file holds no audio to transcribe');
+        const dictionaryPath = join(options.modelDir, 'cmudict-en-us.dict');
+        let model = { lm: join(options.modelDir, 'en-us.lm.bin'), dict: dictionaryPath };
+        let uncheckedWords: string[] | undefined;
+        if (job.expectedText !== undefined) {
+          // Read-aloud practice: decode against a model of the text that was to be read.
+          const expected = readingWords(job.expectedText);
+          const reading = buildReadingModel(expected, await lookUpPronunciations(dictionaryPath, expected.map((w) => w.spoken)));
+          uncheckedWords = [...reading.unknown];
+          if (!reading.arpa) return { text: '', confidence: null, segments: [], durationSeconds: Math.round(durationSeconds * 100) / 100, words: [], uncheckedWords };
+          model = { lm: join(dir, 'reading.arpa'), dict: join(dir, 'reading.dict') };
+          await Promise.all([writeFile(model.lm, reading.arpa), writeFile(model.dict, reading.dictionary)]);
+        }
         const { stdout } = await runCommand(
           options.pocketsphinxPath,
           [
             '-infile', raw,
             '-samprate', String(SAMPLE_RATE),
             '-hmm', join(options.modelDir, 'en-us'),
-            '-lm', join(options.modelDir, 'en-us.lm.bin'),
-            '-dict', join(options.modelDir, 'cmudict-en-us.dict'),
+            '-lm', model.lm,
+            '-dict', model.dict,
             '-time', 'yes',
             '-logfn', '/dev/null',
           ],
           { timeoutMs, signal },
         );
-        const words = parsePocketsphinxTimes(stdout.toString('utf8'));
+        const heard = parsePocketsphinxTimes(stdout.toString('utf8'));
+        const words = job.expectedText === undefined ? heard : mergeUnclear(heard);
         const segments = toSegments(words);
         return {
           text: segments.map((s) => s.text).join(' '),
           confidence: overallConfidence(words),
           segments,
           durationSeconds: Math.round(durationSeconds * 100) / 100,
+          words,
+          ...(uncheckedWords ? { uncheckedWords } : {}),
         };
       } finally {
         await rm(dir, { recursive: true, force: true });

@@ -1,3 +1,5 @@
+import type { TimedWord } from './segments.js';
+
 /** The kinds of audio accepted, named as Amazon Transcribe names its media formats. */
 export const AUDIO_KINDS = ['wav', 'mp3', 'flac', 'ogg', 'm4a', 'webm'] as const;
 export type AudioKind = (typeof AUDIO_KINDS)[number];
@@ -15,6 +17,10 @@ export interface Transcript {
   confidence: number | null;
   segments: Segment[];
   durationSeconds: number | null;
+  /** Each recognised word with its times, in order. */
+  words?: TimedWord[];
+  /** Words of the expected text the engine cannot hear (it has no pronunciation for them). */
+  uncheckedWords?: string[];
 }
 
 export interface RecognitionJob {
@@ -23,6 +29,11 @@ export interface RecognitionJob {
   mediaFormat: AudioKind;
   language: string;
   speakerLabels: boolean;
+  /**
+   * The text the speaker was asked to read (read-aloud practice). The local engine decodes
+   * against a language model of this text; Transcribe transcribes as usual.
+   */
+  expectedText?: string;
 }
 
 /**

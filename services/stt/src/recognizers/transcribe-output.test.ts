@@ -39,6 +39,6 @@ describe('parseTranscribeOutput', () => {
   });
 
   it('gives an empty transcript for output without items', () => {
-    expect(parseTranscribeOutput({})).toEqual({ text: '', confidence: null, segments: [], durationSeconds: null });
+    expect(parseTranscribeOutput({})).toEqual({ text: '', confidence: null, segments: [], durationSeconds: null, words: [] });
   });
 });

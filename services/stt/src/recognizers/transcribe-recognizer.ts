@@ -64,6 +64,7 @@ export function parseTranscribeOutput(output: TranscribeOutput): Transcript {
     confidence: overallConfidence(words),
     segments,
     durationSeconds: words.length ? words[words.length - 1]!.end : null,
+    words,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
@@ -46,14 +46,19 @@ export function presentTranscription(job: TranscriptionRecord) {
   };
 }
 
-export function createSttRouter(deps: { transcriptions: TranscriptionService; maxFileSize: number }): Router {
-  const router = Router();
-  const upload = multer({
+/** Reads one recording in the multipart field `audio`, in memory, up to `maxFileSize` bytes. */
+export function recordingUpload(maxFileSize: number, fieldSize = 1024): RequestHandler {
+  return multer({
     storage: multer.memoryStorage(),
     // Browsers send file names in UTF-8 without saying so.
     defParamCharset: 'utf8',
-    limits: { fileSize: deps.maxFileSize, files: 1, fields: 10, fieldSize: 1024 },
+    limits: { fileSize: maxFileSize, files: 1, fields: 10, fieldSize },
   }).single('audio');
+}
+
+export function createSttRouter(deps: { transcriptions: TranscriptionService; maxFileSize: number }): Router {
+  const router = Router();
+  const upload = recordingUpload(deps.maxFileSize);
 
   router.post('/transcribe', upload, async (req, res) => {
     const fields = parseInput(uploadFields, { ...req.body }, 'form');

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction, type Pool } from '@learner/common/db';
-import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '@learner/common/errors';
+import { NotFoundError, ValidationError } from '@learner/common/errors';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
 import type { RequestUser } from '@learner/common/http';
 import type { Logger } from '@learner/common/logger';
 import type { ObjectStorage } from '@learner/common/storage';
-import { AUDIO_KINDS, type Recognizer } from '../recognizers/recognizer.js';
-import { CONTENT_TYPES, detectAudioType } from './detect-audio-type.js';
+import type { Recognizer } from '../recognizers/recognizer.js';
+import { CONTENT_TYPES, checkRecording } from './detect-audio-type.js';
 import { createTranscriptionRepository, type TranscriptionRecord } from './transcription-repository.js';
 
 export interface Upload {
@@ -36,13 +36,7 @@ export function createTranscriptionService(deps: {
   return {
     /** Stores the audio and queues the job; the transcription itself happens in the worker. */
     async submit(user: RequestUser, requestId: string, upload: Upload): Promise<TranscriptionRecord> {
-      if (upload.bytes.length === 0) throw new ValidationError('The audio file is empty', { audio: 'empty file' });
-      const kind = await detectAudioType(upload.bytes);
-      if (!kind) {
-        throw new UnsupportedMediaTypeError(`The file is not audio of an accepted type (${AUDIO_KINDS.join(', ')})`, {
-          accepted: AUDIO_KINDS,
-        });
-      }
+      const kind = await checkRecording(upload.bytes);
       const language = upload.language ?? recognizer.defaultLanguage;
       if (!recognizer.supportsLanguage(language)) {
         throw new ValidationError(`The ${recognizer.name} engine cannot transcribe this language`, { language: 'not supported' });
