@@ -41,7 +41,7 @@ describe('the Postman collection', () => {
     expect(failures).toEqual([]);
     const executed = summary.run.executions.map((e) => e.item.name);
     // Every request ran, the status poll at least once.
-    for (const name of ['Register', 'Upload a text document', 'Poll until processed', 'Ask a question', 'Submit answers', 'Synthesize']) {
+    for (const name of ['Register', 'Upload a text document', 'Poll until processed', 'Ask a question', 'Submit answers', 'Synthesize', 'Read-aloud practice']) {
       expect(executed).toContain(name);
     }
     expect(executed.at(-1)).toBe('The token is refused after logout');

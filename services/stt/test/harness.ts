@@ -100,6 +100,8 @@ export async function startHarness(
     /** Where the document service listens; by default nothing does. */
     documentServiceUrl?: string;
     extend?: Partial<SttAppDeps>;
+    /** Read-aloud recordings scored at once and waiting. */
+    practiceLimits?: { concurrency: number; queue: number };
   } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase({ database: 'stt', fromDir: import.meta.dirname });
@@ -144,7 +146,7 @@ export async function startHarness(
     metrics: createMetrics({ service: 'stt', collectDefaults: false }),
     checks: {},
     transcriptions,
-    practice: createPracticeService({ storage, recognizer, documents }),
+    practice: createPracticeService({ storage, recognizer, documents, ...(options.practiceLimits ? { limits: options.practiceLimits } : {}) }),
     documents,
     maxFileSize: options.maxFileSize ?? 10_485_760,
     ...options.extend,

@@ -165,3 +165,24 @@ describe('POST /api/v1/stt/practice with bad input', () => {
     expect(res.body.details).toHaveProperty('language');
   });
 });
+
+describe('more recordings at once than practice scores and queues', () => {
+  it('scores the ones it can take and tells the rest at once to come back later', async () => {
+    const busy = await startHarness({ startWorker: false, practiceLimits: { concurrency: 1, queue: 1 } });
+    try {
+      const clip = await librivoxClip('sense_and_sensibility_01_austen_64kb-0870');
+      const user = busy.newUser();
+      const answers = await Promise.all(
+        [1, 2, 3].map(() =>
+          request(busy.app).post('/api/v1/stt/practice').set(busy.as(user)).field('text', clip.reference).attach('audio', clip.bytes, 'r.wav'),
+        ),
+      );
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 503]);
+      const refused = answers.find((a) => a.status === 503)!;
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.body).toMatchObject({ error: 'ServiceUnavailable', details: { retry_after: 5 } });
+    } finally {
+      await busy.close();
+    }
+  });
+});

@@ -236,8 +236,13 @@ function ResultView({ quiz, questions, result, onRetry }: { quiz: Quiz; question
               {r.explanation && <p className="muted">{r.explanation}</p>}
               {r.source?.sentence && (
                 <blockquote className="small">
-                  “{r.source.sentence}”{' '}
-                  {quiz.document_id !== null && <Link href={`/documents/${quiz.document_id}/pages/${r.source.page}`}>page {r.source.page}</Link>}
+                  {/* The explanation often quotes the sentence already: then only where it stands. */}
+                  {!r.explanation.includes(r.source.sentence) && <>“{r.source.sentence}” </>}
+                  {quiz.document_id !== null ? (
+                    <Link href={`/documents/${quiz.document_id}/pages/${r.source.page}`}>Source: page {r.source.page}</Link>
+                  ) : (
+                    <>Source: page {r.source.page}</>
+                  )}
                 </blockquote>
               )}
             </li>
