@@ -29,6 +29,12 @@ describe('the delivery workflow', () => {
     expect(result.stdout).toMatch(/job "deploy-ecs" needs job "pictures" which does not exist/);
   });
 
+  it('runs on the Node.js the project asks for', () => {
+    const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const major = /(\d+)/.exec(engines)![1];
+    expect((workflow as unknown as { env: Record<string, string> }).env.NODE_VERSION).toBe(major);
+  });
+
   it('lints, then runs the whole suite as CI does, then builds only after the tests pass', () => {
     expect(workflow.jobs.test?.needs).toBe('lint');
     expect(workflow.jobs.lint?.steps.map((s) => s.run ?? '').join('\n')).toMatch(/pnpm lint/);

@@ -154,6 +154,9 @@ describe('the web app in a browser', () => {
     // Upload a PDF by picking it; it is processed and the list says so without a reload.
     await page.getByLabel('Choose files').setInputFiles({ name: 'plants.pdf', mimeType: 'application/pdf', buffer: textPdf([PAGE_ONE, PAGE_TWO]) });
     await page.getByText('Uploaded: processing started.').waitFor();
+    // A file of a type the platform does not take says which types it does.
+    await page.getByLabel('Choose files').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ\x90\x00 not a document') });
+    await page.getByText('This type of file is not accepted. Accepted: PDF, text (.txt, .md), PNG or JPEG images.').waitFor();
     const row = page.locator('.doc-row', { hasText: 'plants' });
     await row.getByText('Ready').waitFor({ timeout: 90_000 });
 

@@ -27,6 +27,9 @@ export interface GenerationResult {
 
 const OPTION_IDS = ['a', 'b', 'c', 'd'];
 
+/** The key-term score a term the document explains but does not define needs to carry questions. */
+const MIN_EXPLAINED_SCORE = 6;
+
 /** How many questions one concept carries at most, each of another kind. */
 const MAX_PER_CONCEPT = 3;
 
@@ -197,7 +200,9 @@ export function createQuestionGenerator(doc: SegmentedDocument, pages: readonly 
   };
 
   // The main terms the text does not define plainly, and the other key terms it explains: highest score first.
-  const others = [...concepts.filter((c) => !c.definition), ...explained].sort((a, b) => b.term.score - a.term.score);
+  // Of the terms the text only explains, those it clearly dwells on: below this score a term is as
+  // often an example's word ("town", "decades") as a concept, and no question beats a question on it.
+  const others = [...concepts.filter((c) => !c.definition), ...explained.filter((c) => c.term.score >= MIN_EXPLAINED_SCORE)].sort((a, b) => b.term.score - a.term.score);
 
   /** Concepts in the order a difficulty asks for them: the defined, central ones when easy, the less central when hard. */
   const order = (difficulty: Difficulty, rng: SeededRandom): Concept[] => {
