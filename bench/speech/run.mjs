@@ -1,7 +1,10 @@
-// Speech benchmark: synthesis real-time factor per local engine and voice, and transcription
-// real-time factor and word error rate of pocketsphinx on the public-domain LibriVox clips of
-// Debian's pocketsphinx-testdata (plus the flite -> pocketsphinx round trip). Prints figures;
-// asserts nothing. Needs `pnpm build` first and the engines of scripts/infra/engines.sh.
+// Speech benchmark: per local voice, seconds of audio per second of synthesis and the word error
+// rate of pocketsphinx on the voice's own reading of a fixed set of paragraphs (the round trip),
+// beside flite's; transcription real-time factor and word error rate of pocketsphinx on the
+// public-domain LibriVox clips of Debian's pocketsphinx-testdata; and read-aloud practice scores
+// of those clips against their own text and each other's. Prints figures; asserts nothing.
+// Needs `pnpm build` first, the engines of scripts/infra/engines.sh and, for the neural voice,
+// its server (scripts/infra/hibari.sh; HIBARI_URL, default http://127.0.0.1:8090).
 // A real-time factor is processing seconds per second of audio: below 1 is faster than speech.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,19 +14,39 @@ import { findExecutable } from '@learner/common/process';
 import { createLocalStorage } from '@learner/common/storage';
 import { createAudioEncoder } from '@learner/tts/dist/engines/audio-encoder.js';
 import { createLocalSpeechEngine } from '@learner/tts/dist/engines/local-speech-engine.js';
+import { createHibariVoice } from '@learner/tts/dist/engines/neural-voice.js';
 import { createPocketsphinxRecognizer } from '@learner/stt/dist/recognizers/pocketsphinx-recognizer.js';
+import { readingWords } from '@learner/stt/dist/recognizers/reading-model.js';
+import { scoreReading } from '@learner/stt/dist/practice/read-aloud-score.js';
 import { wordErrorRate, normalizeWords } from '@learner/stt/dist/recognizers/word-error-rate.js';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const LIBRIVOX = process.env.BENCH_LIBRIVOX_DIR ?? '/usr/share/pocketsphinx/test/data/librivox';
 const MODEL_DIR = process.env.POCKETSPHINX_MODEL_DIR ?? '/usr/share/pocketsphinx/model/en-us';
 
-// 58 words of lecture-like prose.
+const HIBARI_URL = process.env.HIBARI_URL ?? 'http://127.0.0.1:8090';
+
+// 58 words of lecture-like prose: the paragraph synthesis is timed on.
 const PARAGRAPH =
   'The cell is the basic unit of life. Every living thing is made of one or more cells. ' +
   'Plants and animals have different kinds of cells, but all of them need energy to grow. ' +
   'In this lecture we will look at how cells take in food, release energy, and divide. ' +
   'Please read the first chapter before the next class.';
+
+// The fixed set each voice reads for the round trip: textbook prose without words that are
+// written both as one word and as two (a recogniser's "byproduct" for "by-product" is no error of
+// the voice's).
+const ROUND_TRIP_SET = [
+  PARAGRAPH,
+  'Photosynthesis is the process by which green plants turn light energy into chemical energy. ' +
+    'It takes place in the chloroplasts, where the pigment chlorophyll absorbs red and blue light. ' +
+    'In the light dependent reactions, water is split and oxygen is given off into the air. ' +
+    'The Calvin cycle then uses carbon dioxide from the air to build glucose.',
+  'A market economy is one in which prices are set by supply and demand. ' +
+    'When a good becomes scarce, its price tends to rise, and buyers look for substitutes. ' +
+    'Governments may step in with taxes, subsidies or rules when the market fails to serve the public. ' +
+    'Economists disagree about how often that happens and what should be done about it.',
+];
 
 const tool = async (name) => {
   const path = await findExecutable(name);
@@ -35,6 +58,14 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 const [flitePath, espeakPath, ffmpegPath, pocketsphinxPath] = await Promise.all(
   ['flite', 'espeak-ng', 'ffmpeg', 'pocketsphinx_continuous'].map(tool),
+);
+const hibari = createHibariVoice({ baseUrl: HIBARI_URL });
+const neural = await hibari.check().then(
+  () => hibari,
+  (err) => {
+    console.log(`The neural voice is not measured: ${err.message} (start it with scripts/infra/hibari.sh).\n`);
+    return undefined;
+  },
 );
 const folder = await mkdtemp(join(tmpdir(), 'bench-speech-'));
 const storage = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost/files', signingSecret: 'bench-speech-signing-secret' });
@@ -53,17 +84,18 @@ try {
   console.log(`Speech benchmark (${REPEATS} runs each, median; machine: ${process.arch}, node ${process.version})\n`);
 
   console.log('Synthesis of a 58-word paragraph (engine + encoding):');
-  console.log('voice            encoder  format  audio s  synth s  real-time factor');
+  console.log('voice            encoder  format  audio s  synth s  real-time factor  x real time');
   const voices = [
+    ...(neural ? [['hibari-heart', 'hibari']] : []),
     ['flite-slt', 'flite'],
     ['flite-rms', 'flite'],
     ['flite-awb', 'flite'],
     ['espeak-en-US', 'espeak-ng'],
   ];
-  const synthesized = {};
+  const xRealTime = {};
   for (const backend of ['ffmpeg', 'wasm']) {
     const encoder = createAudioEncoder(backend === 'ffmpeg' ? { ffmpegPath } : {});
-    const engine = createLocalSpeechEngine({ flitePath, espeakPath, encoder });
+    const engine = createLocalSpeechEngine({ flitePath, espeakPath, encoder, ...(neural ? { neural } : {}) });
     const listed = await engine.listVoices();
     for (const [id] of voices) {
       const voice = listed.find((v) => v.id === id);
@@ -75,21 +107,55 @@ try {
           const out = await engine.synthesize({ voice, text: PARAGRAPH, textType: 'text', format });
           times.push((performance.now() - started) / 1000);
           duration = out.durationSeconds;
-          if (backend === 'ffmpeg' && format === 'mp3') synthesized[id] = out.audio;
         }
         const t = median(times);
-        console.log(`${id.padEnd(16)} ${backend.padEnd(8)} ${format.padEnd(7)} ${fmt(duration, 2).padStart(7)}  ${fmt(t).padStart(7)}  ${fmt(t / duration, 4)}`);
+        if (backend === 'ffmpeg' && format === 'pcm') xRealTime[id] = duration / t;
+        console.log(
+          `${id.padEnd(16)} ${backend.padEnd(8)} ${format.padEnd(7)} ${fmt(duration, 2).padStart(7)}  ${fmt(t).padStart(7)}  ${fmt(t / duration, 4).padStart(16)}  ${fmt(duration / t, 1).padStart(11)}`,
+        );
       }
     }
   }
+  if (neural) {
+    // The voice server alone (one onnxruntime thread, so one core), without the service's encoding.
+    const times = [];
+    let duration = 0;
+    for (let i = 0; i < REPEATS; i++) {
+      const started = performance.now();
+      const pcm = await neural.speak(PARAGRAPH, 1);
+      times.push((performance.now() - started) / 1000);
+      duration = pcm.samples.length / pcm.sampleRate;
+    }
+    console.log(`hibari-heart     (the voice server alone, one thread: ${fmt(duration / median(times), 1)}x real time)`);
+  }
   console.log('Amazon Polly is not measured: only its emulator is reachable here, and it returns no real audio.\n');
 
-  console.log('Round trip: synthesized paragraph (mp3) -> pocketsphinx:');
-  console.log('voice            audio s  recognize s  real-time factor  word error rate');
+  console.log(`Round trip: each voice reads ${ROUND_TRIP_SET.length} paragraphs (mp3) -> pocketsphinx, word error rate over the set:`);
+  console.log('voice            x real time  audio s  word error rate  beside flite-slt');
+  const roundTripEngine = createLocalSpeechEngine({ flitePath, espeakPath, encoder: createAudioEncoder({ ffmpegPath }), ...(neural ? { neural } : {}) });
+  const listed = await roundTripEngine.listVoices();
+  const wer = {};
   for (const [id] of voices) {
-    const { result, seconds } = await transcribe(`roundtrip-${id}`, synthesized[id], 'mp3');
+    const voice = listed.find((v) => v.id === id);
+    let errors = 0;
+    let words = 0;
+    let audio = 0;
+    for (const [i, paragraph] of ROUND_TRIP_SET.entries()) {
+      const out = await roundTripEngine.synthesize({ voice, text: paragraph, textType: 'text', format: 'mp3' });
+      const { result } = await transcribe(`roundtrip-${id}-${i}`, out.audio, 'mp3');
+      const count = normalizeWords(paragraph).length;
+      errors += wordErrorRate(paragraph, result.text) * count;
+      words += count;
+      audio += result.durationSeconds;
+    }
+    wer[id] = errors / words;
+    const beside = wer['flite-slt'] === undefined ? '' : `${fmt(wer[id] / wer['flite-slt'], 2)}x`;
+    console.log(`${id.padEnd(16)} ${fmt(xRealTime[id], 1).padStart(11)}  ${fmt(audio, 1).padStart(7)}  ${`${fmt(wer[id] * 100, 1)}%`.padStart(15)}  ${beside.padStart(16)}`);
+  }
+  if (neural) {
     console.log(
-      `${id.padEnd(16)} ${fmt(result.durationSeconds, 2).padStart(7)}  ${fmt(seconds).padStart(11)}  ${fmt(seconds / result.durationSeconds, 4).padStart(16)}  ${fmt(wordErrorRate(PARAGRAPH, result.text) * 100, 1)}%`,
+      `The default voice (hibari-heart): ${fmt(xRealTime['hibari-heart'], 1)}x real time through the service, ` +
+        `round-trip word error rate ${fmt((wer['hibari-heart'] / wer['flite-slt']) * 100, 0)}% of flite-slt's (goals: >= 20x, <= 50%).`,
     );
   }
 
@@ -119,6 +185,35 @@ try {
     `all    ${fmt(audioTotal, 2).padStart(7)}  ${fmt(timeTotal).padStart(11)}  ${fmt(timeTotal / audioTotal, 4).padStart(16)}  ${`${fmt((errors / words) * 100, 1)}%`.padStart(15)}  (${words} reference words)`,
   );
   console.log('\nEach recognition loads the ~27 MB language model afresh (1.5-3.5 s CPU), which dominates short clips.');
+
+  console.log('\nRead-aloud practice: each LibriVox clip scored against its own text and against the other clips\' texts');
+  console.log('(pocketsphinx decoding against a model of the expected text):');
+  console.log('clip   own score  other texts: mean  max    scoring s');
+  const clips = lines.map((line) => ({
+    name: /\((.*)\)\s*$/.exec(line)?.[1],
+    text: line.replace(/<\/?s>/g, '').replace(/\(.*\)\s*$/, '').trim(),
+  }));
+  const practise = async (clip, text) => {
+    const key = `bench/practice-${clip.name}.wav`;
+    await storage.put(key, await readFile(join(LIBRIVOX, `${clip.name}.wav`)), { contentType: 'audio/wav' });
+    const started = performance.now();
+    const result = await recognizer.recognize(
+      { id: clip.name, storageKey: key, mediaFormat: 'wav', language: 'en-US', speakerLabels: false, expectedText: text },
+      signal,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return { score: scoreReading(readingWords(text), result.words, new Set(result.uncheckedWords)).score, seconds };
+  };
+  const others = [];
+  for (const clip of clips) {
+    const own = await practise(clip, clip.text);
+    const scores = [];
+    for (const other of clips) if (other !== clip) scores.push((await practise(clip, other.text)).score);
+    others.push(...scores);
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    console.log(`${clip.name.slice(-4)}   ${fmt(own.score, 3).padStart(9)}  ${fmt(mean, 3).padStart(17)}  ${fmt(Math.max(...scores), 3).padStart(5)}  ${fmt(own.seconds).padStart(9)}`);
+  }
+  console.log(`all other-text pairs: mean ${fmt(others.reduce((a, b) => a + b, 0) / others.length, 3)}, max ${fmt(Math.max(...others), 3)}`);
 } finally {
   await rm(folder, { recursive: true, force: true });
 }
