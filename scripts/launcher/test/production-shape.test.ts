@@ -62,6 +62,16 @@ describe('docker-compose.yml', () => {
     expect(compose.services.document?.depends_on?.embeddings).toEqual({ condition: 'service_started' });
   });
 
+  it('runs the neural voice server for the tts service, which starts without waiting for it to be healthy', () => {
+    expect(compose.services.hibari?.build).toEqual({ context: '.', dockerfile: 'scripts/infra/hibari.Dockerfile' });
+    const dockerfile = readFileSync(join(root, 'scripts/infra/hibari.Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/pip install --no-cache-dir hibari-tts==\d/);
+    expect(dockerfile).toMatch(/^USER hibari$/m);
+    expect(dockerfile).toContain('COPY scripts/infra/hibari-server.py');
+    expect(interpolate(String(compose.services.tts?.environment?.HIBARI_URL), {})).toBe('http://hibari:8090');
+    expect(compose.services.tts?.depends_on?.hibari).toEqual({ condition: 'service_started' });
+  });
+
   it('gives each service its own PostgreSQL 15 database and waits until it is healthy', () => {
     for (const name of SERVICES) {
       const db = compose.services[`${name}-db`];
