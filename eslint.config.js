@@ -30,12 +30,6 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': 'error' },
   },
   {
-    // ESLint 10's recommended set added no-useless-assignment; this benchmark still has two
-    // initial values it overwrites before use.
-    files: ['bench/learning/run.mjs'],
-    rules: { 'no-useless-assignment': 'off' },
-  },
-  {
     // The web app runs in the browser.
     files: ['packages/web/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

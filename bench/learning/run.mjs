@@ -578,12 +578,11 @@ async function measureQuizzes(docs) {
 
 const runStarted = performance.now();
 let tutorRun;
-let facts = {};
-let docs = [];
+let facts;
 try {
   log(`document service at ${base}; ${embeddings ? `embeddings: ${embeddings.baseUrl}` : 'no EMBEDDINGS_BASE_URL set'}`);
   await measureBook();
-  docs = await uploadSections();
+  const docs = await uploadSections();
   log('tutor: each question over its own section, and over a section half the book away');
   tutorRun = await measureTutor(docs);
   facts = await retrievalFacts(
