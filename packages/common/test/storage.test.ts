@@ -1,11 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBaseApp, finishApp } from '../src/http/index.js';
 import { silentLogger } from '../src/logger/index.js';
+import { ServiceUnavailableError } from '../src/errors/index.js';
 import { createLocalFileRouter, createLocalStorage, createS3Storage, ObjectNotFoundError } from '../src/storage/index.js';
 import { requireInfra, testSecret } from '../src/testing/index.js';
 
@@ -82,5 +84,36 @@ describe('S3 storage against the moto server', () => {
     expect(await storage.exists('users/u1/doc.pdf')).toBe(false);
     await expect(storage.get('users/u1/doc.pdf')).rejects.toBeInstanceOf(ObjectNotFoundError);
     await expect(storage.check()).resolves.toBeUndefined();
+  });
+});
+
+describe('S3 storage whose endpoint accepts connections and never answers', () => {
+  it('gives up after its request timeout with a 503 naming storage, instead of hanging', async () => {
+    const sockets: Socket[] = [];
+    const stalled = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    try {
+      const storage = createS3Storage({
+        bucket: 'stalled',
+        region: 'us-east-1',
+        endpoint: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        requestTimeoutMs: 300,
+      });
+      const started = Date.now();
+      const put = storage.put('users/u1/doc.pdf', Buffer.from('%PDF-1.4'), { contentType: 'application/pdf' });
+      await expect(put).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(put).rejects.toMatchObject({ status: 503, message: 'Object storage is not answering; try again later' });
+      await expect(storage.get('users/u1/doc.pdf')).rejects.toBeInstanceOf(ServiceUnavailableError);
+      // Two attempts of 300 ms each and a back-off, not an open-ended wait.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => stalled.close(() => resolve()));
+    }
   });
 });

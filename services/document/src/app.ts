@@ -13,6 +13,7 @@ import { createInternalRouter, MAX_TEXT_BYTES } from './internal/internal-routes
 import { createNotesRepository } from './notes/notes-repository.js';
 import { createNotesRouter } from './notes/notes-routes.js';
 import type { Embedder } from './embeddings/embedder.js';
+import type { OcrEngine } from './ocr/ocr-engine.js';
 import { createEmbeddingRepository } from './embeddings/embedding-repository.js';
 import { createVectorCache } from './embeddings/vector-cache.js';
 import { createSearchRepository } from './search/search-repository.js';
@@ -32,6 +33,8 @@ export interface DocumentAppDeps {
   maxFileSize: number;
   /** Absent: search ranks by full text only. */
   embedder?: Embedder | undefined;
+  /** The OCR engine of the worker, checked on /ready. */
+  ocr?: Pick<OcrEngine, 'name' | 'check'> | undefined;
   /** Wakes the processing worker when a document was queued. */
   onQueued?: () => void;
   readyTimeoutMs?: number;
@@ -51,13 +54,17 @@ export const VECTOR_SCORING = 'in-service cosine over the user\'s passages';
 
 export function createApp(deps: DocumentAppDeps): Express {
   const app = createBaseApp({ logger: deps.logger, before: [deps.metrics.middleware], jsonLimit: false });
-  const { embedder } = deps;
+  const { embedder, ocr } = deps;
   app.use(
     createProbeRouter({
       service: 'document',
       checks: deps.checks,
-      // Search falls back to full text and processing embeds later: down means degraded, not unready.
-      optional: embedder ? { embeddings: () => embedder.check() } : {},
+      // Search falls back to full text and processing embeds later; without OCR only scanned pages
+      // fail (pages with a text layer still process): down means degraded, not unready.
+      optional: {
+        ...(embedder ? { embeddings: () => embedder.check() } : {}),
+        ...(ocr ? { [ocr.name]: () => ocr.check() } : {}),
+      },
       details: () => ({ retrieval: retrievalDetails(embedder) }),
       timeoutMs: deps.readyTimeoutMs ?? 1000,
     }),

@@ -72,6 +72,7 @@ const app = createApp({
   signingSecret,
   maxFileSize: config.MAX_FILE_SIZE,
   embedder,
+  ocr,
   onQueued: () => worker.wake(),
   readyTimeoutMs: config.READY_TIMEOUT_MS,
 });

@@ -181,3 +181,38 @@ describe('the Textract job flow', () => {
     }
   });
 });
+
+describe('/ready with Textract as the OCR engine', () => {
+  const textract = (endpoint: string) =>
+    createTextractOcr({
+      client: createTextractClient({ region: 'us-east-1', endpoint, credentials }),
+      pollMs: 10,
+      timeoutMs: 10_000,
+    });
+
+  it('names Textract as up while moto answers', async () => {
+    const service = await startHarness({ worker: false, ocr: textract(moto) });
+    try {
+      const res = await request(service.app).get('/ready');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'ready', checks: { textract: { status: 'up' } } });
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('is degraded (scans cannot be read, the rest works) naming Textract when its endpoint does not answer', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const service = await startHarness({ worker: false, ocr: textract(`http://127.0.0.1:${port}`) });
+    try {
+      const res = await request(service.app).get('/ready');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'degraded', degraded: ['textract'], checks: { textract: { status: 'down' } } });
+    } finally {
+      await service.close();
+    }
+  });
+});

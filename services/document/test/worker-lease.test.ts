@@ -16,6 +16,7 @@ function slowOcr(calls: { count: number }): OcrEngine {
       return 'A slow page about tides. The moon pulls the oceans and the tides follow it.';
     },
     pdfPages: () => Promise.resolve(new Map()),
+    check: () => Promise.resolve(),
   };
 }
 

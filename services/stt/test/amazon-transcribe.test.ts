@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { GetTranscriptionJobCommand, StartTranscriptionJobCommand, TranscribeClient } from '@aws-sdk/client-transcribe';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,5 +106,19 @@ describe('transcription with Amazon Transcribe', () => {
       expect(refused.status).toBe(400);
       expect(refused.body.details).toHaveProperty('language');
     }
+  });
+});
+
+describe('the readiness check of the Transcribe recognizer', () => {
+  it('passes while Transcribe and the bucket answer, and fails naming the cause when Transcribe does not', async () => {
+    await expect(createTranscribeRecognizer({ client, storage, bucket }).check()).resolves.toBeUndefined();
+
+    // A port nothing listens on: Transcribe is down while the bucket still answers.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = new TranscribeClient({ ...aws, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
+    await expect(createTranscribeRecognizer({ client: unreachable, storage, bucket }).check()).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -9,6 +9,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ServiceUnavailableError } from '../errors/index.js';
 import {
   assertSafeKey,
   contentDisposition,
@@ -25,7 +26,15 @@ export interface S3StorageOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Create the bucket when it is missing (local emulators, first start). */
   createBucket?: boolean;
+  /**
+   * Longest one request may take, answer included; default 10 s. Two attempts stay under the
+   * gateway's 30 s, so a stalled endpoint answers 503 rather than the gateway's 504.
+   */
+  requestTimeoutMs?: number;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const CONNECTION_TIMEOUT_MS = 3_000;
 
 export function createS3Client(options: Omit<S3StorageOptions, 'bucket' | 'createBucket'>): S3Client {
   return new S3Client({
@@ -33,7 +42,25 @@ export function createS3Client(options: Omit<S3StorageOptions, 'bucket' | 'creat
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     maxAttempts: 2,
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
   });
+}
+
+const UNREACHABLE = new Set(['TimeoutError', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/** A storage endpoint that does not answer is the platform's outage, said as a 503, not a 500. */
+function unavailable(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (!UNREACHABLE.has(err.name) && !(code && UNREACHABLE.has(code))) return err;
+  return Object.assign(
+    new ServiceUnavailableError('Object storage is not answering; try again later', { dependency: 'storage' }, 5),
+    { cause: err },
+  );
 }
 
 function isNotFound(err: unknown): boolean {
@@ -45,6 +72,10 @@ function isNotFound(err: unknown): boolean {
 
 export function createS3Storage(options: S3StorageOptions): ObjectStorage {
   const client = createS3Client(options);
+  const send: S3Client['send'] = (command: Parameters<S3Client['send']>[0]) =>
+    client.send(command).catch((err: unknown) => {
+      throw unavailable(err);
+    });
   const { bucket } = options;
   let bucketReady: Promise<void> | undefined;
 
@@ -52,10 +83,10 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
     if (!options.createBucket) return Promise.resolve();
     bucketReady ??= (async () => {
       try {
-        await client.send(new HeadBucketCommand({ Bucket: bucket }));
+        await send(new HeadBucketCommand({ Bucket: bucket }));
       } catch (err) {
         if (!isNotFound(err)) throw err;
-        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        await send(new CreateBucketCommand({ Bucket: bucket }));
       }
     })().catch((err: unknown) => {
       bucketReady = undefined;
@@ -69,11 +100,11 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
     async put(key, body, { contentType }) {
       assertSafeKey(key);
       await ensureBucket();
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      await send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
     },
     async get(key) {
       try {
-        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const out = await send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         if (!out.Body) throw new ObjectNotFoundError(key);
         return Buffer.from(await out.Body.transformToByteArray());
       } catch (err) {
@@ -82,11 +113,11 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
       }
     },
     async delete(key) {
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
     async exists(key) {
       try {
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        await send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
         return true;
       } catch (err) {
         if (isNotFound(err)) return false;
@@ -111,7 +142,7 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
     },
     async check() {
       await ensureBucket();
-      await client.send(new HeadBucketCommand({ Bucket: bucket }));
+      await send(new HeadBucketCommand({ Bucket: bucket }));
     },
   };
 }

@@ -8,4 +8,6 @@ export interface OcrEngine {
    * `storageKey` names the stored file, for engines that read it from object storage.
    */
   pdfPages(pdf: { bytes: Buffer; storageKey: string; pageCount: number }, pages: number[]): Promise<Map<number, string>>;
+  /** Resolves when the engine can be used (the binary runs, the AWS endpoint answers); for /ready. */
+  check(): Promise<void>;
 }

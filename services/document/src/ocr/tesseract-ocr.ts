@@ -37,5 +37,8 @@ export function createTesseractOcr(options: { lang?: string; timeoutMs: number; 
         }
         return texts;
       }),
+    async check() {
+      await runCommand(binary, ['--version'], { timeoutMs: options.timeoutMs });
+    },
   };
 }

@@ -67,6 +67,9 @@ export function linesByPage(blocks: Block[]): Map<number, string[]> {
   return pages;
 }
 
+/** A well-formed job id no job has; asked for by the readiness check. */
+const READY_PROBE_JOB_ID = '0'.repeat(64);
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -141,6 +144,16 @@ export function createTextractOcr(options: TextractOcrOptions): OcrEngine & {
         }
         return texts;
       });
+    },
+    // Free and without side effects: Textract answering "no such job" proves the endpoint and the
+    // credentials work; an unreachable endpoint or refused credentials fail differently.
+    async check() {
+      try {
+        await client.send(new GetDocumentTextDetectionCommand({ JobId: READY_PROBE_JOB_ID }));
+      } catch (err) {
+        if (err instanceof Error && err.name === 'InvalidJobIdException') return;
+        throw err;
+      }
     },
   };
 }

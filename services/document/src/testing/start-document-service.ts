@@ -84,6 +84,7 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
   const local = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/document', signingSecret: secret });
   const storage = options.storage ?? local;
   const logger = silentLogger();
+  const ocr = options.ocr ?? createTesseractOcr({ timeoutMs: 60_000 });
   const embedder = typeof options.embeddings === 'string' ? localEmbedder(options.embeddings) : options.embeddings;
   const indexer = embedder ? createPassageIndexer({ pool: db.pool, embedder, logger, batchSize: 32 }) : undefined;
   const backfill = indexer ? createEmbeddingBackfill({ indexer, logger, batchSize: 32, intervalMs: options.backfillIntervalMs ?? 200 }) : undefined;
@@ -93,7 +94,7 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
       : createProcessingWorker({
           pool: db.pool,
           storage,
-          extractor: createTextExtractor({ ocr: options.ocr ?? createTesseractOcr({ timeoutMs: 60_000 }) }),
+          extractor: createTextExtractor({ ocr }),
           ...(options.notes ? { notes: options.notes } : {}),
           logger,
           pollMs: 100,
@@ -113,6 +114,7 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
     signingSecret: secret,
     maxFileSize: options.maxFileSize ?? 10_485_760,
     embedder,
+    ocr,
     ...(worker ? { onQueued: () => worker.wake() } : {}),
   });
   return {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConflictException,
   GetTranscriptionJobCommand,
+  ListTranscriptionJobsCommand,
   StartTranscriptionJobCommand,
   LanguageCode,
   type MediaFormat,
@@ -160,8 +161,9 @@ export function createTranscribeRecognizer(options: TranscribeRecognizerOptions)
     async discard(jobId) {
       await storage.delete(transcriptKey(jobId));
     },
+    // Both halves: Transcribe itself (a free, read-only list of one job) and the bucket it reads from.
     async check() {
-      await storage.check();
+      await Promise.all([client.send(new ListTranscriptionJobsCommand({ MaxResults: 1 })), storage.check()]);
     },
   };
 }
