@@ -53,7 +53,7 @@ const worker = createTranscriptionWorker({
   recognizer,
   logger,
   pollMs: config.WORKER_POLL_MS,
-  leaseSeconds: config.JOB_LEASE_SECONDS,
+  leaseMs: config.JOB_LEASE_SECONDS * 1000,
   maxAttempts: config.JOB_MAX_ATTEMPTS,
   concurrency: config.WORKER_CONCURRENCY,
 });

@@ -113,7 +113,7 @@ export async function startHarness(
   const recognizer = options.recognizer ?? (await installedRecognizer(storage));
   const workers: TranscriptionWorker[] = [];
   const newWorker = (extra: Partial<WorkerOptions> = {}): TranscriptionWorker => {
-    const worker = createTranscriptionWorker({ pool: db.pool, recognizer, pollMs: 100, leaseSeconds: 30, ...extra });
+    const worker = createTranscriptionWorker({ pool: db.pool, recognizer, pollMs: 100, leaseMs: 30_000, ...extra });
     workers.push(worker);
     return worker;
   };

@@ -31,9 +31,9 @@ describe('the transcription job queue', () => {
     const jobs = createTranscriptionRepository(db.pool);
     const ids = [crypto.randomUUID(), crypto.randomUUID()];
     for (const id of ids) await jobs.insert(job(id));
-    const claimed = await Promise.all([jobs.claimNext(60), jobs.claimNext(60)]);
+    const claimed = await Promise.all([jobs.claimNext(60_000), jobs.claimNext(60_000)]);
     expect(claimed.map((c) => c?.id).sort()).toEqual([...ids].sort());
-    expect(await jobs.claimNext(60)).toBeUndefined();
+    expect(await jobs.claimNext(60_000)).toBeUndefined();
   });
 
   it('lets only the current holder finish a job that was taken over', async () => {
@@ -42,9 +42,9 @@ describe('the transcription job queue', () => {
     await jobs.insert(job(id));
     const first = await jobs.claimNext(0);
     await new Promise((r) => setTimeout(r, 20));
-    const second = await jobs.claimNext(60);
+    const second = await jobs.claimNext(60_000);
     expect(second?.id).toBe(id);
-    expect(await jobs.renewLease(first!, 60)).toBe(false);
+    expect(await jobs.renewLease(first!, 60_000)).toBe(false);
     const result = { text: 'late', confidence: null, segments: [], durationSeconds: null };
     expect(await jobs.complete(first!, result)).toBe(false);
     expect(await jobs.complete(second!, { ...result, text: 'current' })).toBe(true);

@@ -37,7 +37,7 @@ describe('transcription jobs across a restart', () => {
     const res = await h.upload(user, audio, 'orphan.wav');
     const id = res.body.data.task_id as string;
     // A worker that claimed the job with a one-second lease and then vanished without a word.
-    const claimed = await createTranscriptionRepository(h.db.pool).claimNext(1);
+    const claimed = await createTranscriptionRepository(h.db.pool).claimNext(1_000);
     expect(claimed?.id).toBe(id);
     expect(await statusOf(user, id)).toBe('in_progress');
 
@@ -53,7 +53,7 @@ describe('transcription jobs across a restart', () => {
     const res = await h.upload(user, audio, 'interrupted.wav');
     const id = res.body.data.task_id as string;
 
-    const first = h.newWorker({ leaseSeconds: 600 });
+    const first = h.newWorker({ leaseMs: 600_000 });
     first.start();
     const deadline = Date.now() + 20_000;
     while ((await statusOf(user, id)) !== 'in_progress') {
@@ -64,7 +64,7 @@ describe('transcription jobs across a restart', () => {
     // Loading the recognizer's model alone takes longer than this, so the engine was killed mid-run.
     expect(await statusOf(user, id)).toBe('queued');
 
-    const second = h.newWorker({ leaseSeconds: 600 });
+    const second = h.newWorker({ leaseMs: 600_000 });
     second.start();
     const done = await h.waitForEnd(user, id).finally(() => second.stop());
     expect(done.status).toBe('completed');

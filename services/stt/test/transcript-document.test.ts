@@ -83,8 +83,8 @@ describe('POST /api/v1/stt/transcriptions/{id}/document', () => {
     // Finish the job as a worker would, without running the recognizer; older queued jobs of
     // other tests are claimed and left alone on the way.
     const jobs = createTranscriptionRepository(offline.db.pool);
-    let claimed = await jobs.claimNext(600);
-    while (claimed && claimed.id !== id) claimed = await jobs.claimNext(600);
+    let claimed = await jobs.claimNext(600_000);
+    while (claimed && claimed.id !== id) claimed = await jobs.claimNext(600_000);
     expect(claimed?.id).toBe(id);
     await jobs.complete(claimed!, { text: 'saved later', confidence: 0.9, segments: [], durationSeconds: 1 });
 

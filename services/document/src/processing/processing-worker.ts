@@ -1,5 +1,6 @@
 import { withTransaction, type Pool } from '@learner/common/db';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
+import { createLeasedJobRunner, type LeasedJobRunner } from '@learner/common/jobs';
 import type { Logger } from '@learner/common/logger';
 import { ObjectNotFoundError, type ObjectStorage } from '@learner/common/storage';
 import { SERVICE } from '../documents/document-service.js';
@@ -27,43 +28,20 @@ export interface ProcessingWorkerOptions {
   maxAttempts?: number;
 }
 
-export interface ProcessingWorker {
-  start(): void;
-  /** Looks for waiting documents now instead of at the next poll. */
-  wake(): void;
-  /** Stops claiming and waits for the documents in hand. */
-  stop(): Promise<void>;
-}
+/** `stop` stops claiming and waits for the documents in hand. */
+export type ProcessingWorker = LeasedJobRunner;
 
 /**
- * Processes documents in the background of the service. A document is claimed in the database
- * with a lease the worker renews while it works; when the process dies, the lease runs out and
- * the next worker (after a restart, or another replica) takes the document up again.
+ * Processes documents in the background of the service, on the shared leased job runner: when the
+ * process dies, the lease runs out and the next worker (after a restart, or another replica) takes
+ * the document up again.
  */
 export function createProcessingWorker(options: ProcessingWorkerOptions): ProcessingWorker {
   const { pool, storage, extractor, logger } = options;
   const documents = createDocumentRepository(pool);
   const search = createSearchRepository(pool);
   const notes = createNotesRepository(pool);
-  const concurrency = options.concurrency ?? 1;
-  const pollMs = options.pollMs ?? 2000;
-  const leaseMs = options.leaseMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 3;
-
-  let running = false;
-  let loops: Promise<void>[] = [];
-  let wakers: (() => void)[] = [];
-
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        wakers = wakers.filter((w) => w !== done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakers.push(done);
-    });
 
   const complete = async (doc: DocumentRecord, startedAt: number): Promise<void> => {
     const bytes = await storage.get(doc.storageKey);
@@ -141,11 +119,6 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
       return;
     }
     const startedAt = performance.now();
-    const heartbeat = setInterval(() => {
-      documents.renewLease(doc.id, doc.attempts, leaseMs).catch((err: unknown) => {
-        logger.warn({ err, document_id: doc.id }, 'could not renew the processing lease');
-      });
-    }, Math.max(100, Math.floor(leaseMs / 3)));
     try {
       await complete(doc, startedAt);
     } catch (err) {
@@ -153,40 +126,22 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
       const level = err instanceof ProcessingError ? 'info' : 'warn';
       logger[level]({ err, document_id: doc.id }, `document processing failed: ${message}`);
       await documents.markFailed(doc.id, doc.attempts, message);
-    } finally {
-      clearInterval(heartbeat);
     }
   };
 
-  const loop = async (): Promise<void> => {
-    while (running) {
-      try {
-        const doc = await documents.claimNext(leaseMs);
-        if (doc) {
-          await processOne(doc);
-          continue;
-        }
-      } catch (err) {
-        logger.warn({ err }, 'document worker could not claim work; will retry');
-      }
-      if (running) await sleep(pollMs);
-    }
-  };
-
-  return {
-    start() {
-      if (running) return;
-      running = true;
-      loops = Array.from({ length: concurrency }, () => loop());
+  // A stopping runner lets the documents in hand finish; a lost claim is caught when the result is
+  // written (lockClaim), so neither needs the run's signal.
+  return createLeasedJobRunner<DocumentRecord>({
+    name: 'document processing',
+    queue: {
+      claim: (leaseMs) => documents.claimNext(leaseMs),
+      renew: (doc, leaseMs) => documents.renewLease(doc.id, doc.attempts, leaseMs),
     },
-    wake() {
-      for (const w of [...wakers]) w();
-    },
-    async stop() {
-      running = false;
-      for (const w of [...wakers]) w();
-      await Promise.all(loops);
-      loops = [];
-    },
-  };
+    run: processOne,
+    describe: (doc) => ({ document_id: doc.id }),
+    logger,
+    concurrency: options.concurrency ?? 1,
+    pollMs: options.pollMs ?? 2000,
+    leaseMs: options.leaseMs ?? 60_000,
+  });
 }

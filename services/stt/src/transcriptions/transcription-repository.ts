@@ -144,11 +144,11 @@ export function createTranscriptionRepository(db: Queryable) {
      * Takes the oldest job that is queued, or in progress under a lease that ran out (its worker
      * stopped). SKIP LOCKED lets several workers claim at once without waiting on each other.
      */
-    async claimNext(leaseSeconds: number): Promise<ClaimedJob | undefined> {
+    async claimNext(leaseMs: number): Promise<ClaimedJob | undefined> {
       const { rows } = await db.query<TranscriptionRow>(
         `UPDATE transcriptions
             SET status = 'in_progress', attempts = attempts + 1, lease_token = $2,
-                locked_until = now() + make_interval(secs => $1), started_at = COALESCE(started_at, now()), updated_at = now()
+                locked_until = now() + make_interval(secs => $1::double precision / 1000), started_at = COALESCE(started_at, now()), updated_at = now()
           WHERE id = (
             SELECT id FROM transcriptions
              WHERE status IN ('queued', 'in_progress') AND (locked_until IS NULL OR locked_until < now())
@@ -156,18 +156,18 @@ export function createTranscriptionRepository(db: Queryable) {
              LIMIT 1
              FOR UPDATE SKIP LOCKED)
         RETURNING ${COLUMNS}`,
-        [leaseSeconds, randomUUID()],
+        [leaseMs, randomUUID()],
       );
       const row = rows[0];
       return row ? { ...toRecord(row), leaseToken: row.lease_token! } : undefined;
     },
 
     /** Extends the lease; false when the job was deleted or taken over meanwhile. */
-    async renewLease(job: ClaimedJob, leaseSeconds: number): Promise<boolean> {
+    async renewLease(job: ClaimedJob, leaseMs: number): Promise<boolean> {
       const { rowCount } = await db.query(
-        `UPDATE transcriptions SET locked_until = now() + make_interval(secs => $3), updated_at = now()
+        `UPDATE transcriptions SET locked_until = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
           WHERE id = $1 AND lease_token = $2 AND status = 'in_progress'`,
-        [job.id, job.leaseToken, leaseSeconds],
+        [job.id, job.leaseToken, leaseMs],
       );
       return rowCount === 1;
     },

@@ -1,0 +1,7 @@
+export {
+  createLeasedJobRunner,
+  type LeasedJobQueue,
+  type LeasedJobContext,
+  type LeasedJobRunner,
+  type LeasedJobRunnerOptions,
+} from './leased-job-runner.js';
