@@ -18,7 +18,7 @@ export interface Platform {
  * Runs the built platform the way production does: the launcher with every server address
  * configured (PostgreSQL database per service, Redis, Kafka), so no embedded stand-in is used.
  */
-export async function startPlatform(): Promise<Platform> {
+export async function startPlatform(options: { env?: Record<string, string> } = {}): Promise<Platform> {
   const root = repoRoot();
   const infra = infraEnv();
   const dataDir = mkdtempSync(join(tmpdir(), 'learner-e2e-'));
@@ -38,6 +38,7 @@ export async function startPlatform(): Promise<Platform> {
     KAFKA_BOOTSTRAP_SERVERS: infra.KAFKA_BOOTSTRAP_SERVERS ?? '',
     OUTBOX_POLL_MS: '100',
     REQUEST_TIMEOUT: '20',
+    ...options.env,
   };
   SERVICES.forEach((name, i) => {
     env[`${name.toUpperCase()}_DATABASE_URL`] = databases[i]!.url;

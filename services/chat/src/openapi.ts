@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { paginationSchema } from '@learner/common/http';
-import { deletedResult, defineRoutes, isoTimestamp, type RouteDoc } from '@learner/common/openapi';
+import { deletedResult, defineRoutes, isoTimestamp, linksToId, type RouteDoc } from '@learner/common/openapi';
 import { createSessionBody, idParams, messageBody, renameBody } from './chat-router.js';
 
 const TAG = 'chat';
@@ -48,7 +48,20 @@ export const routes: RouteDoc[] = defineRoutes([
     summary: 'Start a chat session, optionally focused on some of your documents',
     tags: [TAG],
     body: createSessionBody,
-    responses: { 201: { description: 'The session', schema: session }, 404: { description: 'A document is not yours or does not exist' } },
+    responses: {
+      201: {
+        description: 'The session',
+        schema: session,
+        links: linksToId([
+          'getApiV1ChatSessionsById',
+          'patchApiV1ChatSessionsById',
+          'postApiV1ChatSessionsByIdMessages',
+          'getApiV1ChatSessionsByIdMessages',
+          'deleteApiV1ChatSessionsById',
+        ]),
+      },
+      404: { description: 'A document is not yours or does not exist' },
+    },
     security: 'bearer',
   },
   {

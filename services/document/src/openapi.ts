@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deletedResult, defineRoutes, integerIdParams, isoTimestamp, type RouteDoc } from '@learner/common/openapi';
+import { deletedResult, defineRoutes, integerIdParams, isoTimestamp, linksToId, type RouteDoc } from '@learner/common/openapi';
 import { listQuery, textQuery, uploadFields } from './documents/documents-routes.js';
 import { noteEdit } from './notes/notes-routes.js';
 import { searchQuery } from './search/search-routes.js';
@@ -75,7 +75,18 @@ const upload = (path: string, summary: string): RouteDoc => ({
   tags: [TAG],
   multipart: { files: { file: { description: 'The document' } }, fields: uploadFields },
   responses: {
-    201: { description: 'The document, status uploaded', schema: document },
+    201: {
+      description: 'The document, status uploaded',
+      schema: document,
+      links: linksToId([
+        'getApiV1DocumentsById',
+        'getApiV1DocumentsByIdText',
+        'getApiV1DocumentsByIdDownload',
+        'getApiV1DocumentsByIdNotes',
+        'postApiV1DocumentsByIdProcess',
+        'deleteApiV1DocumentsById',
+      ]),
+    },
     413: { description: 'The file is larger than MAX_FILE_SIZE (10 MB by default)' },
     415: { description: 'The file is not a PDF, UTF-8 text, markdown, PNG or JPEG' },
   },
@@ -172,7 +183,16 @@ export const routes: RouteDoc[] = defineRoutes([
     tags: [TAG],
     params: integerIdParams,
     responses: {
-      200: { description: 'The notes', schema: z.array(note) },
+      200: {
+        description: 'The notes',
+        schema: z.array(note),
+        links: {
+          putApiV1DocumentsByIdNotesByNoteId: {
+            operationId: 'putApiV1DocumentsByIdNotesByNoteId',
+            parameters: { id: '$response.body#/data/0/document_id', note_id: '$response.body#/data/0/id' },
+          },
+        },
+      },
       404: notFound,
       409: { description: 'The document is not processed (yet)' },
     },

@@ -5,7 +5,13 @@ import { emptySchema, loginSchema, refreshSchema, registerSchema } from './auth/
 const AUTH = 'auth';
 const PROBES = 'probes';
 
-const user = z.object({ id: z.string(), email: z.email(), name: z.string().nullable() });
+// The address as registered (checked then, stored in lower case); re-checking it against zod's
+// email pattern here would reject addresses registration accepted.
+const user = z.object({
+  id: z.string(),
+  email: z.string().describe('The email address of the account, in lower case'),
+  name: z.string().nullable(),
+});
 const session = z.object({
   user,
   token: z.string().describe('The access token (JWT, HS256): send it as `Authorization: Bearer <token>`'),

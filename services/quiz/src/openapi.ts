@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deletedResult, defineRoutes, integerIdParams, isoTimestamp, type RouteDoc } from '@learner/common/openapi';
+import { deletedResult, defineRoutes, integerIdParams, isoTimestamp, linksToId, type RouteDoc } from '@learner/common/openapi';
 import { DIFFICULTIES, QUESTION_TYPES } from './generation/question.js';
 import { generateBody, listQuery, submitBody } from './quizzes/quiz-routes.js';
 
@@ -70,7 +70,11 @@ const generate = (path: string, summary: string): RouteDoc => ({
   tags: [TAG],
   body: generateBody,
   responses: {
-    201: { description: 'The quiz with its questions, without answers', schema: generated },
+    201: {
+      description: 'The quiz with its questions, without answers',
+      schema: generated,
+      links: linksToId(['getApiV1QuizzesById', 'postApiV1QuizzesByIdSubmit', 'getApiV1QuizzesByIdResults', 'deleteApiV1QuizzesById']),
+    },
     404: { description: 'No such document of yours' },
     409: { description: 'The document is not processed yet' },
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { paginationSchema } from '@learner/common/http';
-import { deletedResult, defineRoutes, isoTimestamp, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
+import { deletedResult, defineRoutes, isoTimestamp, linksToId, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
 import { saveBody } from './documents/document.routes.js';
 import { AUDIO_KINDS } from './recognizers/recognizer.js';
 import { practiceFields } from './practice/practice.routes.js';
@@ -109,7 +109,16 @@ export const routes: RouteDoc[] = defineRoutes([
     tags: [TAG],
     multipart: { files: recording, fields: uploadFields },
     responses: {
-      202: { description: 'Queued; poll status_url (also in the Location header)', schema: transcription },
+      202: {
+        description: 'Queued; poll status_url (also in the Location header)',
+        schema: transcription,
+        links: linksToId([
+          'getApiV1SttStatusById',
+          'getApiV1SttTranscriptionsById',
+          'postApiV1SttTranscriptionsByIdDocument',
+          'deleteApiV1SttTranscriptionsById',
+        ]),
+      },
       ...uploadRefusals,
     },
     security: 'bearer',

@@ -63,6 +63,28 @@ describe('uploads that are refused at once', () => {
     await expectNothingStored(h, user);
   });
 
+  it('answers 400, not 500, for a multipart body that cannot be read, on both recording routes', async () => {
+    const user = h.newUser();
+    const boundary = 'a4de7862c5d91eb84334e076ddff8ae8';
+    const oddName = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="`),
+      Buffer.from([0xf2, 0xb0, 0xa0, 0xaa, 0x16]),
+      Buffer.from(`"\r\n\r\n{}\r\n--${boundary}--\r\n`),
+    ]);
+    for (const path of ['/api/v1/stt/transcribe', '/api/v1/stt/practice']) {
+      const unreadable = [
+        request(h.app).post(path).set(h.as(user)).set('content-type', 'multipart/form-data'),
+        request(h.app).post(path).set(h.as(user)).set('content-type', `multipart/form-data; boundary=${boundary}`).send(`--${boundary}\r\n15047124--${boundary}--\r\n`),
+        request(h.app).post(path).set(h.as(user)).set('content-type', `multipart/form-data; boundary=${boundary}`).send(oddName),
+      ];
+      for (const res of await Promise.all(unreadable)) {
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ error: 'ValidationError', message: 'The upload form could not be read: it is incomplete or malformed' });
+      }
+    }
+    await expectNothingStored(h, user);
+  });
+
   it.each([
     ['a language that is not a tag', { language: 'English!' }, 'language'],
     ['a language the local engine does not have', { language: 'fr-FR' }, 'language'],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { paginationSchema } from '@learner/common/http';
-import { deletedResult, defineRoutes, isoTimestamp, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
+import { deletedResult, defineRoutes, isoTimestamp, linksToId, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
 import { AUDIO_FORMATS } from './engines/speech-engine.js';
 import { synthesizeSchema, voicesQuery } from './audio/tts.routes.js';
 
@@ -62,7 +62,13 @@ export const routes: RouteDoc[] = defineRoutes([
       'neural voice while its server is down) is spoken by its stand-in, and `voice_id` in the answer names the voice that spoke.',
     tags: [TAG],
     body: synthesizeSchema,
-    responses: { 201: { description: 'The stored audio with a download link', schema: audio } },
+    responses: {
+      201: {
+        description: 'The stored audio with a download link',
+        schema: audio,
+        links: linksToId(['getApiV1TtsAudioById', 'deleteApiV1TtsAudioById']),
+      },
+    },
     security: 'bearer',
   },
   {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { paginationSchema } from '../http/responses.js';
 import { buildOpenApiDocument, operationIdOf } from './build-openapi-document.js';
-import { defineRoutes } from './route-doc.js';
+import { defineRoutes, linksToId } from './route-doc.js';
 import { deletedResult, isoTimestamp } from './response-schemas.js';
 
 const noteBody = z.strictObject({
@@ -159,6 +159,18 @@ describe('buildOpenApiDocument', () => {
     const body = op(doc, 'post', '/x').requestBody;
     expect(body.required).toBe(false);
     expect(body.content['application/json'].schema.properties.title).toEqual({ type: 'string', minLength: 1, maxLength: 500 });
+  });
+
+  it('carries the links of an answer to the operations its id serves, and refuses a link to an undocumented one', () => {
+    const created = { ...routes[0]!, responses: { 201: { description: 'The note', schema: note, links: linksToId(['deleteApiV1NotesById']) } } };
+    const doc = buildOpenApiDocument({ info: { title: 't', version: '1' } }, [created, ...routes.slice(1)]);
+    expect(op(doc, 'post', '/api/v1/notes').responses['201'].links).toEqual({
+      deleteApiV1NotesById: { operationId: 'deleteApiV1NotesById', parameters: { id: '$response.body#/data/id' } },
+    });
+    const typo = { ...created, responses: { 201: { description: 'The note', links: linksToId(['deleteApiV1NoteById']) } } };
+    expect(() => buildOpenApiDocument({ info: { title: 't', version: '1' } }, [typo, ...routes.slice(1)])).toThrow(
+      'POST /api/v1/notes links to deleteApiV1NoteById, which is not documented',
+    );
   });
 
   it('refuses a route documented twice, so a copy-paste slip does not hide one', () => {

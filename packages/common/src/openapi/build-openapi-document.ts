@@ -108,11 +108,12 @@ function responseObject(status: number, response: RouteResponse): JsonSchema {
     const schema = response.schema ? toSchema(response.schema, 'output') : ERROR_REF;
     return { description: response.description, content: { 'application/json': { schema } } };
   }
-  if (!response.schema) return { description: response.description };
+  const links = response.links ? { links: response.links } : {};
+  if (!response.schema) return { description: response.description, ...links };
   const body = toSchema(response.schema, 'output');
   const kind = response.envelope ?? 'data';
   const schema = kind === 'raw' ? body : envelope(body, kind === 'list');
-  return { description: response.description, content: { [response.contentType ?? 'application/json']: { schema } } };
+  return { description: response.description, content: { [response.contentType ?? 'application/json']: { schema } }, ...links };
 }
 
 interface ObjectSchema {
@@ -224,6 +225,15 @@ export function buildOpenApiDocument(options: OpenApiOptions, routes: readonly R
     if (operationIds.has(op.operationId as string)) throw new Error(`operationId ${String(op.operationId)} is used twice`);
     operationIds.add(op.operationId as string);
     item[route.method] = op;
+  }
+  for (const route of routes) {
+    for (const response of Object.values(route.responses)) {
+      for (const link of Object.values(response.links ?? {})) {
+        if (!operationIds.has(link.operationId)) {
+          throw new Error(`${route.method.toUpperCase()} ${route.path} links to ${link.operationId}, which is not documented`);
+        }
+      }
+    }
   }
   const described = new Map((options.tags ?? []).map((t) => [t.name, t]));
   for (const name of routes.flatMap((r) => r.tags)) if (!described.has(name)) described.set(name, { name });

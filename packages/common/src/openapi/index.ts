@@ -1,4 +1,4 @@
-export { defineRoutes, type HttpMethod, type MultipartPart, type ResponseEnvelope, type RouteDoc, type RouteResponse } from './route-doc.js';
+export { defineRoutes, linksToId, type HttpMethod, type MultipartPart, type ResponseEnvelope, type RouteDoc, type RouteLink, type RouteResponse } from './route-doc.js';
 export {
   buildOpenApiDocument,
   operationIdOf,

@@ -15,6 +15,27 @@ export interface RouteResponse {
   envelope?: ResponseEnvelope;
   /** A media type other than JSON, e.g. text/html for a page. */
   contentType?: string;
+  /** OpenAPI links: the operations this answer gives the ids of (clients and fuzzers follow them). */
+  links?: Record<string, RouteLink>;
+}
+
+export interface RouteLink {
+  operationId: string;
+  /** Parameter name -> runtime expression, e.g. `$response.body#/data/id`. */
+  parameters?: Record<string, string>;
+  /** A body (or runtime expressions in one) to send to the operation. */
+  requestBody?: unknown;
+  description?: string;
+}
+
+/**
+ * Links from an answer whose `data.id` (or `pointer`) is the `id` path parameter of each of the
+ * named operations: a created resource to what reads, changes or deletes it.
+ */
+export function linksToId(operationIds: string[], pointer = '/data/id', parameter = 'id'): Record<string, RouteLink> {
+  return Object.fromEntries(
+    operationIds.map((operationId) => [operationId, { operationId, parameters: { [parameter]: `$response.body#${pointer}` } }]),
+  );
 }
 
 export interface MultipartPart {

@@ -46,14 +46,22 @@ export function presentTranscription(job: TranscriptionRecord) {
   };
 }
 
-/** Reads one recording in the multipart field `audio`, in memory, up to `maxFileSize` bytes. */
+/**
+ * Reads one recording in the multipart field `audio`, in memory, up to `maxFileSize` bytes.
+ * Multer's own errors (size, counts) are mapped by the common error handler; a body busboy cannot
+ * read (no boundary, a malformed part header) fails with a plain Error: the client's mistake, a 400.
+ */
 export function recordingUpload(maxFileSize: number, fieldSize = 1024): RequestHandler {
-  return multer({
+  const parse = multer({
     storage: multer.memoryStorage(),
     // Browsers send file names in UTF-8 without saying so.
     defParamCharset: 'utf8',
     limits: { fileSize: maxFileSize, files: 1, fields: 10, fieldSize },
   }).single('audio');
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) =>
+      next(err && (err as { name?: string }).name !== 'MulterError' ? new ValidationError('The upload form could not be read: it is incomplete or malformed') : err),
+    );
 }
 
 export function createSttRouter(deps: { transcriptions: TranscriptionService; maxFileSize: number }): Router {

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '@learner/common/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, startPlatform, type Platform } from './platform-harness.js';
+
+// schemathesis from PyPI, installed by scripts/infra/schemathesis.sh (up.sh).
+const st = join(repoRoot(), '.infra', 'venv-schemathesis', 'bin', 'st');
+
+let platform: Platform;
+let token: string;
+let reportDir: string;
+
+beforeAll(async () => {
+  if (!existsSync(st)) throw new Error(`${st} is missing: run scripts/infra/up.sh`);
+  // One user sends every fuzzed request: the per-user limit would otherwise answer 429 to most.
+  platform = await startPlatform({ env: { RATE_LIMIT_REQUESTS: '100000' } });
+  const api = apiClient(platform.gatewayUrl);
+  const email = `fuzz-${randomBytes(4).toString('hex')}@example.com`;
+  const registered = await api('POST', '/api/v1/auth/register', { json: { email, password: 'correct horse battery' } });
+  expect(registered.status).toBe(201);
+  token = registered.body.data.token;
+  reportDir = mkdtempSync(join(tmpdir(), 'learner-fuzz-'));
+}, 240_000);
+
+afterAll(async () => {
+  await platform?.stop();
+  if (reportDir) rmSync(reportDir, { recursive: true, force: true });
+}, 60_000);
+
+interface Failure {
+  operation: string;
+  check: string;
+  status?: number;
+  message: string;
+}
+
+/** The failed checks of a run, one per operation and check, from schemathesis's JUnit report. */
+function failuresOf(junit: string): Failure[] {
+  const failures: Failure[] = [];
+  for (const testcase of junit.matchAll(/<testcase name="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g)) {
+    for (const failure of testcase[2]!.matchAll(/<(?:failure|error)[^>]*message="([^"]*)"/g)) {
+      failures.push({ operation: testcase[1]!, check: 'see message', message: failure[1]!.slice(0, 2000) });
+    }
+  }
+  return failures;
+}
+
+function run(args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(st, args, { timeout: 420_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout });
+    });
+  });
+}
+
+describe('every route of the served OpenAPI document, fuzzed through the gateway', () => {
+  it('answers no server error and nothing outside the documented schema, in the stateful mode too', { timeout: 480_000 }, async () => {
+    const junit = join(reportDir, 'junit.xml');
+    const { code, stdout } = await run([
+      'run',
+      `${platform.gatewayUrl}/openapi.json`,
+      '--url',
+      platform.gatewayUrl,
+      '--header',
+      `Authorization: Bearer ${token}`,
+      '--checks',
+      'not_a_server_error,status_code_conformance,response_schema_conformance',
+      '--phases',
+      'examples,coverage,fuzzing,stateful',
+      // Signing out would revoke the token the rest of the run uses.
+      '--exclude-path',
+      '/api/v1/auth/logout',
+      '--max-examples',
+      '8',
+      '--seed',
+      '20240601',
+      '--workers',
+      '2',
+      '--request-timeout',
+      '30',
+      '--suppress-health-check',
+      'all',
+      '--report',
+      'junit',
+      '--report-junit-path',
+      junit,
+    ]);
+    // The whole account of the run (each failure with its curl to reproduce it) stays for reading.
+    const log = join(repoRoot(), '.infra', 'logs', 'fuzz.log');
+    mkdirSync(join(repoRoot(), '.infra', 'logs'), { recursive: true });
+    writeFileSync(log, stdout);
+    const failures = existsSync(junit) ? failuresOf(readFileSync(junit, 'utf8')) : [];
+    expect(failures, `${log}:\n${stdout.slice(0, 6000)}`).toEqual([]);
+    expect(code, `${log}:\n${stdout.slice(-6000)}`).toBe(0);
+    // The stateful phase followed links: operations were called with ids that earlier answers gave.
+    const covered = /API Links:\s+(\d+) covered/.exec(stdout);
+    expect(Number(covered?.[1] ?? 0), stdout.slice(0, 3000)).toBeGreaterThan(0);
+  });
+});
