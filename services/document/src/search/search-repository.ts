@@ -27,6 +27,14 @@ export function anyWordQuery(q: string): string {
   return [...new Set(words)].slice(0, 32).join(' | ');
 }
 
+/**
+ * At most this many matching passages are ranked for one search. A question of common words over a
+ * large library (the any-word fallback over megabytes of repeated text) matches nearly every passage,
+ * and ranking them all held the database for seconds; past this many, which ones are ranked is the
+ * index's order, so a huge library's best passage may be missed rather than every user kept waiting.
+ */
+export const MAX_RANKED_PASSAGES = 2_000;
+
 const HEADLINE_OPTIONS = 'StartSel=<b>, StopSel=</b>, MaxWords=35, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "';
 
 function toHit(r: HitRow): SearchHit {
@@ -56,18 +64,22 @@ export function createSearchRepository(db: Queryable) {
   ): Promise<SearchHit[]> => {
     const { rows } = await db.query<HitRow>(
       `WITH q AS (SELECT ${tsquery}('english', $1) AS query),
-       top AS (
-         SELECT p.id, p.document_id, p.page, p.position, p.text, ts_rank_cd(p.tsv, q.query) AS rank
+       candidates AS (
+         SELECT p.id, p.document_id, p.page, p.position, p.text, p.tsv
          FROM passages p JOIN documents d ON d.id = p.document_id, q
          WHERE p.user_id = $2 AND d.status = 'completed' AND p.tsv @@ q.query
            AND ($3::int[] IS NULL OR p.document_id = ANY($3::int[]))
-         ORDER BY rank DESC, p.document_id, p.page, p.position
+         LIMIT $5),
+       top AS (
+         SELECT c.id, c.document_id, c.page, c.position, c.text, ts_rank_cd(c.tsv, q.query) AS rank
+         FROM candidates c, q
+         ORDER BY rank DESC, c.document_id, c.page, c.position
          LIMIT $4)
        SELECT top.document_id, d.title, top.page, top.id AS passage_id, top.text, top.rank::float8 AS rank,
               ${snippets ? `ts_headline('english', top.text, q.query, '${HEADLINE_OPTIONS}')` : "''"} AS snippet
        FROM top JOIN documents d ON d.id = top.document_id, q
        ORDER BY top.rank DESC, top.document_id, top.page, top.position`,
-      [query, userId, documentIds ?? null, limit],
+      [query, userId, documentIds ?? null, limit, MAX_RANKED_PASSAGES],
     );
     return rows.map(toHit);
   };
