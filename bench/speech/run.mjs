@@ -54,6 +54,23 @@ const tool = async (name) => {
   return path;
 };
 const fmt = (n, digits = 3) => n.toFixed(digits);
+/** A WAV file around 16 kHz 16-bit mono samples (the service's pcm format). */
+const wavOf = (pcm) => {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + pcm.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(16_000, 24);
+  header.writeUInt32LE(32_000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(pcm.length, 40);
+  return Buffer.concat([header, pcm]);
+};
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const [flitePath, espeakPath, ffmpegPath, pocketsphinxPath] = await Promise.all(
@@ -130,32 +147,40 @@ try {
   }
   console.log('Amazon Polly is not measured: only its emulator is reachable here, and it returns no real audio.\n');
 
-  console.log(`Round trip: each voice reads ${ROUND_TRIP_SET.length} paragraphs (mp3) -> pocketsphinx, word error rate over the set:`);
-  console.log('voice            x real time  audio s  word error rate  beside flite-slt');
+  console.log(`Round trip: each voice reads ${ROUND_TRIP_SET.length} paragraphs -> pocketsphinx, word error rate over the set,`);
+  console.log('as the service stores it (mp3, lossy) and as the voice spoke it (pcm, 16 kHz):');
+  console.log('voice            x real time  audio s  WER mp3  beside flite-slt  WER pcm  beside flite-slt');
   const roundTripEngine = createLocalSpeechEngine({ flitePath, espeakPath, encoder: createAudioEncoder({ ffmpegPath }), ...(neural ? { neural } : {}) });
   const listed = await roundTripEngine.listVoices();
-  const wer = {};
+  const wer = { mp3: {}, pcm: {} };
   for (const [id] of voices) {
     const voice = listed.find((v) => v.id === id);
-    let errors = 0;
-    let words = 0;
     let audio = 0;
-    for (const [i, paragraph] of ROUND_TRIP_SET.entries()) {
-      const out = await roundTripEngine.synthesize({ voice, text: paragraph, textType: 'text', format: 'mp3' });
-      const { result } = await transcribe(`roundtrip-${id}-${i}`, out.audio, 'mp3');
-      const count = normalizeWords(paragraph).length;
-      errors += wordErrorRate(paragraph, result.text) * count;
-      words += count;
-      audio += result.durationSeconds;
+    for (const format of ['mp3', 'pcm']) {
+      let errors = 0;
+      let words = 0;
+      for (const [i, paragraph] of ROUND_TRIP_SET.entries()) {
+        const out = await roundTripEngine.synthesize({ voice, text: paragraph, textType: 'text', format });
+        const { result } = await transcribe(`roundtrip-${id}-${i}`, format === 'pcm' ? wavOf(out.audio) : out.audio, format === 'pcm' ? 'wav' : 'mp3');
+        const count = normalizeWords(paragraph).length;
+        errors += wordErrorRate(paragraph, result.text) * count;
+        words += count;
+        if (format === 'pcm') audio += result.durationSeconds;
+      }
+      wer[format][id] = errors / words;
     }
-    wer[id] = errors / words;
-    const beside = wer['flite-slt'] === undefined ? '' : `${fmt(wer[id] / wer['flite-slt'], 2)}x`;
-    console.log(`${id.padEnd(16)} ${fmt(xRealTime[id], 1).padStart(11)}  ${fmt(audio, 1).padStart(7)}  ${`${fmt(wer[id] * 100, 1)}%`.padStart(15)}  ${beside.padStart(16)}`);
+    const cells = ['mp3', 'pcm'].map((format) => {
+      const flite = wer[format]['flite-slt'];
+      const beside = flite === undefined ? '' : `${fmt(wer[format][id] / flite, 2)}x`;
+      return `${`${fmt(wer[format][id] * 100, 1)}%`.padStart(7)}  ${beside.padStart(16)}`;
+    });
+    console.log(`${id.padEnd(16)} ${fmt(xRealTime[id], 1).padStart(11)}  ${fmt(audio, 1).padStart(7)}  ${cells.join('  ')}`);
   }
   if (neural) {
+    const share = (format) => `${fmt((wer[format]['hibari-heart'] / wer[format]['flite-slt']) * 100, 0)}%`;
     console.log(
-      `The default voice (hibari-heart): ${fmt(xRealTime['hibari-heart'], 1)}x real time through the service, ` +
-        `round-trip word error rate ${fmt((wer['hibari-heart'] / wer['flite-slt']) * 100, 0)}% of flite-slt's (goals: >= 20x, <= 50%).`,
+      `The default voice (hibari-heart): ${fmt(xRealTime['hibari-heart'], 1)}x real time through the service; round-trip word ` +
+        `error rate ${share('mp3')} of flite-slt's through mp3, ${share('pcm')} on pcm (goals: >= 20x, <= 50%).`,
     );
   }
 
