@@ -51,7 +51,8 @@ function failuresOf(junit: string): Failure[] {
 
 function run(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(st, args, { timeout: 420_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout) => {
+    // In the run's own folder: st keeps its replay cache (.schemathesis/) where it runs.
+    execFile(st, args, { cwd: reportDir, timeout: 420_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout });
     });
   });
