@@ -205,7 +205,11 @@ export function createLocalSpeechEngine(options: LocalEngineOptions): SpeechEngi
         if (!(err instanceof NeuralVoiceUnavailableError)) throw err;
         neuralStatus = { at: Date.now(), down: err.message };
         const standIn = await standInFor();
-        if (!standIn) throw new ServiceUnavailableError('No voice can speak right now; try again later', { voice_id: 'the neural voice is unavailable and no other English voice is installed' });
+        if (!standIn) {
+          throw new ServiceUnavailableError('No voice can speak right now; try again later', {
+            voice_id: 'the neural voice is unavailable and no other English voice is installed',
+          });
+        }
         return { ...(await synthesizeWithProgram({ ...input, voice: standIn })), standIn };
       }
     },
@@ -213,7 +217,8 @@ export function createLocalSpeechEngine(options: LocalEngineOptions): SpeechEngi
       if (!neural) return [];
       const down = await neuralDown();
       // The check's message names the server's address, which is for /ready, not for clients.
-      return down ? [{ voiceId: neural.voice.id, standInId: (await standInFor())?.id, reason: 'the neural voice server is not answering' }] : [];
+      if (!down) return [];
+      return [{ voiceId: neural.voice.id, standInId: (await standInFor())?.id, reason: 'the neural voice server is not answering' }];
     },
     async check() {
       const programVoices = (await discover()).filter((v) => v.id !== neural?.voice.id);
