@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { createInternalTokens, requireInternalIdentity, currentUser, type InternalTokens } from '@learner/common/auth';
+import type { DocumentPassages } from '@learner/common/contracts';
 import { errorBody } from '@learner/common/errors';
 import type { RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
@@ -23,7 +24,8 @@ export interface StoredDocument {
 
 /**
  * A real HTTP server speaking the document service's internal passages route over documents the test
- * puts in it; it checks the internal token exactly as the document service does.
+ * puts in it, in the shape of the document contract (@learner/common/contracts); it checks the
+ * internal token exactly as the document service does. with-document-service.test.ts runs the real one.
  */
 export async function startDocumentStandIn(tokens: InternalTokens) {
   const documents = new Map<number, StoredDocument>();
@@ -52,7 +54,8 @@ export async function startDocumentStandIn(tokens: InternalTokens) {
       start_offset: p.start,
       end_offset: p.end,
     }));
-    res.json({ status: 'success', data: { id: doc.id, title: doc.title, status: doc.status, passages }, timestamp: new Date().toISOString() });
+    const data: DocumentPassages = { id: doc.id, title: doc.title, status: doc.status, passages };
+    res.json({ status: 'success', data, timestamp: new Date().toISOString() });
   });
   app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(err.status ?? 500).json(errorBody('Unauthorized', err.message ?? 'error', 'req'));

@@ -5,5 +5,6 @@ export { createBaseApp, finishApp, jsonBody, type BaseAppOptions, type TrustProx
 export { errorHandler, notFoundHandler } from './error-handler.js';
 export { requestContext } from './request-context.js';
 export { parseInput, issuesToDetails } from './validation.js';
+export { plainText } from './plain-text.js';
 export { sendData, sendList, paginationSchema, pageOffset, type Page } from './responses.js';
 export { createServer, listen, closeServer, onShutdown } from './server.js';

@@ -2,7 +2,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { requireInternalIdentity, createInternalTokens, currentUser } from '@learner/common/auth';
+import type { documentSearchAnswer, DocumentSummary } from '@learner/common/contracts';
 import { closeServer, errorHandler } from '@learner/common/http';
+import type { z } from 'zod';
 
 export interface StandInPassage {
   userId: string;
@@ -15,7 +17,8 @@ export interface StandInPassage {
 
 /**
  * A stand-in for the document service's internal search (`GET /internal/v1/search`), over fixed
- * passages, until the integration test runs the real service. It checks the internal token the
+ * passages, answering in the shapes of the document contract (@learner/common/contracts); the
+ * real service answers the tutor in tutor-over-real-documents.test.ts. It checks the internal token the
  * way every service does, searches only the calling user's passages, matches all words first and
  * any word when that finds nothing (as the real search does), and can be made slow or failing.
  * `GET /internal/v1/documents/:id` finds the documents the user has passages in.
@@ -42,9 +45,10 @@ export async function startDocumentSearchStandIn(options: { secret: string; pass
     if (hits.length === 0) hits = own.filter((p) => words.some((w) => has(p, w)));
     res.json({
       status: 'success',
-      data: hits.map(({ userId: _userId, ...p }, i) => ({ ...p, snippet: p.text.slice(0, 80), rank: 1 / (i + 1) })),
+      data: hits.map(({ userId: _userId, ...p }, i) => ({ ...p, snippet: p.text.slice(0, 80), rank: 1 / (i + 1), similarity: null })),
+      meta: { retrieval: 'full_text' },
       timestamp: new Date().toISOString(),
-    });
+    } satisfies z.input<typeof documentSearchAnswer>);
   });
   app.get('/internal/v1/documents/:id', (req, res) => {
     const user = currentUser(req);
@@ -53,7 +57,17 @@ export async function startDocumentSearchStandIn(options: { secret: string; pass
       res.status(404).json({ error: 'NotFound', message: 'Document not found' });
       return;
     }
-    res.json({ status: 'success', data: { id: hit.document_id, title: hit.title, status: 'completed' } });
+    const data: DocumentSummary = {
+      id: hit.document_id,
+      title: hit.title,
+      filename: `${hit.title}.txt`,
+      file_type: 'txt',
+      status: 'completed',
+      pages: 1,
+      text_length: hit.text.length,
+      error: null,
+    };
+    res.json({ status: 'success', data, timestamp: new Date().toISOString() });
   });
   app.use(errorHandler());
   const server: Server = await new Promise((resolve) => {

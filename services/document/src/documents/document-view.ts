@@ -1,7 +1,8 @@
+import type { DocumentView } from '@learner/common/contracts';
 import type { DocumentRecord } from './document-repository.js';
 
 /** A document as the API answers it. */
-export function documentView(doc: DocumentRecord) {
+export function documentView(doc: DocumentRecord): DocumentView {
   return {
     id: doc.id,
     title: doc.title,

@@ -1,33 +1,15 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
+import { newTextDocument, type DocumentPassages, type DocumentSummary } from '@learner/common/contracts';
 import { PayloadTooLargeError } from '@learner/common/errors';
 import { parseInput, sendData } from '@learner/common/http';
 import type { DocumentService } from '../documents/document-service.js';
 import { documentView } from '../documents/document-view.js';
 import { documentIdOf } from '../documents/documents-routes.js';
 import type { SearchService } from '../search/search-service.js';
-import { plainText } from '../text/plain-text.js';
 import { createSearchRouter } from '../search/search-routes.js';
 
 export const MAX_TEXT_BYTES = 5 * 1024 * 1024;
-
-export const newTextDocument = z.strictObject({
-  title: plainText().pipe(z.string().trim().min(1).max(500)),
-  filename: plainText()
-    .pipe(
-      z
-        .string()
-        .trim()
-        .min(1)
-        .max(255)
-        .regex(/\.(txt|md|markdown)$/i, 'must end in .txt or .md'),
-    )
-    .optional(),
-  // Form feeds are allowed here: they mark page breaks.
-  text: plainText({ formFeed: true }).pipe(z.string().min(1)).refine((t) => t.trim().length > 0, 'must not be blank'),
-  source: plainText().pipe(z.string().trim().min(1).max(50)).optional(),
-});
 
 function filenameFor(title: string): string {
   const base = title.replace(/[^\p{L}\p{N} ._-]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 100);
@@ -69,7 +51,7 @@ export function createInternalRouter(deps: { documents: DocumentService; search:
       pages: doc.pages,
       text_length: doc.textLength,
       error: doc.error,
-    });
+    } satisfies DocumentSummary);
   });
 
   router.get('/documents/:id/text', async (req, res) => {
@@ -85,7 +67,7 @@ export function createInternalRouter(deps: { documents: DocumentService; search:
       title: doc.title,
       status: doc.status,
       passages: passages.map((p) => ({ id: p.id, page: p.page, position: p.position, text: p.text, heading: p.heading, start_offset: p.start, end_offset: p.end })),
-    });
+    } satisfies DocumentPassages);
   });
 
   return router;

@@ -1,25 +1,13 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
 import { parseInput } from '@learner/common/http';
-import { plainText } from '../text/plain-text.js';
+import { documentSearchQuery, type DocumentSearchHit, type DocumentSearchMeta } from '@learner/common/contracts';
 import type { RankedHit, SearchService } from './search-service.js';
 
-export const searchQuery = z.strictObject({
-  q: plainText().pipe(z.string().trim().min(1, 'a search text is required').max(500)),
-  question: plainText()
-    .pipe(z.string().trim().min(1).max(500))
-    .optional()
-    .describe('the question in the learner\'s own words, for the meaning side of the search; q by default'),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
-  document_ids: z
-    .string()
-    .regex(/^\d{1,10}(,\d{1,10})*$/, 'a comma-separated list of document ids')
-    .transform((v) => v.split(',').map(Number).filter((n) => n <= 2_147_483_647))
-    .optional(),
-});
+/** The query of the search routes, public and internal: the contract its clients send to. */
+export const searchQuery = documentSearchQuery;
 
-export function searchHitView(hit: RankedHit) {
+export function searchHitView(hit: RankedHit): DocumentSearchHit {
   return {
     document_id: hit.documentId,
     title: hit.title,
@@ -48,7 +36,7 @@ export function createSearchRouter(deps: { search: SearchService }): Router {
     res.status(200).json({
       status: 'success',
       data: answer.hits.map(searchHitView),
-      meta: { retrieval: answer.retrieval, ...(answer.reason ? { reason: answer.reason } : {}) },
+      meta: { retrieval: answer.retrieval, ...(answer.reason ? { reason: answer.reason } : {}) } satisfies DocumentSearchMeta,
       timestamp: new Date().toISOString(),
     });
   });
