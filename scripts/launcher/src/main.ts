@@ -63,6 +63,7 @@ print(
     `  rate limits and token revocation: ${env.REDIS_URL ? `Redis ${env.REDIS_URL}` : 'in memory'}`,
     `  events: ${env.KAFKA_BOOTSTRAP_SERVERS ? `Kafka ${env.KAFKA_BOOTSTRAP_SERVERS}` : 'in-process bus'}`,
     `  search: ${env.EMBEDDINGS_BASE_URL || env.EMBEDDINGS_PROVIDER === 'bedrock' ? `hybrid, embeddings from ${env.EMBEDDINGS_PROVIDER === 'bedrock' ? 'Amazon Bedrock' : env.EMBEDDINGS_BASE_URL}` : 'full text only (no embedding server)'}`,
+    `  local English voice (without AWS): ${env.HIBARI_URL ? `neural, hibari at ${env.HIBARI_URL} (flite while it is down)` : 'flite (no neural voice server)'}`,
     `  files: ${env.S3_BUCKET ? `S3 bucket ${env.S3_BUCKET}` : `local folder ${resolve(root, env.STORAGE_DIR ?? join(config.dataDir, 'storage'))}`}`,
     `  data kept in ${config.dataDir}`,
     '',
