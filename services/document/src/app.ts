@@ -1,12 +1,8 @@
 import type { Express } from 'express';
-import { requireInternalIdentity, type InternalTokens } from '@learner/common/auth';
 import type { Pool } from '@learner/common/db';
-import type { Check } from '@learner/common/health';
-import { createProbeRouter } from '@learner/common/health';
-import { createBaseApp, finishApp, jsonBody } from '@learner/common/http';
-import type { Logger } from '@learner/common/logger';
-import type { Metrics } from '@learner/common/metrics';
-import { createLocalFileRouter, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
+import { jsonBody } from '@learner/common/http';
+import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
+import type { LocalStorage, ObjectStorage } from '@learner/common/storage';
 import { createDocumentService } from './documents/document-service.js';
 import { createDocumentsRouter } from './documents/documents-routes.js';
 import { createInternalRouter, MAX_TEXT_BYTES } from './internal/internal-routes.js';
@@ -20,11 +16,7 @@ import { createSearchRepository } from './search/search-repository.js';
 import { createSearchRouter } from './search/search-routes.js';
 import { createSearchService } from './search/search-service.js';
 
-export interface DocumentAppDeps {
-  logger: Logger;
-  internalTokens: InternalTokens;
-  metrics: Metrics;
-  checks: Record<string, Check>;
+export interface DocumentAppDeps extends ServiceAppDeps {
   pool: Pool;
   storage: ObjectStorage;
   /** The local folder storage, served at /files; absent with S3. */
@@ -37,7 +29,6 @@ export interface DocumentAppDeps {
   ocr?: Pick<OcrEngine, 'name' | 'check'> | undefined;
   /** Wakes the processing worker when a document was queued. */
   onQueued?: () => void;
-  readyTimeoutMs?: number;
 }
 
 const PUBLIC_JSON_LIMIT = 1_048_576;
@@ -53,25 +44,7 @@ export function retrievalDetails(embedder: Embedder | undefined) {
 export const VECTOR_SCORING = 'in-service cosine over the user\'s passages';
 
 export function createApp(deps: DocumentAppDeps): Express {
-  const app = createBaseApp({ logger: deps.logger, before: [deps.metrics.middleware], jsonLimit: false });
   const { embedder, ocr } = deps;
-  app.use(
-    createProbeRouter({
-      service: 'document',
-      checks: deps.checks,
-      // Search falls back to full text and processing embeds later; without OCR only scanned pages
-      // fail (pages with a text layer still process): down means degraded, not unready.
-      optional: {
-        ...(embedder ? { embeddings: () => embedder.check() } : {}),
-        ...(ocr ? { [ocr.name]: () => ocr.check() } : {}),
-      },
-      details: () => ({ retrieval: retrievalDetails(embedder) }),
-      timeoutMs: deps.readyTimeoutMs ?? 1000,
-    }),
-  );
-  app.get('/metrics', deps.metrics.handler);
-  if (deps.localStorage) app.use('/files', createLocalFileRouter(deps.localStorage, deps.signingSecret));
-
   const documents = createDocumentService({
     pool: deps.pool,
     storage: deps.storage,
@@ -85,20 +58,34 @@ export function createApp(deps: DocumentAppDeps): Express {
     logger: deps.logger,
   });
 
-  app.use(
-    '/api/v1/documents',
-    requireInternalIdentity(deps.internalTokens),
-    jsonBody(PUBLIC_JSON_LIMIT),
-    createSearchRouter({ search }),
-    createNotesRouter({ documents, notes: createNotesRepository(deps.pool) }),
-    createDocumentsRouter({ documents, maxFileSize: deps.maxFileSize }),
-  );
-  app.use(
-    '/internal/v1',
-    requireInternalIdentity(deps.internalTokens),
-    // JSON escaping can make the text's body larger than the text itself.
-    jsonBody(MAX_TEXT_BYTES * 2),
-    createInternalRouter({ documents, search }),
-  );
-  return finishApp(app);
+  return createServiceApp({
+    ...deps,
+    service: 'document',
+    jsonLimit: false,
+    // Search falls back to full text and processing embeds later; without OCR only scanned pages
+    // fail (pages with a text layer still process): down means degraded, not unready.
+    optionalChecks: {
+      ...(embedder ? { embeddings: () => embedder.check() } : {}),
+      ...(ocr ? { [ocr.name]: () => ocr.check() } : {}),
+    },
+    details: () => ({ retrieval: retrievalDetails(embedder) }),
+    localFiles: deps.localStorage ? { storage: deps.localStorage, signingSecret: deps.signingSecret } : undefined,
+    routes(app, identity) {
+      app.use(
+        '/api/v1/documents',
+        identity,
+        jsonBody(PUBLIC_JSON_LIMIT),
+        createSearchRouter({ search }),
+        createNotesRouter({ documents, notes: createNotesRepository(deps.pool) }),
+        createDocumentsRouter({ documents, maxFileSize: deps.maxFileSize }),
+      );
+      app.use(
+        '/internal/v1',
+        identity,
+        // JSON escaping can make the text's body larger than the text itself.
+        jsonBody(MAX_TEXT_BYTES * 2),
+        createInternalRouter({ documents, search }),
+      );
+    },
+  });
 }

@@ -1,11 +1,9 @@
 import cors from 'cors';
 import type { Express, RequestHandler } from 'express';
-import type { AccessTokenService, InternalTokens } from '@learner/common/auth';
+import type { AccessTokenService } from '@learner/common/auth';
 import type { Pool } from '@learner/common/db';
-import { createProbeRouter, type Check } from '@learner/common/health';
-import { createBaseApp, finishApp, type TrustProxy } from '@learner/common/http';
-import type { Logger } from '@learner/common/logger';
-import type { Metrics } from '@learner/common/metrics';
+import type { TrustProxy } from '@learner/common/http';
+import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import { createAuthRouter } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
 import { createDocsRouter } from './docs/docs-routes.js';
@@ -14,24 +12,19 @@ import { createProxyRoutes, type ServiceName } from './proxy/proxy-routes.js';
 import type { TrafficControls } from './traffic/traffic-controls.js';
 import { createWebRouter, type WebAppOptions } from './web/web-routes.js';
 
-export interface GatewayAppDeps {
-  logger: Logger;
+export interface GatewayAppDeps extends ServiceAppDeps {
   pool: Pool;
-  metrics: Metrics;
   accessTokens: AccessTokenService;
-  internalTokens: InternalTokens;
   /** Rate limit and revoked tokens, in Redis or in memory. */
   traffic: TrafficControls;
   /** Base URL of each service behind the gateway. */
   services: Record<ServiceName, string>;
-  checks: Record<string, Check>;
   refreshTokenDays: number;
   requestTimeoutMs: number;
   maxFileSize: number;
   corsOrigins: string[];
   /** Peers trusted to name the client in X-Forwarded-For (express's trust proxy); default loopback. */
   trustProxy?: TrustProxy;
-  readyTimeoutMs?: number;
   /** The OpenAPI document served at /openapi.json and /docs. */
   apiDocument: object;
   /** The learners' web app, served at `/`; left out, `/` answers 404. */
@@ -59,16 +52,6 @@ function browserOnlyCors(origins: string[]): RequestHandler {
 }
 
 export function createApp(deps: GatewayAppDeps): Express {
-  const app = createBaseApp({
-    logger: deps.logger,
-    // Proxied bodies must reach the services byte for byte; only the auth routes parse JSON.
-    jsonLimit: false,
-    trustProxy: deps.trustProxy,
-    before: [
-      deps.metrics.middleware,
-      browserOnlyCors(deps.corsOrigins),
-    ],
-  });
   const gate = createGatekeeper(deps);
   const auth = createAuthService(deps);
   const proxy = createProxyRoutes({
@@ -77,16 +60,23 @@ export function createApp(deps: GatewayAppDeps): Express {
     timeoutMs: deps.requestTimeoutMs,
     maxFileSize: deps.maxFileSize,
   });
-  // Proxied calls are nearly all the traffic, so their routes come first: every layer a request
-  // passes on its way costs it a path match.
-  app.use('/api/v1', gate());
-  app.use(proxy.api);
-  app.use('/api/v1/auth', createAuthRouter(auth));
-  app.use('/files', gate({ perIp: true }), proxy.files);
-  app.use(createProbeRouter({ service: 'gateway', checks: deps.checks, timeoutMs: deps.readyTimeoutMs ?? 1000 }));
-  app.get('/metrics', deps.metrics.handler);
-  app.use(['/docs', '/openapi.json'], gate({ perIp: true }));
-  app.use(createDocsRouter(deps.apiDocument));
-  if (deps.webApp) app.use(createWebRouter(deps.webApp));
-  return finishApp(app);
+  return createServiceApp({
+    ...deps,
+    service: 'gateway',
+    // Proxied bodies must reach the services byte for byte; only the auth routes parse JSON.
+    jsonLimit: false,
+    before: [browserOnlyCors(deps.corsOrigins)],
+    // The gateway signs internal tokens rather than accepting them: no route takes `identity`.
+    routes(app) {
+      // Proxied calls are nearly all the traffic, so their routes come first: every layer a request
+      // passes on its way costs it a path match.
+      app.use('/api/v1', gate());
+      app.use(proxy.api);
+      app.use('/api/v1/auth', createAuthRouter(auth));
+      app.use('/files', gate({ perIp: true }), proxy.files);
+      app.use(['/docs', '/openapi.json'], gate({ perIp: true }));
+      app.use(createDocsRouter(deps.apiDocument));
+      if (deps.webApp) app.use(createWebRouter(deps.webApp));
+    },
+  });
 }

@@ -76,3 +76,4 @@ export async function startPlatform(options: {
     },
   };
 }
+export { createServiceApp, type ServiceAppDeps, type ServiceAppOptions } from './service-app.js';
