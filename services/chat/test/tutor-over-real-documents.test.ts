@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createInternalTokens } from '@learner/common/auth';
 import { closeServer, listen } from '@learner/common/http';
 import { testSecret } from '@learner/common/testing';
@@ -57,6 +57,12 @@ async function waitUntilCompleted(user: TestUser, id: number): Promise<void> {
   }
 }
 
+// The chat service's wait for a document search: a hybrid search waits on the embedding server,
+// which answers one request at a time and is shared by every test running beside this one (the
+// test document service waits up to 30 s for a question's vector, so the search stays hybrid).
+const DOCUMENT_TIMEOUT_MS = 40_000;
+vi.setConfig({ testTimeout: 60_000 });
+
 function urlOf(server: Server): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -67,7 +73,7 @@ beforeAll(async () => {
   if (!embeddingsBaseUrl) throw new Error('EMBEDDINGS_BASE_URL is not set: start the local servers with scripts/infra/up.sh');
   documents = await startDocumentService({ secret, pollMs: 200, embeddingsBaseUrl });
   documentApp = documents.app;
-  chat = await startChat({ secret, documentServiceUrl: documents.url, documentTimeoutMs: 3000 });
+  chat = await startChat({ secret, documentServiceUrl: documents.url, documentTimeoutMs: DOCUMENT_TIMEOUT_MS });
 
   plantsId = await uploadText(learner, 'plant-biology.txt', 'Plant biology', PLANT_BIOLOGY);
   historyId = await uploadText(learner, 'rome.txt', 'Roman history', ROMAN_HISTORY);
@@ -162,7 +168,7 @@ describe('the tutor over the real document service', () => {
     const deadUrl = `${urlOf(probe)}/nothing-here/v1`;
     await closeServer(probe);
     const offline = await startDocumentService({ secret, pollMs: 200, embeddingsBaseUrl: deadUrl });
-    const offlineChat = await startChat({ secret, documentServiceUrl: offline.url, documentTimeoutMs: 3000 });
+    const offlineChat = await startChat({ secret, documentServiceUrl: offline.url, documentTimeoutMs: DOCUMENT_TIMEOUT_MS });
     try {
       const res = await request(offline.app)
         .post('/api/v1/documents/upload')
@@ -189,7 +195,7 @@ describe('the tutor over the real document service', () => {
 
   it('stores an answer saying the documents could not be reached once the document service has stopped', async () => {
     const second = await listen(documentApp, 0, '127.0.0.1');
-    const cut = await startChat({ secret, documentServiceUrl: urlOf(second), documentTimeoutMs: 3000 });
+    const cut = await startChat({ secret, documentServiceUrl: urlOf(second), documentTimeoutMs: DOCUMENT_TIMEOUT_MS });
     try {
       const id = (await cut.as(learner).post('/api/v1/chat/sessions', {})).body.data.id as number;
       const before = await cut.as(learner).post(`/api/v1/chat/sessions/${id}/messages`, { message: 'What is photosynthesis?' });
