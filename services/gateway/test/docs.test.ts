@@ -38,6 +38,8 @@ const CONTRACT = [
   'GET /api/v1/stt/transcriptions',
   'DELETE /api/v1/stt/transcriptions/{}',
   'POST /api/v1/stt/transcriptions/{}/document',
+  // Read-aloud practice, added to the API since this contract was written.
+  'POST /api/v1/stt/practice',
   'POST /api/v1/chat/sessions',
   'GET /api/v1/chat/sessions',
   'GET /api/v1/chat/sessions/{}',
