@@ -10,3 +10,12 @@ export {
 export { createInProcessBus, type InProcessBus, type EventHandler } from './in-process-bus.js';
 export { createKafka, createKafkaPublisher, type KafkaOptions } from './kafka.js';
 export { enqueueEvent, createOutboxRelay, handleOnce, type OutboxRelay } from './outbox.js';
+export {
+  createKafkaEventConsumer,
+  createInProcessEventConsumer,
+  deadLetterTopic,
+  type EventConsumer,
+  type EventConsumerOptions,
+  type ConsumedEventHandler,
+  type DeliveryOutcome,
+} from './consumer.js';

@@ -8,6 +8,7 @@ import { runMigrations } from '../db/migrations.js';
 import { migrationDirs } from '../db/paths.js';
 import type { EventBus } from '../events/envelope.js';
 import { createInProcessBus } from '../events/in-process-bus.js';
+import { createInProcessEventConsumer, createKafkaEventConsumer, type EventConsumer } from '../events/consumer.js';
 import { createKafkaPublisher } from '../events/kafka.js';
 import { createOutboxRelay, type OutboxRelay } from '../events/outbox.js';
 import type { Check } from '../health/index.js';
@@ -21,6 +22,11 @@ export interface Platform {
   pool: Pool;
   bus: EventBus;
   relay: OutboxRelay;
+  /**
+   * The service's event consumer (Kafka consumer group `<service>-service`, or the in-process bus):
+   * main.ts registers handlers with `events.on(topic, handler)`, then calls `events.start()`.
+   */
+  events: EventConsumer;
   redis?: Redis;
   internalTokens: InternalTokens;
   metrics: Metrics;
@@ -46,9 +52,18 @@ export async function startPlatform(options: {
   await runMigrations(pool, migrationDirs(options.database, options.fromDir), logger);
 
   const brokers = config.KAFKA_BOOTSTRAP_SERVERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
-  const bus: EventBus = brokers.length
-    ? createKafkaPublisher({ brokers, clientId: `${service}-service`, logger })
-    : createInProcessBus({ onHandlerError: (err) => logger.warn({ err }, 'event handler failed') });
+  const metrics = createMetrics({ service });
+  const consumerOptions = { name: `${service}-service`, pool, logger, registry: metrics.registry };
+  let bus: EventBus;
+  let events: EventConsumer;
+  if (brokers.length) {
+    bus = createKafkaPublisher({ brokers, clientId: `${service}-service`, logger });
+    events = createKafkaEventConsumer({ ...consumerOptions, kafka: { brokers, clientId: `${service}-service`, logger } });
+  } else {
+    const inProcess = createInProcessBus({ onHandlerError: (err) => logger.warn({ err }, 'event handler failed') });
+    bus = inProcess;
+    events = createInProcessEventConsumer({ ...consumerOptions, bus: inProcess });
+  }
   logger.info({ bus: brokers.length ? 'kafka' : 'in-process', brokers }, 'event bus');
   const relay = createOutboxRelay({ pool, bus, logger, pollMs: config.OUTBOX_POLL_MS });
   relay.start();
@@ -64,11 +79,13 @@ export async function startPlatform(options: {
     pool,
     bus,
     relay,
+    events,
     ...(redis ? { redis } : {}),
     internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: service }),
-    metrics: createMetrics({ service }),
+    metrics,
     checks,
     async close() {
+      await events.stop();
       await relay.stop();
       await bus.close();
       redis?.disconnect();
