@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Consumer, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../src/db/index.js';
@@ -191,6 +192,23 @@ describe('event consumers on real Kafka', () => {
     release();
     await waitFor(async () => (await handledCount(topic)) === 5);
     await waitFor(async () => (await metric(registry, 'event_consumer_lag', { topic, partition: '0' })) === 0);
+  });
+});
+
+describe('an event consumer while Kafka is unreachable', () => {
+  it('starts without failing its service, says it could not connect, and stops', async () => {
+    const warnings: unknown[] = [];
+    const logger = { warn: (...args: unknown[]) => warnings.push(args), error: () => undefined } as unknown as Logger;
+    const consumer = createKafkaEventConsumer({
+      name: `unreachable-${suffix()}`,
+      pool: db.pool,
+      logger,
+      kafka: { brokers: ['127.0.0.1:1'], clientId: 'unreachable', connectionTimeoutMs: 200 },
+    });
+    consumer.on('test.unreachable', recordEvent);
+    await expect(consumer.start()).resolves.toBeUndefined();
+    expect(warnings.length).toBeGreaterThan(0);
+    await expect(consumer.stop()).resolves.toBeUndefined();
   });
 });
 
