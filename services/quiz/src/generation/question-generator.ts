@@ -30,6 +30,9 @@ const OPTION_IDS = ['a', 'b', 'c', 'd'];
 /** The key-term score a term the document explains but does not define needs to carry questions. */
 const MIN_EXPLAINED_SCORE = 6;
 
+/** How many sibling terms a false statement tries in turn, when the closest is already another question's answer. */
+const FALSE_SWAPS_TRIED = 3;
+
 /** How many questions one concept carries at most, each of another kind. */
 const MAX_PER_CONCEPT = 3;
 
@@ -172,11 +175,12 @@ export function createQuestionGenerator(doc: SegmentedDocument, pages: readonly 
   };
 
   /** The sentence as it stands (true), or with the term swapped for a sibling term (false); never a "not" put in. */
-  const trueFalse = (concept: Concept, wantFalse: boolean, difficulty: Difficulty, rng: SeededRandom): Made | null => {
+  const trueFalse = (concept: Concept, wantFalse: boolean, difficulty: Difficulty, rng: SeededRandom, nth = 0): Made | null => {
     let statement = concept.sentence.text;
     let note = '';
     if (wantFalse) {
-      const [swap] = distinctTerms(siblings(concept, difficulty, rng, (t) => isPlural(t.term) === concept.plural), 1, [concept.term.key]);
+      // The nth best sibling: a caller tries the next when a better one is taken (another question's answer).
+      const swap = distinctTerms(siblings(concept, difficulty, rng, (t) => isPlural(t.term) === concept.plural), nth + 1, [concept.term.key])[nth];
       if (!swap) return null;
       statement = swapTerm(concept.sentence.text, concept.spans, optionText(swap));
       note = `The statement puts "${optionText(swap)}" where the document has "${concept.surface}".`;
@@ -200,9 +204,11 @@ export function createQuestionGenerator(doc: SegmentedDocument, pages: readonly 
   };
 
   // The main terms the text does not define plainly, and the other key terms it explains: highest score first.
-  // Of the terms the text only explains, those it clearly dwells on: below this score a term is as
-  // often an example's word ("town", "decades") as a concept, and no question beats a question on it.
+  // Of the terms the text only explains, those it clearly dwells on come first; below this score a
+  // term is as often an example's word ("town", "decades") as a concept, so those only fill a quiz
+  // that would otherwise be short by half (a narrative text defines few terms).
   const others = [...concepts.filter((c) => !c.definition), ...explained.filter((c) => c.term.score >= MIN_EXPLAINED_SCORE)].sort((a, b) => b.term.score - a.term.score);
+  const lesser = explained.filter((c) => c.term.score < MIN_EXPLAINED_SCORE);
 
   /** Concepts in the order a difficulty asks for them: the defined, central ones when easy, the less central when hard. */
   const order = (difficulty: Difficulty, rng: SeededRandom): Concept[] => {
@@ -272,7 +278,12 @@ export function createQuestionGenerator(doc: SegmentedDocument, pages: readonly 
             for (const falseFirst of kinds) {
               // Swapping a sibling into a sentence that merely mentions the term may leave it true: only a
               // sentence that says what the term is, or opens with it, turns false.
-              for (const p of sentences) if (!falseFirst || p.definition || p.subject) attempts.push(['true_false', () => trueFalse(p, falseFirst, options.difficulty, rng)]);
+              for (const p of sentences) {
+                if (!falseFirst) attempts.push(['true_false', () => trueFalse(p, false, options.difficulty, rng)]);
+                else if (p.definition || p.subject) {
+                  for (let nth = 0; nth < FALSE_SWAPS_TRIED; nth++) attempts.push(['true_false', () => trueFalse(p, true, options.difficulty, rng, nth)]);
+                }
+              }
             }
           }
           for (const [kind, attempt] of attempts) {
@@ -302,10 +313,15 @@ export function createQuestionGenerator(doc: SegmentedDocument, pages: readonly 
 
       // Every concept once before any twice, up to three questions each; only then the other key terms
       // the document explains, highest score first, in the same way.
-      for (const [pool, most] of [[order(options.difficulty, rng), MAX_PER_CONCEPT], [others, MAX_PER_CONCEPT]] as const) {
-        for (let round = 0; round < most; round++) {
+      const pools = [
+        { pool: order(options.difficulty, rng), upTo: options.numQuestions },
+        { pool: others, upTo: options.numQuestions },
+        { pool: lesser, upTo: Math.ceil(options.numQuestions / 2) },
+      ];
+      for (const { pool, upTo } of pools) {
+        for (let round = 0; round < MAX_PER_CONCEPT; round++) {
           for (const concept of pool) {
-            if (made.length >= options.numQuestions) break;
+            if (made.length >= upTo) break;
             if ((kindsOf.get(concept.term.key)?.size ?? 0) !== round) continue;
             const next = ask(concept);
             if (next) record(next);
