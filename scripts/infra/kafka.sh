@@ -26,6 +26,7 @@ TOPICS=(
   transcription.completed:2
   document.uploaded:2
   document.processed:2
+  document.deleted:2
   chat.message.sent:3
   quiz.generated:2
   quiz.submitted:2

@@ -79,6 +79,18 @@ describe('reading, downloading and deleting documents', () => {
     expect((await request(h.app).get(`/api/v1/documents/${id}`).set(h.as(user))).status).toBe(404);
     expect((await fetchSignedUrl(h, link.body.data.url as string)).status).toBe(404);
     expect((await request(h.app).delete(`/api/v1/documents/${id}`).set(h.as(user))).status).toBe(404);
+    // The other services hear of it once, with what they need to mark what they made from it.
+    const events = await h.db.pool.query<{ payload: { event_type: string; user_id: string; payload: Record<string, unknown> } }>(
+      "SELECT payload FROM outbox WHERE topic = 'document.deleted' AND payload->'payload'->>'document_id' = $1",
+      [String(id)],
+    );
+    expect(events.rows.map((r) => r.payload)).toEqual([
+      expect.objectContaining({
+        event_type: 'document.deleted',
+        user_id: user.id,
+        payload: { document_id: id, title: 'bye', filename: 'bye.txt' },
+      }),
+    ]);
   });
 
   it('answers 404 for another user’s document on every route, and leaves it in place', async () => {
@@ -97,6 +109,8 @@ describe('reading, downloading and deleting documents', () => {
       request(h.app).delete(`/api/v1/documents/${id}`).set(as),
     ]);
     expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404, 404, 404, 404]);
+    const events = await h.db.pool.query("SELECT 1 FROM outbox WHERE topic = 'document.deleted' AND payload->'payload'->>'document_id' = $1", [String(id)]);
+    expect(events.rowCount).toBe(0);
     const list = await request(h.app).get('/api/v1/documents').set(as);
     expect(list.body.data).toEqual([]);
     expect((await request(h.app).get(`/api/v1/documents/${id}`).set(h.as(owner))).status).toBe(200);

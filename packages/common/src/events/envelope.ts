@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-/** Topics of seed §11.1, plus transcription.completed. */
+/** Topics of seed §11.1, plus transcription.completed and document.deleted. */
 export const TOPICS = {
   audioGenerationRequested: 'audio.generation.requested',
   transcriptionRequested: 'transcription.requested',
   transcriptionCompleted: 'transcription.completed',
   documentUploaded: 'document.uploaded',
   documentProcessed: 'document.processed',
+  documentDeleted: 'document.deleted',
   chatMessageSent: 'chat.message.sent',
   quizGenerated: 'quiz.generated',
   quizSubmitted: 'quiz.submitted',
@@ -20,6 +21,7 @@ export const TOPIC_PARTITIONS: Record<Topic, number> = {
   'transcription.completed': 2,
   'document.uploaded': 2,
   'document.processed': 2,
+  'document.deleted': 2,
   'chat.message.sent': 3,
   'quiz.generated': 2,
   'quiz.submitted': 2,

@@ -151,10 +151,26 @@ export function createDocumentService(deps: {
       return deps.storage.signedUrl(doc.storageKey, { downloadName: doc.filename });
     },
 
-    /** Removes the row (pages, passages and notes go with it), then the stored file. */
+    /**
+     * Removes the row (pages, passages and notes go with it) and records document.deleted in the
+     * same transaction, so the services holding what was made from it hear of it; then the stored file.
+     */
     async remove(userId: string, id: number): Promise<DocumentRecord> {
-      const doc = await repo.deleteForUser(userId, id);
-      if (!doc) throw new NotFoundError('Document not found');
+      const doc = await withTransaction(deps.pool, async (tx) => {
+        const removed = await repo.deleteForUser(userId, id, tx);
+        if (!removed) throw new NotFoundError('Document not found');
+        await enqueueEvent(
+          tx,
+          TOPICS.documentDeleted,
+          createEvent({
+            type: TOPICS.documentDeleted,
+            userId,
+            service: SERVICE,
+            payload: { document_id: removed.id, title: removed.title, filename: removed.filename },
+          }),
+        );
+        return removed;
+      });
       await deps.storage.delete(doc.storageKey).catch((err: unknown) => {
         deps.logger.warn({ err, key: doc.storageKey }, 'could not remove the file of a deleted document');
       });
