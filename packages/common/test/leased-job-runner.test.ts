@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLeasedJobRunner, type LeasedJobContext, type LeasedJobQueue, type LeasedJobRunner } from '../src/jobs/index.js';
+import { createLeasedJobRunner, fairNextJobSql, type LeasedJobContext, type LeasedJobQueue, type LeasedJobRunner } from '../src/jobs/index.js';
 import { createTestDatabase, repoRoot, type TestDatabase } from '../src/testing/index.js';
 
 /** A job queue table the way the services keep theirs: a claim is told apart by its attempt number. */
@@ -20,14 +20,35 @@ beforeAll(async () => {
     attempts int NOT NULL DEFAULT 0,
     lease_until timestamptz,
     runs text[] NOT NULL DEFAULT '{}')`);
+  await db.pool.query(`CREATE TABLE user_jobs (
+    id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id text NOT NULL,
+    status text NOT NULL DEFAULT 'queued',
+    attempts int NOT NULL DEFAULT 0,
+    lease_until timestamptz,
+    claimed_at timestamptz,
+    started_at timestamptz)`);
 });
 afterEach(async () => {
   await Promise.all(runners.splice(0).map((r) => r.stop()));
   await db.pool.query('DELETE FROM jobs');
+  await db.pool.query('DELETE FROM user_jobs');
 });
 afterAll(async () => {
   await db?.drop();
 });
+
+/** Extends the lease of a claim that is still held. */
+function renewIn(table: string): LeasedJobQueue<Job>['renew'] {
+  return async (job, leaseMs) => {
+    const { rowCount } = await db.pool.query(
+      `UPDATE ${table} SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
+       WHERE id = $1 AND attempts = $2 AND status = 'running'`,
+      [job.id, job.attempts, leaseMs],
+    );
+    return rowCount === 1;
+  };
+}
 
 const queue: LeasedJobQueue<Job> = {
   async claim(leaseMs) {
@@ -41,14 +62,7 @@ const queue: LeasedJobQueue<Job> = {
     );
     return rows[0];
   },
-  async renew(job, leaseMs) {
-    const { rowCount } = await db.pool.query(
-      `UPDATE jobs SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
-       WHERE id = $1 AND attempts = $2 AND status = 'running'`,
-      [job.id, job.attempts, leaseMs],
-    );
-    return rowCount === 1;
-  },
+  renew: renewIn('jobs'),
 };
 
 /** Finishes the job only while the claim is still held. */
@@ -174,4 +188,94 @@ describe('the leased job runner', () => {
     expect(await job(first!)).toMatchObject({ status: 'queued', attempts: 0 });
     expect(await job(second!)).toMatchObject({ status: 'queued', runs: [] });
   });
+});
+
+/** A job queue whose jobs belong to users, claimed the fair way. */
+const fairQueue: LeasedJobQueue<Job> = {
+  async claim(leaseMs) {
+    const next = fairNextJobSql({
+      table: 'user_jobs',
+      owner: 'user_id',
+      claimedAt: 'claimed_at',
+      claimable: (a) => `(${a}.status = 'queued' OR (${a}.status = 'running' AND ${a}.lease_until < now()))`,
+      running: (a) => `(${a}.status = 'running' AND ${a}.lease_until >= now())`,
+      order: (a) => `${a}.id`,
+    });
+    const { rows } = await db.pool.query<Job>(
+      `UPDATE user_jobs SET status = 'running', attempts = attempts + 1, claimed_at = now(),
+         lease_until = now() + make_interval(secs => $1::double precision / 1000)
+       WHERE id = (${next})
+       RETURNING id, attempts`,
+      [leaseMs],
+    );
+    return rows[0];
+  },
+  renew: renewIn('user_jobs'),
+};
+
+async function enqueueFor(userId: string, count: number): Promise<number[]> {
+  const { rows } = await db.pool.query<{ id: number }>(
+    'INSERT INTO user_jobs (user_id) SELECT $1 FROM generate_series(1, $2::int) RETURNING id',
+    [userId, count],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The jobs in the order they started. */
+async function startOrder(): Promise<{ userId: string; id: number }[]> {
+  const { rows } = await db.pool.query<{ user_id: string; id: number }>(
+    'SELECT user_id, id FROM user_jobs WHERE started_at IS NOT NULL ORDER BY started_at, id',
+  );
+  return rows.map((r) => ({ userId: r.user_id, id: r.id }));
+}
+
+function fairRunner(concurrency: number): LeasedJobRunner {
+  const r = createLeasedJobRunner<Job>({
+    name: 'test',
+    queue: fairQueue,
+    pollMs: 30,
+    leaseMs: 2000,
+    concurrency,
+    run: async (j) => {
+      await db.pool.query('UPDATE user_jobs SET started_at = clock_timestamp() WHERE id = $1', [j.id]);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await db.pool.query("UPDATE user_jobs SET status = 'done', lease_until = NULL WHERE id = $1 AND attempts = $2", [j.id, j.attempts]);
+    },
+  });
+  runners.push(r);
+  r.start();
+  return r;
+}
+
+async function allDone(): Promise<boolean> {
+  const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM user_jobs WHERE status <> 'done'");
+  return rows[0]!.n === 0;
+}
+
+describe('fair claiming across users', () => {
+  it("one user's 20 queued jobs do not hold back another user's single job queued after them", async () => {
+    await enqueueFor('heavy', 20);
+    const [light] = await enqueueFor('light', 1);
+    fairRunner(1);
+    await waitFor(allDone);
+    const order = await startOrder();
+    expect(order).toHaveLength(21);
+    // Served in turn: the light user's job comes right after the heavy user's first.
+    expect(order.findIndex((o) => o.id === light)).toBe(1);
+  });
+
+  it("a job queued while two workers go through another user's backlog starts before most of that backlog", async () => {
+    await enqueueFor('heavy', 20);
+    fairRunner(2);
+    await waitFor(async () => (await startOrder()).length >= 3);
+    const [light] = await enqueueFor('light', 1);
+    await waitFor(allDone);
+    const { rows } = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM user_jobs WHERE user_id = 'heavy' AND started_at < (SELECT started_at FROM user_jobs WHERE id = $1)",
+      [light],
+    );
+    // Most of the heavy user's jobs were still waiting when the light user's started.
+    expect(rows[0]!.n).toBeLessThan(10);
+  });
+
 });

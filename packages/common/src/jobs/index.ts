@@ -5,3 +5,4 @@ export {
   type LeasedJobRunner,
   type LeasedJobRunnerOptions,
 } from './leased-job-runner.js';
+export { fairNextJobSql, type FairJobTable } from './fair-claim.js';

@@ -1,4 +1,5 @@
 import type { Queryable } from '@learner/common/db';
+import { fairNextJobSql } from '@learner/common/jobs';
 import type { FileKind } from './detect-file-type.js';
 
 export type DocumentStatus = 'uploaded' | 'processing' | 'completed' | 'failed';
@@ -62,6 +63,16 @@ export interface StoredPassage {
 
 const COLUMNS = `id, user_id, title, filename, s3_key, file_type, content_type, file_size, source, status, error,
   pages, text_length, attempts, created_at, updated_at, processed_at`;
+
+/** The next document to process, taking users in turn (see fairNextJobSql). */
+const NEXT_DOCUMENT = fairNextJobSql({
+  table: 'documents',
+  owner: 'user_id',
+  claimedAt: 'claimed_at',
+  claimable: (d) => `(${d}.status = 'uploaded' OR (${d}.status = 'processing' AND ${d}.lease_until < now()))`,
+  running: (d) => `(${d}.status = 'processing' AND ${d}.lease_until >= now())`,
+  order: (d) => `${d}.id`,
+});
 
 function toRecord(row: DocumentRow): DocumentRecord {
   return {
@@ -178,17 +189,15 @@ export function createDocumentRepository(db: Queryable) {
     },
 
     /**
-     * Claims the oldest waiting document, or one whose worker's lease ran out, and leases it.
-     * SKIP LOCKED lets several workers (or replicas) claim different documents at once.
+     * Claims a waiting document, or one whose worker's lease ran out, and leases it: the oldest of
+     * the user with the fewest documents in processing, then served least recently, so that users
+     * are served in turn. SKIP LOCKED lets several workers (or replicas) claim different documents at once.
      */
     async claimNext(leaseMs: number): Promise<DocumentRecord | undefined> {
       const { rows } = await db.query<DocumentRow>(
         `UPDATE documents SET status = 'processing', attempts = attempts + 1, error = NULL,
-           lease_until = now() + make_interval(secs => $1::double precision / 1000), updated_at = now()
-         WHERE id = (
-           SELECT id FROM documents
-           WHERE status = 'uploaded' OR (status = 'processing' AND lease_until < now())
-           ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+           lease_until = now() + make_interval(secs => $1::double precision / 1000), claimed_at = now(), updated_at = now()
+         WHERE id = (${NEXT_DOCUMENT})
          RETURNING ${COLUMNS}`,
         [leaseMs],
       );

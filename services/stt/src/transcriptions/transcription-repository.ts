@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '@learner/common/db';
+import { fairNextJobSql } from '@learner/common/jobs';
 import type { AudioKind, Segment, Transcript } from '../recognizers/recognizer.js';
 
 export type TranscriptionStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
@@ -59,6 +60,16 @@ interface TranscriptionRow {
 const COLUMNS = `id, user_id, status, filename, media_format, size_bytes, storage_key, language, speaker_labels, engine,
   transcript, confidence, segments, duration_seconds, error, attempts, document_id, lease_token, created_at, started_at,
   completed_at`;
+
+/** The next job to run, taking users in turn (see fairNextJobSql). */
+const NEXT_JOB = fairNextJobSql({
+  table: 'transcriptions',
+  owner: 'user_id',
+  claimedAt: 'claimed_at',
+  claimable: (t) => `(${t}.status IN ('queued', 'in_progress') AND (${t}.locked_until IS NULL OR ${t}.locked_until < now()))`,
+  running: (t) => `(${t}.status = 'in_progress' AND ${t}.locked_until >= now())`,
+  order: (t) => `${t}.created_at, ${t}.id`,
+});
 
 function toRecord(row: TranscriptionRow): TranscriptionRecord {
   return {
@@ -141,20 +152,17 @@ export function createTranscriptionRepository(db: Queryable) {
     },
 
     /**
-     * Takes the oldest job that is queued, or in progress under a lease that ran out (its worker
-     * stopped). SKIP LOCKED lets several workers claim at once without waiting on each other.
+     * Takes a job that is queued, or in progress under a lease that ran out (its worker stopped):
+     * the oldest of the user with the fewest jobs in progress, then served least recently, so that
+     * users are served in turn. SKIP LOCKED lets several workers claim at once without waiting on each other.
      */
     async claimNext(leaseMs: number): Promise<ClaimedJob | undefined> {
       const { rows } = await db.query<TranscriptionRow>(
         `UPDATE transcriptions
             SET status = 'in_progress', attempts = attempts + 1, lease_token = $2,
-                locked_until = now() + make_interval(secs => $1::double precision / 1000), started_at = COALESCE(started_at, now()), updated_at = now()
-          WHERE id = (
-            SELECT id FROM transcriptions
-             WHERE status IN ('queued', 'in_progress') AND (locked_until IS NULL OR locked_until < now())
-             ORDER BY created_at, id
-             LIMIT 1
-             FOR UPDATE SKIP LOCKED)
+                locked_until = now() + make_interval(secs => $1::double precision / 1000), started_at = COALESCE(started_at, now()),
+                claimed_at = now(), updated_at = now()
+          WHERE id = (${NEXT_JOB})
         RETURNING ${COLUMNS}`,
         [leaseMs, randomUUID()],
       );
