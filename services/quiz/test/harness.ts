@@ -12,6 +12,7 @@ import { createTestDatabase, testSecret, type TestDatabase } from '@learner/comm
 import { createApp } from '../src/app.js';
 import { createDocumentClient } from '../src/documents/document-client.js';
 import type { DocumentPage } from '../src/generation/question.js';
+import type { QuestionWriter } from '../src/generation/question-writer.js';
 import { storedPassages } from './fixtures/study-texts.js';
 
 export interface StoredDocument {
@@ -89,7 +90,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { documentServiceUrl?: string; documentTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { documentServiceUrl?: string; documentTimeoutMs?: number; writer?: QuestionWriter } = {},
+): Promise<Harness> {
   const db = await createTestDatabase({ database: 'quiz', fromDir: import.meta.dirname });
   const tokens = createInternalTokens({ secret: testSecret(), issuer: 'gateway' });
   const documents = await startDocumentStandIn(tokens);
@@ -104,6 +107,7 @@ export async function startHarness(options: { documentServiceUrl?: string; docum
       timeoutMs: options.documentTimeoutMs ?? 5000,
       internalTokens: tokens,
     }),
+    ...(options.writer ? { writer: options.writer } : {}),
   });
   return {
     app,

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { type Pool, withTransaction } from '@learner/common/db';
-import { NotFoundError, ValidationError } from '@learner/common/errors';
+import { AppError, NotFoundError, ValidationError } from '@learner/common/errors';
 import { TOPICS, createEvent, enqueueEvent } from '@learner/common/events';
+import { createFairGate } from '@learner/common/jobs';
 import type { RequestUser } from '@learner/common/http';
 import type { DocumentClient } from '../documents/document-client.js';
 import type { Difficulty, QuestionType } from '../generation/question.js';
@@ -67,8 +68,13 @@ function grade(questions: QuestionRecord[], answers: Record<string, AnswerValue>
   return { results, score, totalPoints, percentage };
 }
 
-export function createQuizService(deps: { pool: Pool; documents: DocumentClient; writer: QuestionWriter }) {
+/** Quizzes written at once by default: the extractive generator has one thread, one more waits at its door. */
+const GENERATIONS_AT_ONCE = 2;
+
+export function createQuizService(deps: { pool: Pool; documents: DocumentClient; writer: QuestionWriter; generationsAtOnce?: number }) {
   const repo = createQuizRepository(deps.pool);
+  // Users take turns at the question writer: one user's many requests cannot starve another's.
+  const writing = createFairGate({ concurrency: deps.generationsAtOnce ?? GENERATIONS_AT_ONCE });
 
   const requireQuiz = async (userId: string, id: number): Promise<QuizRecord> => {
     const quiz = await repo.find(userId, id);
@@ -78,14 +84,21 @@ export function createQuizService(deps: { pool: Pool; documents: DocumentClient;
 
   return {
     async generate(user: RequestUser, input: GenerateInput, requestId?: string): Promise<GeneratedQuiz> {
+      if (await repo.isDocumentDeleted(user.id, input.documentId)) {
+        throw new AppError(410, 'Gone', 'The document was deleted; its quizzes stay readable, no new quiz can be made from it', {
+          document_id: input.documentId,
+        });
+      }
       const document = await deps.documents.getPassages(user, input.documentId, requestId);
       const seed = input.seed ?? randomInt(0, 2 ** 31 - 1);
-      const result = await deps.writer.write(document.passages, {
-        numQuestions: input.numQuestions,
-        difficulty: input.difficulty,
-        questionTypes: input.questionTypes,
-        seed,
-      });
+      const result = await writing.run(user.id, () =>
+        deps.writer.write(document.passages, {
+          numQuestions: input.numQuestions,
+          difficulty: input.difficulty,
+          questionTypes: input.questionTypes,
+          seed,
+        }),
+      );
       if (result.questions.length === 0) {
         throw new ValidationError('The document does not hold enough distinct statements to make a quiz from', {
           document_id: input.documentId,
