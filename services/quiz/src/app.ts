@@ -1,8 +1,11 @@
 import type { Express } from 'express';
+import { onDocumentDeleted } from '@learner/common/contracts';
 import type { Pool } from '@learner/common/db';
+import type { EventConsumer } from '@learner/common/events';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import type { DocumentClient } from './documents/document-client.js';
 import { createExtractiveWriter, type QuestionWriter } from './generation/question-writer.js';
+import { createQuizRepository } from './quizzes/quiz-repository.js';
 import { createQuizRouter } from './quizzes/quiz-routes.js';
 import { createQuizService } from './quizzes/quiz-service.js';
 
@@ -11,6 +14,8 @@ export interface QuizAppDeps extends ServiceAppDeps {
   documents: DocumentClient;
   /** Writes the questions; the extractive generator when not given. */
   writer?: QuestionWriter;
+  /** The service's event consumer; its handlers are registered here, the caller starts it. */
+  events?: Pick<EventConsumer, 'on'>;
 }
 
 export function createApp(deps: QuizAppDeps): Express {
@@ -19,6 +24,8 @@ export function createApp(deps: QuizAppDeps): Express {
     documents: deps.documents,
     writer: deps.writer ?? createExtractiveWriter(),
   });
+  // The quizzes of a deleted document stay readable with their results and say so; no new quiz is made from it.
+  if (deps.events) onDocumentDeleted(deps.events, (deleted, db) => createQuizRepository(db).markDocumentDeleted(deleted));
   return createServiceApp({
     ...deps,
     service: 'quiz',

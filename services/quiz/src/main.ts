@@ -25,6 +25,8 @@ const writer = llm
     })
   : extractive;
 const app = createApp({ ...platform, documents, writer, readyTimeoutMs: config.READY_TIMEOUT_MS });
+// Handlers were registered by createApp.
+await platform.events.start();
 const server = await listen(app, config.PORT);
 platform.logger.info(
   { port: config.PORT, document_service: config.DOCUMENT_SERVICE_URL, questions: config.LLM_BASE_URL ? 'llm' : 'extractive' },

@@ -17,6 +17,9 @@ const quiz = z.object({
   generator: z.string(),
   warnings: z.array(z.string()),
   created_at: isoTimestamp,
+  document_deleted: z
+    .boolean()
+    .describe('The document it was made from was deleted: the quiz and its results stay, no new quiz can be made from that document'),
 });
 
 const question = z.object({
@@ -77,6 +80,7 @@ const generate = (path: string, summary: string): RouteDoc => ({
     },
     404: { description: 'No such document of yours' },
     409: { description: 'The document is not processed yet' },
+    410: { description: 'The document was deleted; the quizzes made from it stay readable' },
   },
   security: 'bearer',
 });
@@ -134,6 +138,7 @@ export const routes: RouteDoc[] = defineRoutes([
         schema: z.object({
           quiz_id: z.int(),
           title: z.string(),
+          document_deleted: z.boolean().describe('The document the quiz was made from was deleted'),
           attempts: z.int(),
           best_score: z.number().nullable(),
           best_percentage: z.number().nullable(),

@@ -1,1 +1,2 @@
 export * from './document-contract.js';
+export * from './document-events.js';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DocumentDeletedPayload } from '@learner/common/contracts';
 import { withTransaction, type Pool } from '@learner/common/db';
 import { ConflictError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '@learner/common/errors';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
@@ -166,7 +167,7 @@ export function createDocumentService(deps: {
             type: TOPICS.documentDeleted,
             userId,
             service: SERVICE,
-            payload: { document_id: removed.id, title: removed.title, filename: removed.filename },
+            payload: { document_id: removed.id, title: removed.title, filename: removed.filename } satisfies DocumentDeletedPayload,
           }),
         );
         return removed;

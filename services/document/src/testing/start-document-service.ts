@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import { createInternalTokens, type InternalTokens } from '@learner/common/auth';
+import { createKafkaPublisher, createOutboxRelay } from '@learner/common/events';
 import { closeServer, listen } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
@@ -143,6 +144,11 @@ export interface RunningDocumentService {
   db: TestDatabase;
   /** Undefined when started with `processing: false`. */
   worker?: ProcessingWorker;
+  /**
+   * With `kafkaBrokers`: sends the outbox event `eventId` to Kafka again, as a relay does that sent it
+   * and stopped before marking it sent.
+   */
+  publishAgain(eventId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -157,12 +163,17 @@ export async function startDocumentService(options: {
   pollMs?: number;
   /** Base URL of the local embedding server (EMBEDDINGS_BASE_URL); absent: full-text search only. */
   embeddingsBaseUrl?: string | undefined;
+  /** Relays the outbox to this Kafka (KAFKA_BOOTSTRAP_SERVERS), as main.ts does; absent: events stay in the outbox. */
+  kafkaBrokers?: string[];
 }): Promise<RunningDocumentService> {
   const service = await assembleDocumentService({
     secret: options.secret,
     embeddings: options.embeddingsBaseUrl,
     processing: options.processing === false ? false : { pollMs: options.pollMs ?? 100 },
   });
+  const bus = options.kafkaBrokers ? createKafkaPublisher({ brokers: options.kafkaBrokers, clientId: 'document-service' }) : undefined;
+  const relay = bus ? createOutboxRelay({ pool: service.db.pool, bus, pollMs: 100 }) : undefined;
+  relay?.start();
   const server = await listen(service.app, 0, '127.0.0.1');
   return {
     app: service.app,
@@ -170,8 +181,15 @@ export async function startDocumentService(options: {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     db: service.db,
     ...(service.worker ? { worker: service.worker } : {}),
+    async publishAgain(eventId) {
+      if (!relay) throw new Error('publishAgain needs kafkaBrokers');
+      await service.db.pool.query('UPDATE outbox SET published_at = NULL WHERE event_id = $1', [eventId]);
+      await relay.flush();
+    },
     async stop() {
       if (server.listening) await closeServer(server);
+      await relay?.stop();
+      await bus?.close();
       await service.close();
     },
   };

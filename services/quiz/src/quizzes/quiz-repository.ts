@@ -1,3 +1,4 @@
+import type { DeletedDocument } from '@learner/common/contracts';
 import type { Queryable } from '@learner/common/db';
 import type { Difficulty, GeneratedQuestion, QuestionOption, QuestionType } from '../generation/question.js';
 
@@ -14,6 +15,8 @@ export interface QuizRecord {
   generator: string;
   warnings: string[];
   createdAt: Date;
+  /** The document it was made from was deleted since. */
+  documentDeleted: boolean;
 }
 
 export interface QuestionRecord extends GeneratedQuestion {
@@ -47,7 +50,7 @@ export interface SubmissionRecord {
   submittedAt: Date;
 }
 
-export type NewQuiz = Omit<QuizRecord, 'id' | 'createdAt' | 'totalQuestions'>;
+export type NewQuiz = Omit<QuizRecord, 'id' | 'createdAt' | 'totalQuestions' | 'documentDeleted'>;
 
 interface QuizRow {
   id: number;
@@ -62,6 +65,7 @@ interface QuizRow {
   generator: string;
   warnings: string[];
   created_at: Date;
+  document_deleted: boolean;
 }
 
 interface QuestionRow {
@@ -90,8 +94,12 @@ interface SubmissionRow {
   submitted_at: Date;
 }
 
+// Whether its document was deleted is read with the quiz, so a quiz made while its document was being
+// deleted says so as well as those made before.
 const QUIZ_COLUMNS = `id, user_id, document_id, title, difficulty, question_types, requested_questions, total_questions,
-  seed, generator, warnings, created_at`;
+  seed, generator, warnings, created_at,
+  EXISTS (SELECT 1 FROM deleted_documents d WHERE d.document_id = quizzes.document_id AND d.user_id = quizzes.user_id)
+    AS document_deleted`;
 
 function toQuiz(row: QuizRow): QuizRecord {
   return {
@@ -107,6 +115,7 @@ function toQuiz(row: QuizRow): QuizRecord {
     generator: row.generator,
     warnings: row.warnings,
     createdAt: row.created_at,
+    documentDeleted: row.document_deleted,
   };
 }
 
@@ -141,6 +150,23 @@ function toSubmission(row: SubmissionRow): SubmissionRecord {
 
 export function createQuizRepository(db: Queryable) {
   return {
+    /** Records that the user's document was deleted; recording it again changes nothing. */
+    async markDocumentDeleted(deleted: DeletedDocument): Promise<void> {
+      await db.query(
+        `INSERT INTO deleted_documents (document_id, user_id, title, deleted_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (document_id) DO NOTHING`,
+        [deleted.documentId, deleted.userId, deleted.title, deleted.deletedAt],
+      );
+    },
+
+    async isDocumentDeleted(userId: string, documentId: number): Promise<boolean> {
+      const { rowCount } = await db.query('SELECT 1 FROM deleted_documents WHERE document_id = $1 AND user_id = $2', [
+        documentId,
+        userId,
+      ]);
+      return (rowCount ?? 0) > 0;
+    },
+
     /** Inserts a quiz and its questions; pass the transaction's client. */
     async insert(client: Queryable, quiz: NewQuiz, questions: readonly GeneratedQuestion[]): Promise<{ quiz: QuizRecord; questions: QuestionRecord[] }> {
       const { rows } = await client.query<QuizRow>(

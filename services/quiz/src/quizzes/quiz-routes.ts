@@ -103,6 +103,7 @@ export function createQuizRouter(quizzes: QuizService): Router {
     sendData(res, {
       quiz_id: quiz.id,
       title: quiz.title,
+      document_deleted: quiz.documentDeleted,
       attempts: submissions.length,
       best_score: best?.score ?? null,
       best_percentage: best?.percentage ?? null,

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { type Pool, withTransaction } from '@learner/common/db';
-import { NotFoundError, ValidationError } from '@learner/common/errors';
+import { AppError, NotFoundError, ValidationError } from '@learner/common/errors';
 import { TOPICS, createEvent, enqueueEvent } from '@learner/common/events';
 import { createFairGate } from '@learner/common/jobs';
 import type { RequestUser } from '@learner/common/http';
@@ -84,6 +84,11 @@ export function createQuizService(deps: { pool: Pool; documents: DocumentClient;
 
   return {
     async generate(user: RequestUser, input: GenerateInput, requestId?: string): Promise<GeneratedQuiz> {
+      if (await repo.isDocumentDeleted(user.id, input.documentId)) {
+        throw new AppError(410, 'Gone', 'The document was deleted; its quizzes stay readable, no new quiz can be made from it', {
+          document_id: input.documentId,
+        });
+      }
       const document = await deps.documents.getPassages(user, input.documentId, requestId);
       const seed = input.seed ?? randomInt(0, 2 ** 31 - 1);
       const result = await writing.run(user.id, () =>

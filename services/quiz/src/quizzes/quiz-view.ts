@@ -25,6 +25,7 @@ export function quizView(quiz: QuizRecord) {
     generator: quiz.generator,
     warnings: quiz.warnings,
     created_at: quiz.createdAt.toISOString(),
+    document_deleted: quiz.documentDeleted,
   };
 }
 
