@@ -8,7 +8,14 @@ import { createKafkaEventConsumer, type EventConsumer } from '@learner/common/ev
 import type { RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics, type Metrics } from '@learner/common/metrics';
-import { createTestDatabase, requireInfra, testSecret, waitForConsumerGroup, type TestDatabase } from '@learner/common/testing';
+import {
+  createTestDatabase,
+  eventsConsumed,
+  requireInfra,
+  testSecret,
+  waitForConsumerGroup,
+  type TestDatabase,
+} from '@learner/common/testing';
 import { createApp } from '../src/app.js';
 import { createDocumentClient } from '../src/documents/document-client.js';
 import { cellBiology, photosynthesis } from './fixtures/study-texts.js';
@@ -101,13 +108,6 @@ async function eventOf(documentId: number): Promise<string> {
   return rows[0]!.event_id;
 }
 
-async function duplicatesSeen(): Promise<number> {
-  const metric = await metrics.registry.getSingleMetric('events_consumed_total')!.get();
-  return metric.values
-    .filter((v) => v.labels.topic === 'document.deleted' && v.labels.outcome === 'duplicate')
-    .reduce((sum, v) => sum + v.value, 0);
-}
-
 describe('a deleted document, heard through Kafka', () => {
   it('leaves its quizzes readable with their results, marked as from a deleted document, and makes no new quiz from it', async () => {
     const user: RequestUser = { id: randomUUID(), email: 'learner@example.test' };
@@ -156,12 +156,12 @@ describe('a deleted document, heard through Kafka', () => {
 
     // The same event delivered again changes nothing.
     const before = await views(user, quiz.id);
-    const duplicates = await duplicatesSeen();
+    const duplicates = await eventsConsumed(metrics.registry, 'document.deleted', 'duplicate');
     await documents.publishAgain(await eventOf(deletedId));
     await waitForConsumerGroup({ brokers, groupId, topic: 'document.deleted', timeoutMs: 60_000 });
-    expect(await duplicatesSeen()).toBeGreaterThan(duplicates);
+    expect(await eventsConsumed(metrics.registry, 'document.deleted', 'duplicate')).toBeGreaterThan(duplicates);
     expect(await views(user, quiz.id)).toEqual(before);
-    const marks = await quizDb.pool.query('SELECT 1 FROM deleted_documents WHERE document_id = $1', [deletedId]);
+    const marks = await quizDb.pool.query('SELECT 1 FROM deleted_documents WHERE user_id = $1 AND document_id = $2', [user.id, deletedId]);
     expect(marks.rowCount).toBe(1);
   });
 });

@@ -127,7 +127,7 @@ export function testSecret(): string {
 }
 export { freePortRange } from './free-ports.js';
 export { rawHttpExchange, type RawAnswer } from './raw-http.js';
-export { waitForConsumerGroup } from './kafka-group.js';
+export { eventsConsumed, waitForConsumerGroup } from './kafka-group.js';
 export {
   startChatCompletionsStandIn,
   startBedrockStandIn,

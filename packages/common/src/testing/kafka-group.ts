@@ -1,4 +1,14 @@
+import type { Registry } from 'prom-client';
+import type { DeliveryOutcome } from '../events/consumer.js';
 import { createKafka } from '../events/kafka.js';
+
+/** How many events of `topic` the service's consumers finished with `outcome`, as its /metrics counts them. */
+export async function eventsConsumed(registry: Registry, topic: string, outcome: DeliveryOutcome): Promise<number> {
+  const metric = registry.getSingleMetric('events_consumed_total');
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.filter((v) => v.labels.topic === topic && v.labels.outcome === outcome).reduce((sum, v) => sum + v.value, 0);
+}
 
 /**
  * Waits until the consumer group `groupId` has committed, on every partition of `topic`, the offset

@@ -154,7 +154,7 @@ export function createQuizRepository(db: Queryable) {
     async markDocumentDeleted(deleted: DeletedDocument): Promise<void> {
       await db.query(
         `INSERT INTO deleted_documents (document_id, user_id, title, deleted_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (document_id) DO NOTHING`,
+         ON CONFLICT (user_id, document_id) DO NOTHING`,
         [deleted.documentId, deleted.userId, deleted.title, deleted.deletedAt],
       );
     },
