@@ -1,6 +1,9 @@
 import type { Express } from 'express';
+import { onDocumentDeleted } from '@learner/common/contracts';
 import type { Pool } from '@learner/common/db';
+import type { EventConsumer } from '@learner/common/events';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
+import { createChatRepository } from './chat-repository.js';
 import { createChatRouter } from './chat-router.js';
 import { createChatService } from './chat-service.js';
 import type { DocumentLookup } from './documents/document-client.js';
@@ -11,10 +14,14 @@ export interface ChatAppDeps extends ServiceAppDeps {
   tutor: Tutor;
   /** Checks the documents a new session focuses on. */
   documents: DocumentLookup;
+  /** The service's event consumer; its handlers are registered here, the caller starts it. */
+  events?: Pick<EventConsumer, 'on'>;
 }
 
 export function createApp(deps: ChatAppDeps): Express {
   const chat = createChatService({ pool: deps.pool, tutor: deps.tutor, documents: deps.documents, logger: deps.logger });
+  // Answers citing a deleted document keep the citation and say the document was deleted.
+  if (deps.events) onDocumentDeleted(deps.events, (deleted, db) => createChatRepository(db).markDocumentDeleted(deleted));
   return createServiceApp({
     ...deps,
     service: 'chat',

@@ -1,3 +1,4 @@
+import type { DeletedDocument } from '@learner/common/contracts';
 import type { Queryable } from '@learner/common/db';
 import type { CitedPassage as Citation } from './tutor/compose-answer.js';
 
@@ -15,12 +16,15 @@ export interface ChatSession {
   updatedAt: Date;
 }
 
+/** A stored citation; documentDeleted once its document was deleted (its title and snippet stay). */
+export type StoredCitationView = Citation & { documentDeleted: boolean };
+
 export interface ChatMessage {
   id: number;
   sessionId: number;
   role: MessageRole;
   content: string;
-  citations: Citation[];
+  citations: StoredCitationView[];
   metadata: Record<string, unknown>;
   createdAt: Date;
 }
@@ -50,12 +54,18 @@ interface MessageRow {
   citations: StoredCitation[];
   metadata: Record<string, unknown>;
   created_at: Date;
+  deleted_document_ids: Array<number | string>;
 }
 
 const SESSION_COLUMNS = `s.id, s.user_id, s.title, s.document_ids, s.created_at, s.updated_at,
   (SELECT count(*) FROM chat_messages m WHERE m.session_id = s.id) AS message_count`;
 
-const MESSAGE_COLUMNS = 'id, session_id, role, content, citations, metadata, created_at';
+// The cited documents deleted since are read with the message, so an answer stored while its
+// document was being deleted says so too.
+const MESSAGE_COLUMNS = `id, session_id, role, content, citations, metadata, created_at,
+  ARRAY(SELECT d.document_id FROM deleted_documents d WHERE d.user_id = chat_messages.user_id
+    AND d.document_id IN (SELECT (c->>'document_id')::bigint FROM jsonb_array_elements(chat_messages.citations) c))
+    AS deleted_document_ids`;
 
 function toSession(row: SessionRow): ChatSession {
   return {
@@ -70,6 +80,7 @@ function toSession(row: SessionRow): ChatSession {
 }
 
 function toMessage(row: MessageRow): ChatMessage {
+  const deleted = new Set(row.deleted_document_ids.map(Number));
   return {
     id: row.id,
     sessionId: row.session_id,
@@ -80,6 +91,7 @@ function toMessage(row: MessageRow): ChatMessage {
       title: c.title,
       page: c.page,
       snippet: c.snippet,
+      documentDeleted: deleted.has(c.document_id),
     })),
     metadata: row.metadata,
     createdAt: row.created_at,
@@ -93,6 +105,15 @@ function toStoredCitation(c: Citation): StoredCitation {
 /** Sessions and their messages. Every query names the owner, so another user's rows never match. */
 export function createChatRepository(db: Queryable) {
   return {
+    /** Records that the user's document was deleted; recording it again changes nothing. */
+    async markDocumentDeleted(deleted: DeletedDocument): Promise<void> {
+      await db.query(
+        `INSERT INTO deleted_documents (document_id, user_id, title, deleted_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, document_id) DO NOTHING`,
+        [deleted.documentId, deleted.userId, deleted.title, deleted.deletedAt],
+      );
+    },
+
     async createSession(input: { userId: string; title: string | null; documentIds: number[] }): Promise<ChatSession> {
       const { rows } = await db.query<SessionRow>(
         `INSERT INTO chat_sessions AS s (user_id, title, document_ids) VALUES ($1, $2, $3::bigint[])

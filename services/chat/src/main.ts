@@ -26,6 +26,8 @@ function answerWriter() {
 const writer = answerWriter();
 const tutor = createTutor({ search: documents, logger: platform.logger, ...(writer ? { writer } : {}) });
 const app = createApp({ ...platform, tutor, documents, readyTimeoutMs: config.READY_TIMEOUT_MS });
+// Handlers were registered by createApp.
+await platform.events.start();
 const server = await listen(app, config.PORT);
 platform.logger.info({ port: config.PORT, documents: config.DOCUMENT_SERVICE_URL, writer: writer?.name ?? 'extractive' }, 'chat service listening');
 

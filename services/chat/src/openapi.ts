@@ -20,7 +20,15 @@ const message = z.object({
   session_id: z.int(),
   role: z.enum(['user', 'assistant']),
   content: z.string(),
-  citations: z.array(z.object({ document_id: z.int(), title: z.string(), page: z.int().nullable(), snippet: z.string() })),
+  citations: z.array(
+    z.object({
+      document_id: z.int(),
+      title: z.string(),
+      page: z.int().nullable(),
+      snippet: z.string(),
+      document_deleted: z.boolean().describe('The cited document was deleted since; its title and the quoted snippet stay'),
+    }),
+  ),
   answer_source: z.string().nullable().describe('How the answer was made (assistant messages)'),
   retrieval: z
     .string()

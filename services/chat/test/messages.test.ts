@@ -53,7 +53,13 @@ describe('posting a message', () => {
     expect(reply).toMatchObject({ session_id: id, role: 'assistant', answer_source: 'documents' });
     expect(reply.content).toContain('Photosynthesis is the process by which green plants turn light energy into chemical energy.');
     expect(reply.citations).toEqual([
-      { document_id: 101, title: 'Plant biology', page: 2, snippet: expect.stringContaining('Photosynthesis is the process') },
+      {
+        document_id: 101,
+        title: 'Plant biology',
+        page: 2,
+        snippet: expect.stringContaining('Photosynthesis is the process'),
+        document_deleted: false,
+      },
     ]);
     expect(reply.id).toBeGreaterThan(res.body.data.user_message.id);
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createInternalTokens } from '@learner/common/auth';
-import { createInProcessBus, createOutboxRelay, type EventEnvelope } from '@learner/common/events';
+import { createInProcessBus, createKafkaEventConsumer, createOutboxRelay, type EventEnvelope } from '@learner/common/events';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { createTestDatabase, testSecret } from '@learner/common/testing';
@@ -22,9 +22,15 @@ export function newUser(): TestUser {
 /**
  * The chat app over a fresh database, with the real tutor calling the document service at
  * `documentServiceUrl`, real internal tokens, and the outbox relayed to an in-process bus so
- * tests see the events a consumer would.
+ * tests see the events a consumer would. With `consumer`, the service's event consumer reads Kafka
+ * as that consumer group, as main.ts wires it.
  */
-export async function startChat(options: { secret?: string; documentServiceUrl: string; documentTimeoutMs?: number }) {
+export async function startChat(options: {
+  secret?: string;
+  documentServiceUrl: string;
+  documentTimeoutMs?: number;
+  consumer?: { brokers: string[]; groupId: string };
+}) {
   const secret = options.secret ?? testSecret();
   const db = await createTestDatabase({ database: 'chat', fromDir: import.meta.dirname });
   const gatewayTokens = createInternalTokens({ secret, issuer: 'gateway' });
@@ -33,15 +39,27 @@ export async function startChat(options: { secret?: string; documentServiceUrl: 
     timeoutMs: options.documentTimeoutMs ?? 2000,
     internalTokens: createInternalTokens({ secret, issuer: 'chat' }),
   });
+  const metrics = createMetrics({ service: 'chat', collectDefaults: false });
+  const consumer = options.consumer
+    ? createKafkaEventConsumer({
+        name: options.consumer.groupId,
+        pool: db.pool,
+        logger: silentLogger(),
+        registry: metrics.registry,
+        kafka: { brokers: options.consumer.brokers, clientId: options.consumer.groupId },
+      })
+    : undefined;
   const app = createApp({
     logger: silentLogger(),
     pool: db.pool,
     tutor: createTutor({ search: documents }),
     documents,
     internalTokens: gatewayTokens,
-    metrics: createMetrics({ service: 'chat', collectDefaults: false }),
+    metrics,
     checks: {},
+    ...(consumer ? { events: consumer } : {}),
   });
+  await consumer?.start();
   const bus = createInProcessBus();
   const events: EventEnvelope[] = [];
   bus.subscribe('chat.message.sent', (event) => {
@@ -66,6 +84,7 @@ export async function startChat(options: { secret?: string; documentServiceUrl: 
   return {
     app,
     db,
+    metrics,
     as,
     /** Publishes the outbox and returns the chat.message.sent events of `user`. */
     async eventsOf(user: TestUser) {
@@ -73,6 +92,7 @@ export async function startChat(options: { secret?: string; documentServiceUrl: 
       return events.filter((e) => e.user_id === user.id);
     },
     async close() {
+      await consumer?.stop();
       await relay.stop();
       await db.drop();
     },
