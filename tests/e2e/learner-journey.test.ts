@@ -112,9 +112,13 @@ describe('a learner going through the gateway', () => {
     expect(await res.text()).toBe(LESSON);
   });
 
+  let sessionId: number;
+  let quizId: number;
+
   it('asks the tutor and gets an answer cited from its own document', async () => {
     const session = await api('POST', '/api/v1/chat/sessions', { token: ada.token, json: { title: 'Revision' } });
     expect(session.status).toBe(201);
+    sessionId = session.body.data.id;
     const asked = await api('POST', `/api/v1/chat/sessions/${session.body.data.id}/messages`, {
       token: ada.token,
       json: { message: 'Which enzyme captures carbon dioxide in the Calvin cycle?' },
@@ -130,6 +134,7 @@ describe('a learner going through the gateway', () => {
       json: { document_id: documentId, num_questions: 4, difficulty: 'easy', question_types: ['multiple_choice', 'true_false'] },
     });
     expect(quiz.status).toBe(201);
+    quizId = quiz.body.data.id;
     const questions = quiz.body.data.questions as { id: number; question_type: string; options?: { id: string }[] }[];
     expect(questions.length).toBeGreaterThan(0);
     expect(JSON.stringify(quiz.body.data)).not.toMatch(/correct_answer/);
@@ -200,6 +205,24 @@ describe('a learner going through the gateway', () => {
       const wanted = ['document.uploaded', 'document.processed', 'chat.message.sent', 'quiz.generated', 'quiz.submitted'];
       return wanted.every((t) => mine.includes(t)) ? true : undefined;
     }, 30_000);
+  });
+
+  it('deletes the document, after which its quiz and the tutor’s citation of it say it was deleted', async () => {
+    expect((await api('DELETE', `/api/v1/documents/${documentId}`, { token: ada.token })).status).toBe(200);
+    const quiz = await waitUntil('the quiz to hear of the delete', async () => {
+      const res = await api('GET', `/api/v1/quizzes/${quizId}`, { token: ada.token });
+      return res.body.data?.document_deleted ? res : undefined;
+    }, 30_000);
+    expect(quiz.status).toBe(200);
+    expect((await api('GET', `/api/v1/quizzes/${quizId}/results`, { token: ada.token })).body.data).toMatchObject({ attempts: 1, document_deleted: true });
+    const again = await api('POST', '/api/v1/quizzes/generate', { token: ada.token, json: { document_id: documentId } });
+    expect(again.status).toBe(410);
+    const citation = await waitUntil('the chat to hear of the delete', async () => {
+      const res = await api('GET', `/api/v1/chat/sessions/${sessionId}/messages`, { token: ada.token });
+      const cited = (res.body.data as { citations: { document_id: number; document_deleted: boolean }[] }[]).flatMap((m) => m.citations);
+      return cited.find((c) => c.document_id === documentId && c.document_deleted);
+    }, 30_000);
+    expect(citation).toMatchObject({ title: expect.any(String) });
   });
 
   it('logs out, after which the token is refused', async () => {
