@@ -365,7 +365,8 @@ export function extractKeyTerms(doc: SegmentedDocument, options: { max?: number;
     }
   }
   const paragraphs = new Set(doc.sentences.map((s) => s.paragraph)).size;
-  const max = options.max ?? Math.max(6, Math.min(40, Math.round(sample.length / 14)));
+  // About one term for every twelve sentences read: a glossary lists a few for each page of text.
+  const max = options.max ?? Math.max(6, Math.min(40, Math.round(sample.length / 12)));
   const scored = [...found.values()]
     .filter((c) => c.sentences.size > 0 && (options.minScore !== undefined || c.sentences.size >= 2 || c.definedStrength >= 2))
     .filter((c) => !c.gerund || c.definedStrength >= 2)
