@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from './api/client.js';
 import { App } from './app.js';
@@ -56,7 +56,8 @@ describe('the app shell', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
     await screen.findByRole('heading', { name: 'Sign in' });
     expect(session.get()).toBeNull();
-    expect(gateway.requests.some((r) => r.path === '/api/v1/auth/logout' && r.authorization === `Bearer ${token}`)).toBe(true);
+    // The app forgets the session at once and tells the server after; the revocation arrives a moment later.
+    await waitFor(() => expect(gateway.requests.some((r) => r.path === '/api/v1/auth/logout' && r.authorization === `Bearer ${token}`)).toBe(true));
   });
 
   it('shows a rate-limited library as a message with the wait, not a blank screen', async () => {
