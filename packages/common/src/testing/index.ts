@@ -129,6 +129,14 @@ export { freePortRange } from './free-ports.js';
 export { rawHttpExchange, type RawAnswer } from './raw-http.js';
 export { eventsConsumed, waitForConsumerGroup } from './kafka-group.js';
 export {
+  startDedicatedKafka,
+  startDedicatedPostgres,
+  startDedicatedRedis,
+  startStallingProxy,
+  waitFor,
+  type DedicatedServer,
+} from './dedicated-servers.js';
+export {
   startChatCompletionsStandIn,
   startBedrockStandIn,
   type LlmStandIn,

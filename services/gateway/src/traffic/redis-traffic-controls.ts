@@ -49,7 +49,9 @@ type AdmitCommand = (
 /**
  * The sliding-window log in a Redis sorted set per identity, and revoked tokens as keys that expire
  * with the token. While Redis fails, an in-memory stand-in answers instead, so the gateway keeps
- * working; tokens revoked meanwhile stay revoked in this process after Redis returns.
+ * working: this process limits on its own and refuses the tokens logged out through it (each
+ * revocation is also kept here until the token expires). Tokens revoked while Redis failed are
+ * written to it once it answers again, so every process refuses them from then on.
  */
 export function createRedisTrafficControls(
   options: RateLimitOptions & { redis: Redis; prefix: string; logger: Logger },
@@ -62,6 +64,31 @@ export function createRedisTrafficControls(
   const memoryRevocations = createMemoryRevocationList();
   const withFallback = createRedisFallback(options.logger, 'rate limit and token revocation');
   const revokedKey = (jti: string): string => `${prefix}revoked:${jti}`;
+  // Revocations Redis did not take (by jti, with their expiry), written once it answers again.
+  const unsent = new Map<string, number>();
+  let resending = false;
+  const resendRevocations = (): void => {
+    if (unsent.size === 0 || resending || redis.status !== 'ready') return;
+    resending = true;
+    const batch = [...unsent];
+    const write = redis.multi();
+    for (const [jti, expiresAtMs] of batch) {
+      const ttlMs = Math.ceil(expiresAtMs - Date.now());
+      if (ttlMs > 0) write.set(revokedKey(jti), '1', 'PX', ttlMs);
+    }
+    write
+      .exec()
+      .then((results) => {
+        if (results?.some(([err]) => err)) return;
+        for (const [jti, expiresAtMs] of batch) if (unsent.get(jti) === expiresAtMs) unsent.delete(jti);
+        options.logger.info({ count: batch.length }, 'tokens revoked while redis failed are now in redis');
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        resending = false;
+      });
+  };
+  redis.on('ready', resendRevocations);
   // Members only have to be unique per key; a process tag plus a counter is cheaper than a UUID each.
   const processTag = randomUUID();
   let sequence = 0;
@@ -100,6 +127,7 @@ export function createRedisTrafficControls(
             jti === undefined ? '0' : '1',
           );
           const limit = rateLimitResult(options, { allowed: allowed === 1, count, oldestMs, nowMs });
+          resendRevocations();
           return { limit, revoked: revokedHere || revoked === 1 };
         },
         async () => ({ limit: await memoryLimiter.hit(key), revoked: revokedHere }),
@@ -108,11 +136,14 @@ export function createRedisTrafficControls(
     async revoke(jti, expiresAtMs) {
       const ttlMs = Math.ceil(expiresAtMs - Date.now());
       if (ttlMs <= 0) return;
+      memoryRevocations.revoke(jti, expiresAtMs);
       await withFallback(
         async () => {
           await redis.set(revokedKey(jti), '1', 'PX', ttlMs);
         },
-        () => memoryRevocations.revoke(jti, expiresAtMs),
+        () => {
+          unsent.set(jti, expiresAtMs);
+        },
       );
     },
   };
