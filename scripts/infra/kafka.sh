@@ -27,6 +27,8 @@ TOPICS=(
   document.uploaded:2
   document.processed:2
   document.deleted:2
+  user.deleted:2
+  erasure.confirmed:2
   chat.message.sent:3
   quiz.generated:2
   quiz.submitted:2

@@ -10,6 +10,9 @@ export const SERVICES = ['gateway', 'tts', 'stt', 'chat', 'document', 'quiz'] as
 export interface Platform {
   gatewayUrl: string;
   services: Record<string, string>;
+  /** Each service's PostgreSQL database (SERVICES order by name) and the launcher's data folder (local storage). */
+  databaseUrls: Record<string, string>;
+  dataDir: string;
   output: string[];
   stop(): Promise<void>;
 }
@@ -81,6 +84,8 @@ export async function startPlatform(options: { env?: Record<string, string> } = 
   return {
     gatewayUrl,
     services,
+    databaseUrls: Object.fromEntries(SERVICES.map((name, i) => [name, databases[i]!.url])),
+    dataDir,
     output,
     async stop() {
       if (!exited) {

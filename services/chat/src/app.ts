@@ -8,6 +8,7 @@ import { createChatRouter } from './chat-router.js';
 import { createChatService } from './chat-service.js';
 import type { DocumentLookup } from './documents/document-client.js';
 import type { Tutor } from './tutor/tutor.js';
+import { registerUserErasure } from './erasure/user-erasure.js';
 
 export interface ChatAppDeps extends ServiceAppDeps {
   pool: Pool;
@@ -22,6 +23,8 @@ export function createApp(deps: ChatAppDeps): Express {
   const chat = createChatService({ pool: deps.pool, tutor: deps.tutor, documents: deps.documents, logger: deps.logger });
   // Answers citing a deleted document keep the citation and say the document was deleted.
   if (deps.events) onDocumentDeleted(deps.events, (deleted, db) => createChatRepository(db).markDocumentDeleted(deleted));
+  // An erased account leaves nothing here: its sessions, messages and marks go.
+  if (deps.events) registerUserErasure(deps.events);
   return createServiceApp({
     ...deps,
     service: 'chat',

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Pool } from '@learner/common/db';
+import type { EventConsumer } from '@learner/common/events';
 import { jsonBody } from '@learner/common/http';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import type { LocalStorage, ObjectStorage } from '@learner/common/storage';
@@ -15,6 +16,7 @@ import { createVectorCache } from './embeddings/vector-cache.js';
 import { createSearchRepository } from './search/search-repository.js';
 import { createSearchRouter } from './search/search-routes.js';
 import { createSearchService } from './search/search-service.js';
+import { registerUserErasure } from './erasure/user-erasure.js';
 
 export interface DocumentAppDeps extends ServiceAppDeps {
   pool: Pool;
@@ -29,6 +31,8 @@ export interface DocumentAppDeps extends ServiceAppDeps {
   ocr?: Pick<OcrEngine, 'name' | 'check'> | undefined;
   /** Wakes the processing worker when a document was queued. */
   onQueued?: () => void;
+  /** The service's event consumer; its handlers are registered here, the caller starts it. */
+  events?: Pick<EventConsumer, 'on'>;
 }
 
 const PUBLIC_JSON_LIMIT = 1_048_576;
@@ -51,6 +55,9 @@ export function createApp(deps: DocumentAppDeps): Express {
     logger: deps.logger,
     ...(deps.onQueued ? { onQueued: deps.onQueued } : {}),
   });
+
+  // An erased account's documents, everything made from them and the stored files go.
+  if (deps.events) registerUserErasure(deps.events, deps.storage);
 
   const search = createSearchService({
     repository: createSearchRepository(deps.pool),

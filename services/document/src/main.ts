@@ -76,6 +76,8 @@ const app = createApp({
   onQueued: () => worker.wake(),
   readyTimeoutMs: config.READY_TIMEOUT_MS,
 });
+// Handlers were registered by createApp.
+await platform.events.start();
 const server = await listen(app, config.PORT);
 worker.start();
 backfill?.start();

@@ -2,10 +2,13 @@ import cors from 'cors';
 import type { Express, RequestHandler } from 'express';
 import type { AccessTokenService } from '@learner/common/auth';
 import type { Pool } from '@learner/common/db';
+import type { EventConsumer } from '@learner/common/events';
 import type { TrustProxy } from '@learner/common/http';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import { createAuthRouter } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
+import { createAccountErasure, registerErasureConfirmations } from './auth/account-erasure.js';
+import { createErasureRouter } from './auth/erasure-routes.js';
 import { createDocsRouter } from './docs/docs-routes.js';
 import { createGatekeeper } from './gatekeeper.js';
 import { createProxyRoutes, type ServiceName } from './proxy/proxy-routes.js';
@@ -29,6 +32,8 @@ export interface GatewayAppDeps extends ServiceAppDeps {
   apiDocument: object;
   /** The learners' web app, served at `/`; left out, `/` answers 404. */
   webApp?: WebAppOptions;
+  /** The gateway's event consumer (account erasures' confirmations); the caller starts it. */
+  events?: Pick<EventConsumer, 'on'>;
 }
 
 const EXPOSED_HEADERS = ['X-Request-ID', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'];
@@ -54,6 +59,8 @@ function browserOnlyCors(origins: string[]): RequestHandler {
 export function createApp(deps: GatewayAppDeps): Express {
   const gate = createGatekeeper(deps);
   const auth = createAuthService(deps);
+  const erasure = createAccountErasure(deps);
+  if (deps.events) registerErasureConfirmations(deps.events);
   const proxy = createProxyRoutes({
     services: deps.services,
     internalTokens: deps.internalTokens,
@@ -73,6 +80,7 @@ export function createApp(deps: GatewayAppDeps): Express {
       app.use('/api/v1', gate());
       app.use(proxy.api);
       app.use('/api/v1/auth', createAuthRouter(auth));
+      app.use('/api/v1/auth', createErasureRouter(erasure));
       app.use('/files', gate({ perIp: true }), proxy.files);
       app.use(['/docs', '/openapi.json'], gate({ perIp: true }));
       app.use(createDocsRouter(deps.apiDocument));

@@ -20,7 +20,8 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
 
 const serviceUrl = (port: number) => z.url().default(`http://127.0.0.1:${port}`);
 
-// The gateway does not extend serviceEnvSchema: it has no event bus and owns the user secrets.
+// The gateway does not extend serviceEnvSchema: it owns the user secrets, and its only events are an
+// account erasure's (user.deleted out, erasure.confirmed in).
 const schema = z.object({
   PORT: envFields.port(5000).describe('Port the gateway listens on'),
   LOG_LEVEL: envFields.logLevel(),
@@ -32,6 +33,8 @@ const schema = z.object({
   INTERNAL_TOKEN_SECRET: envFields.secret().describe('HMAC secret of the gateway-to-service token'),
   REDIS_URL: z.string().optional().describe('Redis URL; unset = in-memory rate limiter and revocation list'),
   REDIS_KEY_PREFIX: z.string().default('').describe('Prefix of every Redis key the gateway writes'),
+  KAFKA_BOOTSTRAP_SERVERS: z.string().optional().describe('Kafka brokers (account erasure events); unset = in-process bus'),
+  OUTBOX_POLL_MS: envFields.int(250, 10).describe('How often the outbox relay looks for events to publish'),
   RATE_LIMIT_REQUESTS: envFields.int(100, 1).describe('Requests allowed per identity per window'),
   RATE_LIMIT_WINDOW: envFields.int(60, 1).describe('Sliding window length in seconds'),
   REQUEST_TIMEOUT: z.coerce.number().positive().default(30).describe('Seconds to wait for a service to answer'),

@@ -42,8 +42,11 @@ export function createGatekeeper(deps: {
         }
       }
       const claims = state.claims;
-      const key = claims ? `rl:user:${claims.user_id}` : `rl:ip:${req.ip ?? 'unknown'}`;
-      const { limit, revoked } = await deps.traffic.admit(key, claims?.jti);
+      const ipKey = `rl:ip:${req.ip ?? 'unknown'}`;
+      const admission = await deps.traffic.admit(claims ? `rl:user:${claims.user_id}` : ipKey, claims?.jti);
+      const { revoked } = admission;
+      // A revoked token's request was not counted for its user: it counts against the address.
+      const limit = claims && revoked ? (await deps.traffic.admit(ipKey)).limit : admission.limit;
       setRateLimitHeaders(res, limit);
       if (!limit.allowed) throw new RateLimitedError(limit.retryAfterSeconds, { limit: limit.limit });
       if (claims && revoked) {

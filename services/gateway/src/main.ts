@@ -6,6 +6,13 @@ import { exitOnConfigError } from '@learner/common/config';
 import { createPool, migrationDirs, runMigrations } from '@learner/common/db';
 import { closeServer, listen, onShutdown } from '@learner/common/http';
 import { createLogger } from '@learner/common/logger';
+import {
+  createInProcessBus,
+  createInProcessEventConsumer,
+  createKafkaEventConsumer,
+  createKafkaPublisher,
+  createOutboxRelay,
+} from '@learner/common/events';
 import { createMetrics, serveClusterMetrics } from '@learner/common/metrics';
 import { createApp } from './app.js';
 import { readApiDocument } from './docs/api-document-file.js';
@@ -40,10 +47,22 @@ async function startGateway(): Promise<void> {
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
   logger.info({ mode: redis ? 'redis' : 'in-memory' }, 'rate limiter and token revocation');
 
+  // Account erasure: user.deleted goes out through the outbox, the services' confirmations come back.
+  const metrics = createMetrics({ service: 'gateway', clusterWide: cluster.isWorker });
+  const brokers = config.KAFKA_BOOTSTRAP_SERVERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
+  const consumerOptions = { name: 'gateway-service', pool, logger, registry: metrics.registry };
+  const inProcess = brokers.length ? undefined : createInProcessBus({ onHandlerError: (err) => logger.warn({ err }, 'event handler failed') });
+  const bus = inProcess ?? createKafkaPublisher({ brokers, clientId: 'gateway-service', logger });
+  const events = inProcess
+    ? createInProcessEventConsumer({ ...consumerOptions, bus: inProcess })
+    : createKafkaEventConsumer({ ...consumerOptions, kafka: { brokers, clientId: 'gateway-service', logger } });
+  const relay = createOutboxRelay({ pool, bus, logger, pollMs: config.OUTBOX_POLL_MS });
+
   const app = createApp({
     logger,
     pool,
-    metrics: createMetrics({ service: 'gateway', clusterWide: cluster.isWorker }),
+    events,
+    metrics,
     accessTokens: createAccessTokens({ secret: config.JWT_SECRET, expiresInSeconds: config.JWT_EXPIRATION_HOURS * 3600 }),
     internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS }),
     traffic: createTrafficControls({
@@ -67,11 +86,16 @@ async function startGateway(): Promise<void> {
       mediaOrigins: [...(config.PUBLIC_BASE_URL ? [new URL(config.PUBLIC_BASE_URL).origin] : []), ...config.WEB_MEDIA_ORIGINS],
     },
   });
+  relay.start();
+  await events.start();
   const server = await listen(app, config.PORT);
-  logger.info({ port: config.PORT, services }, 'gateway listening');
+  logger.info({ port: config.PORT, services, events: brokers.length ? 'kafka' : 'in-process' }, 'gateway listening');
 
   onShutdown(logger, async () => {
     await closeServer(server);
+    await events.stop();
+    await relay.stop();
+    await bus.close();
     redis?.disconnect();
     await pool.end();
   });

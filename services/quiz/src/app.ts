@@ -8,6 +8,7 @@ import { createExtractiveWriter, type QuestionWriter } from './generation/questi
 import { createQuizRepository } from './quizzes/quiz-repository.js';
 import { createQuizRouter } from './quizzes/quiz-routes.js';
 import { createQuizService } from './quizzes/quiz-service.js';
+import { registerUserErasure } from './erasure/user-erasure.js';
 
 export interface QuizAppDeps extends ServiceAppDeps {
   pool: Pool;
@@ -26,6 +27,8 @@ export function createApp(deps: QuizAppDeps): Express {
   });
   // The quizzes of a deleted document stay readable with their results and say so; no new quiz is made from it.
   if (deps.events) onDocumentDeleted(deps.events, (deleted, db) => createQuizRepository(db).markDocumentDeleted(deleted));
+  // An erased account leaves nothing here: its quizzes, results and marks go.
+  if (deps.events) registerUserErasure(deps.events);
   return createServiceApp({
     ...deps,
     service: 'quiz',

@@ -1,7 +1,9 @@
 import type { Express } from 'express';
+import type { EventConsumer } from '@learner/common/events';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import type { LocalStorage } from '@learner/common/storage';
 import type { DocumentClient } from './documents/document-client.js';
+import { registerUserErasure, type SttErasureDeps } from './erasure/user-erasure.js';
 import { createTranscriptDocumentRouter } from './documents/document.routes.js';
 import type { PracticeService } from './practice/practice-service.js';
 import { createPracticeRouter } from './practice/practice.routes.js';
@@ -17,9 +19,12 @@ export interface SttAppDeps extends ServiceAppDeps {
   maxFileSize: number;
   /** Set when audio is kept in a local folder: its signed links are served at /files. */
   localFiles?: { storage: LocalStorage; signingSecret: string };
+  /** The service's event consumer, storage and recognizer: an erased account's recordings are removed. */
+  erasure?: SttErasureDeps & { events: Pick<EventConsumer, 'on'> };
 }
 
 export function createApp(deps: SttAppDeps): Express {
+  if (deps.erasure) registerUserErasure(deps.erasure.events, deps.erasure);
   return createServiceApp({
     ...deps,
     service: 'stt',

@@ -90,8 +90,10 @@ const app = createApp({
   documents,
   maxFileSize: config.MAX_FILE_SIZE,
   ...(local ? { localFiles: { storage: local, signingSecret } } : {}),
+  erasure: { events: platform.events, storage, recognizer },
   readyTimeoutMs: config.READY_TIMEOUT_MS,
 });
+await platform.events.start();
 const server = await listen(app, config.PORT);
 worker.start();
 logger.info({ port: config.PORT }, 'stt service listening');

@@ -1,9 +1,11 @@
 import type { Express } from 'express';
+import type { EventConsumer } from '@learner/common/events';
 import type { Check } from '@learner/common/health';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
-import type { LocalStorage } from '@learner/common/storage';
+import type { LocalStorage, ObjectStorage } from '@learner/common/storage';
 import type { SpeechService } from './audio/speech-service.js';
 import { createTtsRouter } from './audio/tts.routes.js';
+import { registerUserErasure } from './erasure/user-erasure.js';
 
 export interface TtsAppDeps extends ServiceAppDeps {
   /** Dependencies the service works around when down (the neural voice): /ready says degraded. */
@@ -13,9 +15,12 @@ export interface TtsAppDeps extends ServiceAppDeps {
   speech: SpeechService;
   /** Set when audio is kept in a local folder: its signed links are served at /files. */
   localFiles?: { storage: LocalStorage; signingSecret: string };
+  /** The service's event consumer and where audio is stored: an erased account's audio is removed. */
+  erasure?: { events: Pick<EventConsumer, 'on'>; storage: Pick<ObjectStorage, 'delete'> };
 }
 
 export function createApp(deps: TtsAppDeps): Express {
+  if (deps.erasure) registerUserErasure(deps.erasure.events, deps.erasure.storage);
   return createServiceApp({
     ...deps,
     service: 'tts',

@@ -68,8 +68,10 @@ const app = createApp({
   details: () => ({ speech_engine: engine.name, neural_voice: neural ? { voice_id: neural.voice.id, url: neural.url } : 'none' }),
   speech,
   ...(local ? { localFiles: { storage: local, signingSecret } } : {}),
+  erasure: { events: platform.events, storage },
   readyTimeoutMs: config.READY_TIMEOUT_MS,
 });
+await platform.events.start();
 const server = await listen(app, config.PORT);
 logger.info({ port: config.PORT }, 'tts service listening');
 

@@ -1,2 +1,3 @@
 export * from './document-contract.js';
 export * from './document-events.js';
+export * from './user-erasure.js';

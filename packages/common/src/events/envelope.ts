@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-/** Topics of seed §11.1, plus transcription.completed and document.deleted. */
+/** Topics of seed §11.1, plus transcription.completed, document.deleted and the account erasure's two. */
 export const TOPICS = {
   audioGenerationRequested: 'audio.generation.requested',
   transcriptionRequested: 'transcription.requested',
@@ -8,6 +8,8 @@ export const TOPICS = {
   documentUploaded: 'document.uploaded',
   documentProcessed: 'document.processed',
   documentDeleted: 'document.deleted',
+  userDeleted: 'user.deleted',
+  erasureConfirmed: 'erasure.confirmed',
   chatMessageSent: 'chat.message.sent',
   quizGenerated: 'quiz.generated',
   quizSubmitted: 'quiz.submitted',
@@ -22,6 +24,8 @@ export const TOPIC_PARTITIONS: Record<Topic, number> = {
   'document.uploaded': 2,
   'document.processed': 2,
   'document.deleted': 2,
+  'user.deleted': 2,
+  'erasure.confirmed': 2,
   'chat.message.sent': 3,
   'quiz.generated': 2,
   'quiz.submitted': 2,

@@ -12,6 +12,8 @@ export interface RateLimitResult {
 export interface RateLimiter {
   /** Counts one request for `key` when under the limit; answers whether it may pass. */
   hit(key: string): Promise<RateLimitResult>;
+  /** Drops the key's log. */
+  forget(key: string): void;
 }
 
 export interface RateLimitOptions {
@@ -58,6 +60,9 @@ export function createMemoryRateLimiter(options: RateLimitOptions, now: () => nu
       if (allowed) stamps.push(nowMs);
       log.set(key, stamps);
       return rateLimitResult(options, { allowed, count: stamps.length, oldestMs: stamps[0] ?? nowMs, nowMs });
+    },
+    forget(key) {
+      log.delete(key);
     },
   };
 }

@@ -20,6 +20,9 @@ local revoked = 0
 if ARGV[4] == '1' then revoked = redis.call('EXISTS', KEYS[2]) end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+-- A revoked token is not its user's any more (an erased account's key must not come back): the
+-- caller counts the request under the client's address instead.
+if revoked == 1 then return {1, 0, now, now, 1} end
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
 local count = redis.call('ZCARD', key)
 local allowed = 0
@@ -131,6 +134,15 @@ export function createRedisTrafficControls(
           return { limit, revoked: revokedHere || revoked === 1 };
         },
         async () => ({ limit: await memoryLimiter.hit(key), revoked: revokedHere }),
+      );
+    },
+    async forget(key) {
+      memoryLimiter.forget(key);
+      await withFallback(
+        async () => {
+          await redis.del(`${prefix}${key}`);
+        },
+        () => undefined,
       );
     },
     async revoke(jti, expiresAtMs) {

@@ -1,5 +1,5 @@
 import { createMemoryRevocationList } from '../auth/revocation-list.js';
-import { createMemoryRateLimiter, type RateLimitOptions, type RateLimitResult } from '../rate-limit/rate-limiter.js';
+import { createMemoryRateLimiter, rateLimitResult, type RateLimitOptions, type RateLimitResult } from '../rate-limit/rate-limiter.js';
 
 export interface Admission {
   limit: RateLimitResult;
@@ -16,6 +16,8 @@ export interface TrafficControls {
   admit(key: string, jti?: string): Promise<Admission>;
   /** Revokes an access token until it expires. */
   revoke(jti: string, expiresAtMs: number): Promise<void>;
+  /** Drops what is counted for `key` (an erased account's limit). */
+  forget(key: string): Promise<void>;
 }
 
 /** The embedded mode's controls, exact for one process (the seed's development limiter). */
@@ -24,7 +26,15 @@ export function createMemoryTrafficControls(limits: RateLimitOptions, now: () =>
   const revocations = createMemoryRevocationList(now);
   return {
     async admit(key, jti) {
-      return { limit: await limiter.hit(key), revoked: jti !== undefined && revocations.has(jti) };
+      if (jti !== undefined && revocations.has(jti)) {
+        // As with Redis: a revoked token's request is not counted for its user.
+        const nowMs = now();
+        return { limit: rateLimitResult(limits, { allowed: true, count: 0, oldestMs: nowMs, nowMs }), revoked: true };
+      }
+      return { limit: await limiter.hit(key), revoked: false };
+    },
+    async forget(key) {
+      limiter.forget(key);
     },
     async revoke(jti, expiresAtMs) {
       revocations.revoke(jti, expiresAtMs);
