@@ -21,13 +21,24 @@ export interface Platform {
  * Runs the built platform the way production does: the launcher with every server address
  * configured (PostgreSQL database per service, Redis, Kafka), so no embedded stand-in is used.
  */
-export async function startPlatform(options: { env?: Record<string, string> } = {}): Promise<Platform> {
+export async function startPlatform(
+  options: {
+    env?: Record<string, string>;
+    /** Databases elsewhere than the shared test server (e.g. one a test stops), by service. */
+    databaseUrls?: Partial<Record<(typeof SERVICES)[number], string>>;
+  } = {},
+): Promise<Platform> {
   const root = repoRoot();
   const infra = infraEnv();
   const dataDir = mkdtempSync(join(tmpdir(), 'learner-e2e-'));
-  const databases: TestDatabase[] = await Promise.all(
-    SERVICES.map((name) => createTestDatabase({ database: `e2e_${name}`, dirs: [], poolSize: 1 })),
+  const own = SERVICES.filter((name) => !options.databaseUrls?.[name]);
+  const created: TestDatabase[] = await Promise.all(
+    own.map((name) => createTestDatabase({ database: `e2e_${name}`, dirs: [], poolSize: 1 })),
   );
+  const databases = SERVICES.map((name) => {
+    const given = options.databaseUrls?.[name];
+    return given ? { url: given } : created[own.indexOf(name)]!;
+  });
   const portBase = await freePortRange(SERVICES.length);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -47,7 +58,7 @@ export async function startPlatform(options: { env?: Record<string, string> } = 
     env[`${name.toUpperCase()}_DATABASE_URL`] = databases[i]!.url;
   });
   // The harness's own pools are not needed: the services connect themselves.
-  await Promise.all(databases.map((db) => db.pool.end()));
+  await Promise.all(created.map((db) => db.pool.end()));
 
   const output: string[] = [];
   const child: ChildProcess = spawn(process.execPath, [join(root, 'scripts', 'launcher', 'dist', 'main.js')], {
@@ -97,7 +108,7 @@ export async function startPlatform(options: { env?: Record<string, string> } = 
         const { default: pg } = await import('pg');
         const client = new pg.Client({ connectionString: adminUrl });
         await client.connect();
-        for (const db of databases) {
+        for (const db of created) {
           const name = new URL(db.url).pathname.slice(1);
           await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         }

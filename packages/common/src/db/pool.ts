@@ -23,7 +23,31 @@ export function createPool(options: {
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', (err) => options.logger?.warn({ err }, 'idle database client failed'));
+  // Nor one that is checked out (a transaction waiting on something else, the outbox relay while
+  // it publishes): pg emits the connection's error on the client, with no listener while it is out
+  // of the pool. The query in flight fails with that error anyway, and the pool drops the broken
+  // client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  markConnectErrors(pool);
   return pool;
+}
+
+/**
+ * Marks the errors of reaching the server (ECONNREFUSED and the like carry nothing saying they came
+ * from the database) with `dependency: 'database'`, so an answer can name what is down. pool.query
+ * connects through pool.connect, so both are covered.
+ */
+function markConnectErrors(pool: pg.Pool): void {
+  const connect = pool.connect.bind(pool) as (
+    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ) => Promise<pg.PoolClient> | undefined;
+  const mark = (err: Error): Error => Object.assign(err, { dependency: 'database' });
+  pool.connect = ((callback?: Parameters<typeof connect>[0]) => {
+    if (callback) return connect((err, client, done) => callback(err ? mark(err) : err, client, done));
+    return connect()!.catch((err: Error) => {
+      throw mark(err);
+    });
+  }) as typeof pool.connect;
 }
 
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {

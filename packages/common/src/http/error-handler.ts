@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
-import { AppError, errorBody, NotFoundError } from '../errors/index.js';
+import { AppError, errorBody, NotFoundError, ServiceUnavailableError } from '../errors/index.js';
 import { issuesToDetails } from './validation.js';
 
 interface BodyParserError {
@@ -53,6 +53,9 @@ function fromLibraryError(err: unknown): AppError | undefined {
     return new AppError(400, 'ValidationError', 'The request contains characters that cannot be stored');
   }
   if (isDependencyDown(err)) {
+    if ((err as { dependency?: unknown }).dependency === 'database' || isDatabaseDown(err)) {
+      return new ServiceUnavailableError('The database is not answering; try again shortly', { dependency: 'database' }, 5);
+    }
     return new AppError(503, 'ServiceUnavailable', 'A storage dependency is unavailable right now; try again shortly');
   }
   if (err instanceof z.ZodError) {
@@ -93,11 +96,20 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EH
  * retry. PostgreSQL's class 08 (connection), 57P0x (shutdown) and 53300 (too many clients) count.
  */
 function isDependencyDown(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || isDatabaseDown(err);
+}
+
+/** Said by PostgreSQL or by the pool on its way there (createPool marks its errors of connecting). */
+function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
-  if (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300') return true;
+  if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300') return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  return /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
+  // pg's own words for a connection that broke, before or while a query was sent on it.
+  return /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/.test(
+    message,
+  );
 }
 
 export function notFoundHandler(): RequestHandler {
