@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { ERASURE_SERVICES } from '@learner/common/contracts';
 import { defineRoutes, isoTimestamp, type RouteDoc } from '@learner/common/openapi';
 import { emptySchema, loginSchema, refreshSchema, registerSchema } from './auth/auth-routes.js';
+import { eraseAccountSchema, erasureIdSchema } from './auth/erasure-routes.js';
 
 const AUTH = 'auth';
 const PROBES = 'probes';
@@ -19,6 +21,20 @@ const session = z.object({
   expires_in: z.int().describe('Seconds until the access token expires'),
 });
 const whoAmI = z.object({ valid: z.literal(true), user });
+const erasureStatus = z.object({
+  erasure_id: z.uuid(),
+  status: z.enum(['pending', 'completed']),
+  requested_at: isoTimestamp,
+  completed_at: isoTimestamp.nullable(),
+  services: z.array(
+    z.object({
+      service: z.enum(ERASURE_SERVICES),
+      status: z.enum(['pending', 'confirmed']),
+      confirmed_at: isoTimestamp.nullable(),
+    }),
+  ),
+  status_url: z.string().describe('Where to follow the erasure (public, GET)'),
+});
 
 const me = (path: string, summary: string): RouteDoc => ({
   method: 'get',
@@ -72,6 +88,36 @@ export const routes: RouteDoc[] = defineRoutes([
     security: 'bearer',
   },
   me('/api/v1/auth/me', 'Who the token belongs to'),
+  {
+    method: 'delete',
+    path: '/api/v1/auth/me',
+    summary: 'Erase the account and everything of it in every service',
+    description:
+      'Needs the account\'s password. The account is gone at once: its tokens and refresh tokens are refused, ' +
+      'signing in fails and the email can make a new, empty account. Every service then erases what it keeps ' +
+      '(documents, notes, chats, quizzes and results, audio, recordings, their files and cached entries) and ' +
+      'confirms; `status_url` shows the progress without a token.',
+    tags: [AUTH],
+    body: eraseAccountSchema,
+    responses: {
+      202: { description: 'The account is erased; the services are erasing their part', schema: erasureStatus },
+      401: { description: 'No valid token, or the password is not correct' },
+    },
+    security: 'bearer',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/auth/erasures/{erasure_id}',
+    summary: 'How far an account erasure is',
+    description: 'Public: the erasure id is the receipt DELETE /api/v1/auth/me answered with; it names nobody.',
+    tags: [AUTH],
+    params: erasureIdSchema,
+    responses: {
+      200: { description: 'Pending, or completed when every service confirmed', schema: erasureStatus },
+      404: { description: 'No erasure with this id' },
+    },
+    security: 'none',
+  },
   me('/api/v1/auth/verify', 'Whether a token is valid (same as /me)'),
   {
     method: 'get',

@@ -26,6 +26,8 @@ const CONTRACT = [
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
   'GET /api/v1/auth/me',
+  'DELETE /api/v1/auth/me',
+  'GET /api/v1/auth/erasures/{}',
   'GET /api/v1/auth/verify',
   'GET /api/v1/tts/voices',
   'POST /api/v1/tts/synthesize',
@@ -67,7 +69,7 @@ const CONTRACT = [
   'GET /api/v1/quizzes/{}/results',
 ];
 
-const PUBLIC_API = ['POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh'];
+const PUBLIC_API = ['POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'GET /api/v1/auth/erasures/{}'];
 
 type Json = Record<string, any>;
 

@@ -130,6 +130,9 @@ async function logoutStory(gateway: TestGateway): Promise<Array<{ status: number
   const answers = [
     await request(gateway.app).get('/api/v1/auth/me').set('Authorization', auth),
     await request(gateway.app).post('/api/v1/auth/logout').set('Authorization', auth),
+    // A revoked token is not its user's any more: its calls count against the client's address.
+    await request(gateway.app).get('/api/v1/auth/me').set('Authorization', auth),
+    await request(gateway.app).get('/api/v1/auth/me').set('Authorization', auth),
     await request(gateway.app).get('/api/v1/auth/me').set('Authorization', auth),
     await request(gateway.app).get('/api/v1/auth/me').set('Authorization', auth),
   ];
@@ -141,7 +144,7 @@ describe('when Redis is unreachable', () => {
     const deadRedis = createRedis('redis://127.0.0.1:9');
     try {
       const story = await logoutStory(buildGateway({ db, secrets, redis: deadRedis, prefix: uniquePrefix(), limit: 3 }));
-      expect(story.map((a) => a.status)).toEqual([200, 200, 401, 429]);
+      expect(story.map((a) => a.status)).toEqual([200, 200, 401, 401, 401, 429]);
       expect(story[2]?.message).toMatch(/revoked/);
     } finally {
       deadRedis.disconnect();
@@ -152,7 +155,7 @@ describe('when Redis is unreachable', () => {
 describe('embedded mode (no Redis)', () => {
   it('limits per user in memory and revokes a logged-out token', async () => {
     const story = await logoutStory(buildGateway({ db, secrets, redis: null, prefix: '', limit: 3 }));
-    expect(story.map((a) => a.status)).toEqual([200, 200, 401, 429]);
+    expect(story.map((a) => a.status)).toEqual([200, 200, 401, 401, 401, 429]);
     expect(story[2]?.message).toMatch(/revoked/);
   });
 });
