@@ -17,6 +17,7 @@ import { createSearchRepository } from './search/search-repository.js';
 import { createSearchRouter } from './search/search-routes.js';
 import { createSearchService } from './search/search-service.js';
 import { registerUserErasure } from './erasure/user-erasure.js';
+import { onDocumentProcessed } from './study-packs/study-pack-events.js';
 
 export interface DocumentAppDeps extends ServiceAppDeps {
   pool: Pool;
@@ -33,6 +34,8 @@ export interface DocumentAppDeps extends ServiceAppDeps {
   onQueued?: () => void;
   /** The service's event consumer; its handlers are registered here, the caller starts it. */
   events?: Pick<EventConsumer, 'on'>;
+  /** Wakes the study pack worker when a processed document's pack was queued. */
+  onStudyPackQueued?: () => void;
 }
 
 const PUBLIC_JSON_LIMIT = 1_048_576;
@@ -55,6 +58,9 @@ export function createApp(deps: DocumentAppDeps): Express {
     logger: deps.logger,
     ...(deps.onQueued ? { onQueued: deps.onQueued } : {}),
   });
+
+  // A processed document's study pack goes on to its quiz and audio summary.
+  if (deps.events) onDocumentProcessed(deps.events, deps.onStudyPackQueued);
 
   // An erased account's documents, everything made from them and the stored files go.
   if (deps.events) registerUserErasure(deps.events, deps.storage);

@@ -19,6 +19,10 @@ const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
   PROCESSING_POLL_MS: envFields.int(2000, 50).describe('how often the worker looks for waiting documents'),
   PROCESSING_LEASE_MS: envFields.int(60_000, 1000).describe('a document whose worker stopped renewing this long is taken up again'),
   PROCESSING_MAX_ATTEMPTS: envFields.int(3, 1).describe('claims of one document before it is marked failed'),
+  QUIZ_SERVICE_URL: z.url().default('http://127.0.0.1:5005').describe('the quiz service, which makes the quiz of a study pack'),
+  TTS_SERVICE_URL: z.url().default('http://127.0.0.1:5001').describe('the tts service, which reads the notes of a study pack aloud'),
+  STUDY_PACK_TIMEOUT_MS: envFields.int(120_000, 100).describe('longest wait for the quiz or the audio of a study pack'),
+  STUDY_PACK_POLL_MS: envFields.int(2000, 50).describe('how often the study pack worker looks for processed documents with a pack to make'),
   ...llmEnvSchema({ timeoutMs: 30_000, model: 'gpt-4o-mini' }).shape,
   EMBEDDINGS_PROVIDER: z
     .enum(['auto', 'openai', 'bedrock', 'none'])

@@ -15,6 +15,8 @@ import { createTesseractOcr } from './ocr/tesseract-ocr.js';
 import { createTextractClient, createTextractOcr } from './ocr/textract-ocr.js';
 import { createProcessingWorker } from './processing/processing-worker.js';
 import { createTextExtractor } from './processing/text-extractor.js';
+import { createStudyPackClients } from './study-packs/study-pack-clients.js';
+import { createStudyPackWorker } from './study-packs/study-pack-worker.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
 const platform = await startPlatform({ service: 'document', database: 'document', config, fromDir: import.meta.dirname });
@@ -64,6 +66,18 @@ const worker = createProcessingWorker({
   embeddings: indexer,
 });
 
+const studyPacks = createStudyPackWorker({
+  pool: platform.pool,
+  clients: createStudyPackClients({
+    quizUrl: config.QUIZ_SERVICE_URL,
+    ttsUrl: config.TTS_SERVICE_URL,
+    internalTokens: platform.internalTokens,
+    timeoutMs: config.STUDY_PACK_TIMEOUT_MS,
+  }),
+  logger: platform.logger,
+  pollMs: config.STUDY_PACK_POLL_MS,
+});
+
 const app = createApp({
   ...platform,
   checks: { ...platform.checks, storage: () => storage.check() },
@@ -74,18 +88,21 @@ const app = createApp({
   embedder,
   ocr,
   onQueued: () => worker.wake(),
+  onStudyPackQueued: () => studyPacks.wake(),
   readyTimeoutMs: config.READY_TIMEOUT_MS,
 });
 // Handlers were registered by createApp.
 await platform.events.start();
 const server = await listen(app, config.PORT);
 worker.start();
+studyPacks.start();
 backfill?.start();
 platform.logger.info({ port: config.PORT }, 'document service listening');
 
 onShutdown(platform.logger, async () => {
   await closeServer(server);
   await worker.stop();
+  await studyPacks.stop();
   await backfill?.stop();
   await platform.close();
 });

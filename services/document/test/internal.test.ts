@@ -44,6 +44,7 @@ describe('internal routes for the other services', () => {
       pages: 1,
       text_length: TRANSCRIPT.length,
       error: null,
+      study_pack: null,
     });
     const text = await request(h.app).get(`/internal/v1/documents/${id}/text`).set(h.as(user));
     expect(text.body.data).toEqual({ id, title: 'Lecture 4: plate tectonics', status: 'completed', pages: [{ page: 1, text: TRANSCRIPT }] });

@@ -7,6 +7,7 @@ import { registerUserErasure, type SttErasureDeps } from './erasure/user-erasure
 import { createTranscriptDocumentRouter } from './documents/document.routes.js';
 import type { PracticeService } from './practice/practice-service.js';
 import { createPracticeRouter } from './practice/practice.routes.js';
+import { onTranscriptionCompleted } from './study-packs/study-pack-events.js';
 import { createSttRouter } from './transcriptions/stt.routes.js';
 import type { TranscriptionService } from './transcriptions/transcription-service.js';
 
@@ -21,16 +22,20 @@ export interface SttAppDeps extends ServiceAppDeps {
   localFiles?: { storage: LocalStorage; signingSecret: string };
   /** The service's event consumer, storage and recognizer: an erased account's recordings are removed. */
   erasure?: SttErasureDeps & { events: Pick<EventConsumer, 'on'> };
+  /** The service's event consumer, where the study pack's handler is registered; the caller starts it. */
+  events?: Pick<EventConsumer, 'on'>;
 }
 
 export function createApp(deps: SttAppDeps): Express {
   if (deps.erasure) registerUserErasure(deps.erasure.events, deps.erasure);
+  // A study pack's transcript becomes a document once transcribed.
+  if (deps.events) onTranscriptionCompleted(deps.events, deps.documents, deps.logger);
   return createServiceApp({
     ...deps,
     service: 'stt',
     routes(app, identity) {
       app.use('/api/v1', identity);
-      app.use('/api/v1/stt', createSttRouter({ transcriptions: deps.transcriptions, maxFileSize: deps.maxFileSize }));
+      app.use('/api/v1/stt', createSttRouter({ transcriptions: deps.transcriptions, maxFileSize: deps.maxFileSize, documents: deps.documents }));
       app.use('/api/v1/stt', createTranscriptDocumentRouter({ transcriptions: deps.transcriptions, documents: deps.documents }));
       app.use('/api/v1/stt', createPracticeRouter({ practice: deps.practice, maxFileSize: deps.maxFileSize }));
     },

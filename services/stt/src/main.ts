@@ -91,6 +91,7 @@ const app = createApp({
   maxFileSize: config.MAX_FILE_SIZE,
   ...(local ? { localFiles: { storage: local, signingSecret } } : {}),
   erasure: { events: platform.events, storage, recognizer },
+  events: platform.events,
   readyTimeoutMs: config.READY_TIMEOUT_MS,
 });
 await platform.events.start();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createInternalTokens, type InternalTokens } from '@learner/common/auth';
-import { createInProcessBus, createOutboxRelay, TOPICS, type EventEnvelope } from '@learner/common/events';
+import { createInProcessBus, createOutboxRelay, TOPICS, type EventConsumer, type EventEnvelope } from '@learner/common/events';
 import type { RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
@@ -75,6 +75,8 @@ export async function installedRecognizer(storage: ObjectStorage): Promise<Recog
 export interface Harness {
   app: Express;
   db: TestDatabase;
+  /** The consumer made by the `events` option. */
+  events?: EventConsumer;
   storage: ObjectStorage;
   tokens: InternalTokens;
   /** The internal token secret, shared with any other service a test runs. */
@@ -102,6 +104,8 @@ export async function startHarness(
     extend?: Partial<SttAppDeps>;
     /** Read-aloud recordings scored at once and waiting. */
     practiceLimits?: { concurrency: number; queue: number };
+    /** The service's event consumer over the harness's database, given to createApp (the test starts it). */
+    events?: (db: TestDatabase) => EventConsumer;
   } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase({ database: 'stt', fromDir: import.meta.dirname });
@@ -140,7 +144,9 @@ export async function startHarness(
     internalTokens: createInternalTokens({ secret, issuer: 'stt' }),
     timeoutMs: 5_000,
   });
+  const consumer = options.events?.(db);
   const app = createApp({
+    ...(consumer ? { events: consumer } : {}),
     logger: silentLogger(),
     internalTokens: tokens,
     metrics: createMetrics({ service: 'stt', collectDefaults: false }),
@@ -156,6 +162,7 @@ export async function startHarness(
   return {
     app,
     db,
+    ...(consumer ? { events: consumer } : {}),
     storage,
     tokens,
     secret,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { plainText } from '../http/plain-text.js';
 import { createInternalClient, type InternalCall, type InternalClientOptions } from '../internal-client/internal-client.js';
+import { documentStudyPack, studyPackRequest } from './study-pack.js';
 
 /**
  * The document service's internal routes (`/internal/v1`), as both sides see them: the document
@@ -61,6 +62,8 @@ export const documentSummary = z.object({
   pages: z.number().int().nullable(),
   text_length: z.number().int().nullable(),
   error: z.string().nullable(),
+  /** Null when the document was made without a study pack. */
+  study_pack: documentStudyPack.nullable().optional(),
 });
 export type DocumentSummary = z.infer<typeof documentSummary>;
 
@@ -99,6 +102,7 @@ export const newTextDocument = z.strictObject({
   // Form feeds are allowed here: they mark page breaks.
   text: plainText({ formFeed: true }).pipe(z.string().min(1)).refine((t) => t.trim().length > 0, 'must not be blank'),
   source: plainText().pipe(z.string().trim().min(1).max(50)).optional(),
+  study_pack: studyPackRequest.optional(),
 });
 export type NewTextDocument = z.input<typeof newTextDocument>;
 
@@ -118,6 +122,8 @@ export const documentView = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   processed_at: z.string().nullable(),
+  /** Null when the document was uploaded without a study pack. */
+  study_pack: documentStudyPack.nullable().optional(),
 });
 export type DocumentView = z.infer<typeof documentView>;
 

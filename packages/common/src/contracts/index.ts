@@ -1,3 +1,4 @@
 export * from './document-contract.js';
 export * from './document-events.js';
 export * from './user-erasure.js';
+export * from './study-pack.js';

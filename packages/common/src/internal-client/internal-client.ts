@@ -42,6 +42,8 @@ export interface InternalRequest<S extends z.ZodType> extends InternalCall {
   query?: Record<string, string>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Headers of the call besides the identity ones, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string>;
   /** The whole success body the route answers; the answer is checked against it. */
   response: S;
 }
@@ -85,6 +87,7 @@ export function createInternalClient(options: InternalClientOptions): InternalCl
           headers: {
             accept: 'application/json',
             ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...call.headers,
             ...internalTokens.headersFor(call.user, call.requestId),
           },
           ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),

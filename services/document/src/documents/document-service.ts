@@ -7,6 +7,7 @@ import type { Logger } from '@learner/common/logger';
 import type { ObjectStorage, SignedUrl } from '@learner/common/storage';
 import { stripControl } from '../text/plain-text.js';
 import { detectFileType } from './detect-file-type.js';
+import { createStudyPackRepository } from '../study-packs/study-pack-repository.js';
 import { createDocumentRepository, type DocumentRecord, type PageText, type StoredPassage } from './document-repository.js';
 
 export const SERVICE = 'document';
@@ -17,6 +18,11 @@ export interface UploadInput {
   filename: string;
   title?: string | undefined;
   source?: string | undefined;
+  /**
+   * Make a study pack of the document (a quiz and, with `audio`, an audio summary of the notes once
+   * processed). With `originKey`, an upload of the same origin answers the document made first.
+   */
+  studyPack?: { originKey?: string | undefined; audio: boolean } | undefined;
 }
 
 /** A storage key segment made only of characters that are safe in S3 keys, URLs and file names. */
@@ -46,6 +52,13 @@ export function createDocumentService(deps: {
   onQueued?: () => void;
 }) {
   const repo = createDocumentRepository(deps.pool);
+  const packs = createStudyPackRepository(deps.pool);
+
+  /** The document a study pack of this origin was made with, when one was. */
+  const madeFrom = async (userId: string, originKey: string | undefined): Promise<DocumentRecord | undefined> => {
+    const id = originKey ? await packs.documentOfOrigin(userId, originKey) : undefined;
+    return id === undefined ? undefined : repo.findForUser(userId, id);
+  };
 
   const requireDocument = async (userId: string, id: number): Promise<DocumentRecord> => {
     const doc = await repo.findForUser(userId, id);
@@ -68,6 +81,8 @@ export function createDocumentService(deps: {
      */
     async upload(input: UploadInput): Promise<DocumentRecord> {
       if (input.bytes.length === 0) throw new ValidationError('The file is empty', { file: 'empty file' });
+      const earlier = await madeFrom(input.userId, input.studyPack?.originKey);
+      if (earlier) return earlier;
       const detected = await detectFileType(input.bytes, input.filename);
       if (!detected) {
         throw new UnsupportedMediaTypeError('Only PDF, UTF-8 text or markdown, PNG and JPEG files are accepted');
@@ -90,6 +105,10 @@ export function createDocumentService(deps: {
             },
             tx,
           );
+          if (input.studyPack) {
+            const pack = { documentId: created.id, userId: input.userId, originKey: input.studyPack.originKey ?? null, withAudio: input.studyPack.audio };
+            await packs.insert(pack, tx);
+          }
           await enqueueEvent(
             tx,
             TOPICS.documentUploaded,
@@ -104,6 +123,7 @@ export function createDocumentService(deps: {
                 file_type: created.fileType,
                 file_size: created.fileSize,
                 source: created.source,
+                study_pack: Boolean(input.studyPack),
                 s3_url: deps.storage.uri(key),
               },
             }),
@@ -116,9 +136,15 @@ export function createDocumentService(deps: {
         await deps.storage.delete(key).catch((cleanupErr: unknown) => {
           deps.logger.warn({ err: cleanupErr, key }, 'could not remove the file of a failed upload');
         });
+        // Two uploads of the same origin at once: the second finds the first's pack.
+        const raced = (err as { code?: string }).code === '23505' ? await madeFrom(input.userId, input.studyPack?.originKey) : undefined;
+        if (raced) return raced;
         throw err;
       }
     },
+
+    /** The study packs of these documents, by document id (documents without one are absent). */
+    studyPacks: (documentIds: number[]) => packs.forDocuments(documentIds),
 
     get: requireDocument,
 

@@ -10,6 +10,10 @@ import { documentView } from './document-view.js';
 
 export const uploadFields = z.strictObject({
   title: plainText().pipe(z.string().trim().min(1).max(500)).optional(),
+  study_pack: z
+    .enum(['true', 'false', '1', '0'], 'must be true or false')
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
 });
 
 export const listQuery = paginationSchema
@@ -60,8 +64,9 @@ export function createDocumentsRouter(deps: { documents: DocumentService; maxFil
       bytes: req.file.buffer,
       filename: req.file.originalname,
       title: fields.title,
+      ...(fields.study_pack ? { studyPack: { audio: true } } : {}),
     });
-    sendData(res, documentView(doc), 201);
+    sendData(res, documentView(doc, await deps.documents.studyPacks([doc.id])), 201);
   };
   router.post('/upload', receiveFile, upload);
   router.post('/', receiveFile, upload);
@@ -75,12 +80,13 @@ export function createDocumentsRouter(deps: { documents: DocumentService; maxFil
       limit: query.limit,
       offset: pageOffset(query),
     });
-    sendList(res, items.map(documentView), query, total);
+    const packs = await deps.documents.studyPacks(items.map((d) => d.id));
+    sendList(res, items.map((d) => documentView(d, packs)), query, total);
   });
 
   router.get('/:id', async (req, res) => {
     const doc = await deps.documents.get(currentUser(req).id, documentIdOf(req));
-    sendData(res, documentView(doc));
+    sendData(res, documentView(doc, await deps.documents.studyPacks([doc.id])));
   });
 
   router.post('/:id/process', async (req, res) => {

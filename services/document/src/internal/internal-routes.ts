@@ -7,6 +7,7 @@ import type { DocumentService } from '../documents/document-service.js';
 import { documentView } from '../documents/document-view.js';
 import { documentIdOf } from '../documents/documents-routes.js';
 import type { SearchService } from '../search/search-service.js';
+import { studyPackView } from '../study-packs/study-pack-view.js';
 import { createSearchRouter } from '../search/search-routes.js';
 
 export const MAX_TEXT_BYTES = 5 * 1024 * 1024;
@@ -36,12 +37,14 @@ export function createInternalRouter(deps: { documents: DocumentService; search:
       filename: input.filename ?? filenameFor(input.title),
       title: input.title,
       source: input.source ?? 'service',
+      ...(input.study_pack ? { studyPack: { originKey: input.study_pack.origin_key, audio: input.study_pack.audio } } : {}),
     });
-    sendData(res, documentView(doc), 201);
+    sendData(res, documentView(doc, await deps.documents.studyPacks([doc.id])), 201);
   });
 
   router.get('/documents/:id', async (req, res) => {
     const doc = await deps.documents.get(currentUser(req).id, documentIdOf(req));
+    const pack = (await deps.documents.studyPacks([doc.id])).get(doc.id);
     sendData(res, {
       id: doc.id,
       title: doc.title,
@@ -51,6 +54,7 @@ export function createInternalRouter(deps: { documents: DocumentService; search:
       pages: doc.pages,
       text_length: doc.textLength,
       error: doc.error,
+      study_pack: pack ? studyPackView(doc, pack) : null,
     } satisfies DocumentSummary);
   });
 

@@ -9,6 +9,7 @@ import type { NotesGenerator } from '../notes/notes-generator.js';
 import { createNotesRepository } from '../notes/notes-repository.js';
 import { documentPassages } from '../search/passages.js';
 import { createSearchRepository } from '../search/search-repository.js';
+import { createStudyPackRepository } from '../study-packs/study-pack-repository.js';
 import type { PassageIndexer } from '../embeddings/passage-indexer.js';
 import { ProcessingError } from './processing-error.js';
 import type { TextExtractor } from './text-extractor.js';
@@ -64,6 +65,7 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
       }
       await notes.replace(doc.id, doc.userId, generated, tx);
       await documents.markCompleted(doc.id, pages.length, textLength, tx);
+      const studyPack = (await createStudyPackRepository(tx).find(doc.id)) !== undefined;
       await enqueueEvent(
         tx,
         TOPICS.documentProcessed,
@@ -79,6 +81,8 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
             ocr_pages: ocrPages,
             text_length: textLength,
             duration: Math.round(performance.now() - startedAt) / 1000,
+            // Its consumer (this service's study pack) makes the quiz and the audio summary next.
+            study_pack: studyPack,
           },
         }),
       );

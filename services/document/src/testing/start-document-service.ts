@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import { createInternalTokens, type InternalTokens } from '@learner/common/auth';
-import { createKafkaPublisher, createOutboxRelay } from '@learner/common/events';
+import { createKafkaEventConsumer, createKafkaPublisher, createOutboxRelay, type EventConsumer } from '@learner/common/events';
 import { closeServer, listen } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../app.js';
+import { createExtractiveNotes } from '../notes/extractive-notes.js';
 import type { NotesGenerator } from '../notes/notes-generator.js';
 import type { OcrEngine } from '../ocr/ocr-engine.js';
 import { createTesseractOcr } from '../ocr/tesseract-ocr.js';
@@ -21,6 +23,14 @@ import type { Embedder } from '../embeddings/embedder.js';
 import { createOpenAiEmbedder } from '../embeddings/openai-embedder.js';
 import { createPassageIndexer } from '../embeddings/passage-indexer.js';
 import { createTextExtractor } from '../processing/text-extractor.js';
+import { createStudyPackClients } from '../study-packs/study-pack-clients.js';
+import { createStudyPackWorker, type StudyPackWorkerOptions } from '../study-packs/study-pack-worker.js';
+
+/** Where a study pack's quiz and audio are asked for, and how its worker waits and retries. */
+export interface StudyPackOptions extends Partial<Pick<StudyPackWorkerOptions, 'retryDelayMs' | 'maxAttempts' | 'quizQuestions'>> {
+  quizUrl: string;
+  ttsUrl: string;
+}
 
 export interface DocumentServiceOptions {
   /** Secret of the internal tokens it accepts; a fresh one by default. */
@@ -44,6 +54,10 @@ export interface DocumentServiceOptions {
   backfillIntervalMs?: number;
   /** A database of an earlier start to use again (a restart); kept on close. Default: a fresh one. */
   database?: TestDatabase;
+  /** The service's Kafka consumer group, started and stopped with it: document.processed queues study packs. */
+  consumer?: { brokers: string[]; group: string };
+  /** Runs the study pack worker against these services. */
+  studyPacks?: StudyPackOptions;
 }
 
 /**
@@ -104,6 +118,20 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
         });
   worker?.start();
   backfill?.start();
+  const studyPackOptions = options.studyPacks;
+  const studyPacks = studyPackOptions
+    ? createStudyPackWorker({
+        pool: db.pool,
+        clients: createStudyPackClients({ ...studyPackOptions, internalTokens: createInternalTokens({ secret, issuer: 'document' }), timeoutMs: 60_000 }),
+        logger,
+        pollMs: 100,
+        ...studyPackOptions,
+      })
+    : undefined;
+  studyPacks?.start();
+  const events: EventConsumer | undefined = options.consumer
+    ? createKafkaEventConsumer({ name: options.consumer.group, pool: db.pool, logger, kafka: { brokers: options.consumer.brokers, clientId: 'document-service' } })
+    : undefined;
   const app = createApp({
     logger,
     internalTokens: tokens,
@@ -117,7 +145,10 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
     embedder,
     ocr,
     ...(worker ? { onQueued: () => worker.wake() } : {}),
+    ...(events ? { events } : {}),
+    ...(studyPacks ? { onStudyPackQueued: () => studyPacks.wake() } : {}),
   });
+  await events?.start();
   return {
     app,
     db,
@@ -129,7 +160,9 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
     ...(backfill ? { backfill } : {}),
     ...(embedder ? { embedder } : {}),
     async close() {
+      await events?.stop();
       await worker?.stop();
+      await studyPacks?.stop();
       await backfill?.stop();
       if (!options.database) await db.drop();
       await rm(folder, { recursive: true, force: true });
@@ -165,11 +198,23 @@ export async function startDocumentService(options: {
   embeddingsBaseUrl?: string | undefined;
   /** Relays the outbox to this Kafka (KAFKA_BOOTSTRAP_SERVERS), as main.ts does; absent: events stay in the outbox. */
   kafkaBrokers?: string[];
+  /**
+   * Makes study packs against these services; with `kafkaBrokers` the service's own consumer group
+   * (`consumerGroup`, a fresh one by default) reads document.processed from Kafka, as main.ts does.
+   */
+  studyPacks?: StudyPackOptions;
+  consumerGroup?: string;
 }): Promise<RunningDocumentService> {
   const service = await assembleDocumentService({
     secret: options.secret,
+    ...(options.studyPacks ? { studyPacks: options.studyPacks } : {}),
+    ...(options.kafkaBrokers && options.studyPacks
+      ? { consumer: { brokers: options.kafkaBrokers, group: options.consumerGroup ?? `document-service-test-${randomUUID().slice(0, 8)}` } }
+      : {}),
     embeddings: options.embeddingsBaseUrl,
     processing: options.processing === false ? false : { pollMs: options.pollMs ?? 100 },
+    // A study pack reads its notes aloud: they are made as main.ts makes them.
+    ...(options.studyPacks ? { notes: createExtractiveNotes() } : {}),
   });
   const bus = options.kafkaBrokers ? createKafkaPublisher({ brokers: options.kafkaBrokers, clientId: 'document-service' }) : undefined;
   const relay = bus ? createOutboxRelay({ pool: service.db.pool, bus, pollMs: 100 }) : undefined;

@@ -4,6 +4,7 @@ import { currentUser } from '@learner/common/auth';
 import { NotFoundError } from '@learner/common/errors';
 import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@learner/common/http';
 import { DIFFICULTIES, QUESTION_TYPES } from '../generation/question.js';
+import type { IdempotentGeneration } from './idempotent-generation.js';
 import type { QuizService } from './quiz-service.js';
 import { quizView, quizWithQuestionsView, submissionView } from './quiz-view.js';
 
@@ -20,6 +21,12 @@ export const generateBody = z.strictObject({
   title: z.string().trim().min(1).max(500).optional(),
   seed: z.number().int().min(0).max(2_147_483_646).optional(),
 });
+
+/** `Idempotency-Key`: the same key answers the quiz the first request with it made. */
+export const idempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters')
+  .optional();
 
 export const listQuery = paginationSchema.extend({
   document_id: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
@@ -39,23 +46,26 @@ function quizIdOf(req: Request): number {
 }
 
 /** Public routes under /api/v1/quizzes. A quiz read back never carries its answers, whatever the query. */
-export function createQuizRouter(quizzes: QuizService): Router {
+export function createQuizRouter(quizzes: QuizService, generateOnce?: IdempotentGeneration): Router {
   const router = Router();
 
   const generate: RequestHandler = async (req, res) => {
     const body = parseInput(generateBody, req.body);
-    const made = await quizzes.generate(
-      currentUser(req),
-      {
-        documentId: body.document_id,
-        numQuestions: body.num_questions,
-        difficulty: body.difficulty,
-        questionTypes: body.question_types,
-        title: body.title,
-        seed: body.seed,
-      },
-      req.requestId,
-    );
+    const key = parseInput(z.object({ 'idempotency-key': idempotencyKey }), { 'idempotency-key': req.get('idempotency-key') }, 'headers')[
+      'idempotency-key'
+    ];
+    const input = {
+      documentId: body.document_id,
+      numQuestions: body.num_questions,
+      difficulty: body.difficulty,
+      questionTypes: body.question_types,
+      title: body.title,
+      seed: body.seed,
+    };
+    const made =
+      key !== undefined && generateOnce
+        ? await generateOnce(currentUser(req), key, input, req.requestId)
+        : await quizzes.generate(currentUser(req), input, req.requestId);
     const fewer = made.generated < made.requested;
     sendData(
       res,

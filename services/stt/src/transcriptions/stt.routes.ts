@@ -3,7 +3,9 @@ import multer from 'multer';
 import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
 import { ValidationError } from '@learner/common/errors';
-import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@learner/common/http';
+import { pageOffset, paginationSchema, parseInput, plainText, sendData, sendList, type RequestUser } from '@learner/common/http';
+import type { DocumentClient } from '../documents/document-client.js';
+import { readDocumentSide, transcriptionStudyPack, type TranscriptionStudyPack } from '../study-packs/study-pack-view.js';
 import type { TranscriptionRecord } from './transcription-repository.js';
 import type { TranscriptionService } from './transcription-service.js';
 
@@ -16,13 +18,18 @@ export const uploadFields = z.strictObject({
     .enum(['true', 'false', '1', '0'])
     .transform((v) => v === 'true' || v === '1')
     .optional(),
-});
+  study_pack: z
+    .enum(['true', 'false', '1', '0'], 'must be true or false')
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
+  title: plainText().pipe(z.string().trim().min(1).max(500)).optional(),
+}).refine((f) => !f.study_pack || f.title !== undefined, { path: ['title'], message: 'required with study_pack=true: the title of the document made from the transcript' });
 
 export function statusUrl(id: string): string {
   return `/api/v1/stt/status/${id}`;
 }
 
-export function presentTranscription(job: TranscriptionRecord) {
+export function presentTranscription(job: TranscriptionRecord, studyPack: TranscriptionStudyPack | null = transcriptionStudyPack(job, undefined)) {
   return {
     id: job.id,
     task_id: job.id,
@@ -40,6 +47,7 @@ export function presentTranscription(job: TranscriptionRecord) {
     duration_seconds: job.durationSeconds,
     error: job.error,
     document_id: job.documentId,
+    study_pack: studyPack,
     created_at: job.createdAt.toISOString(),
     started_at: job.startedAt?.toISOString() ?? null,
     completed_at: job.completedAt?.toISOString() ?? null,
@@ -64,9 +72,24 @@ export function recordingUpload(maxFileSize: number, fieldSize = 1024): RequestH
     );
 }
 
-export function createSttRouter(deps: { transcriptions: TranscriptionService; maxFileSize: number }): Router {
+export function createSttRouter(deps: {
+  transcriptions: TranscriptionService;
+  maxFileSize: number;
+  /** Where a study pack's notes and quiz are read from. */
+  documents?: Pick<DocumentClient, 'getDocument'>;
+}): Router {
   const router = Router();
   const upload = recordingUpload(deps.maxFileSize);
+
+  /** The transcription with its study pack, the document's side read from the document service. */
+  const present = async (user: RequestUser, requestId: string, job: TranscriptionRecord) => {
+    const { documents } = deps;
+    const side =
+      job.studyPack && job.documentId !== null && documents
+        ? await readDocumentSide(() => documents.getDocument(user, requestId, job.documentId!))
+        : undefined;
+    return presentTranscription(job, transcriptionStudyPack(job, side));
+  };
 
   router.post('/transcribe', upload, async (req, res) => {
     const fields = parseInput(uploadFields, { ...req.body }, 'form');
@@ -76,13 +99,14 @@ export function createSttRouter(deps: { transcriptions: TranscriptionService; ma
       filename: (req.file.originalname || 'audio').slice(0, 255),
       speakerLabels: fields.speaker_labels ?? false,
       ...(fields.language ? { language: fields.language } : {}),
+      ...(fields.study_pack ? { studyPackTitle: fields.title } : {}),
     });
     res.setHeader('Location', statusUrl(job.id));
     sendData(res, presentTranscription(job), 202);
   });
 
-  const readOne = async (req: { params: { id: string } } & Parameters<typeof currentUser>[0]) =>
-    presentTranscription(await deps.transcriptions.get(currentUser(req), req.params.id));
+  const readOne = async (req: { params: { id: string }; requestId: string } & Parameters<typeof currentUser>[0]) =>
+    present(currentUser(req), req.requestId, await deps.transcriptions.get(currentUser(req), req.params.id));
 
   router.get('/status/:id', async (req, res) => {
     sendData(res, await readOne(req));
@@ -95,7 +119,7 @@ export function createSttRouter(deps: { transcriptions: TranscriptionService; ma
   router.get('/transcriptions', async (req, res) => {
     const page = parseInput(paginationSchema, req.query, 'query');
     const { items, total } = await deps.transcriptions.list(currentUser(req), { limit: page.limit, offset: pageOffset(page) });
-    sendList(res, items.map(presentTranscription), page, total);
+    sendList(res, await Promise.all(items.map((job) => present(currentUser(req), req.requestId, job))), page, total);
   });
 
   router.delete('/transcriptions/:id', async (req, res) => {

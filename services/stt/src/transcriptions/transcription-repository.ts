@@ -23,6 +23,8 @@ export interface TranscriptionRecord {
   error: string | null;
   attempts: number;
   documentId: number | null;
+  /** Set when a study pack was asked for: its title. */
+  studyPack: { title: string; error: string | null } | null;
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
@@ -51,6 +53,9 @@ interface TranscriptionRow {
   error: string | null;
   attempts: number;
   document_id: number | null;
+  study_pack: boolean;
+  study_pack_title: string | null;
+  study_pack_error: string | null;
   lease_token: string | null;
   created_at: Date;
   started_at: Date | null;
@@ -59,7 +64,7 @@ interface TranscriptionRow {
 
 const COLUMNS = `id, user_id, status, filename, media_format, size_bytes, storage_key, language, speaker_labels, engine,
   transcript, confidence, segments, duration_seconds, error, attempts, document_id, lease_token, created_at, started_at,
-  completed_at`;
+  completed_at, study_pack, study_pack_title, study_pack_error`;
 
 /** The next job to run, taking users in turn (see fairNextJobSql). */
 const NEXT_JOB = fairNextJobSql({
@@ -90,6 +95,7 @@ function toRecord(row: TranscriptionRow): TranscriptionRecord {
     error: row.error,
     attempts: row.attempts,
     documentId: row.document_id,
+    studyPack: row.study_pack ? { title: row.study_pack_title ?? '', error: row.study_pack_error } : null,
     createdAt: row.created_at,
     startedAt: row.started_at,
     completedAt: row.completed_at,
@@ -101,15 +107,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type NewTranscription = Pick<
   TranscriptionRecord,
   'id' | 'userId' | 'filename' | 'mediaFormat' | 'sizeBytes' | 'storageKey' | 'language' | 'speakerLabels' | 'engine'
->;
+> & { studyPackTitle?: string | undefined };
 
 export function createTranscriptionRepository(db: Queryable) {
   return {
     async insert(job: NewTranscription, tx: Queryable = db): Promise<TranscriptionRecord> {
       const { rows } = await tx.query<TranscriptionRow>(
-        `INSERT INTO transcriptions (id, user_id, filename, media_format, size_bytes, storage_key, language, speaker_labels, engine)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-        [job.id, job.userId, job.filename, job.mediaFormat, job.sizeBytes, job.storageKey, job.language, job.speakerLabels, job.engine],
+        `INSERT INTO transcriptions (id, user_id, filename, media_format, size_bytes, storage_key, language, speaker_labels, engine,
+           study_pack, study_pack_title)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+        [
+          job.id,
+          job.userId,
+          job.filename,
+          job.mediaFormat,
+          job.sizeBytes,
+          job.storageKey,
+          job.language,
+          job.speakerLabels,
+          job.engine,
+          job.studyPackTitle !== undefined,
+          job.studyPackTitle ?? null,
+        ],
       );
       return toRecord(rows[0]!);
     },
@@ -147,8 +166,20 @@ export function createTranscriptionRepository(db: Queryable) {
       return rows[0] ? toRecord(rows[0]) : undefined;
     },
 
-    async setDocument(id: string, documentId: number): Promise<void> {
-      await db.query('UPDATE transcriptions SET document_id = $2, updated_at = now() WHERE id = $1', [id, documentId]);
+    async setDocument(id: string, documentId: number, tx: Queryable = db): Promise<void> {
+      await tx.query('UPDATE transcriptions SET document_id = $2, updated_at = now() WHERE id = $1', [id, documentId]);
+    },
+
+    /** The job, held until `tx` ends, so that one study pack step runs at a time for it. */
+    async findAndHold(id: string, tx: Queryable): Promise<TranscriptionRecord | undefined> {
+      if (!UUID.test(id)) return undefined;
+      const { rows } = await tx.query<TranscriptionRow>(`SELECT ${COLUMNS} FROM transcriptions WHERE id = $1 FOR UPDATE`, [id]);
+      return rows[0] ? toRecord(rows[0]) : undefined;
+    },
+
+    /** Why the study pack's document could not be made. */
+    async setStudyPackError(id: string, error: string, tx: Queryable = db): Promise<void> {
+      await tx.query('UPDATE transcriptions SET study_pack_error = $2, updated_at = now() WHERE id = $1', [id, error]);
     },
 
     /**

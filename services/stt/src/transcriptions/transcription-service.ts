@@ -14,6 +14,8 @@ export interface Upload {
   filename: string;
   language?: string;
   speakerLabels: boolean;
+  /** Make a study pack (document, notes, quiz) of the transcript, with this title. */
+  studyPackTitle?: string | undefined;
 }
 
 export function createTranscriptionService(deps: {
@@ -58,6 +60,7 @@ export function createTranscriptionService(deps: {
               language,
               speakerLabels: upload.speakerLabels,
               engine: recognizer.name,
+              studyPackTitle: upload.studyPackTitle,
             },
             tx,
           );
@@ -77,6 +80,7 @@ export function createTranscriptionService(deps: {
                 language,
                 speaker_labels: upload.speakerLabels,
                 engine: recognizer.name,
+                study_pack: upload.studyPackTitle !== undefined,
                 s3_url: storage.uri(storageKey),
               },
             }),

@@ -53,6 +53,8 @@ export function createTranscriptionWorker(options: WorkerOptions): Transcription
             segments: transcript.segments.length,
             language: job.language,
             engine: options.recognizer.name,
+            // This service's own consumer then makes the study pack's document from the transcript.
+            study_pack: job.studyPack !== null,
           },
         }),
       );
