@@ -149,5 +149,5 @@ describe("one service's PostgreSQL stopped and started again under load", () => 
         expect(ids.has(ok.body.data.ai_response.id)).toBe(true);
       }
     }
-  });
+  }, 180_000);
 });

@@ -185,7 +185,7 @@ export async function startDedicatedKafka(options: {
       'transaction.state.log.replication.factor=1',
       'transaction.state.log.min.isr=1',
       'group.initial.rebalance.delay.ms=0',
-      'auto.create.topics.enable=false',
+      'auto.create.topics.enable=true',
       `log.dirs=${join(dir, 'data')}`,
       '',
     ].join('\n'),
