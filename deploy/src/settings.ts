@@ -8,7 +8,7 @@ import { parse } from 'yaml';
  */
 
 /** Shared settings a service reads besides its own `env` (see the comment in values.yaml). */
-export type Use = 'userTokens' | 'services' | 'documentService' | 'publicBaseUrl' | 'events' | 'objectStorage' | 'aws' | 'llm' | 'embeddings';
+export type Use = 'userTokens' | 'services' | 'documentService' | 'studyPackServices' | 'publicBaseUrl' | 'events' | 'objectStorage' | 'aws' | 'llm' | 'embeddings';
 
 export interface ServiceValues {
   port: number;
@@ -103,6 +103,10 @@ export function serviceEnvironment(
     for (const other of Object.keys(values.services)) if (other !== name) value(`${other.toUpperCase()}_SERVICE_URL`, addresses.urlOf(other));
   }
   if (uses.has('documentService')) value('DOCUMENT_SERVICE_URL', addresses.urlOf('document'));
+  if (uses.has('studyPackServices')) {
+    value('QUIZ_SERVICE_URL', addresses.urlOf('quiz'));
+    value('TTS_SERVICE_URL', addresses.urlOf('tts'));
+  }
   if (uses.has('publicBaseUrl') || uses.has('objectStorage')) value('PUBLIC_BASE_URL', values.publicBaseUrl);
   if (uses.has('events')) value('KAFKA_BOOTSTRAP_SERVERS', values.kafka.bootstrapServers);
   if (uses.has('objectStorage')) {

@@ -215,9 +215,9 @@ describe('who can reach whom', () => {
     }
   });
 
-  it('lets chat, quiz and stt call the document service, and no service call another one otherwise', () => {
+  it('lets chat, quiz and stt call the document service, the document service call quiz and tts, and no service call another one otherwise', () => {
     const objects = rendered.default;
-    const callers: Record<string, string[]> = { document: ['chat', 'quiz', 'stt'] };
+    const callers: Record<string, string[]> = { document: ['chat', 'quiz', 'stt'], quiz: ['document'], tts: ['document'] };
     for (const to of SERVICES.filter((s) => s !== 'gateway')) {
       for (const from of SERVICES.filter((s) => s !== 'gateway' && s !== to)) {
         const allowed = (callers[to] ?? []).includes(from);

@@ -82,6 +82,7 @@ rules are in deploy/src/settings.ts, which renders the ECS task definitions.
 {{- end -}}
 {{- end -}}
 {{- if has "documentService" $uses }}{{ $_ := set $plain "DOCUMENT_SERVICE_URL" (include "learner.serviceUrl" (dict "root" $root "name" "document")) }}{{ end -}}
+{{- if has "studyPackServices" $uses }}{{ $_ := set $plain "QUIZ_SERVICE_URL" (include "learner.serviceUrl" (dict "root" $root "name" "quiz")) }}{{ $_ := set $plain "TTS_SERVICE_URL" (include "learner.serviceUrl" (dict "root" $root "name" "tts")) }}{{ end -}}
 {{- if or (has "publicBaseUrl" $uses) (has "objectStorage" $uses) }}{{ $_ := set $plain "PUBLIC_BASE_URL" $root.Values.publicBaseUrl }}{{ end -}}
 {{- if has "events" $uses }}{{ $_ := set $plain "KAFKA_BOOTSTRAP_SERVERS" $root.Values.kafka.bootstrapServers }}{{ end -}}
 {{- if has "objectStorage" $uses -}}
