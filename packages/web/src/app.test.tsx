@@ -81,4 +81,37 @@ describe('the app shell', () => {
     expect(hits.textContent).toContain('uses ATP & <NADPH>');
     expect(within(hits).getByRole('link').getAttribute('href')).toBe('#/documents/3/pages/2');
   });
+
+  it('deletes the account from the account screen: a wrong password keeps the session, the right one ends it and says so', async () => {
+    session.set({ token, refreshToken: 'r1', user });
+    gateway.on('GET /api/v1/documents', () => success([doc]));
+    gateway.on('DELETE /api/v1/auth/me', (req) =>
+      JSON.parse(req.body).password === 'correct horse'
+        ? success({ erasure_id: 'e1', status: 'pending', status_url: '/api/v1/auth/erasures/e1' }, 202)
+        : failure(401, 'Unauthorized', 'The password is not correct'),
+    );
+    window.location.hash = '#/account';
+    renderApp();
+    await screen.findByRole('heading', { name: 'Account', level: 1 });
+    const button = screen.getByRole('button', { name: 'Delete my account' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+
+    fireEvent.change(screen.getByLabelText('Password to confirm'), { target: { value: 'wrong' } });
+    fireEvent.click(button);
+    expect((await screen.findByRole('alert')).textContent).toBe('The password is not correct');
+    expect(session.get()?.token).toBe(token);
+    // A wrong password is not an expired token: no refresh was tried.
+    expect(gateway.requests.some((r) => r.path === '/api/v1/auth/refresh')).toBe(false);
+
+    fireEvent.change(screen.getByLabelText('Password to confirm'), { target: { value: 'correct horse' } });
+    fireEvent.click(button);
+    await screen.findByRole('heading', { name: 'Sign in' });
+    expect(session.get()).toBeNull();
+    expect(screen.getByRole('status').textContent).toMatch(/Your account was deleted/);
+    const deletes = gateway.requests.filter((r) => r.method === 'DELETE' && r.path === '/api/v1/auth/me');
+    expect(deletes.map((r) => [r.authorization, JSON.parse(r.body).password])).toEqual([
+      [`Bearer ${token}`, 'wrong'],
+      [`Bearer ${token}`, 'correct horse'],
+    ]);
+  });
 });

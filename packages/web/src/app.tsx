@@ -1,4 +1,4 @@
-import { Component, lazy, Suspense, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { AppContext, useApi, useSession, type AppServices } from './app-context.js';
@@ -14,6 +14,7 @@ const QuizzesScreen = lazy(() => import('./screens/quiz-screens.js').then((m) =>
 const QuizScreen = lazy(() => import('./screens/quiz-screens.js').then((m) => ({ default: m.QuizScreen })));
 const RecordingsScreen = lazy(() => import('./screens/recordings-screen.js').then((m) => ({ default: m.RecordingsScreen })));
 const RecordingScreen = lazy(() => import('./screens/recordings-screen.js').then((m) => ({ default: m.RecordingScreen })));
+const AccountScreen = lazy(() => import('./screens/account-screen.js').then((m) => ({ default: m.AccountScreen })));
 
 /** A render error shows a message and a way back, never a blank page. */
 class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { failed: boolean; key: string }> {
@@ -48,7 +49,9 @@ function Shell() {
   const api = useApi();
   const session = useSession();
   const [location] = useLocation();
-  if (!session) return <AuthScreen />;
+  // Said on the sign-in screen once the account was deleted.
+  const [notice, setNotice] = useState<string | null>(null);
+  if (!session) return <AuthScreen notice={notice} />;
   return (
     <>
       <a href="#main" className="skip-link" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
@@ -68,9 +71,9 @@ function Shell() {
           </ul>
         </nav>
         <div className="account">
-          <span className="muted small" title={session.user.email}>
+          <Link href="/account" className="muted small" title={session.user.email} aria-current={location === '/account' ? 'page' : undefined}>
             {session.user.name ?? session.user.email}
-          </span>
+          </Link>
           <button type="button" className="secondary small" onClick={() => void api.signOut()}>
             Sign out
           </button>
@@ -99,6 +102,9 @@ function Shell() {
                 <RecordingsScreen />
               </Route>
               <Route path="/recordings/:id">{(p) => <RecordingScreen id={p.id} />}</Route>
+              <Route path="/account">
+                <AccountScreen onDeleted={setNotice} />
+              </Route>
               <Route>
                 <Redirect to="/" />
               </Route>

@@ -25,6 +25,18 @@ export interface ApiClient {
   signIn(email: string, password: string): Promise<Session>;
   signUp(email: string, password: string, name?: string): Promise<Session>;
   signOut(): Promise<void>;
+  /**
+   * Erases the account, confirmed by its password; the session ends when it answers. A wrong
+   * password is an error and keeps the session (it is not a reason to refresh the token).
+   */
+  deleteAccount(password: string): Promise<AccountErasure>;
+}
+
+/** The receipt of an account erasure: every service erases its part, then confirms. */
+export interface AccountErasure {
+  erasure_id: string;
+  status: 'pending' | 'completed';
+  status_url: string;
 }
 
 interface RawAnswer {
@@ -197,6 +209,13 @@ export function createApiClient(options: {
     },
     signIn: (email, password) => authenticate('/api/v1/auth/login', { email, password }),
     signUp: (email, password, name) => authenticate('/api/v1/auth/register', name ? { email, password, name } : { email, password }),
+    async deleteAccount(password) {
+      const token = await currentToken();
+      if (!token) throw sessionEnded();
+      const receipt = parse(await send('DELETE', '/api/v1/auth/me', token, { json: { password } })).data as AccountErasure;
+      session.set(null);
+      return receipt;
+    },
     async signOut() {
       const s = session.get();
       session.set(null);

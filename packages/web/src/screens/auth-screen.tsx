@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useApi, useAction } from '../app-context.js';
 import { ErrorMessage } from '../components/error-message.js';
 
-/** Sign in, or create an account. */
-export function AuthScreen() {
+/** Sign in, or create an account; `notice` says what just happened (the account was deleted). */
+export function AuthScreen({ notice = null }: { notice?: string | null }) {
   const api = useApi();
   const [mode, setMode] = useState<'signin' | 'signup'>('signin');
   const [email, setEmail] = useState('');
@@ -24,6 +24,7 @@ export function AuthScreen() {
     <main id="main" className="auth">
       <h1>Learner Platform</h1>
       <p className="muted">Upload your course material, read its notes, ask the tutor and test yourself.</p>
+      {notice && <p role="status">{notice}</p>}
       <form onSubmit={onSubmit} className="card" aria-labelledby="auth-heading">
         <h2 id="auth-heading">{heading}</h2>
         {mode === 'signup' && (
