@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentStudyPack } from '@learner/common/contracts';
 import { deletedResult, defineRoutes, integerIdParams, isoTimestamp, linksToId, type RouteDoc } from '@learner/common/openapi';
 import { listQuery, textQuery, uploadFields } from './documents/documents-routes.js';
 import { noteEdit } from './notes/notes-routes.js';
@@ -22,6 +23,14 @@ const document = z.object({
   created_at: isoTimestamp,
   updated_at: isoTimestamp,
   processed_at: isoTimestamp.nullable(),
+  study_pack: documentStudyPack
+    .nullable()
+    .optional()
+    .describe(
+      'Uploaded with study_pack=true: the steps made by themselves after processing (notes, quiz, audio), each with its ' +
+        'status and, when it failed, why; quiz_id and audio_id once made (GET /api/v1/quizzes/{id}, GET /api/v1/tts/audio/{id}). ' +
+        'Null without a study pack.',
+    ),
 });
 
 const hit = z.object({
@@ -71,7 +80,9 @@ const upload = (path: string, summary: string): RouteDoc => ({
   summary,
   description:
     'Stores the file and queues it for processing, which starts by itself: poll GET /api/v1/documents/{id} until ' +
-    'its status is completed or failed. The type is decided from the bytes: PDF, UTF-8 text or markdown, PNG, JPEG.',
+    'its status is completed or failed. The type is decided from the bytes: PDF, UTF-8 text or markdown, PNG, JPEG. ' +
+    'With study_pack=true, processing (which makes the notes) is followed by a quiz and an audio summary of the notes, ' +
+    'made by themselves: study_pack in GET /api/v1/documents/{id} shows each step, then quiz_id and audio_id.',
   tags: [TAG],
   multipart: { files: { file: { description: 'The document' } }, fields: uploadFields },
   responses: {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deletedResult, defineRoutes, integerIdParams, isoTimestamp, linksToId, type RouteDoc } from '@learner/common/openapi';
 import { DIFFICULTIES, QUESTION_TYPES } from './generation/question.js';
-import { generateBody, listQuery, submitBody } from './quizzes/quiz-routes.js';
+import { generateBody, idempotencyKey, listQuery, submitBody } from './quizzes/quiz-routes.js';
 
 const TAG = 'quizzes';
 
@@ -72,6 +72,11 @@ const generate = (path: string, summary: string): RouteDoc => ({
     'submit answers to see them graded.',
   tags: [TAG],
   body: generateBody,
+  headers: z.object({
+    'Idempotency-Key': idempotencyKey.describe(
+      'Any text of yours naming this request: sending it again (say, after a timeout) answers the quiz the first request made instead of a new one',
+    ),
+  }),
   responses: {
     201: {
       description: 'The quiz with its questions, without answers',
@@ -81,6 +86,7 @@ const generate = (path: string, summary: string): RouteDoc => ({
     404: { description: 'No such document of yours' },
     409: { description: 'The document is not processed yet' },
     410: { description: 'The document was deleted; the quizzes made from it stay readable' },
+    503: { description: 'The document service is unavailable' },
   },
   security: 'bearer',
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { studyPackStatus, studyPackStep } from '@learner/common/contracts';
 import { paginationSchema } from '@learner/common/http';
 import { deletedResult, defineRoutes, isoTimestamp, linksToId, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
 import { saveBody } from './documents/document.routes.js';
@@ -28,6 +29,16 @@ const transcription = z.object({
   duration_seconds: z.number().nullable(),
   error: z.string().nullable(),
   document_id: z.int().nullable().describe('The document the transcript was saved as'),
+  study_pack: z
+    .object({
+      status: studyPackStatus,
+      title: z.string().describe('The title of the document made from the transcript'),
+      steps: z.array(studyPackStep).describe('transcribe, document, notes and quiz, in order'),
+      document_id: z.int().nullable(),
+      quiz_id: z.int().nullable().describe('GET /api/v1/quizzes/{id} once the quiz step is done'),
+    })
+    .nullable()
+    .describe('Asked for with study_pack=true: the document, notes and quiz made from the transcript by themselves; null otherwise'),
   created_at: isoTimestamp,
   started_at: isoTimestamp.nullable(),
   completed_at: isoTimestamp.nullable(),
@@ -106,6 +117,10 @@ export const routes: RouteDoc[] = defineRoutes([
     method: 'post',
     path: '/api/v1/stt/transcribe',
     summary: 'Upload a recording to be transcribed in the background',
+    description:
+      'With study_pack=true and a title, the transcript then becomes a document of that title, which is processed ' +
+      '(notes) and made into a quiz, all by itself: study_pack in the status shows each step and, at the end, ' +
+      'document_id and quiz_id; a failed step says why.',
     tags: [TAG],
     multipart: { files: recording, fields: uploadFields },
     responses: {

@@ -139,13 +139,14 @@ function parameters(route: RouteDoc): JsonSchema[] {
   for (const name of Object.keys(documented)) {
     if (!pathNames.includes(name)) throw new Error(`${route.method} ${route.path}: parameter ${name} is not in the path`);
   }
-  if (route.query) {
-    const { properties, required } = objectParts(route.query);
+  for (const [where, schemaOf] of [['query', route.query], ['header', route.headers]] as const) {
+    if (!schemaOf) continue;
+    const { properties, required } = objectParts(schemaOf);
     for (const [name, schema] of Object.entries(properties)) {
       const { description, ...rest } = schema;
       out.push({
         name,
-        in: 'query',
+        in: where,
         required: required.includes(name),
         schema: rest,
         ...(typeof description === 'string' ? { description } : {}),
@@ -194,7 +195,7 @@ function operation(route: RouteDoc): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
   for (const [status, response] of Object.entries(route.responses)) responses[status] = responseObject(Number(status), response);
   const implied: number[] = [];
-  if (route.body || route.query || route.multipart || route.params) implied.push(400);
+  if (route.body || route.query || route.headers || route.multipart || route.params) implied.push(400);
   if (route.security === 'bearer') implied.push(401);
   if (route.path.startsWith('/api/')) implied.push(429);
   for (const status of implied) {

@@ -55,6 +55,8 @@ export interface RouteDoc {
   /** Path parameters, one property each; a `{name}` of the path without one is documented as a string. */
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the route reads, one property each (e.g. `Idempotency-Key`). */
+  headers?: z.ZodObject;
   /** A JSON body, documented as the input of the schema (before defaults and transforms). */
   body?: z.ZodType;
   /** A multipart/form-data body: the file parts and the schema of the text fields. */
