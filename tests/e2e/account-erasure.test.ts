@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '@learner/common/cache';
-import { TOPIC_PARTITIONS } from '@learner/common/events';
-import { infraEnv, repoRoot, startDedicatedKafka, type DedicatedServer } from '@learner/common/testing';
+import { TOPIC_PARTITIONS, TOPICS, createEvent, createKafkaPublisher } from '@learner/common/events';
+import { infraEnv, repoRoot, startDedicatedKafka, waitForConsumerGroup, type DedicatedServer } from '@learner/common/testing';
 import { apiClient, startPlatform, waitUntil, type Platform } from './platform-harness.js';
 
 /*
@@ -214,7 +214,9 @@ async function expectTokensDead(learner: Learner): Promise<void> {
   expect((await api('POST', '/api/v1/auth/login', { json: { email: learner.email, password: learner.password } })).status).toBe(401);
 }
 
-async function waitForCompletion(statusUrl: string): Promise<{ status: string; services: { service: string; status: string }[] }> {
+async function waitForCompletion(
+  statusUrl: string,
+): Promise<{ erasure_id: string; status: string; services: { service: string; status: string }[] }> {
   return waitUntil(
     'every service to confirm the erasure',
     async () => {
@@ -276,11 +278,28 @@ describe('erasing an account', () => {
     await expectTokensDead(learner);
     expect(await everywhere(learner)).toEqual([]);
 
+    // At least once: the event delivered again (a relay that died before marking it sent) and a
+    // second user.deleted for the same erasure are handled without failing, and bring nothing back.
+    const again = createEvent({ type: TOPICS.userDeleted, userId: learner.userId, service: 'gateway', payload: { erasure_id: done.erasure_id } });
+    const bus = createKafkaPublisher({ brokers: [kafka.url], clientId: 'erasure-test' });
+    const second = createEvent({ type: TOPICS.userDeleted, userId: learner.userId, service: 'gateway', payload: { erasure_id: done.erasure_id } });
+    await bus.publish([again, again, second].map((event) => ({ topic: TOPICS.userDeleted, key: learner.userId, event })));
+    await bus.close();
+    for (const service of ['document', 'chat', 'quiz', 'tts', 'stt']) {
+      await waitForConsumerGroup({ brokers: [kafka.url], groupId: `${service}-service`, topic: TOPICS.userDeleted, timeoutMs: 60_000 });
+      const metrics = await (await fetch(`${platform.services[service]}/metrics`)).text();
+      expect(metrics, service).toMatch(/events_consumed_total\{[^}]*topic="user\.deleted"[^}]*outcome="duplicate"[^}]*\} 1\n/);
+      expect(metrics, service).toMatch(/events_consumed_total\{[^}]*topic="user\.deleted"[^}]*outcome="handled"[^}]*\} 3\n/);
+      expect(metrics, service).not.toMatch(/events_dead_lettered_total\{[^}]*\} [1-9]/);
+    }
+    expect((await api('GET', erased.body.data.status_url)).body.data.status).toBe('completed');
+    expect(await everywhere(learner)).toEqual([]);
+
     // The email is free again, for a new and empty account.
-    const again = await api('POST', '/api/v1/auth/register', { json: { email: learner.email, password: 'another good password' } });
-    expect(again.status).toBe(201);
-    expect(again.body.data.user.id).not.toBe(learner.userId);
-    const documents = await api('GET', '/api/v1/documents', { token: again.body.data.token });
+    const renewed = await api('POST', '/api/v1/auth/register', { json: { email: learner.email, password: 'another good password' } });
+    expect(renewed.status).toBe(201);
+    expect(renewed.body.data.user.id).not.toBe(learner.userId);
+    const documents = await api('GET', '/api/v1/documents', { token: renewed.body.data.token });
     expect(documents.body.data).toEqual([]);
   }, 600_000);
 
