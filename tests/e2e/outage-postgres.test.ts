@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startDedicatedPostgres, waitFor } from '@learner/common/testing';
+import { allPages, expectRefusedNaming } from './outage-support.js';
 import { apiClient, startPlatform, type Platform } from './platform-harness.js';
 
 /*
@@ -117,30 +118,14 @@ describe("one service's PostgreSQL stopped and started again under load", () => 
     await Promise.all([...askers, ...browsers]);
 
     // During the outage: a 503 in the error format naming the database, never a 500, a 504 or a hang.
-    const outage = chat.filter((a) => a.phase === 'outage');
-    expect(outage.filter((a) => a.status !== 201 && a.status !== 503)).toEqual([]);
-    for (const refused of outage.filter((a) => a.status === 503)) {
-      expect(refused.body).toMatchObject({
-        error: 'ServiceUnavailable',
-        message: expect.stringMatching(/database/i),
-        request_id: expect.any(String),
-        details: { dependency: 'database' },
-      });
-    }
-    expect(chat.filter((a) => a.phase !== 'outage' && a.status !== 201)).toEqual([]);
+    expectRefusedNaming(chat, 'outage', 201, 'database');
     // The other services, with databases of their own, answer throughout.
     expect(others.filter((a) => a.status !== 200)).toEqual([]);
     for (const at of ['before', 'outage', 'after'] as const) expect(others.filter((a) => a.phase === at).length).toBeGreaterThan(0);
 
     // Nothing half-stored: each session holds question-and-answer pairs, every acknowledged one included.
     for (const session of sessions) {
-      const stored: Array<{ id: number; role: string }> = [];
-      for (let page = 1; ; page++) {
-        const res = await api('GET', `/api/v1/chat/sessions/${session.id}/messages?limit=100&page=${page}`, { token: session.token });
-        expect(res.status).toBe(200);
-        stored.push(...(res.body.data as typeof stored));
-        if (page >= res.body.pagination.pages) break;
-      }
+      const stored = await allPages<{ id: number; role: string }>(api, `/api/v1/chat/sessions/${session.id}/messages`, session.token);
       expect(stored.length % 2).toBe(0);
       for (let i = 0; i < stored.length; i += 2) expect([stored[i]!.role, stored[i + 1]!.role]).toEqual(['user', 'assistant']);
       const ids = new Set(stored.map((m) => m.id));

@@ -9,6 +9,7 @@ export const storageEnvSchema = z.object({
   S3_BUCKET: z.string().optional().describe('S3 bucket; unset = local folder'),
   AWS_REGION: z.string().default('us-east-1'),
   AWS_ENDPOINT_URL: z.string().optional().describe('custom AWS endpoint, e.g. a local emulator'),
+  S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).describe('longest one S3 request may take (ms)'),
   AWS_ACCESS_KEY_ID: z.string().optional(),
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   AWS_SESSION_TOKEN: z.string().optional(),
@@ -44,6 +45,7 @@ export function createStorageFromEnv(env: StorageEnv, service: string, fallbackS
         region: env.AWS_REGION,
         ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL, createBucket: true } : {}),
         ...(credentials ? { credentials } : {}),
+        requestTimeoutMs: env.S3_REQUEST_TIMEOUT_MS,
       }),
       signingSecret,
     };

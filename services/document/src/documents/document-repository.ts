@@ -231,6 +231,20 @@ export function createDocumentRepository(db: Queryable) {
       );
     },
 
+    /**
+     * Gives the claim `attempt` back without counting it: the document is claimed again once
+     * `delayMs` have passed (a dependency it needs was down, which is no fault of the document).
+     */
+    async retryLater(id: number, attempt: number, delayMs: number): Promise<boolean> {
+      const { rowCount } = await db.query(
+        `UPDATE documents SET attempts = attempts - 1, lease_until = now() + make_interval(secs => $3::double precision / 1000),
+           updated_at = now()
+         WHERE id = $1 AND attempts = $2 AND status = 'processing'`,
+        [id, attempt, delayMs],
+      );
+      return rowCount === 1;
+    },
+
     async markFailed(id: number, attempt: number, error: string): Promise<boolean> {
       const { rowCount } = await db.query(
         `UPDATE documents SET status = 'failed', error = $3, lease_until = NULL, processed_at = now(), updated_at = now()

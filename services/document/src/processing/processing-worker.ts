@@ -1,5 +1,6 @@
 import { withTransaction, type Pool } from '@learner/common/db';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
+import { AppError } from '@learner/common/errors';
 import { createLeasedJobRunner, type LeasedJobRunner } from '@learner/common/jobs';
 import type { Logger } from '@learner/common/logger';
 import { ObjectNotFoundError, type ObjectStorage } from '@learner/common/storage';
@@ -27,7 +28,11 @@ export interface ProcessingWorkerOptions {
   pollMs?: number;
   leaseMs?: number;
   maxAttempts?: number;
+  /** How long a document waits when a dependency it needs (storage) is down; default 10 s. */
+  retryAfterOutageMs?: number;
 }
+
+const RETRY_AFTER_OUTAGE_MS = 10_000;
 
 /** `stop` stops claiming and waits for the documents in hand. */
 export type ProcessingWorker = LeasedJobRunner;
@@ -126,6 +131,12 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
     try {
       await complete(doc, startedAt);
     } catch (err) {
+      if (err instanceof AppError && err.status === 503) {
+        // Storage (or another dependency) is down: the document is not at fault and waits for it.
+        logger.warn({ err, document_id: doc.id }, `document processing waits: ${err.message}`);
+        await documents.retryLater(doc.id, doc.attempts, options.retryAfterOutageMs ?? RETRY_AFTER_OUTAGE_MS);
+        return;
+      }
       const message = failureMessage(err);
       const level = err instanceof ProcessingError ? 'info' : 'warn';
       logger[level]({ err, document_id: doc.id }, `document processing failed: ${message}`);
