@@ -12,12 +12,11 @@ import { createMetrics } from '@learner/common/metrics';
 import { findExecutable, runCommand } from '@learner/common/process';
 import { createLocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
+import type { Env } from '@learner/common/config';
 import { createApp, type SttAppDeps } from '../src/app.js';
-import { createDocumentClient } from '../src/documents/document-client.js';
-import { createPocketsphinxRecognizer } from '../src/recognizers/pocketsphinx-recognizer.js';
+import { loadConfig, type SttConfig } from '../src/config.js';
+import { createConfiguredRecognizers, createSttDependencies } from '../src/dependencies.js';
 import type { Recognizer } from '../src/recognizers/recognizer.js';
-import { createPracticeService } from '../src/practice/practice-service.js';
-import { createTranscriptionService } from '../src/transcriptions/transcription-service.js';
 import { createTranscriptionWorker, type TranscriptionWorker, type WorkerOptions } from '../src/transcriptions/transcription-worker.js';
 
 export const LIBRIVOX_DIR = '/usr/share/pocketsphinx/test/data/librivox';
@@ -63,13 +62,26 @@ export async function convert(wav: Buffer, format: string): Promise<Buffer> {
   return stdout;
 }
 
-export async function installedRecognizer(storage: ObjectStorage): Promise<Recognizer> {
-  return createPocketsphinxRecognizer({
-    storage,
-    ffmpegPath: await tool('ffmpeg'),
-    pocketsphinxPath: await tool('pocketsphinx_continuous'),
-    modelDir: '/usr/share/pocketsphinx/model/en-us',
+/**
+ * The service's configuration as main.ts loads it, from these settings: the worker looks for
+ * jobs every 100 ms, holds them for 30 s, and no document service listens unless one is named.
+ */
+export function testConfig(env: Env = {}): SttConfig {
+  return loadConfig({
+    DATABASE_URL: 'postgres://the-test-database',
+    INTERNAL_TOKEN_SECRET: testSecret(),
+    WORKER_POLL_MS: '100',
+    JOB_LEASE_SECONDS: '30',
+    DOCUMENT_SERVICE_URL: 'http://127.0.0.1:9',
+    DOCUMENT_SERVICE_TIMEOUT_MS: '5000',
+    ...env,
   });
+}
+
+/** pocketsphinx as main.ts finds it. */
+export async function installedRecognizer(storage: ObjectStorage): Promise<Recognizer> {
+  await Promise.all(['ffmpeg', 'pocketsphinx_continuous'].map(tool));
+  return (await createConfiguredRecognizers(testConfig(), storage)).recognizer;
 }
 
 export interface Harness {
@@ -114,21 +126,21 @@ export async function startHarness(
   const folder = await mkdtemp(join(tmpdir(), 'stt-storage-'));
   const storage =
     options.storage ?? createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/stt', signingSecret: testSecret() });
+  const config = testConfig({
+    ...(options.documentServiceUrl ? { DOCUMENT_SERVICE_URL: options.documentServiceUrl } : {}),
+    ...(options.practiceLimits
+      ? { PRACTICE_CONCURRENCY: String(options.practiceLimits.concurrency), PRACTICE_QUEUE: String(options.practiceLimits.queue) }
+      : {}),
+  });
   const recognizer = options.recognizer ?? (await installedRecognizer(storage));
-  const workers: TranscriptionWorker[] = [];
+  const stt = await createSttDependencies({ config, pool: db.pool, storage, internalTokens: createInternalTokens({ secret, issuer: 'stt' }), recognizer });
+  const workers: TranscriptionWorker[] = [stt.worker];
   const newWorker = (extra: Partial<WorkerOptions> = {}): TranscriptionWorker => {
-    const worker = createTranscriptionWorker({ pool: db.pool, recognizer, pollMs: 100, leaseMs: 30_000, ...extra });
+    const worker = createTranscriptionWorker({ pool: db.pool, recognizer, pollMs: config.WORKER_POLL_MS, leaseMs: config.JOB_LEASE_SECONDS * 1000, ...extra });
     workers.push(worker);
     return worker;
   };
-  const worker = options.startWorker === false ? undefined : newWorker();
-  const transcriptions = createTranscriptionService({
-    pool: db.pool,
-    storage,
-    recognizer,
-    ...(worker ? { onQueued: () => worker.wake() } : {}),
-  });
-  worker?.start();
+  if (options.startWorker !== false) stt.worker.start();
 
   const bus = createInProcessBus();
   const relay = createOutboxRelay({ pool: db.pool, bus });
@@ -139,21 +151,13 @@ export async function startHarness(
     });
   }
 
-  const documents = createDocumentClient({
-    baseUrl: options.documentServiceUrl ?? 'http://127.0.0.1:9',
-    internalTokens: createInternalTokens({ secret, issuer: 'stt' }),
-    timeoutMs: 5_000,
-  });
   const consumer = options.events?.(db);
   const app = createApp({
     ...(consumer ? { events: consumer } : {}),
     logger: silentLogger(),
     internalTokens: tokens,
     metrics: createMetrics({ service: 'stt', collectDefaults: false }),
-    checks: {},
-    transcriptions,
-    practice: createPracticeService({ storage, recognizer, documents, ...(options.practiceLimits ? { limits: options.practiceLimits } : {}) }),
-    documents,
+    ...stt,
     maxFileSize: options.maxFileSize ?? 10_485_760,
     ...options.extend,
   });
