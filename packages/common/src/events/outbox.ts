@@ -28,9 +28,12 @@ interface OutboxRow {
 }
 
 /**
- * Moves outbox rows to the bus in id order. Rows are locked with SKIP LOCKED while being sent, so
- * several relays (or service replicas) never send the same row at the same time; a row is marked
- * sent only after the bus acknowledged it, so a failure means a retry, never a loss.
+ * Moves outbox rows to the bus in id order. A batch is claimed for `claimMs` (SKIP LOCKED, so
+ * several relays or service replicas never take the same rows at once), published with no database
+ * connection held (handlers on the in-process bus take one, and the embedded database has a single
+ * one), then marked sent; a row is marked sent only after the bus acknowledged it, so a failure
+ * means a retry, never a loss. A relay that stops mid-batch leaves a claim that runs out, and the
+ * rows are sent again: at least once, which the consumers' processed_events make once in effect.
  */
 export function createOutboxRelay(options: {
   pool: Pool;
@@ -38,49 +41,45 @@ export function createOutboxRelay(options: {
   logger?: Logger;
   pollMs?: number;
   batchSize?: number;
+  /** How long a batch being sent is kept from other relays. */
+  claimMs?: number;
 }): OutboxRelay {
   const pollMs = options.pollMs ?? 250;
   const batchSize = options.batchSize ?? 100;
+  const claimMs = options.claimMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let inFlight: Promise<number> | undefined;
   let failures = 0;
 
   const sendBatch = async (): Promise<number> => {
-    const client = await options.pool.connect();
+    const { rows } = await options.pool.query<OutboxRow>(
+      `UPDATE outbox SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE id IN (SELECT id FROM outbox
+                      WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id, topic, event_key, payload`,
+      [batchSize, claimMs],
+    );
+    if (rows.length === 0) return 0;
+    rows.sort((a, b) => Number(a.id) - Number(b.id));
+    const ids = rows.map((r) => r.id);
+    const messages: OutgoingMessage[] = rows.map((r) => ({ topic: r.topic, key: r.event_key, event: r.payload }));
     try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id, topic, event_key, payload FROM outbox
-         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [batchSize],
-      );
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
-      const messages: OutgoingMessage[] = rows.map((r) => ({ topic: r.topic, key: r.event_key, event: r.payload }));
-      try {
-        await options.bus.publish(messages);
-      } catch (err) {
-        await client.query('ROLLBACK');
-        await client.query(
-          'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
-          [rows.map((r) => r.id), String((err as Error).message ?? err).slice(0, 500)],
-        );
-        throw err;
-      }
-      await client.query('UPDATE outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])', [
-        rows.map((r) => r.id),
-      ]);
-      await client.query('COMMIT');
-      return rows.length;
+      await options.bus.publish(messages);
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await options.pool
+        .query('UPDATE outbox SET attempts = attempts + 1, last_error = $2, claimed_until = NULL WHERE id = ANY($1::bigint[])', [
+          ids,
+          String((err as Error).message ?? err).slice(0, 500),
+        ])
+        .catch(() => undefined);
       throw err;
-    } finally {
-      client.release();
     }
+    await options.pool.query('UPDATE outbox SET published_at = now(), last_error = NULL, claimed_until = NULL WHERE id = ANY($1::bigint[])', [
+      ids,
+    ]);
+    return rows.length;
   };
 
   const drain = async (): Promise<number> => {
