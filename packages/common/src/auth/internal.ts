@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { UnauthenticatedError } from '../errors/index.js';
 import type { RequestUser } from '../http/types.js';
+import { asOwner } from '../db/owner.js';
 
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 const AUDIENCE = 'learner-internal';
@@ -71,7 +72,8 @@ export function requireInternalIdentity(tokens: InternalTokens): RequestHandler 
       return;
     }
     req.user = user;
-    next();
+    // The database connections this request asks for are shared out in turn with other users'.
+    asOwner(user.id, next);
   };
 }
 

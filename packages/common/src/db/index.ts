@@ -8,3 +8,4 @@ export {
 } from './pool.js';
 export { runMigrations, readMigrations, MigrationChangedError, type MigrationFile } from './migrations.js';
 export { migrationDirs } from './paths.js';
+export { asOwner, currentOwner } from './owner.js';

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { createFairGate } from '../jobs/fair-gate.js';
+import { currentOwner } from './owner.js';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -29,7 +31,61 @@ export function createPool(options: {
   // client when it is released.
   pool.on('connect', (client) => client.on('error', () => undefined));
   markConnectErrors(pool);
+  shareFairly(pool, options.max ?? 10, options.connectionTimeoutMs ?? 5_000);
   return pool;
+}
+
+/**
+ * Hands the pool's connections out in turn between owners (asOwner, the user a request is for):
+ * while all are in use, the next one freed goes to the owner with the fewest in hand, then the one
+ * served least recently. With one connection (the embedded database), a user whose queries queue
+ * up thereby waits behind their own, not in front of everyone else's. A caller still waiting after
+ * `timeoutMs` gets pg's own timeout error, as it would from the pool's queue.
+ */
+function shareFairly(pool: pg.Pool, max: number, timeoutMs: number): void {
+  const gate = createFairGate({ concurrency: max });
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  const acquire = (): Promise<pg.PoolClient> =>
+    new Promise<pg.PoolClient>((resolve, reject) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error('timeout exceeded when trying to connect'));
+      }, timeoutMs);
+      void gate.run(currentOwner() ?? '', () => {
+        clearTimeout(timer);
+        if (timedOut) return Promise.resolve();
+        return new Promise<void>((free) => {
+          connect().then(
+            (client) => {
+              // The pool sets release anew on each checkout; this one frees the turn too, once.
+              const release = client.release;
+              let freed = false;
+              client.release = (err?: Error | boolean) => {
+                if (!freed) {
+                  freed = true;
+                  free();
+                }
+                return release(err);
+              };
+              resolve(client);
+            },
+            (err: unknown) => {
+              free();
+              reject(err instanceof Error ? err : new Error(String(err)));
+            },
+          );
+        });
+      });
+    });
+  pool.connect = ((callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (err?: Error | boolean) => void) => void) => {
+    if (!callback) return acquire();
+    acquire().then(
+      (client) => callback(undefined, client, client.release),
+      (err: Error) => callback(err, undefined, () => undefined),
+    );
+    return undefined;
+  }) as typeof pool.connect;
 }
 
 /**

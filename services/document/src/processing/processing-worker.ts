@@ -1,4 +1,4 @@
-import { withTransaction, type Pool } from '@learner/common/db';
+import { asOwner, withTransaction, type Pool } from '@learner/common/db';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
 import { AppError } from '@learner/common/errors';
 import { createLeasedJobRunner, type LeasedJobRunner } from '@learner/common/jobs';
@@ -129,7 +129,8 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
     }
     const startedAt = performance.now();
     try {
-      await complete(doc, startedAt);
+      // Its queries take their turns at the database as the document's owner's.
+      await asOwner(doc.userId, () => complete(doc, startedAt));
     } catch (err) {
       if (err instanceof AppError && err.status === 503) {
         // Storage (or another dependency) is down: the document is not at fault and waits for it.
