@@ -18,7 +18,7 @@ import { createHibariVoice } from '@learner/tts/dist/engines/neural-voice.js';
 import { createPocketsphinxRecognizer } from '@learner/stt/dist/recognizers/pocketsphinx-recognizer.js';
 import { readingWords } from '@learner/stt/dist/recognizers/reading-model.js';
 import { scoreReading } from '@learner/stt/dist/practice/read-aloud-score.js';
-import { wordErrorRate, normalizeWords } from '@learner/stt/dist/recognizers/word-error-rate.js';
+import { normalizeWords, wordErrorRate, wordErrors } from '@learner/stt/dist/recognizers/word-error-rate.js';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const LIBRIVOX = process.env.BENCH_LIBRIVOX_DIR ?? '/usr/share/pocketsphinx/test/data/librivox';
@@ -46,6 +46,21 @@ const ROUND_TRIP_SET = [
     'When a good becomes scarce, its price tends to rise, and buyers look for substitutes. ' +
     'Governments may step in with taxes, subsidies or rules when the market fails to serve the public. ' +
     'Economists disagree about how often that happens and what should be done about it.',
+  // Six more, so that one phrase heard differently moves the figure by less than a point (with
+  // only the three above, 177 words, two or three fragile phrases flipping under any change to
+  // the audio moved a voice's error rate by three points).
+  'The heart is a muscular organ that pumps blood through the body. Blood carries oxygen from the lungs to the tissues ' +
+    'and brings carbon dioxide back. The right side of the heart sends blood to the lungs, and the left side sends it to the rest of the body.',
+  'During the industrial revolution, many workers moved from farms to cities to find jobs in factories. ' +
+    'Working hours were long and wages were low. Over time, labor unions formed to demand better conditions, and new laws limited child labor.',
+  'An atom consists of a small dense nucleus surrounded by a cloud of electrons. The nucleus contains protons, which carry a positive charge, ' +
+    'and neutrons, which carry no charge. The number of protons determines which element the atom belongs to.',
+  'Sociologists study how people behave in groups and how society shapes their lives. They ask questions about family, education, religion and work. ' +
+    'Their methods include surveys, interviews and careful observation of everyday life.',
+  'Climate describes the average weather of a region over many years. Scientists measure temperature, rainfall and wind to understand ' +
+    'how climate changes. Rising levels of greenhouse gases trap heat and warm the surface of the planet.',
+  'A function takes an input and returns an output. In mathematics, we often write a function as a rule that links each number ' +
+    'to exactly one other number. Graphs help us see how the output changes as the input grows.',
 ];
 
 const tool = async (name) => {
@@ -153,21 +168,22 @@ try {
   const roundTripEngine = createLocalSpeechEngine({ flitePath, espeakPath, encoder: createAudioEncoder({ ffmpegPath }), ...(neural ? { neural } : {}) });
   const listed = await roundTripEngine.listVoices();
   const wer = { mp3: {}, pcm: {} };
+  const misheard = { mp3: {}, pcm: {} };
   for (const [id] of voices) {
     const voice = listed.find((v) => v.id === id);
     let audio = 0;
     for (const format of ['mp3', 'pcm']) {
-      let errors = 0;
+      const errors = [];
       let words = 0;
       for (const [i, paragraph] of ROUND_TRIP_SET.entries()) {
         const out = await roundTripEngine.synthesize({ voice, text: paragraph, textType: 'text', format });
         const { result } = await transcribe(`roundtrip-${id}-${i}`, format === 'pcm' ? wavOf(out.audio) : out.audio, format === 'pcm' ? 'wav' : 'mp3');
-        const count = normalizeWords(paragraph).length;
-        errors += wordErrorRate(paragraph, result.text) * count;
-        words += count;
+        errors.push(...wordErrors(paragraph, result.text));
+        words += normalizeWords(paragraph).length;
         if (format === 'pcm') audio += result.durationSeconds;
       }
-      wer[format][id] = errors / words;
+      wer[format][id] = errors.length / words;
+      misheard[format][id] = errors;
     }
     const cells = ['mp3', 'pcm'].map((format) => {
       const flite = wer[format]['flite-slt'];
@@ -182,6 +198,10 @@ try {
       `The default voice (hibari-heart): ${fmt(xRealTime['hibari-heart'], 1)}x real time through the service; round-trip word ` +
         `error rate ${share('mp3')} of flite-slt's through mp3, ${share('pcm')} on pcm (goals: >= 20x, <= 50%).`,
     );
+  }
+  console.log('Words the recogniser got wrong (said->heard, -missed, +added):');
+  for (const id of [...(neural ? ['hibari-heart'] : []), 'flite-slt']) {
+    for (const format of ['mp3', 'pcm']) console.log(`${id} ${format}: ${misheard[format][id].join(' ')}`);
   }
 
   console.log('\nLibriVox clips (public domain, pocketsphinx-testdata) -> pocketsphinx:');

@@ -56,6 +56,21 @@ function longestSilence(pcm: Buffer): number {
   return longest / 16_000;
 }
 
+/** Loudness of 16 kHz samples in dB below full scale: the RMS of the 50 ms frames that are not silent. */
+function loudnessDb(pcm: Buffer): number {
+  const frame = 800;
+  let sum = 0;
+  let count = 0;
+  for (let at = 0; at + frame * 2 <= pcm.length; at += frame * 2) {
+    let energy = 0;
+    for (let i = 0; i < frame; i += 1) energy += (pcm.readInt16LE(at + i * 2) / 32768) ** 2;
+    if (energy / frame < 1e-5) continue;
+    sum += energy;
+    count += frame;
+  }
+  return 10 * Math.log10(sum / count);
+}
+
 async function synthesize(body: Record<string, unknown>) {
   return request(h.app).post('/api/v1/tts/synthesize').set(h.as(h.newUser())).send(body);
 }
@@ -98,6 +113,21 @@ describe('the neural voice (hibari) as the default English voice', () => {
       input: file.body,
     });
     expect(stdout.length / 2 / 8000).toBeCloseTo(res.body.data.duration_seconds, 0);
+  });
+
+  it('plays about as loud as the flite voice that stands in for it, without clipping', async () => {
+    const pcmOf = async (voice: string) => {
+      const res = await synthesize({ text: PARAGRAPH, voice_id: voice, format: 'pcm' });
+      expect(res.status).toBe(201);
+      return (await h.download(res.body.data.audio_url)).body;
+    };
+    const neural = await pcmOf('hibari-heart');
+    const flite = await pcmOf('flite-slt');
+    // As the voice server speaks it, the reading is about 10 dB quieter than flite's.
+    expect(loudnessDb(neural)).toBeGreaterThan(loudnessDb(flite) - 5);
+    let peak = 0;
+    for (let i = 0; i + 1 < neural.length; i += 2) peak = Math.max(peak, Math.abs(neural.readInt16LE(i)));
+    expect(peak).toBeLessThan(32_000);
   });
 
   it('speaks faster and slower with speed', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wordErrorRate } from './word-error-rate.js';
+import { wordErrorRate, wordErrors } from './word-error-rate.js';
 
 describe('wordErrorRate', () => {
   it('is zero for the same words whatever the case and punctuation', () => {
@@ -11,5 +11,16 @@ describe('wordErrorRate', () => {
     expect(wordErrorRate('the cat sat', 'the cat sat down')).toBeCloseTo(1 / 3);
     expect(wordErrorRate('the cat sat', 'cat')).toBeCloseTo(2 / 3);
     expect(wordErrorRate('a b', '')).toBe(1);
+  });
+});
+
+describe('wordErrors', () => {
+  it('names each misheard, missed and added word in reading order', () => {
+    expect(wordErrors('Green plants turn light energy into chemical energy.', 'green plants turn line energy into the chemical energy')).toEqual([
+      'light->line',
+      '+the',
+    ]);
+    expect(wordErrors('the cat sat', 'cat')).toEqual(['-the', '-sat']);
+    expect(wordErrors('Hello, world.', 'hello world')).toEqual([]);
   });
 });

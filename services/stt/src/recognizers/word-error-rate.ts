@@ -8,21 +8,45 @@ export function normalizeWords(text: string): string[] {
 }
 
 /**
- * Word error rate: the fewest substitutions, insertions and deletions that turn the hypothesis
- * into the reference, divided by the reference's length.
+ * The fewest substitutions, insertions and deletions that turn the hypothesis into the reference,
+ * in reading order: "light->line" for a word heard as another, "-in" for one not heard, "+the" for
+ * one heard that was not said.
  */
-export function wordErrorRate(reference: string, hypothesis: string): number {
+export function wordErrors(reference: string, hypothesis: string): string[] {
   const ref = normalizeWords(reference);
   const hyp = normalizeWords(hypothesis);
-  if (ref.length === 0) return hyp.length === 0 ? 0 : 1;
-  let previous = Array.from({ length: hyp.length + 1 }, (_, j) => j);
+  // cost[i][j]: the fewest edits between the first i reference words and the first j heard ones.
+  const cost = Array.from({ length: ref.length + 1 }, (_, i) => Array.from({ length: hyp.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= ref.length; i += 1) {
-    const current = [i];
     for (let j = 1; j <= hyp.length; j += 1) {
-      const substitution = previous[j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : 1);
-      current.push(Math.min(substitution, previous[j]! + 1, current[j - 1]! + 1));
+      const substitution = cost[i - 1]![j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : 1);
+      cost[i]![j] = Math.min(substitution, cost[i - 1]![j]! + 1, cost[i]![j - 1]! + 1);
     }
-    previous = current;
   }
-  return previous[hyp.length]! / ref.length;
+  const errors: string[] = [];
+  let i = ref.length;
+  let j = hyp.length;
+  while (i > 0 || j > 0) {
+    const same = i > 0 && j > 0 && ref[i - 1] === hyp[j - 1];
+    if (i > 0 && j > 0 && cost[i]![j] === cost[i - 1]![j - 1]! + (same ? 0 : 1)) {
+      if (!same) errors.push(`${ref[i - 1]}->${hyp[j - 1]}`);
+      i -= 1;
+      j -= 1;
+    } else if (i > 0 && cost[i]![j] === cost[i - 1]![j]! + 1) {
+      errors.push(`-${ref[i - 1]}`);
+      i -= 1;
+    } else {
+      errors.push(`+${hyp[j - 1]}`);
+      j -= 1;
+    }
+  }
+  return errors.reverse();
+}
+
+/** Word error rate: the number of word errors divided by the reference's length. */
+export function wordErrorRate(reference: string, hypothesis: string): number {
+  const words = normalizeWords(reference).length;
+  const errors = wordErrors(reference, hypothesis).length;
+  if (words === 0) return errors === 0 ? 0 : 1;
+  return errors / words;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findExecutable, runCommand } from '@learner/common/process';
-import { createAudioEncoder, type PcmAudio } from './audio-encoder.js';
+import { createAudioEncoder, normalizePeak, type PcmAudio } from './audio-encoder.js';
 
-function tone(seconds: number, sampleRate: number): PcmAudio {
+function tone(seconds: number, sampleRate: number, amplitude = 8000): PcmAudio {
   const samples = new Int16Array(Math.round(seconds * sampleRate));
-  for (let i = 0; i < samples.length; i += 1) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / sampleRate));
+  for (let i = 0; i < samples.length; i += 1) samples[i] = Math.round(amplitude * Math.sin((2 * Math.PI * 440 * i) / sampleRate));
   return { samples, sampleRate };
 }
 
@@ -33,5 +33,24 @@ describe('the WebAssembly encoder used when ffmpeg is missing', () => {
   it('resamples pcm to 16 kHz', async () => {
     const pcm = await encoder.encode(tone(1.5, 22_050), 'pcm');
     expect(pcm.length / 2 / 16_000).toBeCloseTo(1.5, 2);
+  });
+});
+
+describe('normalizePeak', () => {
+  const peakOf = (pcm: PcmAudio) => Math.max(...Array.from(pcm.samples, Math.abs));
+
+  it('raises quiet audio until its loudest sample is at -1 dBFS', () => {
+    const out = normalizePeak(tone(0.5, 16_000, 8000));
+    expect(peakOf(out)).toBeGreaterThan(29_000);
+    expect(peakOf(out)).toBeLessThanOrEqual(Math.round(32767 * 10 ** (-1 / 20)));
+    expect(out.samples.length).toBe(8000);
+  });
+
+  it('leaves loud audio as it is and raises near-silence by at most the gain limit', () => {
+    const loud = tone(0.5, 16_000, 31_000);
+    expect(normalizePeak(loud)).toBe(loud);
+    expect(peakOf(normalizePeak(tone(0.5, 16_000, 100), { maxGainDb: 12 }))).toBeLessThanOrEqual(Math.round(100 * 10 ** (12 / 20)));
+    const silence = { samples: new Int16Array(100), sampleRate: 16_000 };
+    expect(normalizePeak(silence).samples.every((s) => s === 0)).toBe(true);
   });
 });

@@ -32,6 +32,22 @@ export function readWav(bytes: Buffer): PcmAudio {
   return { samples: mixed, sampleRate };
 }
 
+/**
+ * Raises quiet audio so its loudest sample peaks at `peakDb` dBFS, by at most `maxGainDb` (so a
+ * near-silent take is not blown up into noise). Never makes audio quieter and never clips.
+ */
+export function normalizePeak(pcm: PcmAudio, options: { peakDb?: number; maxGainDb?: number } = {}): PcmAudio {
+  let peak = 0;
+  for (const sample of pcm.samples) peak = Math.max(peak, Math.abs(sample));
+  if (peak === 0) return pcm;
+  const target = 32767 * 10 ** ((options.peakDb ?? -1) / 20);
+  const gain = Math.min(target / peak, 10 ** ((options.maxGainDb ?? 12) / 20));
+  if (gain <= 1) return pcm;
+  const samples = new Int16Array(pcm.samples.length);
+  for (let i = 0; i < samples.length; i += 1) samples[i] = Math.round(pcm.samples[i]! * gain);
+  return { samples, sampleRate: pcm.sampleRate };
+}
+
 function toFloat(samples: Int16Array): Float32Array {
   const out = new Float32Array(samples.length);
   for (let i = 0; i < samples.length; i += 1) out[i] = samples[i]! / 32768;
