@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@learner/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, startPlatform, type Platform } from './platform-harness.js';
+import { apiClient, startPlatform, waitUntil, type Platform } from './platform-harness.js';
 
 // schemathesis from PyPI, installed by scripts/infra/schemathesis.sh (up.sh).
 const st = join(repoRoot(), '.infra', 'venv-schemathesis', 'bin', 'st');
@@ -24,7 +24,65 @@ beforeAll(async () => {
   expect(registered.status).toBe(201);
   token = registered.body.data.token;
   reportDir = mkdtempSync(join(tmpdir(), 'learner-fuzz-'));
+  // schemathesis.toml in the run's folder: the ids of the account's own things, so that the
+  // operations on a quiz, a transcription, a session or a document get past 404 into their logic.
+  writeFileSync(join(reportDir, 'schemathesis.toml'), await seedAccount(api));
 }, 240_000);
+
+/**
+ * Makes what the operations need ids of (a processed document, a quiz from it, a tutor session, a
+ * transcription), each twice: the operations that read or change one get the first's id, DELETE
+ * gets the second's, so that deleting does not leave the rest of the run with ids that are gone.
+ */
+async function seedAccount(api: ReturnType<typeof apiClient>): Promise<string> {
+  const fixture = (name: string): Blob => new Blob([readFileSync(join(repoRoot(), 'tests', 'postman', 'fixtures', name))]);
+  const upload = async (): Promise<number> => {
+    const form = new FormData();
+    form.append('file', fixture('photosynthesis.txt'), 'photosynthesis.txt');
+    const res = await api('POST', '/api/v1/documents/upload', { token, form });
+    expect(res.status).toBe(201);
+    return res.body.data.id as number;
+  };
+  const transcribe = async (): Promise<number | string> => {
+    const form = new FormData();
+    form.append('audio', fixture('he-was-not-an-ill-disposed-young-man.wav'), 'talk.wav');
+    const res = await api('POST', '/api/v1/stt/transcribe', { token, form });
+    expect(res.status).toBe(202);
+    return res.body.data.task_id as number | string;
+  };
+  const documents = [await upload(), await upload()];
+  const transcriptions = [await transcribe(), await transcribe()];
+  await waitUntil('the document to be processed', async () => {
+    const res = await api('GET', `/api/v1/documents/${documents[0]}`, { token });
+    return res.body.data?.status === 'completed' ? true : undefined;
+  });
+  const quizzes: number[] = [];
+  const sessions: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const quiz = await api('POST', '/api/v1/quizzes/generate', { token, json: { document_id: documents[0], num_questions: 3 } });
+    expect(quiz.status).toBe(201);
+    quizzes.push(quiz.body.data.id as number);
+    const session = await api('POST', '/api/v1/chat/sessions', { token, json: { title: 'Fuzzing', document_ids: [documents[0]] } });
+    expect(session.status).toBe(201);
+    sessions.push(session.body.data.id as number);
+  }
+  await waitUntil('the transcription to finish', async () => {
+    const res = await api('GET', `/api/v1/stt/status/${transcriptions[0]}`, { token });
+    return ['completed', 'failed'].includes(res.body.data?.status) ? true : undefined;
+  });
+  const operations = (path: string, [kept, deleted]: Array<number | string>): string[] =>
+    [
+      [`^(GET|POST|PUT|PATCH) ${path}`, kept],
+      [`^DELETE ${path}`, deleted],
+    ].map(([name, id]) => `[[operations]]\ninclude-name-regex = '${name}'\nparameters = { id = ${JSON.stringify(id)} }\n`);
+  return [
+    ...operations('/api/v1/documents/\\{id\\}', documents),
+    ...operations('/api/v1/quizzes/\\{id\\}', quizzes),
+    ...operations('/api/v1/chat/sessions/\\{id\\}', sessions),
+    ...operations('/api/v1/stt/(transcriptions|status)/\\{id\\}', transcriptions),
+    `[[operations]]\ninclude-name-regex = '^POST /api/v1/quizzes'\nparameters = { "body.document_id" = ${documents[0]} }\n`,
+  ].join('\n');
+}
 
 afterAll(async () => {
   await platform?.stop();
