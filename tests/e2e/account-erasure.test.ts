@@ -168,6 +168,8 @@ function findInStorage(needles: string[]): string[] {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) {
+        // A folder named after the user is a trace of them too.
+        if (path.includes(join(platform.dataDir, 'storage')) && needles.some((n) => name.toLowerCase().includes(n.toLowerCase()))) found.push(path);
         walk(path);
         continue;
       }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
@@ -55,6 +56,18 @@ describe('local folder storage', async () => {
     await storage.delete('users/u1/c.txt');
     expect(await storage.exists('users/u1/c.txt')).toBe(false);
     await expect(storage.get('users/u1/c.txt')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('removes the folders a delete leaves empty, and only those', async () => {
+    await storage.put('users/u7/docs/one.txt', Buffer.from('1'), { contentType: 'text/plain' });
+    await storage.put('users/u8/docs/two.txt', Buffer.from('2'), { contentType: 'text/plain' });
+    await storage.delete('users/u7/docs/one.txt');
+    expect(existsSync(join(root, 'users', 'u7'))).toBe(false);
+    expect(existsSync(join(root, 'users', 'u8', 'docs', 'two.txt'))).toBe(true);
+    expect(existsSync(root)).toBe(true);
+    // The folder comes back for the next file.
+    await storage.put('users/u7/docs/three.txt', Buffer.from('3'), { contentType: 'text/plain' });
+    expect((await storage.get('users/u7/docs/three.txt')).toString()).toBe('3');
   });
 
   it('rejects keys that could leave its folder', async () => {

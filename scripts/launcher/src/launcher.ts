@@ -135,6 +135,10 @@ export async function startLauncher(options: {
         PORT: String(portOf(s.index)),
         DATABASE_URL: database ? database.url : env[databaseUrlKey(s.name)],
         ...(database ? { DATABASE_POOL_SIZE: '1' } : {}),
+        // Without Kafka each process has its own in-process bus: they hand each other their events over HTTP.
+        ...(env.KAFKA_BOOTSTRAP_SERVERS
+          ? {}
+          : { EVENT_PEERS: started.filter((other) => other.index !== s.index).map((other) => `http://127.0.0.1:${portOf(other.index)}`).join(',') }),
       };
       services.push(
         spawnService({

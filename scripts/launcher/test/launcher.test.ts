@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -136,6 +136,53 @@ describe('the launcher with no servers configured', () => {
     // The gateway is ready only when all five services are: then every one must have been built.
     if (name !== 'gateway' || built.length === SERVICE_NAMES.length) expect(ready.status).toBe(200);
   });
+
+  it.runIf(built.length === SERVICE_NAMES.length)(
+    'erases a deleted account in every service without Kafka: the processes hand each other the events over HTTP',
+    async () => {
+      const gateway = `http://127.0.0.1:${portBase}`;
+      const email = `erase-${Date.now()}@example.com`;
+      const registered = await postJson(`${gateway}/api/v1/auth/register`, { email, password: 'a long passphrase' });
+      const token = registered.body.data?.token as string;
+      const userId = (registered.body.data?.user as { id: string }).id;
+      const auth = { authorization: `Bearer ${token}` };
+      const form = new FormData();
+      form.append('file', new Blob(['Erosion is the wearing away of rock and soil by water, wind and ice.'], { type: 'text/plain' }), 'erosion.txt');
+      const upload = await fetch(`${gateway}/api/v1/documents/upload`, { method: 'POST', headers: auth, body: form });
+      expect(upload.status).toBe(201);
+      const session = await fetch(`${gateway}/api/v1/chat/sessions`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Geography' }),
+      });
+      expect(session.status).toBe(201);
+      const storage = join(dataDir, 'storage');
+      const filesNaming = (): string[] =>
+        existsSync(storage)
+          ? readdirSync(storage, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes(userId) || (statSync(join(storage, f)).isFile() && readFileSync(join(storage, f), 'latin1').includes(userId)))
+          : [];
+      expect(filesNaming().length).toBeGreaterThan(0);
+
+      const erased = await fetch(`${gateway}/api/v1/auth/me`, {
+        method: 'DELETE',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ password: 'a long passphrase' }),
+      });
+      expect(erased.status, run?.output.join('').slice(-3000)).toBe(202);
+      const receipt = ((await erased.json()) as { data: { status_url: string } }).data.status_url;
+      let status: { status: string; services: { service: string; status: string }[] } | undefined;
+      for (let i = 0; i < 40; i++) {
+        await sleep(1_000);
+        status = ((await getJson(`${gateway}${receipt}`)).body as { data: typeof status }).data;
+        if (status?.status === 'completed') break;
+      }
+      expect(status?.services.filter((s) => s.status !== 'confirmed'), run?.output.join('').split('\n').filter((l) => l.includes('level')).slice(-12).join('\n')).toEqual([]);
+      expect(status?.status).toBe('completed');
+      expect(filesNaming()).toEqual([]);
+      expect((await fetch(`${gateway}/api/v1/documents`, { headers: auth })).status).toBe(401);
+    },
+    60_000,
+  );
 
   it('stops every process on SIGTERM, and a user registered before the stop logs in after a restart', async () => {
     const gateway = `http://127.0.0.1:${portBase}`;

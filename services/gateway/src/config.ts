@@ -35,6 +35,7 @@ const schema = z.object({
   REDIS_KEY_PREFIX: z.string().default('').describe('Prefix of every Redis key the gateway writes'),
   KAFKA_BOOTSTRAP_SERVERS: z.string().optional().describe('Kafka brokers (account erasure events); unset = in-process bus'),
   OUTBOX_POLL_MS: envFields.int(250, 10).describe('How often the outbox relay looks for events to publish'),
+  EVENT_PEERS: envFields.list([]).describe('Without Kafka: base URLs of the services that get the gateway\'s events (the launcher sets it)'),
   RATE_LIMIT_REQUESTS: envFields.int(100, 1).describe('Requests allowed per identity per window'),
   RATE_LIMIT_WINDOW: envFields.int(60, 1).describe('Sliding window length in seconds'),
   REQUEST_TIMEOUT: z.coerce.number().positive().default(30).describe('Seconds to wait for a service to answer'),

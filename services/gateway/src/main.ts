@@ -12,6 +12,8 @@ import {
   createKafkaEventConsumer,
   createKafkaPublisher,
   createOutboxRelay,
+  createPeerBus,
+  type OutgoingMessage,
 } from '@learner/common/events';
 import { createMetrics, serveClusterMetrics } from '@learner/common/metrics';
 import { createApp } from './app.js';
@@ -51,8 +53,14 @@ async function startGateway(): Promise<void> {
   const metrics = createMetrics({ service: 'gateway', clusterWide: cluster.isWorker });
   const brokers = config.KAFKA_BOOTSTRAP_SERVERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
   const consumerOptions = { name: 'gateway-service', pool, logger, registry: metrics.registry };
+  const internalTokens = createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS });
   const inProcess = brokers.length ? undefined : createInProcessBus({ onHandlerError: (err) => logger.warn({ err }, 'event handler failed') });
-  const bus = inProcess ?? createKafkaPublisher({ brokers, clientId: 'gateway-service', logger });
+  // Without Kafka the services, separate processes, take the gateway's events over HTTP (EVENT_PEERS).
+  const bus = inProcess
+    ? config.EVENT_PEERS.length
+      ? createPeerBus({ local: inProcess, peers: config.EVENT_PEERS, internalTokens })
+      : inProcess
+    : createKafkaPublisher({ brokers, clientId: 'gateway-service', logger });
   const events = inProcess
     ? createInProcessEventConsumer({ ...consumerOptions, bus: inProcess })
     : createKafkaEventConsumer({ ...consumerOptions, kafka: { brokers, clientId: 'gateway-service', logger } });
@@ -62,9 +70,10 @@ async function startGateway(): Promise<void> {
     logger,
     pool,
     events,
+    ...(inProcess ? { eventInbox: (messages: OutgoingMessage[]) => inProcess.publish(messages) } : {}),
     metrics,
     accessTokens: createAccessTokens({ secret: config.JWT_SECRET, expiresInSeconds: config.JWT_EXPIRATION_HOURS * 3600 }),
-    internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS }),
+    internalTokens,
     traffic: createTrafficControls({
       redis,
       prefix: config.REDIS_KEY_PREFIX,

@@ -63,6 +63,7 @@ export const serviceEnvSchema = z.object({
   DATABASE_POOL_SIZE: envFields.int(10, 1),
   INTERNAL_TOKEN_SECRET: envFields.secret().describe('HMAC secret of the gateway-to-service token'),
   KAFKA_BOOTSTRAP_SERVERS: z.string().optional().describe('Kafka brokers; unset = in-process bus'),
+  EVENT_PEERS: envFields.list([]).describe('Without Kafka: base URLs of the other processes that get this one\'s events (the launcher sets it)'),
   REDIS_URL: z.string().optional().describe('Redis URL; unset = in-memory caches'),
   OUTBOX_POLL_MS: envFields.int(250, 10),
   READY_TIMEOUT_MS: envFields.int(1000, 50),

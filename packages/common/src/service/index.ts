@@ -11,6 +11,8 @@ import { createInProcessBus } from '../events/in-process-bus.js';
 import { createInProcessEventConsumer, createKafkaEventConsumer, type EventConsumer } from '../events/consumer.js';
 import { createKafkaPublisher } from '../events/kafka.js';
 import { createOutboxRelay, type OutboxRelay } from '../events/outbox.js';
+import { createPeerBus } from '../events/peer-bus.js';
+import type { OutgoingMessage } from '../events/envelope.js';
 import type { Check } from '../health/index.js';
 import { createLogger } from '../logger/index.js';
 import { createMetrics, type Metrics } from '../metrics/index.js';
@@ -27,6 +29,8 @@ export interface Platform {
    * main.ts registers handlers with `events.on(topic, handler)`, then calls `events.start()`.
    */
   events: EventConsumer;
+  /** Without Kafka, where other processes' events enter this one (served by createServiceApp). */
+  eventInbox?: (messages: OutgoingMessage[]) => Promise<void>;
   redis?: Redis;
   internalTokens: InternalTokens;
   metrics: Metrics;
@@ -56,15 +60,19 @@ export async function startPlatform(options: {
   const consumerOptions = { name: `${service}-service`, pool, logger, registry: metrics.registry };
   let bus: EventBus;
   let events: EventConsumer;
+  let eventInbox: ((messages: OutgoingMessage[]) => Promise<void>) | undefined;
+  const internalTokens = createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: service });
   if (brokers.length) {
     bus = createKafkaPublisher({ brokers, clientId: `${service}-service`, logger });
     events = createKafkaEventConsumer({ ...consumerOptions, kafka: { brokers, clientId: `${service}-service`, logger } });
   } else {
     const inProcess = createInProcessBus({ onHandlerError: (err) => logger.warn({ err }, 'event handler failed') });
-    bus = inProcess;
+    // Services started as separate processes without Kafka hand each other their events over HTTP.
+    bus = config.EVENT_PEERS.length ? createPeerBus({ local: inProcess, peers: config.EVENT_PEERS, internalTokens }) : inProcess;
     events = createInProcessEventConsumer({ ...consumerOptions, bus: inProcess });
+    eventInbox = (messages) => inProcess.publish(messages);
   }
-  logger.info({ bus: brokers.length ? 'kafka' : 'in-process', brokers }, 'event bus');
+  logger.info({ bus: brokers.length ? 'kafka' : 'in-process', brokers, peers: config.EVENT_PEERS }, 'event bus');
   const relay = createOutboxRelay({ pool, bus, logger, pollMs: config.OUTBOX_POLL_MS });
   relay.start();
 
@@ -80,8 +88,9 @@ export async function startPlatform(options: {
     bus,
     relay,
     events,
+    ...(eventInbox ? { eventInbox } : {}),
     ...(redis ? { redis } : {}),
-    internalTokens: createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: service }),
+    internalTokens,
     metrics,
     checks,
     async close() {

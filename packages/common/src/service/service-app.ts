@@ -1,7 +1,11 @@
 import type { Express, RequestHandler } from 'express';
 import { requireInternalIdentity, type InternalTokens } from '../auth/internal.js';
 import { createProbeRouter, type Check } from '../health/index.js';
-import { createBaseApp, finishApp, type TrustProxy } from '../http/app.js';
+import { z } from 'zod';
+import { EVENT_INBOX_PATH } from '../events/peer-bus.js';
+import type { OutgoingMessage } from '../events/envelope.js';
+import { createBaseApp, finishApp, jsonBody, type TrustProxy } from '../http/app.js';
+import { parseInput } from '../http/validation.js';
 import type { Logger } from '../logger/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { createLocalFileRouter, type LocalStorage } from '../storage/index.js';
@@ -14,6 +18,11 @@ export interface ServiceAppDeps {
   /** Readiness checks: one down makes /ready 503. */
   checks: Record<string, Check>;
   readyTimeoutMs?: number;
+  /**
+   * Without Kafka, where the events other processes POST to this one go (its in-process bus):
+   * served at /internal/v1/events to internal callers only.
+   */
+  eventInbox?: ((messages: OutgoingMessage[]) => Promise<void>) | undefined;
 }
 
 export interface ServiceAppOptions extends ServiceAppDeps {
@@ -49,6 +58,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     ...(options.jsonLimit === undefined ? {} : { jsonLimit: options.jsonLimit }),
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
   });
+  if (options.eventInbox) app.post(EVENT_INBOX_PATH, requireInternalIdentity(options.internalTokens), createEventInbox(options.eventInbox));
   options.routes(app, requireInternalIdentity(options.internalTokens));
   if (options.localFiles) app.use('/files', createLocalFileRouter(options.localFiles.storage, options.localFiles.signingSecret));
   app.use(
@@ -62,4 +72,34 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   );
   app.get('/metrics', options.metrics.handler);
   return finishApp(app);
+}
+
+const inboxBody = z.object({
+  messages: z.array(
+    z.object({
+      topic: z.string().min(1),
+      key: z.string(),
+      event: z.looseObject({
+        event_id: z.string().min(1),
+        event_type: z.string().min(1),
+        timestamp: z.string(),
+        user_id: z.string(),
+        service: z.string(),
+        version: z.string(),
+        payload: z.record(z.string(), z.unknown()),
+      }),
+    }),
+  ),
+});
+
+/** Takes another process's events into this one's in-process bus; answers once its handlers ran. */
+function createEventInbox(deliver: (messages: OutgoingMessage[]) => Promise<void>): RequestHandler[] {
+  return [
+    jsonBody(5 * 1024 * 1024),
+    async (req, res) => {
+      const { messages } = parseInput(inboxBody, req.body, 'events');
+      await deliver(messages);
+      res.status(204).end();
+    },
+  ];
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { access, mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, rmdir, writeFile, rename } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Router, type Request } from 'express';
 import { NotFoundError, ForbiddenError } from '../errors/index.js';
@@ -45,9 +45,16 @@ export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
     kind: 'local',
     async put(key, body, { contentType }) {
       const path = pathOf(key);
-      await mkdir(dirname(path), { recursive: true });
-      // Write then rename, so a reader never sees half a file.
-      await writeFile(`${path}.tmp`, body);
+      const writeTemporary = async (): Promise<void> => {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(`${path}.tmp`, body);
+      };
+      // Write then rename, so a reader never sees half a file. A delete may remove the folder while it
+      // is still empty (between the two calls): then it is made again.
+      await writeTemporary().catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        return writeTemporary();
+      });
       await rename(`${path}.tmp`, path);
       await writeFile(`${path}.meta.json`, JSON.stringify({ contentType } satisfies Meta));
     },
@@ -63,6 +70,14 @@ export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
       const path = pathOf(key);
       await rm(path, { force: true });
       await rm(`${path}.meta.json`, { force: true });
+      // Folders left empty go too: their names are ids (a user's, say) that should not outlive the files.
+      for (let dir = dirname(path); dir.startsWith(`${root}/`); dir = dirname(dir)) {
+        try {
+          await rmdir(dir);
+        } catch {
+          break;
+        }
+      }
     },
     async exists(key) {
       try {
