@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { findExecutable } from '@learner/common/process';
 import { createLocalStorage } from '@learner/common/storage';
-import { createAudioEncoder } from '@learner/tts/dist/engines/audio-encoder.js';
-import { createLocalSpeechEngine } from '@learner/tts/dist/engines/local-speech-engine.js';
+import { createConfiguredSpeechEngine } from '@learner/tts/dist/dependencies.js';
 import { createHibariVoice } from '@learner/tts/dist/engines/neural-voice.js';
-import { createPocketsphinxRecognizer } from '@learner/stt/dist/recognizers/pocketsphinx-recognizer.js';
+import { createConfiguredRecognizers } from '@learner/stt/dist/dependencies.js';
 import { readingWords } from '@learner/stt/dist/recognizers/reading-model.js';
 import { scoreReading } from '@learner/stt/dist/practice/read-aloud-score.js';
 import { normalizeWords, wordErrorRate, wordErrors } from '@learner/stt/dist/recognizers/word-error-rate.js';
@@ -99,9 +98,32 @@ const neural = await hibari.check().then(
     return undefined;
   },
 );
+/** The local engines as the service builds them, encoding with ffmpeg or with the WebAssembly encoder. */
+const speechEngine = async (encoder) => {
+  const config = {
+    AWS_REGION: 'us-east-1',
+    FLITE_PATH: flitePath,
+    ESPEAK_PATH: espeakPath,
+    FFMPEG_PATH: encoder === 'ffmpeg' ? ffmpegPath : undefined,
+    HIBARI_URL: neural ? HIBARI_URL : undefined,
+    SYNTHESIS_TIMEOUT_MS: 60_000,
+  };
+  return (await createConfiguredSpeechEngine(config)).engine;
+};
 const folder = await mkdtemp(join(tmpdir(), 'bench-speech-'));
 const storage = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost/files', signingSecret: 'bench-speech-signing-secret' });
-const recognizer = createPocketsphinxRecognizer({ storage, ffmpegPath, pocketsphinxPath, modelDir: MODEL_DIR });
+// pocketsphinx as the stt service builds it (no AWS here).
+const { recognizer } = await createConfiguredRecognizers(
+  {
+    AWS_REGION: 'us-east-1',
+    TRANSCRIBE_POLL_MS: 5_000,
+    FFMPEG_PATH: ffmpegPath,
+    POCKETSPHINX_PATH: pocketsphinxPath,
+    POCKETSPHINX_MODEL_DIR: MODEL_DIR,
+    TRANSCRIPTION_TIMEOUT_MS: 3_600_000,
+  },
+  storage,
+);
 const signal = new AbortController().signal;
 
 async function transcribe(name, bytes, format) {
@@ -126,8 +148,7 @@ try {
   ];
   const xRealTime = {};
   for (const backend of ['ffmpeg', 'wasm']) {
-    const encoder = createAudioEncoder(backend === 'ffmpeg' ? { ffmpegPath } : {});
-    const engine = createLocalSpeechEngine({ flitePath, espeakPath, encoder, ...(neural ? { neural } : {}) });
+    const engine = await speechEngine(backend);
     const listed = await engine.listVoices();
     for (const [id] of voices) {
       const voice = listed.find((v) => v.id === id);
@@ -165,7 +186,7 @@ try {
   console.log(`Round trip: each voice reads ${ROUND_TRIP_SET.length} paragraphs -> pocketsphinx, word error rate over the set,`);
   console.log('as the service stores it (mp3, lossy) and as the voice spoke it (pcm, 16 kHz):');
   console.log('voice            x real time  audio s  WER mp3  beside flite-slt  WER pcm  beside flite-slt');
-  const roundTripEngine = createLocalSpeechEngine({ flitePath, espeakPath, encoder: createAudioEncoder({ ffmpegPath }), ...(neural ? { neural } : {}) });
+  const roundTripEngine = await speechEngine('ffmpeg');
   const listed = await roundTripEngine.listVoices();
   const wer = { mp3: {}, pcm: {} };
   const misheard = { mp3: {}, pcm: {} };

@@ -6,34 +6,30 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createInternalTokens } from '@learner/common/auth';
 import { createMemoryCache, type Cache } from '@learner/common/cache';
+import type { Env } from '@learner/common/config';
 import { createInProcessBus, createOutboxRelay, TOPICS, type EventEnvelope } from '@learner/common/events';
 import type { RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
-import { findExecutable } from '@learner/common/process';
 import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
-import { createSpeechService, type SynthesisLimits } from '../src/audio/speech-service.js';
-import { createAudioEncoder } from '../src/engines/audio-encoder.js';
-import { createLocalSpeechEngine } from '../src/engines/local-speech-engine.js';
-import type { NeuralVoice } from '../src/engines/neural-voice.js';
+import type { SynthesisLimits } from '../src/audio/speech-service.js';
+import { loadConfig, type TtsConfig } from '../src/config.js';
+import { createConfiguredSpeechEngine, createTtsDependencies } from '../src/dependencies.js';
 import type { SpeechEngine } from '../src/engines/speech-engine.js';
 
-/** The engines installed on this machine, as main.ts finds them; `neural` adds the warm neural voice. */
-export async function installedLocalEngine(options: { withFfmpeg?: boolean; neural?: NeuralVoice } = {}): Promise<SpeechEngine> {
-  const [flitePath, espeakPath, ffmpegPath] = await Promise.all([
-    findExecutable('flite'),
-    findExecutable('espeak-ng'),
-    options.withFfmpeg === false ? Promise.resolve(undefined) : findExecutable('ffmpeg'),
-  ]);
-  if (!flitePath || !espeakPath) throw new Error('flite and espeak-ng must be installed: run scripts/infra/engines.sh');
-  return createLocalSpeechEngine({
-    ...(options.neural ? { neural: options.neural } : {}),
-    flitePath,
-    espeakPath,
-    encoder: createAudioEncoder(ffmpegPath ? { ffmpegPath } : {}),
-  });
+/** The service's configuration as main.ts loads it, from these settings. */
+export function testConfig(env: Env = {}): TtsConfig {
+  return loadConfig({ DATABASE_URL: 'postgres://the-test-database', INTERNAL_TOKEN_SECRET: testSecret(), ...env });
+}
+
+/** The engines installed on this machine, as main.ts finds them; `hibariUrl` adds the warm neural voice. */
+export async function installedLocalEngine(options: { withFfmpeg?: boolean; hibariUrl?: string } = {}): Promise<SpeechEngine> {
+  const config = testConfig(options.hibariUrl ? { HIBARI_URL: options.hibariUrl } : {});
+  const { engine, description } = await createConfiguredSpeechEngine({ ...config, FFMPEG_PATH: options.withFfmpeg === false ? undefined : config.FFMPEG_PATH });
+  if (!description.flite || !description.espeak) throw new Error('flite and espeak-ng must be installed: run scripts/infra/engines.sh');
+  return engine;
 }
 
 export interface Harness {
@@ -51,11 +47,13 @@ export interface Harness {
 
 export async function startHarness(
   options: {
+    /** Settings as the environment would give them (HIBARI_URL: the neural voice and its readiness check). */
+    env?: Env;
+    /** Replaces the configured engine (Polly on the emulator, an engine that cannot be reached). */
     engine?: SpeechEngine;
     storage?: ObjectStorage;
     cache?: Cache;
     limits?: SynthesisLimits;
-    optionalChecks?: Record<string, () => Promise<unknown>>;
   } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase({ database: 'tts', fromDir: import.meta.dirname });
@@ -70,20 +68,20 @@ export async function startHarness(
   bus.subscribe(TOPICS.audioGenerationRequested, (event) => {
     events.push(event);
   });
-  const speech = createSpeechService({
+  const limits = options.limits ? { SYNTHESIS_CONCURRENCY: String(options.limits.concurrency), SYNTHESIS_QUEUE: String(options.limits.queue) } : {};
+  const config = testConfig({ ...options.env, ...limits });
+  const tts = await createTtsDependencies({
+    config,
     pool: db.pool,
     storage,
-    engine: options.engine ?? (await installedLocalEngine()),
     cache: options.cache ?? createMemoryCache(),
-    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
   });
   const app = createApp({
     logger: silentLogger(),
     internalTokens: tokens,
     metrics: createMetrics({ service: 'tts', collectDefaults: false }),
-    checks: {},
-    ...(options.optionalChecks ? { optionalChecks: options.optionalChecks } : {}),
-    speech,
+    ...tts,
     ...(storage === local ? { localFiles: { storage: local, signingSecret: secret } } : {}),
   });
   return {

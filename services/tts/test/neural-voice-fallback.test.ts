@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHibariVoice } from '../src/engines/neural-voice.js';
-import { installedLocalEngine, startHarness, type Harness } from './harness.js';
+import { startHarness, type Harness } from './harness.js';
 
 // A voice server of this test's own, started as scripts/infra/hibari.sh starts it, so that it
 // can be stopped while the service runs.
@@ -49,8 +49,7 @@ async function stopVoiceServer(): Promise<void> {
 beforeAll(async () => {
   port = await freePort();
   await startVoiceServer();
-  const neural = voice();
-  h = await startHarness({ engine: await installedLocalEngine({ neural }), optionalChecks: { neural_voice: () => neural.check() } });
+  h = await startHarness({ env: { HIBARI_URL: `http://127.0.0.1:${port}` } });
 }, 90_000);
 afterAll(async () => {
   await stopVoiceServer();

@@ -5,15 +5,14 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExecutable, runCommand } from '@learner/common/process';
 import { requireInfra } from '@learner/common/testing';
-import { createHibariVoice } from '../src/engines/neural-voice.js';
-import { installedLocalEngine, startHarness, type Harness } from './harness.js';
+import { startHarness, type Harness } from './harness.js';
 
 // The neural voice through the real hibari server that scripts/infra/up.sh started.
-const hibari = createHibariVoice({ baseUrl: requireInfra('HIBARI_URL') });
+const HIBARI_URL = requireInfra('HIBARI_URL');
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ engine: await installedLocalEngine({ neural: hibari }), optionalChecks: { neural_voice: () => hibari.check() } });
+  h = await startHarness({ env: { HIBARI_URL } });
 });
 afterAll(() => h.close());
 
@@ -165,7 +164,7 @@ describe('the neural voice (hibari) as the default English voice', () => {
 
 describe('the synthesis queue with the neural voice', () => {
   it('runs and queues up to its bounds and turns the rest away with 503', async () => {
-    const busy = await startHarness({ engine: await installedLocalEngine({ neural: hibari }), limits: { concurrency: 1, queue: 1 } });
+    const busy = await startHarness({ env: { HIBARI_URL }, limits: { concurrency: 1, queue: 1 } });
     try {
       const user = busy.newUser();
       const text = `${PARAGRAPH} `.repeat(8);
