@@ -12,12 +12,13 @@ import { apiClient, startPlatform, waitUntil, type Platform } from './platform-h
 // A public-domain LibriVox reading shipped by Debian's pocketsphinx-testdata: a real recording.
 const LIBRIVOX_CLIP = '/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav';
 
-const LECTURE =
-  'Photosynthesis is the process by which green plants turn light energy into chemical energy. ' +
-  'Chlorophyll is the green pigment that absorbs light in the leaves. ' +
-  'Respiration is the process by which cells break down sugar to release energy. ' +
-  'Transpiration is the loss of water through the small pores of the leaves. ' +
-  'The stomata are the small pores that let gases in and out of the leaf.';
+const LECTURE = [
+  'Photosynthesis is the process by which green plants turn light energy into chemical energy.',
+  'Chlorophyll is the green pigment that absorbs light in the leaves.',
+  'Respiration is the process by which cells break down sugar to release energy.',
+  'Transpiration is the loss of water through the small pores of the leaves.',
+  'The stomata are the small pores that let gases in and out of the leaf.',
+];
 
 const NOTES = [
   'The water cycle',
@@ -86,8 +87,10 @@ describe.each([
   }
 
   it('turns a lecture recording into a document, notes and a quiz the learner can open', async () => {
-    // The lecture, read aloud by the platform's own default voice, is the recording.
-    const spoken = await api('POST', '/api/v1/tts/synthesize', { token, json: { text: LECTURE, format: 'mp3' } });
+    // The lecture, read aloud by the platform's own default voice, is the recording; a lecturer's
+    // pause after each sentence lets the recogniser hear where one ends (it gives no punctuation).
+    const ssml = `<speak>${LECTURE.join('<break time="800ms"/>')}</speak>`;
+    const spoken = await api('POST', '/api/v1/tts/synthesize', { token, json: { ssml, format: 'mp3' } });
     expect(spoken.status).toBe(201);
     const link = new URL(spoken.body.data.audio_url);
     const audio = Buffer.from(await (await fetch(`${platform.gatewayUrl}${link.pathname}${link.search}`)).arrayBuffer());
