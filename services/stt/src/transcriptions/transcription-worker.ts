@@ -1,4 +1,5 @@
 import { withTransaction, type Pool } from '@learner/common/db';
+import { AppError } from '@learner/common/errors';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
 import { createLeasedJobRunner, type LeasedJobContext, type LeasedJobRunner } from '@learner/common/jobs';
 import type { Logger } from '@learner/common/logger';
@@ -79,6 +80,10 @@ export function createTranscriptionWorker(options: WorkerOptions): Transcription
       } else if (context.leaseLost) {
         // Deleted by its owner, or taken over: nobody wants this result any more.
         log?.info({ job: job.id }, 'transcription abandoned: the job was deleted or taken over');
+      } else if (err instanceof AppError && err.status === 503) {
+        // A dependency (storage) is down: the recording is not at fault, so the try is not counted.
+        log?.warn({ err, job: job.id }, `transcription waits: ${err.message}`);
+        await jobs.release(job, { delaySeconds: retryDelaySeconds, countAttempt: false });
       } else if (err instanceof UnrecognizableAudioError) {
         await jobs.fail(job, err.message);
       } else if (job.attempts >= maxAttempts) {
