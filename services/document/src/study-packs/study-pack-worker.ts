@@ -67,6 +67,15 @@ export function createStudyPackWorker(options: StudyPackWorkerOptions): LeasedJo
   const run = async (pack: ClaimedPack): Promise<void> => {
     const doc = await documents.findForUser(pack.userId, pack.documentId);
     if (!doc) return; // deleted meanwhile: the pack went with it
+    // Claimed again and again without an outcome (each run stopped, or lost its lease): give up.
+    if (pack.attempts > maxAttempts + 2) {
+      const reason = `The step was given up after ${pack.attempts - 1} tries`;
+      for (const [name, status] of [['quiz', pack.quizStatus], ['audio', pack.withAudio ? pack.audioStatus : 'done']] as const) {
+        if (status !== 'done' && status !== 'failed') await packs.setStep(pack, name, { status: 'failed', error: reason });
+      }
+      await packs.finish(pack);
+      return;
+    }
     const user = { id: pack.userId, email: '' };
     if (pack.quizStatus !== 'done' && pack.quizStatus !== 'failed') {
       const quizMade = await step(pack, 'quiz', async () => {
