@@ -45,8 +45,11 @@ beforeAll(async () => {
     repoRoot: repoRoot(),
     topics: Object.entries(TOPIC_PARTITIONS).map(([topic, partitions]) => ({ topic, partitions })),
   });
-  // The receipt is polled without a token, so per address: more than the default 100 a minute.
-  platform = await startPlatform({ env: { KAFKA_BOOTSTRAP_SERVERS: kafka.url, RATE_LIMIT_REQUESTS: '1000' } });
+  // The receipt is polled without a token, so per address: more than the default 100 a minute, and
+  // counted apart from the other test files' gateways, which share the Redis and the address.
+  platform = await startPlatform({
+    env: { KAFKA_BOOTSTRAP_SERVERS: kafka.url, RATE_LIMIT_REQUESTS: '1000', REDIS_KEY_PREFIX: `erasure-${randomBytes(3).toString('hex')}:` },
+  });
   api = apiClient(platform.gatewayUrl);
 }, 300_000);
 
