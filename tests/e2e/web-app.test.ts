@@ -278,6 +278,22 @@ describe('the web app in a browser', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
 
+    // Delete the account from its screen: the password confirms it; afterwards it cannot sign in.
+    await page.locator('header .account a').click();
+    await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
+    await checkScreen('account');
+    await page.getByLabel('Password to confirm').fill('not the password');
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('The password is not correct');
+    await page.getByLabel('Password to confirm').fill(password);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Your account was deleted/);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel(/^Password/).fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not correct/);
+
     expect(problems.filter((p) => /Content Security Policy|Refused to/i.test(p) || p.startsWith('page error'))).toEqual([]);
   }, 600_000);
 });
