@@ -13,18 +13,16 @@ import { createMetrics } from '@learner/common/metrics';
 import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { createDocumentDependencies } from '../dependencies.js';
+import type { EmbeddingBackfill } from '../embeddings/embedding-backfill.js';
+import type { Embedder } from '../embeddings/embedder.js';
+import { createOpenAiEmbedder } from '../embeddings/openai-embedder.js';
 import { createExtractiveNotes } from '../notes/extractive-notes.js';
 import type { NotesGenerator } from '../notes/notes-generator.js';
 import type { OcrEngine } from '../ocr/ocr-engine.js';
-import { createTesseractOcr } from '../ocr/tesseract-ocr.js';
-import { createProcessingWorker, type ProcessingWorker, type ProcessingWorkerOptions } from '../processing/processing-worker.js';
-import { createEmbeddingBackfill, type EmbeddingBackfill } from '../embeddings/embedding-backfill.js';
-import type { Embedder } from '../embeddings/embedder.js';
-import { createOpenAiEmbedder } from '../embeddings/openai-embedder.js';
-import { createPassageIndexer } from '../embeddings/passage-indexer.js';
-import { createTextExtractor } from '../processing/text-extractor.js';
-import { createStudyPackClients } from '../study-packs/study-pack-clients.js';
-import { createStudyPackWorker, type StudyPackWorkerOptions } from '../study-packs/study-pack-worker.js';
+import type { ProcessingWorker, ProcessingWorkerOptions } from '../processing/processing-worker.js';
+import type { StudyPackWorkerOptions } from '../study-packs/study-pack-worker.js';
 
 /** Where a study pack's quiz and audio are asked for, and how its worker waits and retries. */
 export interface StudyPackOptions extends Partial<Pick<StudyPackWorkerOptions, 'retryDelayMs' | 'maxAttempts' | 'quizQuestions'>> {
@@ -87,7 +85,7 @@ export interface AssembledDocumentService {
 }
 
 /**
- * The document service wired as main.ts wires it, for tests and benchmarks: a fresh database, local
+ * The document service built by main.ts's createDocumentDependencies, for tests and benchmarks: a fresh database, local
  * storage in a temporary folder, and (unless turned off) its processing worker, started. The app
  * is not listening; `startDocumentService` puts it on a port.
  */
@@ -99,36 +97,39 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
   const local = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/document', signingSecret: secret });
   const storage = options.storage ?? local;
   const logger = silentLogger();
-  const ocr = options.ocr ?? createTesseractOcr({ timeoutMs: 60_000 });
   const embedder = typeof options.embeddings === 'string' ? localEmbedder(options.embeddings) : options.embeddings;
-  const indexer = embedder ? createPassageIndexer({ pool: db.pool, embedder, logger, batchSize: 32 }) : undefined;
-  const backfill = indexer ? createEmbeddingBackfill({ indexer, logger, batchSize: 32, intervalMs: options.backfillIntervalMs ?? 200 }) : undefined;
-  const worker =
-    options.processing === false
-      ? undefined
-      : createProcessingWorker({
-          pool: db.pool,
-          storage,
-          extractor: createTextExtractor({ ocr }),
-          ...(options.notes ? { notes: options.notes } : {}),
-          logger,
-          pollMs: 100,
-          embeddings: indexer,
-          ...options.processing,
-        });
-  worker?.start();
-  backfill?.start();
   const studyPackOptions = options.studyPacks;
-  const studyPacks = studyPackOptions
-    ? createStudyPackWorker({
-        pool: db.pool,
-        clients: createStudyPackClients({ ...studyPackOptions, internalTokens: createInternalTokens({ secret, issuer: 'document' }), timeoutMs: 60_000 }),
-        logger,
-        pollMs: 100,
-        ...studyPackOptions,
-      })
-    : undefined;
-  studyPacks?.start();
+  // The configuration as loadConfig parses it, with workers that look for work every 100 ms.
+  const config = loadConfig({
+    DATABASE_URL: 'postgres://the-test-database',
+    INTERNAL_TOKEN_SECRET: testSecret(),
+    OCR_TIMEOUT_MS: '60000',
+    PROCESSING_POLL_MS: '100',
+    STUDY_PACK_POLL_MS: '100',
+    STUDY_PACK_TIMEOUT_MS: '60000',
+    EMBEDDINGS_BACKFILL_INTERVAL_MS: String(options.backfillIntervalMs ?? 200),
+    ...(studyPackOptions ? { QUIZ_SERVICE_URL: studyPackOptions.quizUrl, TTS_SERVICE_URL: studyPackOptions.ttsUrl } : {}),
+  });
+  const deps = createDocumentDependencies({
+    config,
+    pool: db.pool,
+    storage,
+    internalTokens: createInternalTokens({ secret, issuer: 'document' }),
+    logger,
+    ...(options.ocr ? { ocr: options.ocr } : {}),
+    notes: options.notes ?? false,
+    embedder: embedder ?? false,
+    processing: options.processing ?? {},
+    studyPacks: studyPackOptions
+      ? {
+          ...(studyPackOptions.retryDelayMs !== undefined ? { retryDelayMs: studyPackOptions.retryDelayMs } : {}),
+          ...(studyPackOptions.maxAttempts !== undefined ? { maxAttempts: studyPackOptions.maxAttempts } : {}),
+          ...(studyPackOptions.quizQuestions !== undefined ? { quizQuestions: studyPackOptions.quizQuestions } : {}),
+        }
+      : false,
+  });
+  deps.start();
+  const { worker, backfill } = deps;
   const events: EventConsumer | undefined = options.consumer
     ? createKafkaEventConsumer({ name: options.consumer.group, pool: db.pool, logger, kafka: { brokers: options.consumer.brokers, clientId: 'document-service' } })
     : undefined;
@@ -136,17 +137,14 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
     logger,
     internalTokens: tokens,
     metrics: createMetrics({ service: 'document', collectDefaults: false }),
-    checks: {},
+    ...deps.app,
+    checks: deps.checks,
     pool: db.pool,
     storage,
     localStorage: options.storage ? undefined : local,
     signingSecret: secret,
     maxFileSize: options.maxFileSize ?? 10_485_760,
-    embedder,
-    ocr,
-    ...(worker ? { onQueued: () => worker.wake() } : {}),
     ...(events ? { events } : {}),
-    ...(studyPacks ? { onStudyPackQueued: () => studyPacks.wake() } : {}),
   });
   await events?.start();
   return {
@@ -161,9 +159,7 @@ export async function assembleDocumentService(options: DocumentServiceOptions = 
     ...(embedder ? { embedder } : {}),
     async close() {
       await events?.stop();
-      await worker?.stop();
-      await studyPacks?.stop();
-      await backfill?.stop();
+      await deps.stop();
       if (!options.database) await db.drop();
       await rm(folder, { recursive: true, force: true });
     },
