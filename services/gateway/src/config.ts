@@ -18,7 +18,12 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
   return list.join(',');
 }
 
-const serviceUrl = (port: number) => z.url().default(`http://127.0.0.1:${port}`);
+/** A service's address, or its replicas' addresses comma-separated (calls go round robin). */
+const serviceUrl = (port: number) =>
+  z
+    .string()
+    .default(`http://127.0.0.1:${port}`)
+    .refine((value) => value.split(',').every((url) => z.url().safeParse(url.trim()).success), 'a URL, or URLs separated by commas');
 
 // The gateway does not extend serviceEnvSchema: it owns the user secrets, and its only events are an
 // account erasure's (user.deleted out, erasure.confirmed in).

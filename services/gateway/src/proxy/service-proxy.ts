@@ -1,5 +1,5 @@
 import type { Agent, ClientRequest } from 'node:http';
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import vary from 'vary';
 import { createProxyMiddleware, debugProxyErrorsPlugin, type Plugin } from 'http-proxy-middleware';
 import {
@@ -14,6 +14,9 @@ import {
 const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
 // The service cannot be reached at all, as opposed to failing part-way through an answer.
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+// A retried request is answered by the next replica's proxy, which never passes it on.
+const noNext: NextFunction = () => undefined;
 
 function upstreamFailure(service: string, err: NodeJS.ErrnoException, req: Request): AppError {
   const details = { service };
@@ -41,16 +44,73 @@ function answerFailure(req: Request, res: Response, failure: AppError): void {
   res.status(failure.status).json(errorBody(failure.type, failure.message, req.requestId, failure.details));
 }
 
+/** A service's replicas: one address or several, comma-separated (the launcher's REPLICAS). */
+export function replicaUrls(target: string): string[] {
+  return target.split(',').map((url) => url.trim()).filter(Boolean);
+}
+
+/** How long a replica that refused a connection is left out of the rotation. */
+const REFUSED_COOLDOWN_MS = 5000;
+
 /**
  * Streams the request to one service and its answer back unchanged: status, headers and body bytes
  * (the gateway never parses proxied bodies). A refused connection answers 503, silence for
  * `timeoutMs` answers 504, both in the error body.
+ *
+ * With several replicas (`target` a comma-separated list) the calls go round robin. A replica that
+ * refuses a connection is skipped for a few seconds; a request without a body is sent on to the
+ * next replica at once, one with a body (already streamed, not kept) answers 503 and may be retried.
  */
 export function createServiceProxy(options: {
   service: string;
   target: string;
   timeoutMs: number;
   agent: Agent;
+}): RequestHandler {
+  const targets = replicaUrls(options.target);
+  if (targets.length <= 1) return createTargetProxy({ ...options, target: targets[0] ?? options.target });
+  const downUntil = new Map<string, number>();
+  const tried = new WeakMap<Request, Set<number>>();
+  let turn = 0;
+  const pick = (req: Request): number | undefined => {
+    const seen = tried.get(req) ?? new Set<number>();
+    tried.set(req, seen);
+    const now = Date.now();
+    const untried = targets.map((_, i) => (turn + i) % targets.length).filter((i) => !seen.has(i));
+    const chosen = untried.find((i) => (downUntil.get(targets[i]!) ?? 0) <= now) ?? (seen.size === 0 ? untried[0] : undefined);
+    if (chosen === undefined) return undefined;
+    turn = (chosen + 1) % targets.length;
+    seen.add(chosen);
+    return chosen;
+  };
+  const proxies: RequestHandler[] = targets.map((target) =>
+    createTargetProxy({
+      ...options,
+      target,
+      onRefused: (req, res, next) => {
+        downUntil.set(target, Date.now() + REFUSED_COOLDOWN_MS);
+        const hasBody = req.get('content-length') !== undefined && req.get('content-length') !== '0';
+        if (hasBody || req.get('transfer-encoding') !== undefined) return false;
+        const again = pick(req);
+        if (again === undefined) return false;
+        void proxies[again]!(req, res, next);
+        return true;
+      },
+    }),
+  );
+  return (req, res, next) => {
+    const chosen = pick(req) ?? turn;
+    return proxies[chosen]!(req, res, next);
+  };
+}
+
+function createTargetProxy(options: {
+  service: string;
+  target: string;
+  timeoutMs: number;
+  agent: Agent;
+  /** A refused connection: true when the request went on to another replica. */
+  onRefused?: (req: Request, res: Response, next: NextFunction) => boolean;
 }): RequestHandler {
   const { service, timeoutMs } = options;
   const failures: Plugin = (proxyServer) => {
@@ -70,6 +130,8 @@ export function createServiceProxy(options: {
     proxyServer.on('error', (err, req, res) => {
       // Express's req and res are what reach the proxy; a socket would mean a WebSocket upgrade.
       if (res !== undefined && 'status' in res) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ECONNREFUSED' && options.onRefused?.(req as Request, res as Response, noNext)) return;
         answerFailure(req as Request, res as Response, upstreamFailure(service, err as NodeJS.ErrnoException, req as Request));
       }
     });
