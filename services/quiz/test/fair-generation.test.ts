@@ -6,12 +6,16 @@ import { startHarness, type Harness } from './harness.js';
 
 /** Whose document each quiz was started from, in the order the writer started them. */
 const started: string[] = [];
+/** Resolved once the other user's request has read its document, so it is queuing for the writer. */
+let lightQueued: Promise<void> = Promise.resolve();
 /** The real generator, taking a while per quiz the way a long document does. */
 const extractive = createExtractiveWriter();
 const slowWriter: QuestionWriter = {
   async write(passages, options) {
     started.push(passages.some((p) => p.text.includes('chlorophyll')) ? 'light' : 'heavy');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The heavy user's quizzes in the writer finish only after the other user's request waits
+    // with theirs for a place, however slowly the machine gets it there.
+    await Promise.all([new Promise((resolve) => setTimeout(resolve, 150)), lightQueued]);
     return extractive.write(passages, options);
   },
 };
@@ -33,6 +37,10 @@ describe('quiz generation under one heavy user', () => {
     const ask = (user: typeof heavy, documentId: number) =>
       request(h.app).post('/api/v1/quizzes/generate').set(h.as(user)).send({ document_id: documentId, num_questions: 3 });
 
+    lightQueued = (async () => {
+      while (h.documents.reads(lightDoc.id) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    })();
     const heavyCalls = Array.from({ length: 8 }, () => ask(heavy, heavyDoc.id).then((r) => r.status));
     // The heavy user's requests hold every place and the rest wait for one.
     while (started.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -32,6 +32,7 @@ export async function startDocumentStandIn(tokens: InternalTokens) {
   const documents = new Map<number, StoredDocument>();
   let nextId = 1;
   let delayMs = 0;
+  const reads = new Map<number, number>();
   const app = express();
   app.use('/internal/v1', requireInternalIdentity(tokens));
   app.get('/internal/v1/documents/:id/passages', async (req, res) => {
@@ -56,6 +57,7 @@ export async function startDocumentStandIn(tokens: InternalTokens) {
       end_offset: p.end,
     }));
     const data: DocumentPassages = { id: doc.id, title: doc.title, status: doc.status, passages };
+    reads.set(doc.id, (reads.get(doc.id) ?? 0) + 1);
     res.json({ status: 'success', data, timestamp: new Date().toISOString() });
   });
   app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -72,6 +74,8 @@ export async function startDocumentStandIn(tokens: InternalTokens) {
       documents.set(stored.id, stored);
       return stored;
     },
+    /** How many times a document's passages were read. */
+    reads: (id: number) => reads.get(id) ?? 0,
     slowDown(ms: number) {
       delayMs = ms;
     },
