@@ -95,10 +95,13 @@ async function startGateway(): Promise<void> {
       mediaOrigins: [...(config.PUBLIC_BASE_URL ? [new URL(config.PUBLIC_BASE_URL).origin] : []), ...config.WEB_MEDIA_ORIGINS],
     },
   });
-  relay.start();
-  await events.start();
+  // The in-process consumer subscribes before peers can post to the inbox; joining a Kafka group
+  // can take seconds, which serving must not wait for.
+  if (inProcess) await events.start();
   const server = await listen(app, config.PORT);
   logger.info({ port: config.PORT, services, events: brokers.length ? 'kafka' : 'in-process' }, 'gateway listening');
+  relay.start();
+  await events.start();
 
   onShutdown(logger, async () => {
     await closeServer(server);
