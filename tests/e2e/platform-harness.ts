@@ -14,6 +14,8 @@ export interface Platform {
   databaseUrls: Record<string, string>;
   dataDir: string;
   output: string[];
+  /** Every process the launcher started (replicas are named `<service>-<n>`), from its state file. */
+  processes: { name: string; pid: number; url: string }[];
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,8 @@ export async function startPlatform(
     env?: Record<string, string>;
     /** Databases elsewhere than the shared test server (e.g. one a test stops), by service. */
     databaseUrls?: Partial<Record<(typeof SERVICES)[number], string>>;
+    /** Processes per service (the launcher's REPLICAS); 1 unless given. */
+    replicas?: number;
   } = {},
 ): Promise<Platform> {
   const root = repoRoot();
@@ -52,6 +56,9 @@ export async function startPlatform(
     KAFKA_BOOTSTRAP_SERVERS: infra.KAFKA_BOOTSTRAP_SERVERS ?? '',
     OUTBOX_POLL_MS: '100',
     REQUEST_TIMEOUT: '20',
+    ...(options.replicas && options.replicas > 1
+      ? { REPLICAS: String(options.replicas), REPLICA_PORT_BASE: String(await freePortRange(SERVICES.length * (options.replicas - 1))) }
+      : {}),
     ...options.env,
   };
   SERVICES.forEach((name, i) => {
@@ -77,12 +84,14 @@ export async function startPlatform(
   const stateFile = join(dataDir, 'launcher.json');
   const deadline = Date.now() + 150_000;
   let services: Record<string, string>;
+  let processes: Platform['processes'];
   for (;;) {
     if (exited) throw new Error(`the platform exited before it was ready:\n${output.join('').slice(-4000)}`);
     if (Date.now() > deadline) throw new Error(`the platform was not ready in time:\n${output.join('').slice(-4000)}`);
     if (existsSync(stateFile)) {
-      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { ready: boolean; services: { name: string; url: string }[] };
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { ready: boolean; services: Platform['processes'] };
       if (state.ready) {
+        processes = state.services;
         services = Object.fromEntries(state.services.map((s) => [s.name, s.url]));
         break;
       }
@@ -98,6 +107,7 @@ export async function startPlatform(
     databaseUrls: Object.fromEntries(SERVICES.map((name, i) => [name, databases[i]!.url])),
     dataDir,
     output,
+    processes,
     async stop() {
       if (!exited) {
         child.kill('SIGTERM');
