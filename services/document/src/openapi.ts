@@ -54,6 +54,7 @@ const searchAnswer = z.object({
       .enum(['hybrid', 'full_text'])
       .describe('hybrid: full text and vector similarity fused (k = 60); full_text: words only'),
     reason: z.string().optional().describe('Why the ranking is by full text only, e.g. the embedding server is unavailable'),
+    model: z.string().optional().describe('hybrid only: the embedding model the similarities come from (each model has its own scale)'),
   }),
   timestamp: isoTimestamp,
 });

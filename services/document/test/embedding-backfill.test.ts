@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
+import { LOCAL_EMBEDDING_MODEL } from '../src/config.js';
 import { createPassageIndexer } from '../src/embeddings/passage-indexer.js';
 import { localEmbedder } from '../src/testing/start-document-service.js';
 import { embeddingsBaseUrl } from './embedding-test-server.js';
@@ -69,7 +70,7 @@ describe('the embedding backfill', () => {
       .query({ q: 'How do creatures signal they want a partner?', limit: 3 })
       .set(after.as(owner));
     expect(res.status).toBe(200);
-    expect(res.body.meta).toEqual({ retrieval: 'hybrid' });
+    expect(res.body.meta).toEqual({ retrieval: 'hybrid', model: LOCAL_EMBEDDING_MODEL });
     expect(res.body.data[0].text).toContain('Pheromones');
     expect(res.body.data[0].similarity).toEqual(expect.any(Number));
   });

@@ -60,7 +60,7 @@ describe('a passage the embedding model refuses', () => {
 
     const res = await request(h.app).get('/api/v1/documents/search').query({ q: 'cloves island' }).set(h.as(owner));
     expect(res.status).toBe(200);
-    expect(res.body.meta).toEqual({ retrieval: 'hybrid' });
+    expect(res.body.meta).toEqual({ retrieval: 'hybrid', model: 'picky' });
     expect(res.body.data[0]).toMatchObject({ page: 1, similarity: null });
     expect(res.body.data[1].similarity).toEqual(expect.any(Number));
   });

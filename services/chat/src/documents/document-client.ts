@@ -29,6 +29,8 @@ export interface SearchResult {
   retrieval: string;
   /** Why the search fell back to full text, when it did. */
   reason?: string;
+  /** The embedding model the passages' similarities come from, when ranked by meaning too. */
+  model?: string;
 }
 
 export interface DocumentLookup {
@@ -71,7 +73,12 @@ export function createDocumentClient(options: { baseUrl: string; timeoutMs: numb
         rank: p.rank,
         similarity: p.similarity,
       }));
-      return { passages, retrieval: found.meta.retrieval, ...(found.meta.reason ? { reason: found.meta.reason } : {}) };
+      return {
+        passages,
+        retrieval: found.meta.retrieval,
+        ...(found.meta.reason ? { reason: found.meta.reason } : {}),
+        ...(found.meta.model ? { model: found.meta.model } : {}),
+      };
     },
 
     async missing({ user, requestId, ids }) {

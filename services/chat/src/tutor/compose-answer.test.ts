@@ -120,15 +120,30 @@ describe('composeAnswer', () => {
 
   describe('with the meaning side of the search', () => {
     const near = (p: Passage, similarity: number): Passage => ({ ...p, similarity });
+    const askWith = (model: string | undefined, question: string, passages: Passage[]) =>
+      composeAnswer({ question, searchWords: planSearch(question, []).words, passages, model });
 
     it('answers from a passage very close in meaning even when the question shares few of its words', () => {
-      const answer = ask('How do green organisms capture sunshine to make food?', [near(photosynthesis, 0.88), near(respiration, 0.8)]);
+      const answer = askWith('bge-small-en-v1.5-q', 'How do green organisms capture sunshine to make food?', [near(photosynthesis, 0.8), near(respiration, 0.6)]);
       expect(answer.found && answer.citations[0]!.page).toBe(2);
     });
 
     it('declines when the nearest passage is far in meaning and shares too few words', () => {
-      const answer = ask('Which treaty ended the Thirty Years War in 1648?', [near(history, 0.79), near(respiration, 0.78)]);
+      const answer = askWith('bge-small-en-v1.5-q', 'Which treaty ended the Thirty Years War in 1648?', [near(history, 0.6), near(respiration, 0.55)]);
       expect(answer.found).toBe(false);
+    });
+
+    it("reads a similarity on its model's own scale", () => {
+      const question = 'How do green organisms capture sunshine to make food?';
+      // Very close for e5, whose unrelated texts already sit near 0.75; not close for bge.
+      expect(askWith('multilingual-e5-small-q4', question, [near(photosynthesis, 0.88), near(respiration, 0.8)]).found).toBe(true);
+      expect(askWith('bge-small-en-v1.5-q', question, [near(photosynthesis, 0.6), near(respiration, 0.55)]).found).toBe(false);
+    });
+
+    it('does not answer on the meaning of a model whose scale it does not know: the words must carry it', () => {
+      const question = 'How do green organisms capture sunshine to make food?';
+      expect(askWith('some-hosted-model', question, [near(photosynthesis, 0.99), near(respiration, 0.5)]).found).toBe(false);
+      expect(askWith(undefined, question, [near(photosynthesis, 0.99), near(respiration, 0.5)]).found).toBe(false);
     });
   });
 });

