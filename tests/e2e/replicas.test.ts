@@ -1,0 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, startPlatform, waitUntil, type Platform } from './platform-harness.js';
+
+/**
+ * The platform with two processes of every service over the same PostgreSQL, Redis and Kafka
+ * (the launcher's REPLICAS=2): the learner's journey works through the gateway's round robin, and
+ * a replica killed in the middle of a job or an event loses nothing and does nothing twice.
+ */
+
+const MARKER = `marker${randomBytes(4).toString('hex')}`;
+const LESSON = [
+  'Plate tectonics',
+  '',
+  `The lithosphere is broken into tectonic plates that move over the asthenosphere (${MARKER}). ` +
+    'At divergent boundaries plates move apart and new oceanic crust forms at mid-ocean ridges. ' +
+    'At convergent boundaries one plate sinks beneath another in a process called subduction.',
+  '',
+  `Subduction builds volcanic arcs and deep ocean trenches such as the Mariana Trench (${MARKER}). ` +
+    'Transform boundaries, like the San Andreas Fault, slide past each other and cause earthquakes. ' +
+    'Earthquakes release stored elastic energy as seismic waves that travel through the Earth.',
+  '',
+  `Seismic waves come in two main kinds: body waves and surface waves (${MARKER}). ` +
+    'Primary waves are compressional body waves and they are the fastest seismic waves. ' +
+    'Secondary waves are shear waves that cannot travel through the liquid outer core.',
+  '',
+  `Mantle convection is the slow flow of hot rock that drives the movement of the plates (${MARKER}). ` +
+    'Ridge push and slab pull are the forces that act on the plates at their edges. ' +
+    'Hotspots such as the one beneath Hawaii form chains of volcanoes as a plate moves over them.',
+].join('\n');
+
+let platform: Platform;
+let api: ReturnType<typeof apiClient>;
+let embeddings: Server;
+/** The embedding request of the marked document, held unanswered: the client's port tells who holds the job. */
+/** What the stand-in received, for the failure message. */
+const seen: string[] = [];
+let held: { clientPort: number; res: ServerResponse } | undefined;
+
+/**
+ * An embeddings endpoint that holds the marked document's request (its processing stays in the
+ * middle of the job until the holder dies) and answers every other with 503 (processing then
+ * completes without vectors, as with the real server down).
+ */
+function embeddingStandIn(): Server {
+  return createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      seen.push(`${req.method} ${req.url} ${body.includes(MARKER) ? 'marked' : ''}`);
+      if (body.includes(MARKER) && !held) {
+        held = { clientPort: req.socket.remotePort ?? 0, res };
+        return;
+      }
+      res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":"unavailable"}');
+    });
+  });
+}
+
+/** The process among `pids` that owns the local TCP port (Linux /proc): the client of a connection. */
+function processWithPort(pids: number[], port: number): number | undefined {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9 && Number.parseInt(fields[1]!.split(':').pop()!, 16) === port) inodes.add(fields[9]!);
+    }
+  }
+  return pids.find((pid) =>
+    readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.has(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? '');
+      } catch {
+        return false;
+      }
+    }),
+  );
+}
+
+async function query<T extends pg.QueryResultRow>(service: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: platform.databaseUrls[service] });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function pidOf(name: string): number {
+  const found = platform.processes.find((p) => p.name === name);
+  if (!found) throw new Error(`no process ${name}`);
+  return found.pid;
+}
+
+beforeAll(async () => {
+  embeddings = embeddingStandIn();
+  await new Promise<void>((resolve) => embeddings.listen(0, '127.0.0.1', resolve));
+  platform = await startPlatform({
+    replicas: 2,
+    env: {
+      EMBEDDINGS_BASE_URL: `http://127.0.0.1:${(embeddings.address() as AddressInfo).port}/v1`,
+      PROCESSING_LEASE_MS: '3000',
+      RATE_LIMIT_REQUESTS: '1000',
+      REDIS_KEY_PREFIX: `replicas-${randomBytes(3).toString('hex')}:`,
+    },
+  });
+  api = apiClient(platform.gatewayUrl);
+}, 300_000);
+
+afterAll(async () => {
+  held?.res.destroy();
+  embeddings?.closeAllConnections();
+  await new Promise((resolve) => embeddings?.close(resolve));
+  await platform?.stop();
+}, 60_000);
+
+async function register(): Promise<{ token: string; userId: string; password: string }> {
+  const password = 'correct horse battery';
+  const res = await api('POST', '/api/v1/auth/register', { json: { email: `replica-${randomBytes(5).toString('hex')}@example.com`, password, name: 'Inge' } });
+  expect(res.status).toBe(201);
+  return { token: res.body.data.token, userId: res.body.data.user.id, password };
+}
+
+async function upload(token: string, text: string, title: string): Promise<number> {
+  const form = new FormData();
+  form.append('file', new Blob([text], { type: 'text/plain' }), `${title}.txt`);
+  form.append('title', title);
+  const res = await api('POST', '/api/v1/documents/upload', { token, form });
+  expect(res.status).toBe(201);
+  return res.body.data.id as number;
+}
+
+async function processed(token: string, documentId: number, ms?: number): Promise<{ status: string }> {
+  return waitUntil(
+    'the document to be processed',
+    async () => {
+      const res = await api('GET', `/api/v1/documents/${documentId}`, { token });
+      return ['completed', 'failed'].includes(res.body.data?.status) ? res.body.data : undefined;
+    },
+    ms,
+  );
+}
+
+describe('every service as two processes', () => {
+  it('starts two processes of each service, the gateway two workers on its port', () => {
+    const names = platform.processes.map((p) => p.name).sort();
+    expect(names).toEqual(['chat', 'chat-2', 'document', 'document-2', 'gateway', 'quiz', 'quiz-2', 'stt', 'stt-2', 'tts', 'tts-2']);
+    expect(platform.output.join('')).not.toMatch(/stopped unexpectedly/);
+  });
+
+  it('runs the journey: upload → processed → notes → tutor → quiz → submit → tts → transcription', async () => {
+    const { token } = await register();
+    const documentId = await upload(token, LESSON.replaceAll(MARKER, 'journey'), 'Tectonics');
+    expect((await processed(token, documentId)).status).toBe('completed');
+    const notes = await api('GET', `/api/v1/documents/${documentId}/notes`, { token });
+    expect(notes.status).toBe(200);
+
+    const session = await api('POST', '/api/v1/chat/sessions', { token, json: { title: 'Revision', document_ids: [documentId] } });
+    expect(session.status).toBe(201);
+    const asked = await api('POST', `/api/v1/chat/sessions/${session.body.data.id}/messages`, { token, json: { message: 'What is subduction?' } });
+    expect(asked.status).toBe(201);
+
+    const quiz = await api('POST', '/api/v1/quizzes/generate', {
+      token,
+      json: { document_id: documentId, num_questions: 3, difficulty: 'easy', question_types: ['multiple_choice', 'true_false'] },
+    });
+    expect(quiz.status, JSON.stringify(quiz.body)).toBe(201);
+    const answers = Object.fromEntries(
+      (quiz.body.data.questions as { id: number; question_type: string; options?: { id: string }[] }[]).map((q) => [
+        String(q.id),
+        q.question_type === 'true_false' ? true : (q.options?.[0]?.id ?? 'a'),
+      ]),
+    );
+    // The quiz is read and submitted through either replica alike.
+    for (let i = 0; i < 2; i++) expect((await api('GET', `/api/v1/quizzes/${quiz.body.data.id}`, { token })).status).toBe(200);
+    expect((await api('POST', `/api/v1/quizzes/${quiz.body.data.id}/submit`, { token, json: { answers } })).status).toBe(201);
+
+    const voices = await api('GET', '/api/v1/tts/voices?language=en-US', { token });
+    const voice = voices.body.data.voices.find((v: { engine: string }) => v.engine === 'flite') ?? voices.body.data.voices[0];
+    const audio = await api('POST', '/api/v1/tts/synthesize', { token, json: { text: 'Subduction builds volcanic arcs.', voice_id: voice.id, format: 'mp3' } });
+    expect(audio.status).toBe(201);
+    const link = new URL(audio.body.data.audio_url);
+    const bytes = await fetch(`${platform.gatewayUrl}${link.pathname}${link.search}`);
+    expect(bytes.status).toBe(200);
+
+    const recording = new FormData();
+    recording.append('audio', new Blob([new Uint8Array(await bytes.arrayBuffer())], { type: 'application/octet-stream' }), 'lecture.mp3');
+    const started = await api('POST', '/api/v1/stt/transcribe', { token, form: recording });
+    expect(started.status).toBe(202);
+    const transcribed = await waitUntil('the transcription', async () => {
+      const res = await api('GET', `/api/v1/stt/status/${started.body.data.task_id}`, { token });
+      return ['completed', 'failed'].includes(res.body.data?.status) ? res.body.data : undefined;
+    });
+    expect(transcribed.status).toBe('completed');
+  }, 240_000);
+
+  it('finishes a document once when the replica processing it is killed: the other takes it over after the lease', async () => {
+    const { token } = await register();
+    const documentId = await upload(token, LESSON, 'Tectonics interrupted');
+    const holding = await waitUntil('a replica to be in the middle of processing', async () => held, 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}; the embeddings endpoint saw: ${seen.join(' | ')}`);
+    });
+    const holder = processWithPort([pidOf('document'), pidOf('document-2')], holding.clientPort);
+    expect(holder).toBeDefined();
+    process.kill(holder!, 'SIGKILL');
+
+    expect((await processed(token, documentId, 120_000)).status).toBe('completed');
+    const [doc] = await query<{ attempts: number }>('document', 'SELECT attempts FROM documents WHERE id = $1', [documentId]);
+    expect(doc!.attempts).toBe(2);
+    const notes = await query<{ rows: string; distinct_rows: string }>(
+      'document',
+      'SELECT count(*) AS rows, count(DISTINCT (kind, content)) AS distinct_rows FROM notes WHERE document_id = $1',
+      [documentId],
+    );
+    expect(Number(notes[0]!.rows)).toBeGreaterThan(0);
+    expect(notes[0]!.rows).toBe(notes[0]!.distinct_rows);
+    const outbox = await query<{ n: string }>(
+      'document',
+      `SELECT count(*) AS n FROM outbox WHERE topic = 'document.processed' AND (payload::jsonb #>> '{payload,document_id}')::int = $1`,
+      [documentId],
+    );
+    expect(Number(outbox[0]!.n)).toBe(1);
+    // The survivor serves the learner alone: the gateway skips the dead replica.
+    for (let i = 0; i < 4; i++) expect((await api('GET', `/api/v1/documents/${documentId}`, { token })).status).toBe(200);
+  }, 180_000);
+
+  it('stores no half quiz when a quiz replica is killed while quizzes are generated: each answer is a whole quiz or an error to retry', async () => {
+    const { token, userId } = await register();
+    const documentId = await upload(token, LESSON.replaceAll(MARKER, 'quiz'), 'Tectonics quiz');
+    expect((await processed(token, documentId)).status).toBe('completed');
+    const generate = () =>
+      api('POST', '/api/v1/quizzes/generate', { token, json: { document_id: documentId, num_questions: 3, difficulty: 'easy', question_types: ['true_false'] } });
+    const answers = generate().then((first) => [first]);
+    const burst = Array.from({ length: 6 }, generate);
+    process.kill(pidOf('quiz-2'), 'SIGKILL');
+    const results = [...(await answers), ...(await Promise.all(burst))];
+    for (const res of results) expect([201, 502, 503]).toContain(res.status);
+    const created = results.filter((r) => r.status === 201).map((r) => r.body.data.id as number);
+    expect(created.length).toBeGreaterThan(0);
+    // Retrying after a failure reaches the live replica.
+    expect((await generate()).status).toBe(201);
+    const quizzes = await query<{ id: number; questions: string }>(
+      'quiz',
+      'SELECT q.id, (SELECT count(*) FROM questions WHERE quiz_id = q.id) AS questions FROM quizzes q WHERE q.user_id = $1',
+      [userId],
+    );
+    expect(quizzes.length).toBeGreaterThanOrEqual(created.length + 1);
+    for (const quiz of quizzes) expect(Number(quiz.questions)).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('erases every account once when a consumer replica is killed during the events: each service confirms each erasure exactly once', async () => {
+    const learners = await Promise.all(Array.from({ length: 6 }, register));
+    const erasures = await Promise.all(
+      learners.map(async (l) => {
+        const res = await api('DELETE', '/api/v1/auth/me', { token: l.token, json: { password: l.password } });
+        expect(res.status).toBe(202);
+        return res.body.data as { erasure_id: string; status_url: string };
+      }),
+    );
+    process.kill(pidOf('chat-2'), 'SIGKILL');
+    process.kill(pidOf('stt-2'), 'SIGKILL');
+    for (const erasure of erasures) {
+      await waitUntil(
+        'every service to confirm the erasure',
+        async () => ((await api('GET', erasure.status_url)).body.data?.status === 'completed' ? true : undefined),
+        150_000,
+      );
+    }
+    for (const service of ['chat', 'stt', 'document', 'quiz', 'tts']) {
+      const rows = await query<{ erasure_id: string; n: string }>(
+        service,
+        `SELECT payload::jsonb #>> '{payload,erasure_id}' AS erasure_id, count(*) AS n FROM outbox WHERE topic = 'erasure.confirmed' GROUP BY 1`,
+      );
+      for (const erasure of erasures) {
+        expect(Number(rows.find((r) => r.erasure_id === erasure.erasure_id)?.n), `${service} confirms ${erasure.erasure_id} once`).toBe(1);
+      }
+    }
+  }, 240_000);
+});
