@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Queryable } from '../db/pool.js';
 import type { EventConsumer } from '../events/consumer.js';
+import { UnauthenticatedError } from '../errors/index.js';
 import { TOPICS, createEvent } from '../events/envelope.js';
 import { enqueueEvent } from '../events/outbox.js';
 import { ObjectNotFoundError, type ObjectStorage } from '../storage/object-storage.js';
@@ -50,6 +51,15 @@ export async function isUserErased(db: Queryable, userId: string): Promise<boole
   await db.query('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [hash]);
   const { rows } = await db.query('SELECT 1 FROM erased_users WHERE user_hash = $1', [hash]);
   return rows.length > 0;
+}
+
+/**
+ * Refuses (401) to store anything for a user this database has erased: call it in the transaction
+ * that writes what a request or job made (a quiz, audio, a recording, a document), so work that was
+ * under way when the erasure arrived leaves nothing behind; the caller removes its stored file.
+ */
+export async function assertUserNotErased(db: Queryable, userId: string): Promise<void> {
+  if (await isUserErased(db, userId)) throw new UnauthenticatedError('The account was erased');
 }
 
 /**

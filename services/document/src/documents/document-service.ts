@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DocumentDeletedPayload } from '@learner/common/contracts';
+import { assertUserNotErased, type DocumentDeletedPayload } from '@learner/common/contracts';
 import { withTransaction, type Pool } from '@learner/common/db';
 import { ConflictError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '@learner/common/errors';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
@@ -92,6 +92,8 @@ export function createDocumentService(deps: {
       await deps.storage.put(key, input.bytes, { contentType: detected.contentType });
       try {
         const doc = await withTransaction(deps.pool, async (tx) => {
+          // An erasure of the account that arrived while the file was stored: keep nothing.
+          await assertUserNotErased(tx, input.userId);
           const created = await repo.insert(
             {
               userId: input.userId,

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { type Pool, withTransaction } from '@learner/common/db';
-import { isUserErased } from '@learner/common/contracts';
-import { AppError, NotFoundError, UnauthenticatedError, ValidationError } from '@learner/common/errors';
+import { assertUserNotErased } from '@learner/common/contracts';
+import { AppError, NotFoundError, ValidationError } from '@learner/common/errors';
 import { TOPICS, createEvent, enqueueEvent } from '@learner/common/events';
 import { createFairGate } from '@learner/common/jobs';
 import type { RequestUser } from '@learner/common/http';
@@ -108,7 +108,7 @@ export function createQuizService(deps: { pool: Pool; documents: DocumentClient;
       }
       const saved = await withTransaction(deps.pool, async (client) => {
         // The account may have been erased while the questions were written: nothing is kept for it.
-        if (await isUserErased(client, user.id)) throw new UnauthenticatedError('The account was erased');
+        await assertUserNotErased(client, user.id);
         const stored = await repo.insert(
           client,
           {

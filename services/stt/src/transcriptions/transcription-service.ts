@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { assertUserNotErased } from '@learner/common/contracts';
 import { withTransaction, type Pool } from '@learner/common/db';
 import { NotFoundError, ValidationError } from '@learner/common/errors';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
@@ -49,6 +50,8 @@ export function createTranscriptionService(deps: {
       await storage.put(storageKey, upload.bytes, { contentType: CONTENT_TYPES[kind] });
       try {
         const job = await withTransaction(pool, async (tx) => {
+          // An erasure of the account that arrived while the recording was stored: keep nothing.
+          await assertUserNotErased(tx, user.id);
           const created = await jobs.insert(
             {
               id,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
+import { assertUserNotErased } from '@learner/common/contracts';
 import type { Cache } from '@learner/common/cache';
 import { withTransaction, type Pool } from '@learner/common/db';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '@learner/common/errors';
@@ -146,6 +147,8 @@ export function createSpeechService(deps: {
       await storage.put(storageKey, result.audio, { contentType: FORMAT_INFO[request.format].contentType });
       try {
         const record = await withTransaction(pool, async (tx) => {
+          // An erasure of the account that arrived while the audio was made: keep nothing.
+          await assertUserNotErased(tx, user.id);
           const saved = await audio.insert(
             {
               id,
