@@ -92,4 +92,15 @@ describe('the internal client', () => {
     expect((err as InternalCallError).status).toBe(503);
     expect((err as InternalCallError).reason).toBe('unreachable');
   });
+
+  it('with several replicas, calls them in turn and passes over one that refuses the connection', async () => {
+    const port = await freePortRange(1);
+    const before = seen.length;
+    const replicas = createInternalClient({ service: 'document', baseUrl: `${baseUrl},http://127.0.0.1:${port}`, timeoutMs: 1000, internalTokens: tokens });
+    for (let i = 0; i < 4; i++) {
+      await expect(replicas.request({ user, method: 'POST', path: '/ok', body: { call: i }, response: answer })).resolves.toEqual({ data: { n: 1 } });
+    }
+    // Every call reached the live replica exactly once: none lost, none sent twice.
+    expect(seen.slice(before).map((s) => s.body)).toEqual([0, 1, 2, 3].map((call) => JSON.stringify({ call })));
+  });
 });

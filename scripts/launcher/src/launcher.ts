@@ -122,17 +122,18 @@ export async function startLauncher(options: {
 
     const serviceUrls = Object.fromEntries(SERVICES.map((s, index) => [s.urlKey, `http://127.0.0.1:${portOf(index)}`]));
     // Replica r (from 2) of the service at index i listens on REPLICA_PORT_BASE + (r-2)·6 + i; the
-    // gateway is given every replica's address (round robin), the others the first one's.
+    // callers (the gateway, and the services calling each other) get every replica's address, in turn.
     const replicaPort = (index: number, replica: number): number =>
       replica === 1 ? portOf(index) : config.replicaPortBase + (replica - 2) * SERVICES.length + index;
     const replicaNumbers = (name: ServiceName): number[] => Array.from({ length: name === 'gateway' ? 1 : config.replicas[name] }, (_, r) => r + 1);
-    const gatewayServiceUrls = Object.fromEntries(
+    const replicaUrls = Object.fromEntries(
       started.map((s) => [s.urlKey, replicaNumbers(s.name).map((r) => `http://127.0.0.1:${replicaPort(s.index, r)}`).join(',')]),
     );
     const shared: Env = {
       ...env,
       ...secrets,
       ...serviceUrls,
+      ...replicaUrls,
       STORAGE_DIR: resolve(root, env.STORAGE_DIR ?? join(dataDir, 'storage')),
       PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://localhost:${portOf(0)}`,
     };
@@ -144,7 +145,7 @@ export async function startLauncher(options: {
         ...shared,
         PORT: String(port),
         // The gateway's replicas are node:cluster workers sharing its port.
-        ...(s.name === 'gateway' ? { ...gatewayServiceUrls, ...(config.replicas.gateway > 1 ? { WORKERS: String(config.replicas.gateway) } : {}) } : {}),
+        ...(s.name === 'gateway' && config.replicas.gateway > 1 ? { WORKERS: String(config.replicas.gateway) } : {}),
         DATABASE_URL: database ? database.url : env[databaseUrlKey(s.name)],
         ...(database ? { DATABASE_POOL_SIZE: '1' } : {}),
         // Without Kafka each process has its own in-process bus: they hand each other their events over HTTP.

@@ -7,8 +7,7 @@ const schema = serviceEnvSchema
   .extend({
     PORT: envFields.port(5003),
     DOCUMENT_SERVICE_URL: envFields
-      .url()
-      .default('http://127.0.0.1:5004')
+      .serviceUrl('http://127.0.0.1:5004')
       .describe('Base URL of the document service, whose internal search grounds the answers'),
     DOCUMENT_TIMEOUT_MS: envFields.int(5000, 50).describe('How long one call to the document service may take'),
     ...llmEnvSchema({ timeoutMs: 20_000 }).shape,

@@ -5,7 +5,7 @@ import { storageEnvSchema } from '@learner/common/storage';
 const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
   PORT: envFields.port(5002),
   MAX_FILE_SIZE: envFields.int(10_485_760, 1).describe('largest audio upload in bytes; larger answers 413'),
-  DOCUMENT_SERVICE_URL: z.url().default('http://127.0.0.1:5004').describe('the document service, for saving transcripts'),
+  DOCUMENT_SERVICE_URL: envFields.serviceUrl('http://127.0.0.1:5004').describe('the document service, for saving transcripts'),
   DOCUMENT_SERVICE_TIMEOUT_MS: envFields.int(10_000, 100),
   FFMPEG_PATH: z.string().default('ffmpeg').describe('ffmpeg executable (name on PATH or full path)'),
   POCKETSPHINX_PATH: z.string().default('pocketsphinx_continuous').describe('pocketsphinx command-line recognizer'),

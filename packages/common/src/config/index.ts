@@ -41,6 +41,12 @@ export const envFields = {
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   url: () => z.url(),
+  /** Another service's base URL, or its replicas' comma-separated (calls go to each in turn). */
+  serviceUrl: (fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .refine((v) => v.split(',').every((url) => z.url().safeParse(url.trim()).success), 'a URL, or URLs separated by commas'),
   secret: () => z.string().min(16, 'must be at least 16 characters'),
   list: (fallback: string[]) =>
     z

@@ -71,28 +71,42 @@ const refusalBody = z.object({ error: z.string().min(1), message: z.string(), de
  */
 export function createInternalClient(options: InternalClientOptions): InternalClient {
   const { service, timeoutMs, internalTokens } = options;
-  const base = options.baseUrl.replace(/\/+$/, '');
+  // Several replicas: calls go to each in turn, and one that refuses the connection (nothing was
+  // sent) is passed over for the next.
+  const bases = options.baseUrl.split(',').map((url) => url.trim().replace(/\/+$/, '')).filter(Boolean);
+  let turn = 0;
   const fail = (reason: InternalCallFailure, message: string, extra: { status?: number; cause?: unknown } = {}) =>
     new InternalCallError(reason, message, { dependency: service, ...extra });
 
   return {
     async request(call) {
-      const url = `${base}${call.path}${call.query ? `?${new URLSearchParams(call.query)}` : ''}`;
+      const target = `${call.path}${call.query ? `?${new URLSearchParams(call.query)}` : ''}`;
       const signal = AbortSignal.timeout(timeoutMs);
       let status: number;
       let text: string;
+      const first = turn;
+      turn = (turn + 1) % bases.length;
+      const send = async (attempt: number): Promise<Response> => {
+        try {
+          return await fetch(`${bases[(first + attempt) % bases.length]}${target}`, {
+            method: call.method ?? 'GET',
+            headers: {
+              accept: 'application/json',
+              ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+              ...call.headers,
+              ...internalTokens.headersFor(call.user, call.requestId),
+            },
+            ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+            signal,
+          });
+        } catch (err) {
+          const refused = (err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+          if (refused && attempt + 1 < bases.length && !signal.aborted) return send(attempt + 1);
+          throw err;
+        }
+      };
       try {
-        const res = await fetch(url, {
-          method: call.method ?? 'GET',
-          headers: {
-            accept: 'application/json',
-            ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...call.headers,
-            ...internalTokens.headersFor(call.user, call.requestId),
-          },
-          ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-          signal,
-        });
+        const res = await send(0);
         status = res.status;
         text = await res.text();
       } catch (err) {
