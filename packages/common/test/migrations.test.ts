@@ -1,4 +1,5 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,19 @@ import { MigrationChangedError, runMigrations } from '../src/db/index.js';
 import { createTestDatabase, repoRoot, type TestDatabase } from '../src/testing/index.js';
 
 const sampleDirs = [join(repoRoot(), 'db', 'shared'), join(import.meta.dirname, 'fixtures', 'sample')];
+
+/** Every shared migration on disk, in file-name order, with the sha256 of its text. */
+async function sharedMigrations(): Promise<{ version: string; checksum: string }[]> {
+  const names = (await readdir(sampleDirs[0]!)).filter((n) => n.endsWith('.sql')).sort();
+  return Promise.all(
+    names.map(async (name) => ({
+      version: `shared/${name}`,
+      checksum: createHash('sha256').update(await readFile(join(sampleDirs[0]!, name), 'utf8')).digest('hex'),
+    })),
+  );
+}
+
+const sampleVersions = ['sample/0001_create_notes.sql', 'sample/0002_add_title.sql'];
 
 async function schemaSnapshot(db: TestDatabase): Promise<string> {
   const { rows } = await db.pool.query(
@@ -24,8 +38,13 @@ describe('the migration runner', () => {
   it('applies every file once and changes nothing when run again', async () => {
     const db = await createTestDatabase({ database: 'empty', dirs: [] });
     dbs.push(db);
+    const shared = await sharedMigrations();
+    expect(shared.map((m) => m.version)).toContain('shared/0001_create_outbox.sql');
     const first = await runMigrations(db.pool, sampleDirs);
-    expect(first).toEqual(['shared/0001_create_outbox.sql', 'sample/0001_create_notes.sql', 'sample/0002_add_title.sql']);
+    // The shared folder first, each in file-name order, then the service's own.
+    expect(first).toEqual([...shared.map((m) => m.version), ...sampleVersions]);
+    const recorded = await db.pool.query('SELECT version, checksum FROM schema_migrations ORDER BY version');
+    expect(recorded.rows.filter((r) => r.version.startsWith('shared/'))).toEqual(shared);
     await db.pool.query(`INSERT INTO notes (user_id, body, title) VALUES ('u', 'kept', 't')`);
     const before = await schemaSnapshot(db);
     expect(await runMigrations(db.pool, sampleDirs)).toEqual([]);
@@ -38,9 +57,8 @@ describe('the migration runner', () => {
     const db = await createTestDatabase({ database: 'empty', dirs: [], poolSize: 6 });
     dbs.push(db);
     const results = await Promise.all([1, 2, 3].map(() => runMigrations(db.pool, sampleDirs)));
-    expect(results.flat().sort()).toEqual(
-      ['sample/0001_create_notes.sql', 'sample/0002_add_title.sql', 'shared/0001_create_outbox.sql'].sort(),
-    );
+    const shared = (await sharedMigrations()).map((m) => m.version);
+    expect(results.flat().sort()).toEqual([...shared, ...sampleVersions].sort());
   });
 
   it('refuses to start when an applied migration was edited', async () => {
