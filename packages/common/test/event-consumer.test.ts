@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Consumer, Producer } from 'kafkajs';
@@ -28,6 +29,7 @@ let db: TestDatabase;
 let producer: Producer;
 const started: EventConsumer[] = [];
 const readers: Consumer[] = [];
+const children: ChildProcess[] = [];
 
 /** The one handler both modes run: records the event, and refuses the ones marked as poison. */
 const recordEvent: ConsumedEventHandler = async (event, { db: tx, topic }) => {
@@ -85,6 +87,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.allSettled([...started.map((c) => c.stop()), ...readers.map((c) => c.disconnect())]);
   await producer?.disconnect();
   await db?.drop();
@@ -241,4 +244,46 @@ describe('the embedded consumer on the in-process bus', () => {
     expect(await metric(registry, 'events_consumed_total', { outcome: 'duplicate', topic })).toBe(1);
     await consumer.stop();
   });
+});
+
+/** A consumer replica as a process of its own (fixtures/consumer-replica), and the lines it printed so far. */
+function replicaProcess(env: Record<string, string>): { child: ChildProcess; lines: string[] } {
+  const script = join(import.meta.dirname, 'fixtures', 'consumer-replica', 'replica.mjs');
+  const child = spawn(process.execPath, [script], { cwd: repoRoot(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const lines: string[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+  return { child, lines };
+}
+
+describe('two replicas of a consumer (processes in one consumer group, over one database)', () => {
+  it('the replica killed in the middle of an event leaves it to the other, which handles it once; the events before it are not handled again', async () => {
+    const topic = `test.replicas.${suffix()}`;
+    await createTopic(topic, 1);
+    const name = `replica-test-${suffix()}`;
+    const env = { DATABASE_URL: db.url, KAFKA_BOOTSTRAP_SERVERS: brokers.join(','), TOPIC: topic, CONSUMER_NAME: name };
+    const events = [event(101, 'user-r'), event(102, 'user-r', { marked: true }), event(103, 'user-r')];
+    await send(topic, events);
+
+    const first = replicaProcess({ ...env, HANG_ON_MARKED: '1' });
+    await waitFor(() => first.lines.includes(`in the middle of ${events[1]!.event_id}`), 90_000);
+    expect(first.lines).toContain(`handled ${events[0]!.event_id}`);
+    const second = replicaProcess(env);
+    await waitFor(() => second.lines.includes('started'));
+    first.child.kill('SIGKILL');
+
+    await waitFor(() => second.lines.includes(`handled ${events[2]!.event_id}`), 90_000);
+    expect(second.lines).toContain(`handled ${events[1]!.event_id}`);
+    const { rows } = await db.pool.query<{ n: number; times: number }>(
+      'SELECT n, count(*)::int AS times FROM handled WHERE topic = $1 GROUP BY n ORDER BY n',
+      [topic],
+    );
+    expect(rows).toEqual([
+      { n: 101, times: 1 },
+      { n: 102, times: 1 },
+      { n: 103, times: 1 },
+    ]);
+    const processed = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processed_events WHERE consumer = $1', [name]);
+    expect(processed.rows[0]!.n).toBe(3);
+  }, 150_000);
 });
