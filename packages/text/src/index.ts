@@ -1,4 +1,4 @@
 export { STOP_WORDS, contentStems, contentWords, isStopWord, stem, termKey, tokens } from './words.js';
 export { documentFromPassages, paragraphs, segmentDocument, sentences, type Heading, type PageText, type Passage, type SegmentedDocument, type Sentence } from './segment.js';
-export { extractKeyTerms, mentionsTerm, type KeyTerm } from './key-terms.js';
+export { analyseKeyTerms, extractKeyTerms, mentionsTerm, type KeyTerm, type KeyTermAnalysis } from './key-terms.js';
 export { rarity } from './general-english.js';

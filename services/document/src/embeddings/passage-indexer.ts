@@ -14,6 +14,9 @@ export function createPassageIndexer(options: { pool: Pool; embedder: Embedder; 
 
   const embedTexts = async (texts: string[]): Promise<Float32Array[]> =>
     (await embedder.embed(texts, 'passage')).map(unitVector);
+  /** Short texts taken as questions (e.g. terms, to find the passage that answers them). */
+  const embedQueries = async (texts: string[]): Promise<Float32Array[]> =>
+    (await embedder.embed(texts, 'query')).map(unitVector);
 
   /** Embeds one batch; a batch the model refuses is retried text by text, refused texts marked. */
   const embedBatch = async (batch: PassageToEmbed[]): Promise<StoredVector[]> => {
@@ -38,6 +41,7 @@ export function createPassageIndexer(options: { pool: Pool; embedder: Embedder; 
     model: embedder.model,
     embedder,
     embedTexts,
+    embedQueries,
     /**
      * Embeds up to `limit` passages that have no vector of the current model (of one document, or
      * any), stores them, and says how many it did. Rejects with an EmbeddingError when the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createExtractiveNotes, extractiveNotes } from './extractive-notes.js';
+import type { GeneratedNote } from './notes-generator.js';
 
 const PAGES = [
   {
@@ -22,8 +23,9 @@ const PAGES = [
   },
 ];
 
+const notes = await extractiveNotes(PAGES);
+
 describe('extractive notes', () => {
-  const notes = extractiveNotes(PAGES);
   const byKind = Object.fromEntries(notes.map((n) => [n.kind, n]));
 
   it('makes a summary, key points and key terms, in that order', () => {
@@ -64,9 +66,9 @@ describe('extractive notes', () => {
     expect(byKind.key_terms!.content).toContain('- **photosynthesis**: Photosynthesis is the process');
   });
 
-  it('makes no notes from text without whole sentences, and handles a one-sentence document', () => {
-    expect(extractiveNotes([{ page: 1, text: 'Table 3\n\n12 14 16' }])).toEqual([]);
-    const one = extractiveNotes([{ page: 4, text: 'Entropy is a measure of disorder in a system.' }]);
+  it('makes no notes from text without whole sentences, and handles a one-sentence document', async () => {
+    expect(await extractiveNotes([{ page: 1, text: 'Table 3\n\n12 14 16' }])).toEqual([]);
+    const one = await extractiveNotes([{ page: 4, text: 'Entropy is a measure of disorder in a system.' }]);
     expect(one[0]).toMatchObject({ kind: 'summary', content: 'Entropy is a measure of disorder in a system.' });
     expect(one[0]!.items).toEqual([{ text: 'Entropy is a measure of disorder in a system.', page: 4 }]);
   });
@@ -80,7 +82,7 @@ describe('extractive notes', () => {
     };
     const sentence = () => `The ${vocabulary[next(30)]} affects the ${vocabulary[next(30)]} and the ${vocabulary[next(30)]} near the ${vocabulary[next(30)]}.`;
     const long = Array.from({ length: 100 }, (_, p) => ({ page: p + 1, text: Array.from({ length: 30 }, sentence).join(' ') }));
-    const notes = extractiveNotes(long);
+    const notes = await extractiveNotes(long);
     const summary = notes.find((n) => n.kind === 'summary')!;
     expect(summary.items.length).toBeGreaterThanOrEqual(3);
     for (const item of summary.items) expect(long[item.page - 1]!.text).toContain(item.text);
@@ -97,7 +99,7 @@ describe('extractive notes', () => {
     expect(ticks).toBeGreaterThan(10);
   });
 
-  it('summarises every section of a long document, not only its start, and defines its key terms', () => {
+  it('summarises every section of a long document, not only its start, and defines its key terms', async () => {
     const topics = [
       ['Glaciers', 'glacier', 'ice'],
       ['Volcanoes', 'volcano', 'magma'],
@@ -110,11 +112,54 @@ describe('extractive notes', () => {
         (_, k) => `Every ${thing} in region ${k} changes its ${stuff} slowly over many years of ${stuff} movement.`,
       ).join(' ')} A ${thing} is a landform shaped by ${stuff} over long periods of time.`,
     }));
-    const notes = extractiveNotes(pages);
+    const notes = await extractiveNotes(pages);
     const summary = notes.find((n) => n.kind === 'summary')!;
     expect(new Set(summary.items.map((item) => item.page))).toEqual(new Set([1, 2, 3]));
     const terms = notes.find((n) => n.kind === 'key_terms')!;
     const volcano = terms.items.find((item) => item.term === 'volcano');
     expect(volcano).toEqual({ term: 'volcano', text: 'A volcano is a landform shaped by magma over long periods of time.', page: 2 });
+  });
+  it('prefers, when the service can measure it, the key terms a passage of the document explains', async () => {
+    const concepts = [
+      ['osmosis', 'the movement of water across a membrane'],
+      ['diffusion', 'the spreading of particles from crowded to sparse regions'],
+      ['mitosis', 'the division of one nucleus into two identical nuclei'],
+      ['meiosis', 'the division that makes cells with half the chromosomes'],
+      ['photosynthesis', 'the making of sugar from light, water and carbon dioxide'],
+      ['respiration', 'the release of energy from sugar in the cell'],
+      ['enzyme', 'a protein that speeds up a reaction in the cell'],
+      ['chromosome', 'a long thread of genes in the nucleus'],
+      ['ribosome', 'a small body that builds proteins from amino acids'],
+      ['homeostasis', 'the keeping of steady conditions inside the body'],
+      ['mutation', 'a change in the sequence of a gene'],
+      ['allele', 'one of the forms a gene can take'],
+    ];
+    const pages = [
+      {
+        page: 1,
+        text: concepts
+          .map(([term, meaning]) => `${term!.charAt(0).toUpperCase()}${term!.slice(1)} is ${meaning}. Biologists study ${term} in many living things.`)
+          .join(' '),
+      },
+    ];
+    const termsOf = (notes: GeneratedNote[]) => notes.find((n) => n.kind === 'key_terms')!.items.map((item) => item.term!);
+    const generator = createExtractiveNotes();
+    const plain = termsOf(await generator.generate(pages));
+
+    let asked: string[] = [];
+    const measured = termsOf(
+      await generator.generate(pages, {
+        relatedness: async (terms) => {
+          asked = terms;
+          return terms.map((term) => (plain.includes(term) ? 0.2 : 0.9));
+        },
+      }),
+    );
+    // More candidates are measured than are listed, and those measured as explained come first.
+    expect(asked.length).toBeGreaterThan(plain.length);
+    const unlisted = asked.filter((term) => !plain.includes(term));
+    expect(measured.slice(0, Math.min(unlisted.length, measured.length)).every((term) => unlisted.includes(term))).toBe(true);
+    // A measure that fails leaves the choice as it was.
+    expect(termsOf(await generator.generate(pages, { relatedness: async () => undefined }))).toEqual(plain);
   });
 });

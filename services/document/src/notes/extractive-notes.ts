@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { contentStems, extractKeyTerms, segmentDocument, tokens, type SegmentedDocument } from '@learner/text';
+import { analyseKeyTerms, contentStems, segmentDocument, tokens, type SegmentedDocument } from '@learner/text';
 import { runInThread } from '../threads/run-in-thread.js';
-import type { GeneratedNote, NoteItem, NotesGenerator } from './notes-generator.js';
+import type { GeneratedNote, NoteItem, NotesContext, NotesGenerator } from './notes-generator.js';
 
 interface Sentence {
   index: number;
@@ -125,8 +125,22 @@ function pickDiverse(ranked: Sentence[], count: number, taken: Sentence[] = []):
   return picked.sort((a, b) => a.index - b.index);
 }
 
-function keyTerms(doc: SegmentedDocument): NoteItem[] {
-  return extractKeyTerms(doc).map((t) => ({ term: t.term, text: t.sentence, page: t.page }));
+/** Candidates measured for relatedness, for each term listed. */
+const CANDIDATES_PER_TERM = 3;
+
+/**
+ * The document's key terms; when their relatedness to the passages can be measured, the likeliest
+ * candidates are measured and the terms chosen again with it.
+ */
+async function keyTerms(doc: SegmentedDocument, relatedness: NotesContext['relatedness']): Promise<NoteItem[]> {
+  const analysis = analyseKeyTerms(doc);
+  let measured: Map<string, number> | undefined;
+  if (relatedness) {
+    const candidates = analysis.select({ max: analysis.count * CANDIDATES_PER_TERM });
+    const values = candidates.length ? await relatedness(candidates.map((t) => t.term)) : undefined;
+    if (values?.length === candidates.length) measured = new Map(candidates.map((t, i) => [t.key, values[i]!]));
+  }
+  return analysis.select(measured ? { relatedness: measured } : {}).map((t) => ({ term: t.term, text: t.sentence, page: t.page }));
 }
 
 /**
@@ -168,7 +182,7 @@ function pageRef(page: number): string {
  * Notes made from the document's own sentences, with no outside service: a summary of its most
  * central sentences, key points, and key terms with the sentence that defines or uses each.
  */
-export function extractiveNotes(pages: { page: number; text: string }[]): GeneratedNote[] {
+export async function extractiveNotes(pages: { page: number; text: string }[], relatedness?: NotesContext['relatedness']): Promise<GeneratedNote[]> {
   const doc = segmentDocument(pages);
   const all = vectorize(candidateSentences(doc));
   if (all.length === 0) return [];
@@ -180,7 +194,7 @@ export function extractiveNotes(pages: { page: number; text: string }[]): Genera
   const summaryCount = Math.min(7, Math.max(2, Math.round(Math.sqrt(all.length) / 1.5)));
   const summary = all.length > 20 ? coveringSummary(all, (s) => s.heading, summaryCount) : pickDiverse(ranked, summaryCount);
   const points = pickDiverse(ranked, Math.min(10, Math.max(3, Math.round(all.length / 8))), summary);
-  const termItems = keyTerms(doc);
+  const termItems = await keyTerms(doc, relatedness);
 
   const notes: GeneratedNote[] = [
     {
@@ -215,10 +229,18 @@ const NOTES_MODULE = pathToFileURL(createRequire(import.meta.url).resolve('@lear
 
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.module).then(
-  (m) => parentPort.postMessage({ notes: m.extractiveNotes(workerData.pages) }),
-  (err) => parentPort.postMessage({ error: String((err && err.message) || err) }),
-);
+// Relatedness is measured by the service (it holds the embedder): asked for, then read from the reply.
+const relatedness = (terms) =>
+  new Promise((resolve) => {
+    parentPort.once('message', (m) => resolve(m.reply));
+    parentPort.postMessage({ question: terms });
+  });
+import(workerData.module)
+  .then((m) => m.extractiveNotes(workerData.pages, workerData.measures ? relatedness : undefined))
+  .then(
+    (notes) => parentPort.postMessage({ notes }),
+    (err) => parentPort.postMessage({ error: String((err && err.message) || err) }),
+  );
 `;
 
 /**
@@ -228,9 +250,12 @@ import(workerData.module).then(
 export function createExtractiveNotes(options: { timeoutMs?: number } = {}): NotesGenerator {
   const timeoutMs = options.timeoutMs ?? 120_000;
   return {
-    async generate(pages) {
-      const answer = await runInThread<{ notes: GeneratedNote[] } | { error: string }>(THREAD_SOURCE, { module: NOTES_MODULE, pages }, {
+    async generate(pages, context) {
+      const relatedness = context?.relatedness;
+      const data = { module: NOTES_MODULE, pages, measures: Boolean(relatedness) };
+      const answer = await runInThread<{ notes: GeneratedNote[] } | { error: string }>(THREAD_SOURCE, data, {
         timeoutMs,
+        ...(relatedness ? { answer: (terms: unknown) => relatedness(terms as string[]) } : {}),
         maxOldGenerationSizeMb: 1024,
         failures: {
           timeout: () => new Error(`writing notes took longer than ${timeoutMs} ms`),

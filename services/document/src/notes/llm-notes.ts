@@ -37,8 +37,8 @@ export function createLlmNotes(options: LlmNotesOptions): NotesGenerator {
     options.client.complete({ system: SUMMARY_INSTRUCTIONS, user: promptText(pages), temperature: 0.2 });
 
   return {
-    async generate(pages) {
-      const notes = await options.fallback.generate(pages);
+    async generate(pages, context) {
+      const notes = await options.fallback.generate(pages, context);
       if (notes.length === 0) return notes;
       try {
         const summary = await summarise(pages);

@@ -15,7 +15,16 @@ export interface GeneratedNote {
   generator: string;
 }
 
+/** What the caller can measure for the generator. */
+export interface NotesContext {
+  /**
+   * For each term, how closely the document's best passage answers it taken as a question (cosine
+   * of their embeddings); undefined when it cannot be measured now.
+   */
+  relatedness?: (terms: string[]) => Promise<number[] | undefined>;
+}
+
 /** Makes study notes from a document's pages. */
 export interface NotesGenerator {
-  generate(pages: { page: number; text: string }[]): Promise<GeneratedNote[]>;
+  generate(pages: { page: number; text: string }[], context?: NotesContext): Promise<GeneratedNote[]>;
 }

@@ -12,6 +12,7 @@ import { documentPassages } from '../search/passages.js';
 import { createSearchRepository } from '../search/search-repository.js';
 import { createStudyPackRepository } from '../study-packs/study-pack-repository.js';
 import type { PassageIndexer } from '../embeddings/passage-indexer.js';
+import { dot } from '../embeddings/vectors.js';
 import { ProcessingError } from './processing-error.js';
 import type { TextExtractor } from './text-extractor.js';
 
@@ -55,9 +56,12 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
     const textLength = pages.reduce((n, p) => n + p.text.length, 0);
     if (textLength === 0) throw new ProcessingError('No readable text was found in this document');
     const passages = documentPassages(pages);
-    // The embedding server works on the passages while this process writes the notes.
+    // The embedding server works on the passages while this process writes the notes; the notes
+    // wait for the vectors only to weigh their key terms by how well a passage explains each.
     const embedding = embed(doc, passages.map((p) => p.text));
-    const generated = options.notes ? await options.notes.generate(pages) : [];
+    const generated = options.notes
+      ? await options.notes.generate(pages, options.embeddings ? { relatedness: (terms) => relatednessOf(doc, terms, embedding) } : {})
+      : [];
     const vectors = await embedding;
     const finished = await withTransaction(pool, async (tx) => {
       // The document may have been deleted, or re-queued and claimed again, while we worked.
@@ -106,6 +110,23 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
    * model works. When the embedding server fails the document is still completed; the backfill
    * embeds its passages once the server answers again.
    */
+  /** For each term, the best cosine similarity of a passage to it taken as a question. */
+  const relatednessOf = async (
+    doc: DocumentRecord,
+    terms: string[],
+    embedding: Promise<Float32Array[] | undefined>,
+  ): Promise<number[] | undefined> => {
+    const vectors = await embedding;
+    if (!vectors?.length || !options.embeddings) return undefined;
+    try {
+      const queries = await options.embeddings.embedQueries(terms);
+      return queries.map((q) => vectors.reduce((best, v) => Math.max(best, dot(q, v)), -1));
+    } catch (err) {
+      logger.warn({ err, document_id: doc.id }, 'key terms chosen without their relatedness (the embedding server failed)');
+      return undefined;
+    }
+  };
+
   const embed = async (doc: DocumentRecord, texts: string[]): Promise<Float32Array[] | undefined> => {
     if (!options.embeddings || texts.length === 0) return undefined;
     try {

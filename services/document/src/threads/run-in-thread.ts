@@ -10,13 +10,14 @@ export interface ThreadFailures {
 
 /**
  * Runs `source` (CommonJS) in a worker thread with `workerData` and resolves with the first message
- * it posts. The thread is ended once it has answered, failed or run past `timeoutMs`; work that
+ * it posts that is not a question. A thread that needs something only this side can do posts
+ * `{ question }`; `answer` works it out and the thread receives `{ reply }` (undefined when it failed). The thread is ended once it has answered, failed or run past `timeoutMs`; work that
  * would hold the event loop for seconds runs there so the service keeps answering meanwhile.
  */
 export function runInThread<T>(
   source: string,
   workerData: unknown,
-  options: { timeoutMs: number; maxOldGenerationSizeMb: number; failures: ThreadFailures },
+  options: { timeoutMs: number; maxOldGenerationSizeMb: number; failures: ThreadFailures; answer?: (question: unknown) => Promise<unknown> },
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(source, {
@@ -35,7 +36,17 @@ export function runInThread<T>(
       void worker.terminate();
     };
     const timer = setTimeout(() => settle(() => reject(options.failures.timeout())), options.timeoutMs);
-    worker.once('message', (answer: T) => settle(() => resolve(answer)));
+    const answer = options.answer;
+    worker.on('message', (message: T | { question: unknown }) => {
+      if (answer && typeof message === 'object' && message !== null && 'question' in message) {
+        answer(message.question).then(
+          (reply) => !settled && worker.postMessage({ reply }),
+          () => !settled && worker.postMessage({ reply: undefined }),
+        );
+        return;
+      }
+      settle(() => resolve(message as T));
+    });
     worker.once('error', (err) => settle(() => reject(options.failures.error(err))));
     worker.once('exit', (code) => settle(() => reject(options.failures.exit(code))));
   });
