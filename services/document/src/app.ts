@@ -62,12 +62,14 @@ export function createApp(deps: DocumentAppDeps): Express {
   // A processed document's study pack goes on to its quiz and audio summary.
   if (deps.events) onDocumentProcessed(deps.events, deps.onStudyPackQueued);
 
-  // An erased account's documents, everything made from them and the stored files go.
-  if (deps.events) registerUserErasure(deps.events, deps.storage);
+  const vectors = embedder ? createVectorCache(createEmbeddingRepository(deps.pool)) : undefined;
+
+  // An erased account's documents, everything made from them, the stored files and the cached vectors go.
+  if (deps.events) registerUserErasure(deps.events, deps.storage, vectors);
 
   const search = createSearchService({
     repository: createSearchRepository(deps.pool),
-    embeddings: embedder ? { embedder, vectors: createVectorCache(createEmbeddingRepository(deps.pool)) } : undefined,
+    embeddings: embedder && vectors ? { embedder, vectors } : undefined,
     logger: deps.logger,
   });
 

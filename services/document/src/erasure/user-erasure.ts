@@ -2,6 +2,7 @@ import { onUserDeleted, removeStoredObjects } from '@learner/common/contracts';
 import type { Queryable } from '@learner/common/db';
 import type { EventConsumer } from '@learner/common/events';
 import type { ObjectStorage } from '@learner/common/storage';
+import type { VectorCache } from '../embeddings/vector-cache.js';
 
 /**
  * Removes the user's documents (pages, passages, notes and embeddings go with them) and their
@@ -13,7 +14,17 @@ export async function eraseDocumentUser(db: Queryable, storage: Pick<ObjectStora
   await removeStoredObjects(storage, rows.map((row) => row.s3_key));
 }
 
-/** The document service's part of an account erasure, on user.deleted. */
-export function registerUserErasure(events: Pick<EventConsumer, 'on'>, storage: Pick<ObjectStorage, 'delete'>): void {
-  onUserDeleted(events, 'document', (userId, db) => eraseDocumentUser(db, storage, userId));
+/**
+ * The document service's part of an account erasure, on user.deleted; the user's vectors kept in
+ * this process's search cache go too.
+ */
+export function registerUserErasure(
+  events: Pick<EventConsumer, 'on'>,
+  storage: Pick<ObjectStorage, 'delete'>,
+  vectors?: Pick<VectorCache, 'forgetUser'>,
+): void {
+  onUserDeleted(events, 'document', async (userId, db) => {
+    await eraseDocumentUser(db, storage, userId);
+    vectors?.forgetUser(userId);
+  });
 }
