@@ -135,16 +135,19 @@ async function upload(token: string, text: string, title: string): Promise<numbe
   return res.body.data.id as number;
 }
 
-async function processed(token: string, documentId: number, ms?: number): Promise<{ status: string }> {
+/** Polls a document's or a transcription's status until it is completed or failed. */
+async function finished(token: string, path: string, ms?: number): Promise<{ status: string }> {
   return waitUntil(
-    'the document to be processed',
+    `${path} to finish`,
     async () => {
-      const res = await api('GET', `/api/v1/documents/${documentId}`, { token });
+      const res = await api('GET', path, { token });
       return ['completed', 'failed'].includes(res.body.data?.status) ? res.body.data : undefined;
     },
     ms,
   );
 }
+
+const processed = (token: string, documentId: number, ms?: number) => finished(token, `/api/v1/documents/${documentId}`, ms);
 
 describe('every service as two processes', () => {
   it('starts two processes of each service, the gateway two workers on its port', () => {
@@ -165,17 +168,9 @@ describe('every service as two processes', () => {
     const asked = await api('POST', `/api/v1/chat/sessions/${session.body.data.id}/messages`, { token, json: { message: 'What is subduction?' } });
     expect(asked.status).toBe(201);
 
-    const quiz = await api('POST', '/api/v1/quizzes/generate', {
-      token,
-      json: { document_id: documentId, num_questions: 3, difficulty: 'easy', question_types: ['multiple_choice', 'true_false'] },
-    });
+    const quiz = await api('POST', '/api/v1/quizzes/generate', { token, json: { document_id: documentId, num_questions: 3, question_types: ['true_false'] } });
     expect(quiz.status, JSON.stringify(quiz.body)).toBe(201);
-    const answers = Object.fromEntries(
-      (quiz.body.data.questions as { id: number; question_type: string; options?: { id: string }[] }[]).map((q) => [
-        String(q.id),
-        q.question_type === 'true_false' ? true : (q.options?.[0]?.id ?? 'a'),
-      ]),
-    );
+    const answers = Object.fromEntries((quiz.body.data.questions as { id: number }[]).map((q) => [String(q.id), true]));
     // The quiz is read and submitted through either replica alike.
     for (let i = 0; i < 2; i++) expect((await api('GET', `/api/v1/quizzes/${quiz.body.data.id}`, { token })).status).toBe(200);
     expect((await api('POST', `/api/v1/quizzes/${quiz.body.data.id}/submit`, { token, json: { answers } })).status).toBe(201);
@@ -189,13 +184,10 @@ describe('every service as two processes', () => {
     expect(bytes.status).toBe(200);
 
     const recording = new FormData();
-    recording.append('audio', new Blob([new Uint8Array(await bytes.arrayBuffer())], { type: 'application/octet-stream' }), 'lecture.mp3');
+    recording.append('audio', await bytes.blob(), 'lecture.mp3');
     const started = await api('POST', '/api/v1/stt/transcribe', { token, form: recording });
     expect(started.status).toBe(202);
-    const transcribed = await waitUntil('the transcription', async () => {
-      const res = await api('GET', `/api/v1/stt/status/${started.body.data.task_id}`, { token });
-      return ['completed', 'failed'].includes(res.body.data?.status) ? res.body.data : undefined;
-    });
+    const transcribed = await finished(token, `/api/v1/stt/status/${started.body.data.task_id}`);
     expect(transcribed.status).toBe('completed');
   }, 240_000);
 
@@ -242,8 +234,11 @@ describe('every service as two processes', () => {
     for (const res of results) expect([201, 502, 503]).toContain(res.status);
     const created = results.filter((r) => r.status === 201).map((r) => r.body.data.id as number);
     expect(created.length).toBeGreaterThan(0);
-    // Retrying after a failure reaches the live replica.
-    expect((await generate()).status).toBe(201);
+    // The learner retrying reaches the live replica: each gateway worker sends an upload to the
+    // dead replica at most once, then leaves it out.
+    let retried = await generate();
+    for (let i = 0; i < 2 && retried.status !== 201; i++) retried = await generate();
+    expect(retried.status).toBe(201);
     const quizzes = await query<{ id: number; questions: string }>(
       'quiz',
       'SELECT q.id, (SELECT count(*) FROM questions WHERE quiz_id = q.id) AS questions FROM quizzes q WHERE q.user_id = $1',

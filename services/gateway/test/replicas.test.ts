@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@learner/common/testing';
+import { createTestDatabase, freePortRange, type TestDatabase } from '@learner/common/testing';
 import { createReadinessChecks } from '../src/readiness-checks.js';
 import { buildGateway, CLOSED_URL, newSecrets, type TestGateway } from './gateway-harness.js';
 
@@ -13,7 +13,7 @@ const urls: string[] = [];
 const secrets = newSecrets();
 
 /** A replica of the document service that says which replica it is and what it received. */
-async function replica(name: string): Promise<string> {
+async function replica(name: string, port = 0): Promise<string> {
   const server = createServer((req, res) => {
     let length = 0;
     req.on('data', (chunk: Buffer) => (length += chunk.length));
@@ -22,7 +22,7 @@ async function replica(name: string): Promise<string> {
       res.end(JSON.stringify({ replica: name, method: req.method, length }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   replicas.push(server);
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -33,6 +33,18 @@ function gatewayOver(document: string): TestGateway {
 
 function auth(gateway: TestGateway): string {
   return `Bearer ${gateway.accessTokens.sign({ id: randomUUID(), email: `${randomUUID()}@example.com` }).token}`;
+}
+
+/** Which replica answered each of `count` calls in a row. */
+async function listReplicas(gateway: TestGateway, count: number): Promise<string[]> {
+  const token = auth(gateway);
+  const answered: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await request(gateway.app).get('/api/v1/documents').set('Authorization', token);
+    expect(res.status).toBe(200);
+    answered.push((res.body as { replica: string }).replica);
+  }
+  return answered;
 }
 
 beforeAll(async () => {
@@ -50,26 +62,14 @@ afterAll(async () => {
 
 describe('a service with several replicas', () => {
   it('spreads the calls over the replicas in turn', async () => {
-    const gateway = gatewayOver(urls.join(','));
-    const token = auth(gateway);
-    const answered: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      const res = await request(gateway.app).get('/api/v1/documents').set('Authorization', token);
-      expect(res.status).toBe(200);
-      answered.push((res.body as { replica: string }).replica);
-    }
+    const answered = await listReplicas(gatewayOver(urls.join(',')), 6);
     expect(answered).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
   });
 
   it('skips a replica that refuses connections: no call fails, the others share them', async () => {
     const gateway = gatewayOver([urls[0], CLOSED_URL, urls[1]].join(','));
     const token = auth(gateway);
-    const answered: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      const res = await request(gateway.app).get('/api/v1/documents').set('Authorization', token);
-      expect(res.status).toBe(200);
-      answered.push((res.body as { replica: string }).replica);
-    }
+    const answered = await listReplicas(gateway, 6);
     expect(answered.filter((r) => r === 'a')).toHaveLength(3);
     expect(answered.filter((r) => r === 'b')).toHaveLength(3);
     // An upload is not sent twice: once the down replica is known, uploads go to the live ones whole.
@@ -78,6 +78,15 @@ describe('a service with several replicas', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ method: 'POST', length: 1011 });
     }
+  });
+
+  it('takes a replica back into the rotation once it accepts connections again', async () => {
+    const port = await freePortRange(1);
+    const gateway = gatewayOver(`${urls[0]},http://127.0.0.1:${port}`);
+    expect(await listReplicas(gateway, 4)).toEqual(['a', 'a', 'a', 'a']);
+    await replica('c', port);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(await listReplicas(gateway, 4)).toEqual(expect.arrayContaining(['a', 'c']));
   });
 
   it('answers 503 naming the service when every replica refuses, and the learner may retry', async () => {

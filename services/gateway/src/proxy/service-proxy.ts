@@ -1,4 +1,5 @@
 import type { Agent, ClientRequest } from 'node:http';
+import { connect } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import vary from 'vary';
 import { createProxyMiddleware, debugProxyErrorsPlugin, type Plugin } from 'http-proxy-middleware';
@@ -49,8 +50,24 @@ export function replicaUrls(target: string): string[] {
   return target.split(',').map((url) => url.trim()).filter(Boolean);
 }
 
-/** How long a replica that refused a connection is left out of the rotation. */
-const REFUSED_COOLDOWN_MS = 5000;
+/** How often a replica that refused a connection is tried again (a bare TCP connection) while left out. */
+const PROBE_EVERY_MS = 1000;
+
+/** Resolves true when something accepts a TCP connection at the URL's host and port. */
+function accepts(url: string): Promise<boolean> {
+  const { hostname, port, protocol } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || (protocol === 'https:' ? 443 : 80)) });
+    socket.setTimeout(PROBE_EVERY_MS);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
 
 /**
  * Streams the request to one service and its answer back unchanged: status, headers and body bytes
@@ -58,7 +75,7 @@ const REFUSED_COOLDOWN_MS = 5000;
  * `timeoutMs` answers 504, both in the error body.
  *
  * With several replicas (`target` a comma-separated list) the calls go round robin. A replica that
- * refuses a connection is skipped for a few seconds; a request without a body is sent on to the
+ * refuses a connection is left out until it accepts connections again (tried every second); a request without a body is sent on to the
  * next replica at once, one with a body (already streamed, not kept) answers 503 and may be retried.
  */
 export function createServiceProxy(options: {
@@ -69,15 +86,25 @@ export function createServiceProxy(options: {
 }): RequestHandler {
   const targets = replicaUrls(options.target);
   if (targets.length <= 1) return createTargetProxy({ ...options, target: targets[0] ?? options.target });
-  const downUntil = new Map<string, number>();
+  const down = new Set<string>();
+  const leaveOut = (target: string): void => {
+    if (down.has(target)) return;
+    down.add(target);
+    const probe = (): void => {
+      void accepts(target).then((ok) => {
+        if (ok) down.delete(target);
+        else setTimeout(probe, PROBE_EVERY_MS).unref();
+      });
+    };
+    setTimeout(probe, PROBE_EVERY_MS).unref();
+  };
   const tried = new WeakMap<Request, Set<number>>();
   let turn = 0;
   const pick = (req: Request): number | undefined => {
     const seen = tried.get(req) ?? new Set<number>();
     tried.set(req, seen);
-    const now = Date.now();
     const untried = targets.map((_, i) => (turn + i) % targets.length).filter((i) => !seen.has(i));
-    const chosen = untried.find((i) => (downUntil.get(targets[i]!) ?? 0) <= now) ?? (seen.size === 0 ? untried[0] : undefined);
+    const chosen = untried.find((i) => !down.has(targets[i]!)) ?? (seen.size === 0 ? untried[0] : undefined);
     if (chosen === undefined) return undefined;
     turn = (chosen + 1) % targets.length;
     seen.add(chosen);
@@ -88,7 +115,7 @@ export function createServiceProxy(options: {
       ...options,
       target,
       onRefused: (req, res, next) => {
-        downUntil.set(target, Date.now() + REFUSED_COOLDOWN_MS);
+        leaveOut(target);
         const hasBody = req.get('content-length') !== undefined && req.get('content-length') !== '0';
         if (hasBody || req.get('transfer-encoding') !== undefined) return false;
         const again = pick(req);
