@@ -51,4 +51,13 @@ describe('when the embedding server is down', () => {
     expect(res.body).toMatchObject({ status: 'degraded', degraded: ['embeddings'], retrieval: { mode: 'hybrid' } });
     expect(res.body.checks.embeddings).toMatchObject({ status: 'down', error: expect.stringMatching(/could not be reached/) });
   });
+
+  it('measures no term relatedness, without failing: a quiz is then made without it', async () => {
+    const res = await request(h.app)
+      .post(`/internal/v1/documents/${documentId}/relatedness`)
+      .set(h.as(owner))
+      .send({ terms: ['photosynthesis', 'sugar'] });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ model: null, relatedness: [null, null] });
+  });
 });

@@ -87,4 +87,22 @@ describe('hybrid search with the local embedding server', () => {
     expect(res.body.checks.embeddings.status).toBe('up');
     expect(res.body.retrieval).toMatchObject({ mode: 'hybrid', model: LOCAL_EMBEDDING_MODEL, vector_scoring: expect.stringMatching(/in-service/) });
   });
+
+  it('measures how closely a passage of a document answers each term, for a quiz to weigh its key terms by', async () => {
+    const ask = (user: RequestUser, id: number, body: unknown) =>
+      request(h.app).post(`/internal/v1/documents/${id}/relatedness`).set(h.as(user)).send(body as object);
+    const res = await ask(owner, documentId, { terms: ['pheromones', 'interest rates', 'volcanic eruption'] });
+    expect(res.status).toBe(200);
+    expect(res.body.data.model).toBe(LOCAL_EMBEDDING_MODEL);
+    const [pheromones, rates, volcano] = res.body.data.relatedness as number[];
+    expect(pheromones).toBeGreaterThan(volcano!);
+    expect(rates).toBeGreaterThan(volcano!);
+
+    expect((await ask(h.newUser(), documentId, { terms: ['pheromones'] })).status).toBe(404);
+    for (const bad of [{}, { terms: [] }, { terms: [''] }, { terms: Array.from({ length: 201 }, () => 'a') }, { terms: ['a'], more: 1 }]) {
+      const refused = await ask(owner, documentId, bad);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toEqual(expect.any(String));
+    }
+  });
 });

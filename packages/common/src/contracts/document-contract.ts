@@ -129,6 +129,21 @@ export const documentView = z.object({
 });
 export type DocumentView = z.infer<typeof documentView>;
 
+/**
+ * `POST /internal/v1/documents/:id/relatedness`: for each term (taken as a question), the cosine
+ * similarity of the document's passage nearest to it in meaning; null where it cannot be measured
+ * (no embeddings, the document's passages not embedded yet, the embedding server down).
+ */
+export const termRelatednessRequest = z.strictObject({
+  terms: z.array(z.string().trim().min(1).max(200)).min(1).max(200),
+});
+export const termRelatedness = z.object({
+  /** The embedding model measured with; null when nothing could be measured. */
+  model: z.string().nullable(),
+  relatedness: z.array(z.number().nullable()),
+});
+export type TermRelatedness = z.infer<typeof termRelatedness>;
+
 /** What a caller asks a search for; sent as the query `documentSearchQuery` parses. */
 export interface DocumentSearchRequest {
   q: string;
@@ -142,6 +157,7 @@ export interface DocumentServiceClient {
   search(call: InternalCall, request: DocumentSearchRequest): Promise<{ hits: DocumentSearchHit[]; meta: DocumentSearchMeta }>;
   getDocument(call: InternalCall, id: number): Promise<DocumentSummary>;
   getPassages(call: InternalCall, id: number): Promise<DocumentPassages>;
+  relatedness(call: InternalCall, id: number, terms: string[]): Promise<TermRelatedness>;
   createTextDocument(call: InternalCall, input: NewTextDocument): Promise<DocumentView>;
 }
 
@@ -162,6 +178,10 @@ export function createDocumentServiceClient(options: Omit<InternalClientOptions,
     },
     async getPassages(call, id) {
       return (await client.request({ ...call, path: `/internal/v1/documents/${id}/passages`, response: successBody(documentPassages) })).data;
+    },
+    async relatedness(call, id, terms) {
+      const path = `/internal/v1/documents/${id}/relatedness`;
+      return (await client.request({ ...call, method: 'POST', path, body: { terms }, response: successBody(termRelatedness) })).data;
     },
     async createTextDocument(call, input) {
       const answer = await client.request({ ...call, method: 'POST', path: '/internal/v1/documents', body: input, response: successBody(documentView) });

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { currentUser } from '@learner/common/auth';
-import { newTextDocument, type DocumentPassages, type DocumentSummary } from '@learner/common/contracts';
+import { newTextDocument, termRelatednessRequest, type DocumentPassages, type DocumentSummary, type TermRelatedness } from '@learner/common/contracts';
 import { PayloadTooLargeError } from '@learner/common/errors';
 import { parseInput, sendData } from '@learner/common/http';
 import type { DocumentService } from '../documents/document-service.js';
@@ -72,6 +72,14 @@ export function createInternalRouter(deps: { documents: DocumentService; search:
       status: doc.status,
       passages: passages.map((p) => ({ id: p.id, page: p.page, position: p.position, text: p.text, heading: p.heading, start_offset: p.start, end_offset: p.end })),
     } satisfies DocumentPassages);
+  });
+
+  // Quiz generation weighs a document's key terms by how well a passage of it explains each.
+  router.post('/documents/:id/relatedness', async (req, res) => {
+    const { terms } = parseInput(termRelatednessRequest, req.body);
+    const userId = currentUser(req).id;
+    const doc = await deps.documents.get(userId, documentIdOf(req));
+    sendData(res, (await deps.search.relatedness(userId, doc.id, terms)) satisfies TermRelatedness);
   });
 
   return router;

@@ -56,6 +56,28 @@ export function createSearchService(deps: {
   };
 
   return {
+    /**
+     * For each term taken as a question, the cosine similarity of the nearest passage of one
+     * document; nulls when it cannot be measured now (the search's own fallbacks, never an error).
+     */
+    async relatedness(userId: string, documentId: number, terms: string[]): Promise<{ model: string | null; relatedness: (number | null)[] }> {
+      const none = { model: null, relatedness: terms.map(() => null) };
+      if (!deps.embeddings || now() < skipUntil) return none;
+      const stored = await deps.embeddings.vectors.vectorsOf(userId, deps.embeddings.embedder.model, [documentId]);
+      if (stored.length === 0) return none;
+      let queries: Float32Array[];
+      try {
+        queries = (await deps.embeddings.embedder.embed(terms, 'query')).map(unitVector);
+      } catch (err) {
+        deps.logger.warn({ err }, 'term relatedness not measured: the embedding server did not answer');
+        return none;
+      }
+      return {
+        model: deps.embeddings.embedder.model,
+        relatedness: queries.map((q) => stored.reduce((best, s) => Math.max(best, dot(q, s.vector)), -1)),
+      };
+    },
+
     async search(
       userId: string,
       q: string,

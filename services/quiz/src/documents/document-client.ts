@@ -14,6 +14,11 @@ export interface DocumentPassages {
 export interface DocumentClient {
   /** The stored passages of one of the user's completed documents. */
   getPassages(user: RequestUser, documentId: number, requestId?: string): Promise<DocumentPassages>;
+  /**
+   * For each term, how closely the document's nearest passage answers it (null where not
+   * measured); undefined when the document service cannot measure it now.
+   */
+  relatedness(user: RequestUser, documentId: number, terms: string[], requestId?: string): Promise<Array<number | null> | undefined>;
 }
 
 /**
@@ -24,6 +29,15 @@ export interface DocumentClient {
 export function createDocumentClient(options: { baseUrl: string; timeoutMs: number; internalTokens: InternalTokens }): DocumentClient {
   const documents = createDocumentServiceClient(options);
   return {
+    async relatedness(user, documentId, terms, requestId) {
+      try {
+        const answer = await documents.relatedness({ user, requestId }, documentId, terms);
+        return answer.model ? answer.relatedness : undefined;
+      } catch {
+        // Only a weighing of the terms: the quiz is made without it.
+        return undefined;
+      }
+    },
     async getPassages(user, documentId, requestId) {
       const doc = await documents.getPassages({ user, requestId }, documentId).catch((err: unknown) => {
         if (!(err instanceof AppError)) throw err;

@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { extractKeyTerms, mentionsTerm, stem, tokens, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
+import { analyseKeyTerms, extractKeyTerms, mentionsTerm, stem, tokens, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
 
 /** A key term of the document as the quiz uses it: where it stands in its sentence and what that sentence says it is. */
 export interface Concept {
@@ -234,8 +234,15 @@ export interface DocumentConcepts {
  * the document defines plainly is a concept wherever it ranks; one it does not define must rank
  * among the document's main terms.
  */
-export function documentConcepts(doc: SegmentedDocument): DocumentConcepts {
-  const terms = extractKeyTerms(doc, { max: MAX_TERMS });
+/** The terms `documentConcepts` chooses among, for measuring their relatedness to the passages. */
+export function conceptCandidates(doc: SegmentedDocument): Array<{ term: string; key: string }> {
+  return analyseKeyTerms(doc)
+    .select({ max: MAX_TERMS })
+    .map((t) => ({ term: t.term, key: t.key }));
+}
+
+export function documentConcepts(doc: SegmentedDocument, relatedness?: ReadonlyMap<string, number>): DocumentConcepts {
+  const terms = extractKeyTerms(doc, { max: MAX_TERMS, ...(relatedness ? { relatedness } : {}) });
   const main = Math.max(6, Math.min(40, Math.round(doc.sentences.length / 14)));
   const stemmed = doc.sentences.map((s) => ` ${tokens(s.text).map(stem).join(' ')} `);
   const mentioning = (term: KeyTerm): Sentence[] => doc.sentences.filter((s) => s.index !== term.sentenceIndex && stemmed[s.index]!.includes(` ${term.key} `));

@@ -108,8 +108,8 @@ export function createLlmWriter(options: {
     parseItems(await options.client.complete({ ...prompt(sources, keyTerms, difficulty), temperature: 0.3, json: true }));
 
   return {
-    async write(passages, generateOptions): Promise<WrittenQuiz> {
-      const extractive = await extractiveWriter.write(passages, generateOptions);
+    async write(passages, generateOptions, context): Promise<WrittenQuiz> {
+      const extractive = await extractiveWriter.write(passages, generateOptions, context);
       const base = extractive;
       if (base.questions.length === 0) return extractive;
       // The model's items meet the same bar as the generator's, over the same passages and key terms.

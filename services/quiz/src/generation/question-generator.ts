@@ -1,5 +1,5 @@
 import { documentFromPassages, mentionsTerm, segmentDocument, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
-import { blankOut, closeness, documentConcepts, isPlural, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
+import { blankOut, closeness, conceptCandidates, documentConcepts, isPlural, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
 import {
   TRUE_FALSE_OPTIONS,
@@ -67,8 +67,12 @@ export function pagesOfPassages(passages: readonly Passage[]): DocumentPage[] {
 }
 
 /** Questions on a segmented document; the item check reads `pages`, by default the text of its passages. */
-export function createQuestionGenerator(doc: SegmentedDocument, pages: readonly DocumentPage[] = pagesOfPassages(doc.passages)) {
-  const { terms, concepts, explained, placements } = documentConcepts(doc);
+export function createQuestionGenerator(
+  doc: SegmentedDocument,
+  pages: readonly DocumentPage[] = pagesOfPassages(doc.passages),
+  relatedness?: ReadonlyMap<string, number>,
+) {
+  const { terms, concepts, explained, placements } = documentConcepts(doc, relatedness);
   const checker = createItemChecker(pages, { keyTerms: terms });
   // Each term's plain definition, for term → definition questions and their distractors.
   const definitions = new Map<string, string>();
@@ -418,19 +422,28 @@ export function passagesToAnalyze(passages: readonly Passage[], maxCharacters = 
 }
 
 /** Generates a quiz from a document's pages; deterministic for a given seed. */
-export function generateQuestions(pages: readonly DocumentPage[], options: GenerateOptions): GenerationResult {
+export function generateQuestions(pages: readonly DocumentPage[], options: GenerateOptions, relatedness?: ReadonlyMap<string, number>): GenerationResult {
   const analyzed = pagesToAnalyze(pages);
-  const result = createQuestionGenerator(segmentDocument(analyzed), analyzed).generate(options);
+  const result = createQuestionGenerator(segmentDocument(analyzed), analyzed, relatedness).generate(options);
   if (analyzed.length < pages.length) {
     result.warnings.push(`The document is long: questions were drawn from ${analyzed.length} of its ${pages.length} pages, spread across it.`);
   }
   return result;
 }
 
+/** The key terms a quiz from these passages would choose among (to measure their relatedness first). */
+export function termCandidatesOfPassages(passages: readonly Passage[]): Array<{ term: string; key: string }> {
+  return conceptCandidates(documentFromPassages(passagesToAnalyze(passages)));
+}
+
 /** Generates a quiz from the passages the document service stored for a document; deterministic for a given seed. */
-export function generateQuestionsFromPassages(passages: readonly Passage[], options: GenerateOptions): GenerationResult {
+export function generateQuestionsFromPassages(
+  passages: readonly Passage[],
+  options: GenerateOptions,
+  relatedness?: ReadonlyMap<string, number>,
+): GenerationResult {
   const analyzed = passagesToAnalyze(passages);
-  const result = createQuestionGenerator(documentFromPassages(analyzed)).generate(options);
+  const result = createQuestionGenerator(documentFromPassages(analyzed), undefined, relatedness).generate(options);
   const pages = (list: readonly Passage[]): number => new Set(list.map((p) => p.page)).size;
   if (analyzed.length < passages.length) {
     result.warnings.push(`The document is long: questions were drawn from ${pages(analyzed)} of its ${pages(passages)} pages, spread across it.`);

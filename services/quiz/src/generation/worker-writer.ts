@@ -1,10 +1,17 @@
 import { Worker } from 'node:worker_threads';
 import type { GenerateOptions, GenerationResult } from './question-generator.js';
-import type { QuestionWriter, WrittenQuiz } from './question-writer.js';
+import { measuredTerms, type QuestionWriter, type WriteContext, type WrittenQuiz } from './question-writer.js';
 import type { Passage } from '@learner/text';
 
+interface Reply {
+  id: number;
+  result?: GenerationResult;
+  candidates?: Array<{ term: string; key: string }>;
+  error?: string;
+}
+
 interface Pending {
-  resolve(result: WrittenQuiz): void;
+  resolve(reply: Reply): void;
   reject(err: Error): void;
 }
 
@@ -31,11 +38,11 @@ export function createWorkerWriter(options: { script?: URL } = {}): WorkerWriter
   const start = (): Worker => {
     if (worker) return worker;
     const started = new Worker(script);
-    started.on('message', (message: { id: number; result?: GenerationResult; error?: string }) => {
+    started.on('message', (message: Reply) => {
       const job = pending.get(message.id);
       if (!job) return;
       pending.delete(message.id);
-      if (message.result) job.resolve({ ...message.result, generator: 'extractive' });
+      if (message.result || message.candidates) job.resolve(message);
       else job.reject(new Error(message.error ?? 'question generation failed'));
     });
     started.on('error', (err) => {
@@ -53,13 +60,19 @@ export function createWorkerWriter(options: { script?: URL } = {}): WorkerWriter
   };
 
   return {
-    write(passages: readonly Passage[], generateOptions: GenerateOptions): Promise<WrittenQuiz> {
-      const target = start();
-      const id = nextId++;
-      return new Promise<WrittenQuiz>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        target.postMessage({ id, passages, options: generateOptions });
-      });
+    async write(passages: readonly Passage[], generateOptions: GenerateOptions, context?: WriteContext): Promise<WrittenQuiz> {
+      const ask = (job: object): Promise<Reply> => {
+        const target = start();
+        const id = nextId++;
+        return new Promise<Reply>((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          target.postMessage({ id, passages, ...job });
+        });
+      };
+      const candidates = context?.relatedness ? ((await ask({ candidates: true })).candidates ?? []) : [];
+      const relatedness = await measuredTerms(candidates, context);
+      const reply = await ask({ options: generateOptions, ...(relatedness ? { relatedness: [...relatedness] } : {}) });
+      return { ...reply.result!, generator: 'extractive' };
     },
     async close() {
       const current = worker;

@@ -93,12 +93,11 @@ export function createQuizService(deps: { pool: Pool; documents: DocumentClient;
       const document = await deps.documents.getPassages(user, input.documentId, requestId);
       const seed = input.seed ?? randomInt(0, 2 ** 31 - 1);
       const result = await writing.run(user.id, () =>
-        deps.writer.write(document.passages, {
-          numQuestions: input.numQuestions,
-          difficulty: input.difficulty,
-          questionTypes: input.questionTypes,
-          seed,
-        }),
+        deps.writer.write(
+          document.passages,
+          { numQuestions: input.numQuestions, difficulty: input.difficulty, questionTypes: input.questionTypes, seed },
+          { relatedness: (terms) => deps.documents.relatedness(user, input.documentId, terms, requestId) },
+        ),
       );
       if (result.questions.length === 0) {
         throw new ValidationError('The document does not hold enough distinct statements to make a quiz from', {
