@@ -84,11 +84,16 @@ describe('Kafka stopped and started again under load', () => {
     await waitFor('deletes before the outage to be heard', () => (deleted.length >= 4 ? bothHeard(4) : Promise.resolve(undefined)));
     await kafka.stop();
     const deletedBefore = deleted.length;
-    await waitFor('the document service to say Kafka is down', async () => {
-      const ready = await fetch(`${platform.services.document}/ready`);
-      const body = (await ready.json()) as { details?: { down?: string[] } };
-      return ready.status === 503 && body.details?.down?.includes('kafka') ? true : undefined;
-    });
+    for (const [name, url] of [
+      ['document service', platform.services.document],
+      ['gateway', platform.gatewayUrl],
+    ] as const) {
+      await waitFor(`the ${name} to say Kafka is down`, async () => {
+        const ready = await fetch(`${url}/ready`);
+        const body = (await ready.json()) as { details?: { down?: string[] } };
+        return ready.status === 503 && body.details?.down?.includes('kafka') ? true : undefined;
+      });
+    }
     await new Promise((done) => setTimeout(done, OUTAGE_MS));
     const deletedDuring = deleted.length - deletedBefore;
     await kafka.start();

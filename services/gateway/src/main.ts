@@ -56,11 +56,12 @@ async function startGateway(): Promise<void> {
   const internalTokens = createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS });
   const inProcess = brokers.length ? undefined : createInProcessBus({ onHandlerError: (err) => logger.warn({ err }, 'event handler failed') });
   // Without Kafka the services, separate processes, take the gateway's events over HTTP (EVENT_PEERS).
+  const kafka = brokers.length ? createKafkaPublisher({ brokers, clientId: 'gateway-service', logger }) : undefined;
   const bus = inProcess
     ? config.EVENT_PEERS.length
       ? createPeerBus({ local: inProcess, peers: config.EVENT_PEERS, internalTokens })
       : inProcess
-    : createKafkaPublisher({ brokers, clientId: 'gateway-service', logger });
+    : kafka!;
   const events = inProcess
     ? createInProcessEventConsumer({ ...consumerOptions, bus: inProcess })
     : createKafkaEventConsumer({ ...consumerOptions, kafka: { brokers, clientId: 'gateway-service', logger } });
@@ -82,7 +83,8 @@ async function startGateway(): Promise<void> {
       logger,
     }),
     services,
-    checks: createReadinessChecks({ pool, redis, services, timeoutMs: config.READY_TIMEOUT_MS }),
+    // Kafka carries account erasures: /ready says when it is down, as every service's does.
+    checks: { ...createReadinessChecks({ pool, redis, services, timeoutMs: config.READY_TIMEOUT_MS }), ...(kafka ? { kafka: () => kafka.check() } : {}) },
     refreshTokenDays: config.REFRESH_TOKEN_DAYS,
     requestTimeoutMs: config.REQUEST_TIMEOUT * 1000,
     maxFileSize: config.MAX_FILE_SIZE,
