@@ -8,12 +8,11 @@ import { apiClient, startPlatform, type Platform } from './platform-harness.js';
  * Kafka stopped and started again while learners upload and delete documents. Each delete is a
  * document.deleted event the quiz and chat services consume. The platform runs on a Kafka broker of
  * this test's own, so the shared one stays up for the test files running at the same time. The
- * broker stays down for OUTAGE_MS, shorter than a real outage of half a minute, but long enough
- * for every client to notice: the producers' and consumers' retries give up within a few seconds
- * and they then go on reconnecting with back-off, which is the behaviour a longer outage has.
+ * broker stays down for half a minute: the producers' and consumers' retries give up within a few
+ * seconds and they then go on reconnecting with back-off until it is back.
  */
 
-const OUTAGE_MS = 15_000;
+const OUTAGE_MS = 30_000;
 let kafka: DedicatedServer;
 let platform: Platform;
 let api: ReturnType<typeof apiClient>;
