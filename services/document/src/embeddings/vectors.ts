@@ -30,6 +30,13 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
+/** The highest similarity of `query` to any of `vectors` (unit vectors); -1 when there are none. */
+export function bestSimilarity(query: Float32Array, vectors: readonly Float32Array[]): number {
+  let best = -1;
+  for (const v of vectors) best = Math.max(best, dot(query, v));
+  return best;
+}
+
 /** The `k` candidates most similar to `query` (unit vectors), best first. */
 export function nearest<Id>(query: Float32Array, candidates: { id: Id; vector: Float32Array }[], k: number): { id: Id; similarity: number }[] {
   const scored = candidates.map((c) => ({ id: c.id, similarity: dot(query, c.vector) }));

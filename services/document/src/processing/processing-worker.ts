@@ -12,7 +12,7 @@ import { documentPassages } from '../search/passages.js';
 import { createSearchRepository } from '../search/search-repository.js';
 import { createStudyPackRepository } from '../study-packs/study-pack-repository.js';
 import type { PassageIndexer } from '../embeddings/passage-indexer.js';
-import { dot } from '../embeddings/vectors.js';
+import { bestSimilarity } from '../embeddings/vectors.js';
 import { ProcessingError } from './processing-error.js';
 import type { TextExtractor } from './text-extractor.js';
 
@@ -120,7 +120,7 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
     if (!vectors?.length || !options.embeddings) return undefined;
     try {
       const queries = await options.embeddings.embedQueries(terms);
-      return queries.map((q) => vectors.reduce((best, v) => Math.max(best, dot(q, v)), -1));
+      return queries.map((q) => bestSimilarity(q, vectors));
     } catch (err) {
       logger.warn({ err, document_id: doc.id }, 'key terms chosen without their relatedness (the embedding server failed)');
       return undefined;

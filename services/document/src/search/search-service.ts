@@ -1,7 +1,7 @@
 import type { Logger } from '@learner/common/logger';
 import { isRefusal, type Embedder } from '../embeddings/embedder.js';
 import type { VectorCache } from '../embeddings/vector-cache.js';
-import { dot, reciprocalRankFusion, unitVector } from '../embeddings/vectors.js';
+import { bestSimilarity, dot, reciprocalRankFusion, unitVector } from '../embeddings/vectors.js';
 import { anyWordQuery, type SearchHit, type SearchRepository } from './search-repository.js';
 
 export interface RankedHit extends SearchHit {
@@ -72,9 +72,10 @@ export function createSearchService(deps: {
         deps.logger.warn({ err }, 'term relatedness not measured: the embedding server did not answer');
         return none;
       }
+      const passageVectors = stored.map((s) => s.vector);
       return {
         model: deps.embeddings.embedder.model,
-        relatedness: queries.map((q) => stored.reduce((best, s) => Math.max(best, dot(q, s.vector)), -1)),
+        relatedness: queries.map((q) => bestSimilarity(q, passageVectors)),
       };
     },
 
