@@ -16,9 +16,8 @@ import {
   waitForConsumerGroup,
   type TestDatabase,
 } from '@learner/common/testing';
-import { createApp } from '../src/app.js';
-import { createDocumentClient } from '../src/documents/document-client.js';
 import { cellBiology, photosynthesis } from './fixtures/study-texts.js';
+import { buildQuizApp } from './harness.js';
 
 /**
  * Deleting a document, across services on the real servers: the real document service records
@@ -47,15 +46,7 @@ beforeAll(async () => {
   metrics = createMetrics({ service: 'quiz', collectDefaults: false });
   const logger = silentLogger();
   consumer = createKafkaEventConsumer({ name: groupId, pool: quizDb.pool, logger, registry: metrics.registry, kafka: { brokers, clientId: groupId } });
-  quizApp = createApp({
-    logger,
-    internalTokens: tokens,
-    metrics,
-    checks: {},
-    pool: quizDb.pool,
-    documents: createDocumentClient({ baseUrl: documents.url, timeoutMs: 5000, internalTokens: tokens }),
-    events: consumer,
-  });
+  quizApp = buildQuizApp({ pool: quizDb.pool, secret, documentServiceUrl: documents.url, events: consumer, metrics });
   await consumer.start();
 });
 

@@ -3,16 +3,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { createInternalTokens, requireInternalIdentity, currentUser, type InternalTokens } from '@learner/common/auth';
+import type { Env } from '@learner/common/config';
 import type { DocumentPassages } from '@learner/common/contracts';
+import type { Pool } from '@learner/common/db';
 import { errorBody } from '@learner/common/errors';
+import type { EventConsumer } from '@learner/common/events';
 import type { RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
-import { createMetrics } from '@learner/common/metrics';
+import { createMetrics, type Metrics } from '@learner/common/metrics';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
-import { createDocumentClient } from '../src/documents/document-client.js';
+import { loadConfig, type QuizConfig } from '../src/config.js';
+import { createQuizDependencies } from '../src/dependencies.js';
 import type { DocumentPage } from '../src/generation/question.js';
-import type { QuestionWriter } from '../src/generation/question-writer.js';
+import { createExtractiveWriter, type QuestionWriter } from '../src/generation/question-writer.js';
 import { storedPassages } from './fixtures/study-texts.js';
 
 export interface StoredDocument {
@@ -21,6 +25,45 @@ export interface StoredDocument {
   title: string;
   status: 'uploaded' | 'processing' | 'completed' | 'failed';
   pages: DocumentPage[];
+}
+
+/** The service's configuration as main.ts loads it, from these settings; no document service listens unless one is named. */
+export function testConfig(env: Env = {}): QuizConfig {
+  return loadConfig({ DATABASE_URL: 'postgres://the-test-database', INTERNAL_TOKEN_SECRET: testSecret(), DOCUMENT_SERVICE_URL: 'http://127.0.0.1:9', ...env });
+}
+
+/**
+ * The quiz app as main.ts builds it (createQuizDependencies, then createApp) over `pool`, trusting
+ * internal tokens signed with `secret`. The extractive generator runs in the test's thread unless
+ * `writer` is given.
+ */
+export function buildQuizApp(options: {
+  pool: Pool;
+  secret: string;
+  documentServiceUrl: string;
+  documentTimeoutMs?: number;
+  writer?: QuestionWriter;
+  /** The service's event consumer; its handlers are registered, the test starts it. */
+  events?: Pick<EventConsumer, 'on'>;
+  metrics?: Metrics;
+}): Express {
+  const config = testConfig({
+    INTERNAL_TOKEN_SECRET: options.secret,
+    DOCUMENT_SERVICE_URL: options.documentServiceUrl,
+    ...(options.documentTimeoutMs === undefined ? {} : { DOCUMENT_TIMEOUT_MS: String(options.documentTimeoutMs) }),
+  });
+  const internalTokens = createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'quiz' });
+  const quiz = createQuizDependencies({ config, internalTokens, writer: options.writer ?? createExtractiveWriter() });
+  return createApp({
+    logger: silentLogger(),
+    internalTokens,
+    metrics: options.metrics ?? createMetrics({ service: 'quiz', collectDefaults: false }),
+    checks: {},
+    pool: options.pool,
+    documents: quiz.documents,
+    writer: quiz.writer,
+    ...(options.events ? { events: options.events } : {}),
+  });
 }
 
 /**
@@ -98,19 +141,14 @@ export async function startHarness(
   options: { documentServiceUrl?: string; documentTimeoutMs?: number; writer?: QuestionWriter } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase({ database: 'quiz', fromDir: import.meta.dirname });
-  const tokens = createInternalTokens({ secret: testSecret(), issuer: 'gateway' });
+  const secret = testSecret();
+  const tokens = createInternalTokens({ secret, issuer: 'gateway' });
   const documents = await startDocumentStandIn(tokens);
-  const app = createApp({
-    logger: silentLogger(),
-    internalTokens: tokens,
-    metrics: createMetrics({ service: 'quiz', collectDefaults: false }),
-    checks: {},
+  const app = buildQuizApp({
     pool: db.pool,
-    documents: createDocumentClient({
-      baseUrl: options.documentServiceUrl ?? documents.url,
-      timeoutMs: options.documentTimeoutMs ?? 5000,
-      internalTokens: tokens,
-    }),
+    secret,
+    documentServiceUrl: options.documentServiceUrl ?? documents.url,
+    documentTimeoutMs: options.documentTimeoutMs ?? 5000,
     ...(options.writer ? { writer: options.writer } : {}),
   });
   return {

@@ -7,11 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
 import { createInternalTokens } from '@learner/common/auth';
 import type { RequestUser } from '@learner/common/http';
-import { silentLogger } from '@learner/common/logger';
-import { createMetrics } from '@learner/common/metrics';
 import { createTestDatabase, requireInfra, testSecret, waitForConsumerGroup, type TestDatabase } from '@learner/common/testing';
-import { createApp } from '../src/app.js';
-import { createDocumentClient } from '../src/documents/document-client.js';
+import { buildQuizApp } from './harness.js';
 import { cellBiology, photosynthesis } from './fixtures/study-texts.js';
 
 /**
@@ -48,14 +45,7 @@ beforeAll(async () => {
     // Port 9 (discard) refuses connections: the tts service is down.
     studyPacks: { quizUrl, ttsUrl: 'http://127.0.0.1:9', retryDelayMs: 50, maxAttempts: 2, quizQuestions: 4 },
   });
-  quizApp = createApp({
-    logger: silentLogger(),
-    internalTokens: tokens,
-    metrics: createMetrics({ service: 'quiz', collectDefaults: false }),
-    checks: {},
-    pool: quizDb.pool,
-    documents: createDocumentClient({ baseUrl: documents.url, timeoutMs: 10_000, internalTokens: tokens }),
-  });
+  quizApp = buildQuizApp({ pool: quizDb.pool, secret, documentServiceUrl: documents.url, documentTimeoutMs: 10_000 });
 });
 
 afterAll(async () => {

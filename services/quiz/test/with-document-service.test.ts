@@ -7,14 +7,11 @@ import type { ProcessingWorker } from '@learner/document/dist/processing/process
 import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
 import { createInternalTokens } from '@learner/common/auth';
 import type { RequestUser } from '@learner/common/http';
-import { silentLogger } from '@learner/common/logger';
-import { createMetrics } from '@learner/common/metrics';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
-import { createApp } from '../src/app.js';
-import { createDocumentClient } from '../src/documents/document-client.js';
 import { checkQuiz } from '../src/generation/item-check.js';
 import { createQuizRepository } from '../src/quizzes/quiz-repository.js';
 import { cellBiology, frenchRevolution, photosynthesis } from './fixtures/study-texts.js';
+import { buildQuizApp } from './harness.js';
 
 /**
  * The quiz service against the real document service, both in this process: a text document is
@@ -43,15 +40,7 @@ beforeAll(async () => {
   stopDocuments = documents.stop;
   documentApp = documents.app;
   worker = documents.worker!;
-  const logger = silentLogger();
-  quizApp = createApp({
-    logger,
-    internalTokens: tokens,
-    metrics: createMetrics({ service: 'quiz', collectDefaults: false }),
-    checks: {},
-    pool: quizDb.pool,
-    documents: createDocumentClient({ baseUrl: documents.url, timeoutMs: 5000, internalTokens: tokens }),
-  });
+  quizApp = buildQuizApp({ pool: quizDb.pool, secret, documentServiceUrl: documents.url });
 });
 
 afterAll(async () => {
