@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createInternalTokens } from '@learner/common/auth';
+import type { Env } from '@learner/common/config';
 import { createInProcessBus, createKafkaEventConsumer, createOutboxRelay, type EventEnvelope } from '@learner/common/events';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { createTestDatabase, testSecret } from '@learner/common/testing';
 import { createApp } from '../../src/app.js';
-import { createDocumentClient } from '../../src/documents/document-client.js';
-import { createTutor } from '../../src/tutor/tutor.js';
+import { loadConfig, type ChatConfig } from '../../src/config.js';
+import { createChatDependencies } from '../../src/dependencies.js';
 
 export interface TestUser {
   id: string;
@@ -17,6 +18,11 @@ export interface TestUser {
 export function newUser(): TestUser {
   const id = `user-${randomUUID()}`;
   return { id, email: `${id}@example.com` };
+}
+
+/** The service's configuration as main.ts loads it, from these settings. */
+export function testConfig(env: Env = {}): ChatConfig {
+  return loadConfig({ DATABASE_URL: 'postgres://the-test-database', INTERNAL_TOKEN_SECRET: testSecret(), ...env });
 }
 
 /**
@@ -34,11 +40,12 @@ export async function startChat(options: {
   const secret = options.secret ?? testSecret();
   const db = await createTestDatabase({ database: 'chat', fromDir: import.meta.dirname });
   const gatewayTokens = createInternalTokens({ secret, issuer: 'gateway' });
-  const documents = createDocumentClient({
-    baseUrl: options.documentServiceUrl,
-    timeoutMs: options.documentTimeoutMs ?? 2000,
-    internalTokens: createInternalTokens({ secret, issuer: 'chat' }),
+  const config = testConfig({
+    INTERNAL_TOKEN_SECRET: secret,
+    DOCUMENT_SERVICE_URL: options.documentServiceUrl,
+    DOCUMENT_TIMEOUT_MS: String(options.documentTimeoutMs ?? 2000),
   });
+  const chat = createChatDependencies({ config, internalTokens: createInternalTokens({ secret, issuer: 'chat' }) });
   const metrics = createMetrics({ service: 'chat', collectDefaults: false });
   const consumer = options.consumer
     ? createKafkaEventConsumer({
@@ -52,8 +59,8 @@ export async function startChat(options: {
   const app = createApp({
     logger: silentLogger(),
     pool: db.pool,
-    tutor: createTutor({ search: documents }),
-    documents,
+    tutor: chat.tutor,
+    documents: chat.documents,
     internalTokens: gatewayTokens,
     metrics,
     checks: {},
