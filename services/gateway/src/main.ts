@@ -1,6 +1,4 @@
 import cluster from 'node:cluster';
-import { resolve } from 'node:path';
-import { createAccessTokens, createInternalTokens } from '@learner/common/auth';
 import { createRedis } from '@learner/common/cache';
 import { exitOnConfigError } from '@learner/common/config';
 import { createPool, migrationDirs, runMigrations } from '@learner/common/db';
@@ -19,9 +17,7 @@ import { createMetrics, serveClusterMetrics } from '@learner/common/metrics';
 import { createApp } from './app.js';
 import { readApiDocument } from './docs/api-document-file.js';
 import { loadConfig } from './config.js';
-import { INTERNAL_TOKEN_TTL_SECONDS, type ServiceName } from './proxy/proxy-routes.js';
-import { createReadinessChecks } from './readiness-checks.js';
-import { createTrafficControls } from './traffic/create-traffic-controls.js';
+import { createGatewayDependencies } from './dependencies.js';
 import { superviseWorkers } from './workers.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
@@ -39,21 +35,15 @@ async function startGateway(): Promise<void> {
   const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
   await runMigrations(pool, migrationDirs('gateway', import.meta.dirname), logger);
 
-  const services: Record<ServiceName, string> = {
-    tts: config.TTS_SERVICE_URL,
-    stt: config.STT_SERVICE_URL,
-    chat: config.CHAT_SERVICE_URL,
-    document: config.DOCUMENT_SERVICE_URL,
-    quiz: config.QUIZ_SERVICE_URL,
-  };
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
   logger.info({ mode: redis ? 'redis' : 'in-memory' }, 'rate limiter and token revocation');
+  const gateway = createGatewayDependencies({ config, pool, redis, logger });
+  const { internalTokens, services } = gateway;
 
   // Account erasure: user.deleted goes out through the outbox, the services' confirmations come back.
   const metrics = createMetrics({ service: 'gateway', clusterWide: cluster.isWorker });
   const brokers = config.KAFKA_BOOTSTRAP_SERVERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
   const consumerOptions = { name: 'gateway-service', pool, logger, registry: metrics.registry };
-  const internalTokens = createInternalTokens({ secret: config.INTERNAL_TOKEN_SECRET, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS });
   const inProcess = brokers.length ? undefined : createInProcessBus({ onHandlerError: (err) => logger.warn({ err }, 'event handler failed') });
   // Without Kafka the services, separate processes, take the gateway's events over HTTP (EVENT_PEERS).
   const kafka = brokers.length ? createKafkaPublisher({ brokers, clientId: 'gateway-service', logger }) : undefined;
@@ -73,29 +63,10 @@ async function startGateway(): Promise<void> {
     events,
     ...(inProcess ? { eventInbox: (messages: OutgoingMessage[]) => inProcess.publish(messages) } : {}),
     metrics,
-    accessTokens: createAccessTokens({ secret: config.JWT_SECRET, expiresInSeconds: config.JWT_EXPIRATION_HOURS * 3600 }),
-    internalTokens,
-    traffic: createTrafficControls({
-      redis,
-      prefix: config.REDIS_KEY_PREFIX,
-      limit: config.RATE_LIMIT_REQUESTS,
-      windowMs: config.RATE_LIMIT_WINDOW * 1000,
-      logger,
-    }),
-    services,
+    ...gateway,
     // Kafka carries account erasures: /ready says when it is down, as every service's does.
-    checks: { ...createReadinessChecks({ pool, redis, services, timeoutMs: config.READY_TIMEOUT_MS }), ...(kafka ? { kafka: () => kafka.check() } : {}) },
-    refreshTokenDays: config.REFRESH_TOKEN_DAYS,
-    requestTimeoutMs: config.REQUEST_TIMEOUT * 1000,
-    maxFileSize: config.MAX_FILE_SIZE,
-    corsOrigins: config.CORS_ORIGINS,
-    trustProxy: config.TRUST_PROXY,
-    readyTimeoutMs: config.READY_TIMEOUT_MS,
+    checks: { ...gateway.checks, ...(kafka ? { kafka: () => kafka.check() } : {}) },
     apiDocument: readApiDocument(),
-    webApp: {
-      dir: config.WEB_APP_DIR ?? resolve(import.meta.dirname, '..', '..', '..', 'packages', 'web', 'dist'),
-      mediaOrigins: [...(config.PUBLIC_BASE_URL ? [new URL(config.PUBLIC_BASE_URL).origin] : []), ...config.WEB_MEDIA_ORIGINS],
-    },
   });
   // The in-process consumer subscribes before peers can post to the inbox; joining a Kafka group
   // can take seconds, which serving must not wait for.

@@ -4,17 +4,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
-import { createAccessTokens, createInternalTokens, type AccessTokenService, type InternalTokens } from '@learner/common/auth';
+import type { AccessTokenService, InternalTokens } from '@learner/common/auth';
 import { createRedis } from '@learner/common/cache';
+import type { Env } from '@learner/common/config';
 import type { Check } from '@learner/common/health';
 import { closeServer, listen, type TrustProxy } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
 import { requireInfra, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
+import { loadConfig, type GatewayConfig } from '../src/config.js';
+import { createGatewayDependencies } from '../src/dependencies.js';
 import { buildApiDocument } from '../src/docs/api-document.js';
-import { INTERNAL_TOKEN_TTL_SECONDS, SERVICE_NAMES, type ServiceName } from '../src/proxy/proxy-routes.js';
-import { createTrafficControls } from '../src/traffic/create-traffic-controls.js';
+import type { ServiceName } from '../src/proxy/proxy-routes.js';
 import type { WebAppOptions } from '../src/web/web-routes.js';
 
 /** A port nothing listens on: a service that is down. */
@@ -35,9 +37,16 @@ export interface TestGateway {
   internalTokens: InternalTokens;
 }
 
+/** The gateway's configuration as main.ts loads it, from these settings. */
+export function testConfig(env: Env = {}): GatewayConfig {
+  return loadConfig({ DATABASE_URL: 'postgres://the-test-database', JWT_SECRET: testSecret(), INTERNAL_TOKEN_SECRET: testSecret(), ...env });
+}
+
 /**
- * The gateway as main.ts builds it, over a real database and (unless `redis` is null) real Redis
- * under a key prefix of its own, so test files running at once do not count each other's requests.
+ * The gateway as main.ts builds it (createGatewayDependencies, then createApp), over a real
+ * database and (unless `redis` is null) real Redis under a key prefix of its own, so test files
+ * running at once do not count each other's requests. Services not named are down; /ready checks
+ * only `checks`, and `/` serves the web app only when `webApp` is given.
  */
 export function buildGateway(options: {
   db: TestDatabase;
@@ -53,35 +62,33 @@ export function buildGateway(options: {
   webApp?: WebAppOptions;
 }): TestGateway {
   const logger = silentLogger();
-  const accessTokens = createAccessTokens({ secret: options.secrets.jwtSecret, expiresInSeconds: 24 * 3600 });
-  const internalTokens = createInternalTokens({ secret: options.secrets.internalSecret, issuer: 'gateway', ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS });
-  const services = Object.fromEntries(
-    SERVICE_NAMES.map((name) => [name, options.services?.[name] ?? CLOSED_URL]),
-  ) as Record<ServiceName, string>;
+  const services = options.services ?? {};
+  const config = testConfig({
+    JWT_SECRET: options.secrets.jwtSecret,
+    INTERNAL_TOKEN_SECRET: options.secrets.internalSecret,
+    REDIS_KEY_PREFIX: options.prefix,
+    RATE_LIMIT_REQUESTS: String(options.limit ?? 100),
+    REQUEST_TIMEOUT: String((options.requestTimeoutMs ?? 5_000) / 1000),
+    MAX_FILE_SIZE: String(options.maxFileSize ?? 10_485_760),
+    CORS_ORIGINS: 'http://localhost:5173',
+    ...(options.trustProxy === undefined ? {} : { TRUST_PROXY: options.trustProxy === false ? 'none' : String(options.trustProxy) }),
+    TTS_SERVICE_URL: services.tts ?? CLOSED_URL,
+    STT_SERVICE_URL: services.stt ?? CLOSED_URL,
+    CHAT_SERVICE_URL: services.chat ?? CLOSED_URL,
+    DOCUMENT_SERVICE_URL: services.document ?? CLOSED_URL,
+    QUIZ_SERVICE_URL: services.quiz ?? CLOSED_URL,
+  });
+  const gateway = createGatewayDependencies({ config, pool: options.db.pool, redis: options.redis ?? undefined, logger });
   const app = createApp({
     logger,
     pool: options.db.pool,
     metrics: createMetrics({ service: 'gateway', collectDefaults: false }),
-    accessTokens,
-    internalTokens,
-    traffic: createTrafficControls({
-      redis: options.redis ?? undefined,
-      prefix: options.prefix,
-      limit: options.limit ?? 100,
-      windowMs: 60_000,
-      logger,
-    }),
-    services,
+    ...gateway,
     checks: options.checks ?? {},
-    refreshTokenDays: 30,
-    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
-    maxFileSize: options.maxFileSize ?? 10_485_760,
-    corsOrigins: ['http://localhost:5173'],
-    trustProxy: options.trustProxy,
     apiDocument: buildApiDocument(),
     webApp: options.webApp,
   });
-  return { app, accessTokens, internalTokens };
+  return { app, accessTokens: gateway.accessTokens, internalTokens: gateway.internalTokens };
 }
 
 /** A Redis client that is connected already, so the first requests do not take the in-memory fallback. */
