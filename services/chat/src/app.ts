@@ -3,12 +3,14 @@ import { onDocumentDeleted } from '@learner/common/contracts';
 import type { Pool } from '@learner/common/db';
 import type { EventConsumer } from '@learner/common/events';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
-import { createChatRepository } from './chat-repository.js';
-import { createChatRouter } from './chat-router.js';
-import { createChatService } from './chat-service.js';
 import type { DocumentLookup } from './documents/document-client.js';
-import type { Tutor } from './tutor/tutor.js';
 import { registerUserErasure } from './erasure/user-erasure.js';
+import { createMessagesRepository } from './messages/messages-repository.js';
+import { createMessagesRouter } from './messages/messages-routes.js';
+import { createMessagesService } from './messages/messages-service.js';
+import { createSessionsRouter } from './sessions/sessions-routes.js';
+import { createSessionsService } from './sessions/sessions-service.js';
+import type { Tutor } from './tutor/tutor.js';
 
 export interface ChatAppDeps extends ServiceAppDeps {
   pool: Pool;
@@ -20,9 +22,10 @@ export interface ChatAppDeps extends ServiceAppDeps {
 }
 
 export function createApp(deps: ChatAppDeps): Express {
-  const chat = createChatService({ pool: deps.pool, tutor: deps.tutor, documents: deps.documents, logger: deps.logger });
+  const sessions = createSessionsService({ pool: deps.pool, documents: deps.documents, logger: deps.logger });
+  const messages = createMessagesService({ pool: deps.pool, tutor: deps.tutor, sessions });
   // Answers citing a deleted document keep the citation and say the document was deleted.
-  if (deps.events) onDocumentDeleted(deps.events, (deleted, db) => createChatRepository(db).markDocumentDeleted(deleted));
+  if (deps.events) onDocumentDeleted(deps.events, (deleted, db) => createMessagesRepository(db).markDocumentDeleted(deleted));
   // An erased account leaves nothing here: its sessions, messages and marks go.
   if (deps.events) registerUserErasure(deps.events);
   return createServiceApp({
@@ -30,7 +33,7 @@ export function createApp(deps: ChatAppDeps): Express {
     service: 'chat',
     routes(app, identity) {
       app.use('/api/v1', identity);
-      app.use('/api/v1/chat', createChatRouter(chat));
+      app.use('/api/v1/chat', createSessionsRouter(sessions), createMessagesRouter(messages));
     },
   });
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { paginationSchema } from '@learner/common/http';
 import { deletedResult, defineRoutes, isoTimestamp, linksToId, type RouteDoc } from '@learner/common/openapi';
-import { createSessionBody, idParams, messageBody, renameBody } from './chat-router.js';
+import { messageBody } from './messages/messages-routes.js';
+import { createSessionBody, idParams, renameBody } from './sessions/sessions-routes.js';
 
 const TAG = 'chat';
 const NOT_FOUND = { description: 'No such session of yours' };

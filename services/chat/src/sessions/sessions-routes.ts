@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
 import { paginationSchema, parseInput, sendData, sendList } from '@learner/common/http';
-import type { ChatMessage, ChatSession } from './chat-repository.js';
-import type { ChatService } from './chat-service.js';
+import type { ChatSession } from './sessions-repository.js';
+import type { SessionsService } from './sessions-service.js';
 
 const DEFAULT_TITLE = 'New chat';
 
@@ -14,6 +14,11 @@ export const idParams = z.object({
     .transform(Number)
     .refine((n) => n > 0, 'must be a positive whole number'),
 });
+
+/** The session id of a `/sessions/:id…` path; 400 when it is not one. */
+export function sessionIdOf(params: unknown): number {
+  return parseInput(idParams, params, 'session id').id;
+}
 
 const title = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
@@ -27,10 +32,6 @@ export const createSessionBody = z.strictObject({
 
 export const renameBody = z.strictObject({ title });
 
-export const messageBody = z.strictObject({
-  message: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
-});
-
 function sessionJson(s: ChatSession) {
   return {
     id: s.id,
@@ -42,30 +43,9 @@ function sessionJson(s: ChatSession) {
   };
 }
 
-function messageJson(m: ChatMessage) {
-  return {
-    id: m.id,
-    session_id: m.sessionId,
-    role: m.role,
-    content: m.content,
-    citations: m.citations.map((c) => ({
-      document_id: c.documentId,
-      title: c.title,
-      page: c.page,
-      snippet: c.snippet,
-      document_deleted: c.documentDeleted,
-    })),
-    answer_source: typeof m.metadata.answer_source === 'string' ? m.metadata.answer_source : null,
-    retrieval: typeof m.metadata.retrieval === 'string' ? m.metadata.retrieval : null,
-    retrieval_reason: typeof m.metadata.retrieval_reason === 'string' ? m.metadata.retrieval_reason : null,
-    created_at: m.createdAt.toISOString(),
-  };
-}
-
-/** `/api/v1/chat/...`; identity comes only from req.user. */
-export function createChatRouter(service: ChatService): Router {
+/** `/api/v1/chat/sessions[/:id]`; identity comes only from req.user. */
+export function createSessionsRouter(service: SessionsService): Router {
   const router = Router();
-  const sessionId = (params: unknown) => parseInput(idParams, params, 'session id').id;
 
   router.post('/sessions', async (req, res) => {
     const body = parseInput(createSessionBody, req.body);
@@ -84,33 +64,19 @@ export function createChatRouter(service: ChatService): Router {
   });
 
   router.get('/sessions/:id', async (req, res) => {
-    sendData(res, sessionJson(await service.getSession(currentUser(req), sessionId(req.params))));
+    sendData(res, sessionJson(await service.getSession(currentUser(req), sessionIdOf(req.params))));
   });
 
   router.patch('/sessions/:id', async (req, res) => {
-    const id = sessionId(req.params);
+    const id = sessionIdOf(req.params);
     const body = parseInput(renameBody, req.body);
     sendData(res, sessionJson(await service.renameSession(currentUser(req), id, body.title)));
   });
 
   router.delete('/sessions/:id', async (req, res) => {
-    const id = sessionId(req.params);
+    const id = sessionIdOf(req.params);
     await service.deleteSession(currentUser(req), id);
     sendData(res, { id, deleted: true });
-  });
-
-  router.post('/sessions/:id/messages', async (req, res) => {
-    const id = sessionId(req.params);
-    const body = parseInput(messageBody, req.body);
-    const { userMessage, reply } = await service.postMessage(currentUser(req), id, body.message, req.requestId);
-    sendData(res, { user_message: messageJson(userMessage), ai_response: messageJson(reply) }, 201);
-  });
-
-  router.get('/sessions/:id/messages', async (req, res) => {
-    const id = sessionId(req.params);
-    const page = parseInput(paginationSchema, req.query, 'query');
-    const { items, total } = await service.listMessages(currentUser(req), id, page);
-    sendList(res, items.map(messageJson), page, total);
   });
 
   return router;
