@@ -57,7 +57,7 @@ export function createDocumentDependencies(options: {
   notes?: NotesGenerator | false;
   embedder?: Embedder | false;
   /** Worker settings beyond the configuration's. */
-  processing?: false | Partial<Pick<ProcessingWorkerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'concurrency'>>;
+  processing?: false | Partial<Pick<ProcessingWorkerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'concurrency' | 'writeBatch'>>;
   studyPacks?: false | Partial<Pick<StudyPackWorkerOptions, 'retryDelayMs' | 'maxAttempts' | 'quizQuestions'>>;
 }): DocumentDependencies {
   const { config, pool, storage, logger } = options;

@@ -74,6 +74,14 @@ const NEXT_DOCUMENT = fairNextJobSql({
   order: (d) => `${d}.id`,
 });
 
+/**
+ * A document's pages and passages are read only while it is completed, checked in the reading
+ * statement itself: processing again (asked for, or after a crash) removes and writes them in
+ * several transactions, and a reader that found the document completed just before must not get
+ * half of them.
+ */
+const STILL_COMPLETED = "EXISTS (SELECT 1 FROM documents d WHERE d.id = $1 AND d.status = 'completed')";
+
 function toRecord(row: DocumentRow): DocumentRecord {
   return {
     id: row.id,
@@ -254,8 +262,13 @@ export function createDocumentRepository(db: Queryable) {
       return rowCount === 1;
     },
 
-    async replacePages(id: number, pages: PageText[], tx: Queryable): Promise<void> {
+    /** Removes a document's pages (an earlier processing's), before they are written again. */
+    async deletePages(id: number, tx: Queryable): Promise<void> {
       await tx.query('DELETE FROM document_pages WHERE document_id = $1', [id]);
+    },
+
+    /** Adds pages to a document; like its passages, read only once the document is completed. */
+    async insertPages(id: number, pages: PageText[], tx: Queryable): Promise<void> {
       if (pages.length === 0) return;
       await tx.query(
         `INSERT INTO document_pages (document_id, page, text, method)
@@ -267,6 +280,7 @@ export function createDocumentRepository(db: Queryable) {
     async pages(id: number, page?: number): Promise<PageText[]> {
       const { rows } = await db.query<PageText>(
         `SELECT page, text, method FROM document_pages WHERE document_id = $1 AND ($2::int IS NULL OR page = $2)
+           AND ${STILL_COMPLETED}
          ORDER BY page`,
         [id, page ?? null],
       );
@@ -275,7 +289,8 @@ export function createDocumentRepository(db: Queryable) {
 
     async passages(id: number): Promise<StoredPassage[]> {
       const { rows } = await db.query<{ id: string; page: number; position: number; text: string; heading: string | null; start_offset: number; end_offset: number }>(
-        `SELECT id, page, position, text, heading, start_offset, end_offset FROM passages WHERE document_id = $1 ORDER BY position`,
+        `SELECT id, page, position, text, heading, start_offset, end_offset FROM passages WHERE document_id = $1 AND ${STILL_COMPLETED}
+         ORDER BY position`,
         [id],
       );
       return rows.map((r) => ({ id: Number(r.id), page: r.page, position: r.position, text: r.text, heading: r.heading, start: r.start_offset, end: r.end_offset }));

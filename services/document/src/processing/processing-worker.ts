@@ -1,4 +1,4 @@
-import { asOwner, withTransaction, type Pool } from '@learner/common/db';
+import { asOwner, type Pool } from '@learner/common/db';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
 import { AppError } from '@learner/common/errors';
 import { createLeasedJobRunner, type LeasedJobRunner } from '@learner/common/jobs';
@@ -8,12 +8,12 @@ import { SERVICE } from '../documents/document-service.js';
 import { createDocumentRepository, type DocumentRecord } from '../documents/document-repository.js';
 import type { NotesGenerator } from '../notes/notes-generator.js';
 import { createNotesRepository } from '../notes/notes-repository.js';
-import { documentPassages } from '../search/passages.js';
-import { createSearchRepository } from '../search/search-repository.js';
 import { createStudyPackRepository } from '../study-packs/study-pack-repository.js';
 import type { PassageIndexer } from '../embeddings/passage-indexer.js';
 import { bestSimilarity } from '../embeddings/vectors.js';
+import { cutPassages } from './cut-passages.js';
 import { ProcessingError } from './processing-error.js';
+import { createResultWriter, type WriteBatchLimits } from './result-writer.js';
 import type { TextExtractor } from './text-extractor.js';
 
 export interface ProcessingWorkerOptions {
@@ -31,6 +31,8 @@ export interface ProcessingWorkerOptions {
   maxAttempts?: number;
   /** How long a document waits when a dependency it needs (storage) is down; default 10 s. */
   retryAfterOutageMs?: number;
+  /** How much one of the transactions storing a document's results carries; DEFAULT_WRITE_BATCH by default. */
+  writeBatch?: WriteBatchLimits;
 }
 
 const RETRY_AFTER_OUTAGE_MS = 10_000;
@@ -46,7 +48,7 @@ export type ProcessingWorker = LeasedJobRunner;
 export function createProcessingWorker(options: ProcessingWorkerOptions): ProcessingWorker {
   const { pool, storage, extractor, logger } = options;
   const documents = createDocumentRepository(pool);
-  const search = createSearchRepository(pool);
+  const writer = createResultWriter({ pool, embeddings: options.embeddings, ...(options.writeBatch ? { limits: options.writeBatch } : {}) });
   const notes = createNotesRepository(pool);
   const maxAttempts = options.maxAttempts ?? 3;
 
@@ -55,7 +57,7 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
     const { pages, ocrPages } = await extractor.extract({ bytes, fileType: doc.fileType, storageKey: doc.storageKey });
     const textLength = pages.reduce((n, p) => n + p.text.length, 0);
     if (textLength === 0) throw new ProcessingError('No readable text was found in this document');
-    const passages = documentPassages(pages);
+    const passages = await cutPassages(pages);
     // The embedding server works on the passages while this process writes the notes; the notes
     // wait for the vectors only to weigh their key terms by how well a passage explains each.
     const embedding = embed(doc, passages.map((p) => p.text));
@@ -63,15 +65,9 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
       ? await options.notes.generate(pages, options.embeddings ? { relatedness: (terms) => relatednessOf(doc, terms, embedding) } : {})
       : [];
     const vectors = await embedding;
-    const finished = await withTransaction(pool, async (tx) => {
-      // The document may have been deleted, or re-queued and claimed again, while we worked.
-      if (!(await documents.lockClaim(doc.id, doc.attempts, tx))) return false;
-      await documents.replacePages(doc.id, pages, tx);
-      const passageIds = await search.replacePassages(doc.id, doc.userId, passages, tx);
-      if (vectors && options.embeddings) {
-        const stored = passageIds.map((passageId, i) => ({ passageId, vector: vectors[i]! }));
-        await options.embeddings.storeVectors(options.embeddings.model, stored, tx);
-      }
+    // Pages and passages go in short transactions of their own; the document is completed, with its
+    // notes and its event, in the last one.
+    const finished = await writer.write(doc, { pages, passages, vectors }, async (tx) => {
       await notes.replace(doc.id, doc.userId, generated, tx);
       await documents.markCompleted(doc.id, pages.length, textLength, tx);
       const studyPack = (await createStudyPackRepository(tx).find(doc.id)) !== undefined;
@@ -95,7 +91,6 @@ export function createProcessingWorker(options: ProcessingWorkerOptions): Proces
           },
         }),
       );
-      return true;
     });
     if (finished) {
       logger.info(

@@ -85,9 +85,12 @@ export function createSearchRepository(db: Queryable) {
   };
 
   return {
-    /** Replaces a document's passages; resolves with the new passages' ids, in the order given. */
-    async replacePassages(documentId: number, userId: string, passages: Passage[], tx: Queryable = db): Promise<number[]> {
-      await tx.query('DELETE FROM passages WHERE document_id = $1', [documentId]);
+    /**
+     * Adds passages to a document; resolves with their ids, in the order given. Processing writes
+     * a large document's passages a batch at a time, each in its own short transaction: they stay
+     * out of every read (all ask for completed documents) until the document is marked completed.
+     */
+    async insertPassages(documentId: number, userId: string, passages: Passage[], tx: Queryable = db): Promise<number[]> {
       if (passages.length === 0) return [];
       const { rows } = await tx.query<{ id: number; page: number; position: number }>(
         `INSERT INTO passages (document_id, user_id, page, position, text, heading, start_offset, end_offset)
@@ -106,6 +109,15 @@ export function createSearchRepository(db: Queryable) {
       );
       const ids = new Map(rows.map((r) => [`${r.page}:${r.position}`, Number(r.id)]));
       return passages.map((p) => ids.get(`${p.page}:${p.position}`)!);
+    },
+
+    /** Removes up to `limit` of a document's passages (their vectors go with them); resolves with how many. */
+    async deletePassages(documentId: number, limit: number, tx: Queryable = db): Promise<number> {
+      const { rowCount } = await tx.query(
+        'DELETE FROM passages WHERE id IN (SELECT id FROM passages WHERE document_id = $1 LIMIT $2)',
+        [documentId, limit],
+      );
+      return rowCount ?? 0;
     },
 
     /**

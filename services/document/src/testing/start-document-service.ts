@@ -36,7 +36,7 @@ export interface DocumentServiceOptions {
   /** Object storage other than the default local folder (e.g. S3 on the emulator). */
   storage?: ObjectStorage;
   /** false: no worker, documents stay uploaded. Otherwise the worker's timing settings. */
-  processing?: false | Partial<Pick<ProcessingWorkerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'concurrency'>>;
+  processing?: false | Partial<Pick<ProcessingWorkerOptions, 'leaseMs' | 'pollMs' | 'maxAttempts' | 'concurrency' | 'writeBatch'>>;
   ocr?: OcrEngine;
   /** Absent: the worker makes no notes. */
   notes?: NotesGenerator;
