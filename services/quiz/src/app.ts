@@ -7,7 +7,7 @@ import type { DocumentClient } from './documents/document-client.js';
 import { createExtractiveWriter, type QuestionWriter } from './generation/question-writer.js';
 import { createIdempotentGeneration } from './quizzes/idempotent-generation.js';
 import { createQuizRepository } from './quizzes/quiz-repository.js';
-import { createQuizRouter } from './quizzes/quiz-routes.js';
+import { createQuizzesRouter } from './quizzes/quizzes-routes.js';
 import { createQuizService } from './quizzes/quiz-service.js';
 import { registerUserErasure } from './erasure/user-erasure.js';
 
@@ -35,7 +35,7 @@ export function createApp(deps: QuizAppDeps): Express {
     service: 'quiz',
     routes(app, identity) {
       app.use('/api/v1', identity);
-      app.use('/api/v1/quizzes', createQuizRouter(quizzes, createIdempotentGeneration({ pool: deps.pool, quizzes })));
+      app.use('/api/v1/quizzes', createQuizzesRouter(quizzes, createIdempotentGeneration({ pool: deps.pool, quizzes })));
     },
   });
 }

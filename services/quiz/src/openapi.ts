@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deletedResult, defineRoutes, integerIdParams, isoTimestamp, linksToId, type RouteDoc } from '@learner/common/openapi';
 import { DIFFICULTIES, QUESTION_TYPES } from './generation/question.js';
-import { generateBody, idempotencyKey, listQuery, submitBody } from './quizzes/quiz-routes.js';
+import { generateBody, idempotencyKey, listQuery, submitBody } from './quizzes/quizzes-routes.js';
 
 const TAG = 'quizzes';
 

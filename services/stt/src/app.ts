@@ -4,11 +4,11 @@ import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import type { LocalStorage } from '@learner/common/storage';
 import type { DocumentClient } from './documents/document-client.js';
 import { registerUserErasure, type SttErasureDeps } from './erasure/user-erasure.js';
-import { createTranscriptDocumentRouter } from './documents/document.routes.js';
+import { createDocumentsRouter } from './documents/documents-routes.js';
 import type { PracticeService } from './practice/practice-service.js';
-import { createPracticeRouter } from './practice/practice.routes.js';
+import { createPracticeRouter } from './practice/practice-routes.js';
 import { onTranscriptionCompleted } from './study-packs/study-pack-events.js';
-import { createSttRouter } from './transcriptions/stt.routes.js';
+import { createTranscriptionsRouter } from './transcriptions/transcriptions-routes.js';
 import type { TranscriptionService } from './transcriptions/transcription-service.js';
 
 export interface SttAppDeps extends ServiceAppDeps {
@@ -35,8 +35,8 @@ export function createApp(deps: SttAppDeps): Express {
     service: 'stt',
     routes(app, identity) {
       app.use('/api/v1', identity);
-      app.use('/api/v1/stt', createSttRouter({ transcriptions: deps.transcriptions, maxFileSize: deps.maxFileSize, documents: deps.documents }));
-      app.use('/api/v1/stt', createTranscriptDocumentRouter({ transcriptions: deps.transcriptions, documents: deps.documents }));
+      app.use('/api/v1/stt', createTranscriptionsRouter({ transcriptions: deps.transcriptions, maxFileSize: deps.maxFileSize, documents: deps.documents }));
+      app.use('/api/v1/stt', createDocumentsRouter({ transcriptions: deps.transcriptions, documents: deps.documents }));
       app.use('/api/v1/stt', createPracticeRouter({ practice: deps.practice, maxFileSize: deps.maxFileSize }));
     },
   });

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { studyPackStatus, studyPackStep } from '@learner/common/contracts';
 import { paginationSchema } from '@learner/common/http';
 import { deletedResult, defineRoutes, isoTimestamp, linksToId, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
-import { saveBody } from './documents/document.routes.js';
+import { saveBody } from './documents/documents-routes.js';
 import { AUDIO_KINDS } from './recognizers/recognizer.js';
-import { practiceFields } from './practice/practice.routes.js';
-import { uploadFields } from './transcriptions/stt.routes.js';
+import { practiceFields } from './practice/practice-routes.js';
+import { uploadFields } from './transcriptions/transcriptions-routes.js';
 
 const TAG = 'stt';
 const NOT_FOUND = { description: 'No such transcription of yours' };

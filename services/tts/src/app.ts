@@ -4,7 +4,7 @@ import type { Check } from '@learner/common/health';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import type { LocalStorage, ObjectStorage } from '@learner/common/storage';
 import type { SpeechService } from './audio/speech-service.js';
-import { createTtsRouter } from './audio/tts.routes.js';
+import { createAudioRouter } from './audio/audio-routes.js';
 import { registerUserErasure } from './erasure/user-erasure.js';
 
 export interface TtsAppDeps extends ServiceAppDeps {
@@ -26,7 +26,7 @@ export function createApp(deps: TtsAppDeps): Express {
     service: 'tts',
     routes(app, identity) {
       app.use('/api/v1', identity);
-      app.use('/api/v1/tts', createTtsRouter(deps.speech));
+      app.use('/api/v1/tts', createAudioRouter(deps.speech));
     },
   });
 }

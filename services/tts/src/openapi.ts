@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { paginationSchema } from '@learner/common/http';
 import { deletedResult, defineRoutes, isoTimestamp, linksToId, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
 import { AUDIO_FORMATS } from './engines/speech-engine.js';
-import { synthesizeSchema, voicesQuery } from './audio/tts.routes.js';
+import { synthesizeSchema, voicesQuery } from './audio/audio-routes.js';
 
 const TAG = 'tts';
 const NOT_FOUND = { description: 'No such audio of yours' };

@@ -10,7 +10,7 @@ import { transcriptFilename, transcriptToText } from './transcript-document.js';
 export const saveBody = z.strictObject({ title: z.string().trim().min(1).max(500).optional() });
 
 /** `POST /transcriptions/:id/document`: a completed transcript becomes a document of the same user. */
-export function createTranscriptDocumentRouter(deps: { transcriptions: TranscriptionService; documents: DocumentClient }): Router {
+export function createDocumentsRouter(deps: { transcriptions: TranscriptionService; documents: DocumentClient }): Router {
   const router = Router();
   router.post('/transcriptions/:id/document', async (req, res) => {
     const body = parseInput(saveBody, req.body);

@@ -49,7 +49,7 @@ function present({ record, link }: StoredAudio) {
   };
 }
 
-export function createTtsRouter(speech: SpeechService): Router {
+export function createAudioRouter(speech: SpeechService): Router {
   const router = Router();
 
   router.get('/voices', async (req, res) => {

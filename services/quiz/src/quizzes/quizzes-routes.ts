@@ -46,7 +46,7 @@ function quizIdOf(req: Request): number {
 }
 
 /** Public routes under /api/v1/quizzes. A quiz read back never carries its answers, whatever the query. */
-export function createQuizRouter(quizzes: QuizService, generateOnce?: IdempotentGeneration): Router {
+export function createQuizzesRouter(quizzes: QuizService, generateOnce?: IdempotentGeneration): Router {
   const router = Router();
 
   const generate: RequestHandler = async (req, res) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
 import { ValidationError } from '@learner/common/errors';
 import { parseInput, sendData } from '@learner/common/http';
-import { recordingUpload } from '../transcriptions/stt.routes.js';
+import { recordingUpload } from '../transcriptions/transcriptions-routes.js';
 import { MAX_PRACTICE_CHARACTERS, type PracticeResult, type PracticeService } from './practice-service.js';
 
 const positiveId = z

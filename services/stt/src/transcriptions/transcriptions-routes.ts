@@ -72,7 +72,7 @@ export function recordingUpload(maxFileSize: number, fieldSize = 1024): RequestH
     );
 }
 
-export function createSttRouter(deps: {
+export function createTranscriptionsRouter(deps: {
   transcriptions: TranscriptionService;
   maxFileSize: number;
   /** Where a study pack's notes and quiz are read from. */
