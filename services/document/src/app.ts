@@ -7,8 +7,8 @@ import type { LocalStorage, ObjectStorage } from '@learner/common/storage';
 import { createDocumentService } from './documents/document-service.js';
 import { createDocumentsRouter } from './documents/documents-routes.js';
 import { createInternalRouter, MAX_TEXT_BYTES } from './internal/internal-routes.js';
-import { createNotesRepository } from './notes/notes-repository.js';
 import { createNotesRouter } from './notes/notes-routes.js';
+import { createNotesService } from './notes/notes-service.js';
 import type { Embedder } from './embeddings/embedder.js';
 import type { OcrEngine } from './ocr/ocr-engine.js';
 import { createEmbeddingRepository } from './embeddings/embedding-repository.js';
@@ -91,7 +91,7 @@ export function createApp(deps: DocumentAppDeps): Express {
         identity,
         jsonBody(PUBLIC_JSON_LIMIT),
         createSearchRouter({ search }),
-        createNotesRouter({ documents, notes: createNotesRepository(deps.pool) }),
+        createNotesRouter({ notes: createNotesService({ pool: deps.pool, documents }) }),
         createDocumentsRouter({ documents, maxFileSize: deps.maxFileSize }),
       );
       app.use(
