@@ -39,7 +39,7 @@ function freePort() {
 const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /**
- * CPU seconds used so far by a process and its descendants (nginx and cluster workers). On a
+ * CPU seconds used so far by a process and its descendants (nginx's workers, the gateway's processes). On a
  * shared machine this says more about a proxy's cost than its throughput does.
  */
 function cpuSeconds(rootPid) {
@@ -169,13 +169,13 @@ http {
   return { port, pid: child.pid };
 }
 
-// The node flags the gateway's image runs it with (the gateway stage of the root Dockerfile); its workers (WORKERS=2) inherit them.
+// The node flags the gateway's image runs it with (the gateway stage of the root Dockerfile); its processes (PROCESSES=2) inherit them.
 const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32'];
 
-async function startGateway({ script, port, upstreamPort, workers }) {
+async function startGateway({ script, port, upstreamPort, processes }) {
   const child = start(process.execPath, [...GATEWAY_NODE_FLAGS, script], {
     PORT: String(port),
-    WORKERS: String(workers),
+    PROCESSES: String(processes),
     LOG_LEVEL: 'warn',
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '4',
@@ -248,7 +248,7 @@ function printTable(rows) {
   console.log('"express + http-proxy-middleware alone": the gateway\'s stack with none of its own work (bench/gateway/floor.mjs).');
   console.log('No per-request access log on any target (gateway LOG_LEVEL=warn, nginx access_log off); the gateway\'s request line at the default level (info) adds ~7 µs/req.');
   console.log(`Load average during the runs: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-  console.log('\nTargets (wrk, 64 connections): gateway >= 23% of nginx req/s in one process, >= 30% with two workers; p99 <= 10 ms at 16 connections.');
+  console.log('\nTargets (wrk, 64 connections): gateway >= 23% of nginx req/s in one process, >= 30% with two processes; p99 <= 10 ms at 16 connections.');
 }
 
 async function main() {
@@ -274,15 +274,15 @@ async function main() {
   floor.kill('SIGTERM');
 
   const single = await freePort();
-  const singlePid = await startGateway({ script: gatewayMain, port: single, upstreamPort, workers: 1 });
+  const singlePid = await startGateway({ script: gatewayMain, port: single, upstreamPort, processes: 1 });
   const token = await register(`http://127.0.0.1:${single}`);
   const auth = { Authorization: `Bearer ${token}` };
   rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 64, auth, singlePid));
   rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 16, auth, singlePid));
 
   const clustered = await freePort();
-  const clusterPid = await startGateway({ script: gatewayMain, port: clustered, upstreamPort, workers: 2 });
-  rows.push(await measure('gateway, 2 workers (cluster)', `http://127.0.0.1:${clustered}${path}`, 64, auth, clusterPid));
+  const clusterPid = await startGateway({ script: gatewayMain, port: clustered, upstreamPort, processes: 2 });
+  rows.push(await measure('gateway, 2 processes (cluster)', `http://127.0.0.1:${clustered}${path}`, 64, auth, clusterPid));
   printTable(rows);
 }
 

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePortRange } from '@learner/common/testing';
 import { apiClient, startPlatform, waitUntil, type Platform } from './platform-harness.js';
 
 /**
@@ -61,6 +65,36 @@ function embeddingStandIn(): Server {
   });
 }
 
+/** A real recording (pocketsphinx's own test data): the recogniser hears words in it. */
+const LIBRIVOX_CLIP = '/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav';
+
+/** The folder of the stand-in recogniser's gate: `armed`, `held/by`, `open` and the log of `runs`. */
+let gate: string;
+
+/**
+ * pocketsphinx_continuous behind a gate, as the stt replicas' recogniser: every run is logged with
+ * the process that started it; while the test has armed the gate, the first run waits (its replica
+ * is then in the middle of that transcription, its lease held) and says which replica holds it.
+ * Every other run is the real recogniser.
+ */
+function recogniserGate(dir: string): string {
+  const script = join(dir, 'pocketsphinx-gate.sh');
+  writeFileSync(
+    script,
+    `#!/bin/sh
+echo "$PPID" >> '${dir}/runs'
+if [ -e '${dir}/armed' ] && mkdir '${dir}/held' 2>/dev/null; then
+  echo "$PPID" > '${dir}/by.tmp' && mv '${dir}/by.tmp' '${dir}/held/by'
+  while [ ! -e '${dir}/open' ]; do sleep 0.1; done
+  exit 1
+fi
+exec pocketsphinx_continuous "$@"
+`,
+    { mode: 0o755 },
+  );
+  return script;
+}
+
 /** The process among `pids` that owns the local TCP port (Linux /proc): the client of a connection. */
 function processWithPort(pids: number[], port: number): number | undefined {
   const inodes = new Set<string>();
@@ -97,14 +131,34 @@ function pidOf(name: string): number {
   return found.pid;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The replicas of `service` still running (an earlier test may have killed one), by name. */
+function liveReplicas(service: string): string[] {
+  return platform.processes.filter((p) => (p.name === service || p.name.startsWith(`${service}-`)) && isAlive(p.pid)).map((p) => p.name);
+}
+
 beforeAll(async () => {
   embeddings = embeddingStandIn();
   await new Promise<void>((resolve) => embeddings.listen(0, '127.0.0.1', resolve));
+  gate = mkdtempSync(join(tmpdir(), 'stt-gate-'));
   platform = await startPlatform({
     replicas: 2,
     env: {
       EMBEDDINGS_BASE_URL: `http://127.0.0.1:${(embeddings.address() as AddressInfo).port}/v1`,
       PROCESSING_LEASE_MS: '3000',
+      // Three stt processes: one is killed mid-transcription, and one more mid-event later.
+      STT_REPLICAS: '3',
+      REPLICA_PORT_BASE: String(await freePortRange(12)),
+      POCKETSPHINX_PATH: recogniserGate(gate),
+      JOB_LEASE_SECONDS: '3',
       RATE_LIMIT_REQUESTS: '1000',
       REDIS_KEY_PREFIX: `replicas-${randomBytes(3).toString('hex')}:`,
     },
@@ -117,6 +171,11 @@ afterAll(async () => {
   embeddings?.closeAllConnections();
   await new Promise((resolve) => embeddings?.close(resolve));
   await platform?.stop();
+  if (gate) {
+    // A recogniser still waiting at the gate (its replica killed) ends.
+    writeFileSync(join(gate, 'open'), '');
+    rmSync(gate, { recursive: true, force: true });
+  }
 }, 60_000);
 
 async function register(): Promise<{ token: string; userId: string; password: string }> {
@@ -150,9 +209,9 @@ async function finished(token: string, path: string, ms?: number): Promise<{ sta
 const processed = (token: string, documentId: number, ms?: number) => finished(token, `/api/v1/documents/${documentId}`, ms);
 
 describe('every service as two processes', () => {
-  it('starts two processes of each service, the gateway two workers on its port', () => {
+  it('starts two processes of each service, the gateway two processes on its port', () => {
     const names = platform.processes.map((p) => p.name).sort();
-    expect(names).toEqual(['chat', 'chat-2', 'document', 'document-2', 'gateway', 'quiz', 'quiz-2', 'stt', 'stt-2', 'tts', 'tts-2']);
+    expect(names).toEqual(['chat', 'chat-2', 'document', 'document-2', 'gateway', 'quiz', 'quiz-2', 'stt', 'stt-2', 'stt-3', 'tts', 'tts-2']);
     expect(platform.output.join('')).not.toMatch(/stopped unexpectedly/);
   });
 
@@ -234,7 +293,7 @@ describe('every service as two processes', () => {
     for (const res of results) expect([201, 502, 503]).toContain(res.status);
     const created = results.filter((r) => r.status === 201).map((r) => r.body.data.id as number);
     expect(created.length).toBeGreaterThan(0);
-    // The learner retrying reaches the live replica: each gateway worker sends an upload to the
+    // The learner retrying reaches the live replica: each gateway process sends an upload to the
     // dead replica at most once, then leaves it out.
     let retried = await generate();
     for (let i = 0; i < 2 && retried.status !== 201; i++) retried = await generate();
@@ -248,6 +307,69 @@ describe('every service as two processes', () => {
     for (const quiz of quizzes) expect(Number(quiz.questions)).toBeGreaterThan(0);
   }, 120_000);
 
+  it('finishes a transcription once when the stt replica transcribing it is killed: another takes it over after the lease', async () => {
+    const { token, userId } = await register();
+    writeFileSync(join(gate, 'armed'), '');
+    const form = new FormData();
+    form.append('audio', new Blob([await readFile(LIBRIVOX_CLIP)], { type: 'audio/wav' }), 'austen.wav');
+    form.append('study_pack', 'true');
+    form.append('title', 'Sense and Sensibility, read');
+    const started = await api('POST', '/api/v1/stt/transcribe', { token, form });
+    expect(started.status).toBe(202);
+    const jobId = started.body.data.task_id as string;
+
+    const holder = await waitUntil(
+      'an stt replica to be in the middle of the transcription',
+      async () => (existsSync(join(gate, 'held', 'by')) ? Number(readFileSync(join(gate, 'held', 'by'), 'utf8')) : undefined),
+      60_000,
+    );
+    const replicas = ['stt', 'stt-2', 'stt-3'];
+    const killed = replicas.find((name) => pidOf(name) === holder);
+    expect(killed, `the recogniser's parent ${holder} is an stt replica`).toBeDefined();
+    process.kill(holder, 'SIGKILL');
+    // The killed replica's recogniser, orphaned at the gate, ends without a word to anyone.
+    writeFileSync(join(gate, 'open'), '');
+
+    const done = await finished(token, `/api/v1/stt/status/${jobId}`, 120_000);
+    expect(done).toMatchObject({ status: 'completed' });
+    expect((done as unknown as { transcript: string }).transcript.length).toBeGreaterThan(0);
+    // The transcript becomes the study pack's document, once.
+    const pack = await waitUntil(
+      'the transcript to become a document',
+      async () => {
+        const res = await api('GET', `/api/v1/stt/status/${jobId}`, { token });
+        return res.body.data?.study_pack?.document_id ? (res.body.data.study_pack as { document_id: number }) : undefined;
+      },
+      60_000,
+    );
+
+    const [job] = await query<{ attempts: number; status: string; document_id: string }>(
+      'stt',
+      'SELECT attempts, status, document_id FROM transcriptions WHERE id = $1',
+      [jobId],
+    );
+    expect(job).toMatchObject({ attempts: 2, status: 'completed' });
+    expect(Number(job!.document_id)).toBe(pack.document_id);
+    // Recognised twice (the killed run never answered), completed and announced once.
+    const runs = readFileSync(join(gate, 'runs'), 'utf8').trim().split('\n').map(Number);
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toBe(holder);
+    expect(replicas.filter((name) => name !== killed).map(pidOf)).toContain(runs[1]);
+    const announced = await query<{ n: string }>(
+      'stt',
+      `SELECT count(*) AS n FROM outbox WHERE topic = 'transcription.completed' AND payload::jsonb #>> '{payload,job_id}' = $1`,
+      [jobId],
+    );
+    expect(Number(announced[0]!.n)).toBe(1);
+    const documents = await query<{ id: number }>('document', "SELECT id FROM documents WHERE user_id = $1 AND source = 'stt'", [userId]);
+    expect(documents.map((d) => d.id)).toEqual([pack.document_id]);
+    const packs = await query<{ n: string }>('document', 'SELECT count(*) AS n FROM study_packs WHERE origin_key = $1', [`transcription:${jobId}`]);
+    expect(Number(packs[0]!.n)).toBe(1);
+    const listed = await api('GET', '/api/v1/stt/transcriptions', { token });
+    expect(listed.status).toBe(200);
+    expect((listed.body.data as { id: string }[]).map((t) => t.id)).toEqual([jobId]);
+  }, 240_000);
+
   it('erases every account once when a consumer replica is killed during the events: each service confirms each erasure exactly once', async () => {
     const learners = await Promise.all(Array.from({ length: 6 }, register));
     const erasures = await Promise.all(
@@ -258,7 +380,10 @@ describe('every service as two processes', () => {
       }),
     );
     process.kill(pidOf('chat-2'), 'SIGKILL');
-    process.kill(pidOf('stt-2'), 'SIGKILL');
+    // One of the stt replicas still running (another was killed mid-transcription); one stays.
+    const stt = liveReplicas('stt');
+    expect(stt.length).toBeGreaterThanOrEqual(2);
+    process.kill(pidOf(stt.at(-1)!), 'SIGKILL');
     for (const erasure of erasures) {
       await waitUntil(
         'every service to confirm the erasure',

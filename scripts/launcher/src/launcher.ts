@@ -144,8 +144,8 @@ export async function startLauncher(options: {
       const serviceEnv: Env = {
         ...shared,
         PORT: String(port),
-        // The gateway's replicas are node:cluster workers sharing its port.
-        ...(s.name === 'gateway' && config.replicas.gateway > 1 ? { WORKERS: String(config.replicas.gateway) } : {}),
+        // The gateway's replicas are processes sharing its port (node:cluster).
+        ...(s.name === 'gateway' && config.replicas.gateway > 1 ? { PROCESSES: String(config.replicas.gateway) } : {}),
         DATABASE_URL: database ? database.url : env[databaseUrlKey(s.name)],
         ...(database ? { DATABASE_POOL_SIZE: '1' } : {}),
         // Without Kafka each process has its own in-process bus: they hand each other their events over HTTP.

@@ -51,9 +51,9 @@ describe('gateway configuration', () => {
     expect(() => trust('10.0.0.0/8, the-load-balancer')).toThrow(/TRUST_PROXY/);
   });
 
-  it('runs several workers only with Redis, where they share limits and revocations', () => {
-    expect(loadConfig({ ...required, WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).WORKERS).toBe(2);
-    expect(loadConfig(required).WORKERS).toBe(1);
-    expect(() => loadConfig({ ...required, WORKERS: '2' })).toThrow(/WORKERS: more than one worker needs REDIS_URL/);
+  it('runs several processes only with Redis, where they share limits and revocations', () => {
+    expect(loadConfig({ ...required, PROCESSES: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).PROCESSES).toBe(2);
+    expect(loadConfig(required).PROCESSES).toBe(1);
+    expect(() => loadConfig({ ...required, PROCESSES: '2' })).toThrow(/PROCESSES: more than one process needs REDIS_URL/);
   });
 });

@@ -60,7 +60,7 @@ const schema = z.object({
   DOCUMENT_SERVICE_URL: serviceUrl(5004),
   QUIZ_SERVICE_URL: serviceUrl(5005),
   READY_TIMEOUT_MS: envFields.int(1000, 50),
-  WORKERS: z.coerce
+  PROCESSES: z.coerce
     .number()
     .int()
     .min(1)
@@ -68,10 +68,10 @@ const schema = z.object({
     .default(1)
     .describe('Gateway processes sharing the port (node:cluster); more than 1 needs REDIS_URL'),
 }).superRefine((config, ctx) => {
-  // Each worker would keep its own in-memory limiter and revocation list: a token revoked in one
+  // Each process would keep its own in-memory limiter and revocation list: a token revoked in one
   // would still work in the others.
-  if (config.WORKERS > 1 && !config.REDIS_URL) {
-    ctx.addIssue({ code: 'custom', path: ['WORKERS'], message: 'more than one worker needs REDIS_URL (limits and revocations are shared there)' });
+  if (config.PROCESSES > 1 && !config.REDIS_URL) {
+    ctx.addIssue({ code: 'custom', path: ['PROCESSES'], message: 'more than one process needs REDIS_URL (limits and revocations are shared there)' });
   }
 });
 

@@ -18,19 +18,19 @@ import { createApp } from './app.js';
 import { readApiDocument } from './docs/api-document-file.js';
 import { loadConfig } from './config.js';
 import { createGatewayDependencies } from './dependencies.js';
-import { superviseWorkers } from './workers.js';
+import { superviseProcesses } from './process-supervisor.js';
 
 const config = exitOnConfigError(() => loadConfig(process.env));
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
 
-if (config.WORKERS > 1 && cluster.isPrimary) {
+if (config.PROCESSES > 1 && cluster.isPrimary) {
   serveClusterMetrics();
-  superviseWorkers({ count: config.WORKERS, logger });
+  superviseProcesses({ count: config.PROCESSES, logger });
 } else {
   await startGateway();
 }
 
-/** One gateway process: the whole gateway when WORKERS is 1, one worker of several otherwise. */
+/** One gateway process: the whole gateway when PROCESSES is 1, one of several sharing the port otherwise. */
 async function startGateway(): Promise<void> {
   const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
   await runMigrations(pool, migrationDirs('gateway', import.meta.dirname), logger);

@@ -7,7 +7,7 @@ import { buildGateway, freshIp, newSecrets, serve, uniqueEmail, uniquePrefix, ty
 
 /*
  * Redis of its own, stopped and started again while clients keep calling two gateway processes
- * that share it (as WORKERS or replicas do). The shared test Redis stays up for the other files.
+ * that share it (as PROCESSES or replicas do). The shared test Redis stays up for the other files.
  */
 
 const LIMIT = 40;

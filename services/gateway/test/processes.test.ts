@@ -15,8 +15,8 @@ let db: TestDatabase;
 let gateway: ChildProcess;
 let base: string;
 
-/** The node processes whose parent is `pid`: the primary's workers. */
-function workersOf(pid: number): number[] {
+/** The node processes whose parent is `pid`: the primary's gateway processes. */
+function childrenOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((name) => {
@@ -29,7 +29,7 @@ function workersOf(pid: number): number[] {
     });
 }
 
-/** A GET on a connection of its own, so the primary hands each one to the next worker in turn. */
+/** A GET on a connection of its own, so the primary hands each one to the next process in turn. */
 function getOnNewConnection(path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     get(`${base}${path}`, { agent: false }, (res) => {
@@ -69,7 +69,7 @@ beforeAll(async () => {
     env: {
       ...process.env,
       PORT: String(port),
-      WORKERS: '2',
+      PROCESSES: '2',
       LOG_LEVEL: 'warn',
       DATABASE_URL: db.url,
       JWT_SECRET: testSecret(),
@@ -83,7 +83,7 @@ beforeAll(async () => {
     const answer = await getOnNewConnection('/health').catch(() => undefined);
     return answer?.status === 200 ? true : undefined;
   });
-  await until('two workers', () => (workersOf(gateway.pid!).length === 2 ? true : undefined));
+  await until('two processes', () => (childrenOf(gateway.pid!).length === 2 ? true : undefined));
 });
 
 afterAll(async () => {
@@ -94,24 +94,24 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe('the gateway with WORKERS=2', () => {
+describe('the gateway with PROCESSES=2', () => {
   it('serves one port from two processes, and /metrics counts the requests of both', async () => {
-    expect(workersOf(gateway.pid!)).toHaveLength(2);
+    expect(childrenOf(gateway.pid!)).toHaveLength(2);
     const before = await healthCount();
     const answers = [];
     for (let i = 0; i < 10; i++) answers.push(await getOnNewConnection('/health'));
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    // Connections go to the workers in turn, so a single worker's count would be about half.
+    // Connections go to the processes in turn, so a single process's count would be about half.
     expect((await healthCount()) - before).toBe(10);
   });
 
-  it('keeps answering when a worker dies, and starts another in its place', async () => {
-    const [victim, survivor] = workersOf(gateway.pid!);
+  it('keeps answering when a gateway process dies, and starts another in its place', async () => {
+    const [victim, survivor] = childrenOf(gateway.pid!);
     process.kill(victim!, 'SIGKILL');
-    await until('the primary to notice', () => (workersOf(gateway.pid!).includes(victim!) ? undefined : true));
+    await until('the primary to notice', () => (childrenOf(gateway.pid!).includes(victim!) ? undefined : true));
     for (let i = 0; i < 5; i++) expect((await getOnNewConnection('/health')).status).toBe(200);
-    const replaced = await until('a replacement worker', () => {
-      const now = workersOf(gateway.pid!);
+    const replaced = await until('a replacement process', () => {
+      const now = childrenOf(gateway.pid!);
       return now.length === 2 ? now : undefined;
     });
     expect(replaced).toContain(survivor);
@@ -119,12 +119,12 @@ describe('the gateway with WORKERS=2', () => {
     await until('the replacement to serve', async () => ((await healthCount()) > 0 ? true : undefined));
   });
 
-  it('stops every worker and exits cleanly on SIGTERM', async () => {
-    const workers = workersOf(gateway.pid!);
+  it('stops every gateway process and exits cleanly on SIGTERM', async () => {
+    const children = childrenOf(gateway.pid!);
     const exited = once(gateway, 'exit');
     gateway.kill('SIGTERM');
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);
-    expect(workers.filter((pid) => readdirSync('/proc').includes(String(pid)))).toEqual([]);
+    expect(children.filter((pid) => readdirSync('/proc').includes(String(pid)))).toEqual([]);
   });
 });
