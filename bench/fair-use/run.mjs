@@ -1,8 +1,9 @@
 // Fair use benchmark: p50/p99 of a light user's search and document-list calls while a heavy user
 // uploads large documents of repeated text and searches them, against the document service with
 // its processing worker, in embedded mode (PGlite served on a local port, pool of 1, as
-// scripts/start.sh runs it) and with real servers (PostgreSQL from scripts/infra/up.sh). Also how
-// long the light user's small upload waits to be processed behind the heavy user's queue.
+// scripts/start.sh runs it) and with real servers (PostgreSQL from scripts/infra/up.sh): first while
+// one large upload of the heavy user is processed, then while several are queued and searched. Also
+// how long the light user's small upload waits to be processed behind the heavy user's queue.
 // Prints figures; asserts nothing. Needs `pnpm build` first and the local servers for PostgreSQL.
 // BENCH_MODES=embedded,servers  BENCH_HEAVY_DOCS=3  BENCH_HEAVY_MB=10  BENCH_SECONDS=30
 // BENCH_HEAVY_SEARCHERS=2  BENCH_EMBEDDINGS=1 (use EMBEDDINGS_BASE_URL; off by default: the one
@@ -103,13 +104,18 @@ async function runMode(mode) {
     }
   };
 
-  /** The light user's calls, one after another, for `seconds`: search and list in turn. */
-  const lightLoop = async (seconds) => {
+  /**
+   * The light user's calls, one after another, for `seconds` (or, given `done`, until it settles):
+   * search and list in turn.
+   */
+  const lightLoop = async (seconds, done) => {
     const search = [];
     const list = [];
     const errors = new Map();
     const until = performance.now() + seconds * 1000;
-    for (let i = 0; performance.now() < until; i++) {
+    let settled = false;
+    void done?.finally(() => (settled = true));
+    for (let i = 0; done ? !settled : performance.now() < until; i++) {
       const isSearch = i % 2 === 0;
       const path = isSearch ? `/api/v1/documents/search?q=${encodeURIComponent(LIGHT_QUERIES[i % LIGHT_QUERIES.length])}` : '/api/v1/documents?limit=20';
       const res = await call(path, light);
@@ -138,6 +144,15 @@ async function runMode(mode) {
     const lightDoc = await upload(light, 'light-study.txt', STUDY_TEXT);
     await processed(light, lightDoc);
     rows.push(...describe('alone', await lightLoop(Math.min(10, SECONDS))));
+
+    // One large upload of the heavy user, and the light user's calls while it is processed: the
+    // processing's writes take the one embedded connection in turns with everyone else's calls.
+    const single = await upload(heavy, 'heavy-single.txt', heavyText(HEAVY_MB));
+    const singleStarted = performance.now();
+    const singleProcessed = processed(heavy, single);
+    rows.push(...describe(`${HEAVY_MB} MB processed`, await lightLoop(0, singleProcessed)));
+    notes.push(`${mode}: one ${HEAVY_MB} MB upload was ${await singleProcessed} ${((performance.now() - singleStarted) / 1000).toFixed(1)} s after it was accepted`);
+    await call(`/api/v1/documents/${single}`, heavy, { method: 'DELETE' });
 
     // The heavy user queues every large upload, then searches them without pause while the light user works.
     const text = heavyText(HEAVY_MB);
