@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { WorkerJob, WorkerMessage } from './pglite-worker.js';
+import type { ThreadJob, ThreadMessage } from './pglite-thread.js';
 
-const WORKER_FILE = new URL('./pglite-worker.js', import.meta.url);
+const THREAD_FILE = new URL('./pglite-thread.js', import.meta.url);
 
 export interface EmbeddedDatabase {
   name: string;
@@ -14,20 +14,20 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-function runWorker(job: WorkerJob, until: WorkerMessage['type']): { worker: Worker; done: Promise<WorkerMessage> } {
-  const worker = new Worker(WORKER_FILE, { workerData: job });
-  const done = new Promise<WorkerMessage>((resolve, reject) => {
-    const onMessage = (message: WorkerMessage): void => {
+function runThread(job: ThreadJob, until: ThreadMessage['type']): { thread: Worker; done: Promise<ThreadMessage> } {
+  const thread = new Worker(THREAD_FILE, { workerData: job });
+  const done = new Promise<ThreadMessage>((resolve, reject) => {
+    const onMessage = (message: ThreadMessage): void => {
       if (message.type === until) {
-        worker.off('message', onMessage);
+        thread.off('message', onMessage);
         resolve(message);
       } else if (message.type === 'failed') reject(new Error(message.message));
     };
-    worker.on('message', onMessage);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`PGlite worker exited with code ${code} before it was ${until}`)));
+    thread.on('message', onMessage);
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`PGlite thread exited with code ${code} before it was ${until}`)));
   });
-  return { worker, done };
+  return { thread, done };
 }
 
 /**
@@ -40,7 +40,7 @@ export async function ensureTemplate(templateDir: string): Promise<void> {
   const building = `${templateDir}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(dirname(templateDir), { recursive: true });
-  const { done } = runWorker({ mode: 'initialise', dataDir: building }, 'initialised');
+  const { done } = runThread({ mode: 'initialise', dataDir: building }, 'initialised');
   await done;
   try {
     renameSync(building, templateDir);
@@ -64,16 +64,16 @@ export async function startEmbeddedDatabase(options: {
   const host = '127.0.0.1';
   // PGlite serves one session; the services use a pool of one. The second slot only covers a
   // reconnect arriving before the server has seen the previous socket close.
-  const { worker, done } = runWorker(
+  const { thread, done } = runThread(
     { mode: 'serve', dataDir: options.dataDir, host, port: options.port, maxConnections: 2 },
     'ready',
   );
   const ready = await done.catch(async (err: unknown) => {
-    await worker.terminate();
+    await thread.terminate();
     throw new Error(`embedded database ${options.name} did not start: ${(err as Error).message}`, { cause: err });
   });
   const port = ready.type === 'ready' ? ready.port : options.port;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
   let stopping: Promise<void> | undefined;
   return {
     name: options.name,
@@ -81,8 +81,8 @@ export async function startEmbeddedDatabase(options: {
     exited,
     stop() {
       stopping ??= (async () => {
-        const timer = setTimeout(() => void worker.terminate(), 15_000);
-        worker.postMessage('stop');
+        const timer = setTimeout(() => void thread.terminate(), 15_000);
+        thread.postMessage('stop');
         await exited;
         clearTimeout(timer);
       })();

@@ -24,7 +24,7 @@ const PDF_PARSE = createRequire(import.meta.url).resolve('pdf-parse');
 // pdf.js parses on the calling thread and never yields to timers or I/O while it works, so it
 // runs in a worker thread: the service keeps answering, and a file that makes pdf.js spin or
 // swell is cut off by the timeout or the memory limit instead of taking the process down.
-const WORKER_SOURCE = `
+const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { PDFParse } = require(workerData.module);
 (async () => {
@@ -40,10 +40,10 @@ const { PDFParse } = require(workerData.module);
 })();
 `;
 
-type WorkerAnswer = { pages: PdfPageText[] } | { error: { name: string; message: string } };
+type ThreadAnswer = { pages: PdfPageText[] } | { error: { name: string; message: string } };
 
-function parseInWorker(bytes: Buffer, timeoutMs: number): Promise<WorkerAnswer> {
-  return runInThread<WorkerAnswer>(WORKER_SOURCE, { module: PDF_PARSE, bytes: new Uint8Array(bytes) }, {
+function parseInThread(bytes: Buffer, timeoutMs: number): Promise<ThreadAnswer> {
+  return runInThread<ThreadAnswer>(THREAD_SOURCE, { module: PDF_PARSE, bytes: new Uint8Array(bytes) }, {
     timeoutMs,
     maxOldGenerationSizeMb: 1024,
     failures: {
@@ -56,7 +56,7 @@ function parseInWorker(bytes: Buffer, timeoutMs: number): Promise<WorkerAnswer> 
 
 /** The text layer of every page. Encrypted or damaged files become a ProcessingError. */
 export async function extractPdfText(bytes: Buffer, options: { timeoutMs?: number | undefined } = {}): Promise<PdfPageText[]> {
-  const answer = await parseInWorker(bytes, options.timeoutMs ?? 120_000);
+  const answer = await parseInThread(bytes, options.timeoutMs ?? 120_000);
   if ('pages' in answer) return answer.pages.map((p) => ({ page: p.page, text: tidyPageText(p.text) }));
   if (answer.error.name === 'PasswordException') {
     throw new ProcessingError('The PDF is encrypted (password-protected); upload a copy without a password');

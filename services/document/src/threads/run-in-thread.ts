@@ -20,7 +20,7 @@ export function runInThread<T>(
   options: { timeoutMs: number; maxOldGenerationSizeMb: number; failures: ThreadFailures; answer?: (question: unknown) => Promise<unknown> },
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(source, {
+    const thread = new Worker(source, {
       eval: true,
       workerData,
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb },
@@ -33,21 +33,21 @@ export function runInThread<T>(
       settled = true;
       clearTimeout(timer);
       fn();
-      void worker.terminate();
+      void thread.terminate();
     };
     const timer = setTimeout(() => settle(() => reject(options.failures.timeout())), options.timeoutMs);
     const answer = options.answer;
-    worker.on('message', (message: T | { question: unknown }) => {
+    thread.on('message', (message: T | { question: unknown }) => {
       if (answer && typeof message === 'object' && message !== null && 'question' in message) {
         answer(message.question).then(
-          (reply) => !settled && worker.postMessage({ reply }),
-          () => !settled && worker.postMessage({ reply: undefined }),
+          (reply) => !settled && thread.postMessage({ reply }),
+          () => !settled && thread.postMessage({ reply: undefined }),
         );
         return;
       }
       settle(() => resolve(message as T));
     });
-    worker.once('error', (err) => settle(() => reject(options.failures.error(err))));
-    worker.once('exit', (code) => settle(() => reject(options.failures.exit(code))));
+    thread.once('error', (err) => settle(() => reject(options.failures.error(err))));
+    thread.once('exit', (code) => settle(() => reject(options.failures.exit(code))));
   });
 }

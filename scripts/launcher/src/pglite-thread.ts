@@ -6,20 +6,20 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  * One PGlite database in its own thread, so six databases use both cores and a long query in one
  * does not hold up the launcher or the others.
  */
-export type WorkerJob =
+export type ThreadJob =
   | { mode: 'initialise'; dataDir: string }
   | { mode: 'serve'; dataDir: string; host: string; port: number; maxConnections: number };
 
-export type WorkerMessage =
+export type ThreadMessage =
   | { type: 'ready'; host: string; port: number }
   | { type: 'initialised' }
   | { type: 'stopped' }
   | { type: 'failed'; message: string };
 
-const job = workerData as WorkerJob;
+const job = workerData as ThreadJob;
 const port = parentPort;
-if (!port) throw new Error('pglite-worker runs as a worker thread');
-const post = (message: WorkerMessage): void => port.postMessage(message);
+if (!port) throw new Error('pglite-thread runs in a thread of its own (node:worker_threads)');
+const post = (message: ThreadMessage): void => port.postMessage(message);
 
 try {
   // 1 MB WAL segments instead of 16: the empty template is copied once per database, so it is
