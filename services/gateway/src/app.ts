@@ -7,9 +7,9 @@ import type { TrustProxy } from '@learner/common/http';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import { createAuthRouter } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
-import { createAccountErasure, registerErasureConfirmations } from './auth/account-erasure.js';
-import { createErasureRouter } from './auth/erasure-routes.js';
 import { createDocsRouter } from './docs/docs-routes.js';
+import { createErasureRouter } from './erasure/erasure-routes.js';
+import { createErasureService, registerErasureConfirmations } from './erasure/erasure-service.js';
 import { createGatekeeper } from './gatekeeper.js';
 import { createProxyRoutes, type ServiceName } from './proxy/proxy-routes.js';
 import type { TrafficControls } from './traffic/traffic-controls.js';
@@ -59,7 +59,7 @@ function browserOnlyCors(origins: string[]): RequestHandler {
 export function createApp(deps: GatewayAppDeps): Express {
   const gate = createGatekeeper(deps);
   const auth = createAuthService(deps);
-  const erasure = createAccountErasure(deps);
+  const erasure = createErasureService(deps);
   if (deps.events) registerErasureConfirmations(deps.events);
   const proxy = createProxyRoutes({
     services: deps.services,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ERASURE_SERVICES } from '@learner/common/contracts';
 import { defineRoutes, isoTimestamp, type RouteDoc } from '@learner/common/openapi';
 import { emptySchema, loginSchema, refreshSchema, registerSchema } from './auth/auth-routes.js';
-import { eraseAccountSchema, erasureIdSchema } from './auth/erasure-routes.js';
+import { eraseAccountSchema, erasureIdSchema } from './erasure/erasure-routes.js';
 
 const AUTH = 'auth';
 const PROBES = 'probes';

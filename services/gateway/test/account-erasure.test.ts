@@ -6,7 +6,7 @@ import { ERASURE_SERVICES } from '@learner/common/contracts';
 import { TOPICS, createEvent, createInProcessBus, createInProcessEventConsumer, type InProcessBus } from '@learner/common/events';
 import { silentLogger } from '@learner/common/logger';
 import { createTestDatabase, type TestDatabase } from '@learner/common/testing';
-import { registerErasureConfirmations } from '../src/auth/account-erasure.js';
+import { registerErasureConfirmations } from '../src/erasure/erasure-service.js';
 import { buildGateway, freshIp, newSecrets, testRedis, uniqueEmail, uniquePrefix, type TestGateway } from './gateway-harness.js';
 
 /*
