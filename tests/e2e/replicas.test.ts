@@ -11,9 +11,10 @@ import { freePortRange } from '@learner/common/testing';
 import { apiClient, startPlatform, waitUntil, type Platform } from './platform-harness.js';
 
 /**
- * The platform with two processes of every service over the same PostgreSQL, Redis and Kafka
- * (the launcher's REPLICAS=2): the learner's journey works through the gateway's round robin, and
- * a replica killed in the middle of a job or an event loses nothing and does nothing twice.
+ * The platform with two processes of every service (three of stt) over the same PostgreSQL, Redis
+ * and Kafka (the launcher's REPLICAS=2, STT_REPLICAS=3): the learner's journey works through the
+ * gateway's round robin, and a replica killed in the middle of a job or an event loses nothing and
+ * does nothing twice.
  */
 
 const MARKER = `marker${randomBytes(4).toString('hex')}`;
@@ -72,8 +73,8 @@ const LIBRIVOX_CLIP = '/usr/share/pocketsphinx/test/data/librivox/sense_and_sens
 let gate: string;
 
 /**
- * pocketsphinx_continuous behind a gate, as the stt replicas' recogniser: every run is logged with
- * the process that started it; while the test has armed the gate, the first run waits (its replica
+ * pocketsphinx_continuous behind a gate, as the stt replicas' recogniser: while the test has armed
+ * the gate, every run is logged with the process that started it, and the first waits (its replica
  * is then in the middle of that transcription, its lease held) and says which replica holds it.
  * Every other run is the real recogniser.
  */
@@ -82,7 +83,7 @@ function recogniserGate(dir: string): string {
   writeFileSync(
     script,
     `#!/bin/sh
-echo "$PPID" >> '${dir}/runs'
+[ -e '${dir}/armed' ] && echo "$PPID" >> '${dir}/runs'
 if [ -e '${dir}/armed' ] && mkdir '${dir}/held' 2>/dev/null; then
   echo "$PPID" > '${dir}/by.tmp' && mv '${dir}/by.tmp' '${dir}/held/by'
   while [ ! -e '${dir}/open' ]; do sleep 0.1; done
