@@ -3,7 +3,7 @@ import type { EventConsumer } from '@learner/common/events';
 import type { Check } from '@learner/common/health';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import type { LocalStorage, ObjectStorage } from '@learner/common/storage';
-import type { SpeechService } from './audio/speech-service.js';
+import type { AudioService } from './audio/audio-service.js';
 import { createAudioRouter } from './audio/audio-routes.js';
 import { registerUserErasure } from './erasure/user-erasure.js';
 
@@ -12,7 +12,7 @@ export interface TtsAppDeps extends ServiceAppDeps {
   optionalChecks?: Record<string, Check>;
   /** Which engine and voices speak, shown on /ready. */
   details?: () => Record<string, unknown>;
-  speech: SpeechService;
+  speech: AudioService;
   /** Set when audio is kept in a local folder: its signed links are served at /files. */
   localFiles?: { storage: LocalStorage; signingSecret: string };
   /** The service's event consumer and where audio is stored: an erased account's audio is removed. */

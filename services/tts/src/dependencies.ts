@@ -7,7 +7,7 @@ import type { Check } from '@learner/common/health';
 import type { Logger } from '@learner/common/logger';
 import { findExecutable } from '@learner/common/process';
 import { awsClientConfig, awsConfigured, type ObjectStorage } from '@learner/common/storage';
-import { createSpeechService, type SpeechService, type SynthesisLimits } from './audio/speech-service.js';
+import { createAudioService, type AudioService, type SynthesisLimits } from './audio/audio-service.js';
 import type { TtsConfig } from './config.js';
 import { createAudioEncoder } from './engines/audio-encoder.js';
 import { createLocalSpeechEngine } from './engines/local-speech-engine.js';
@@ -65,7 +65,7 @@ export async function createConfiguredSpeechEngine(config: SpeechEngineConfig): 
 
 export interface TtsDependencies {
   engine: SpeechEngine;
-  speech: SpeechService;
+  speech: AudioService;
   /** The service's own readiness checks, beside the platform's. */
   checks: Record<string, Check>;
   /** English falls back to flite while the neural voice is down: degraded, not unready. */
@@ -96,7 +96,7 @@ export async function createTtsDependencies(options: {
     queue: config.SYNTHESIS_QUEUE,
   };
   logger?.info(limits, 'synthesis limits');
-  const speech = createSpeechService({ pool: options.pool, storage: options.storage, engine, cache: options.cache, limits, ...(logger ? { logger } : {}) });
+  const speech = createAudioService({ pool: options.pool, storage: options.storage, engine, cache: options.cache, limits, ...(logger ? { logger } : {}) });
   return {
     engine,
     speech,

@@ -14,7 +14,7 @@ import { createMetrics } from '@learner/common/metrics';
 import { createLocalStorage, type LocalStorage, type ObjectStorage } from '@learner/common/storage';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
-import type { SynthesisLimits } from '../src/audio/speech-service.js';
+import type { SynthesisLimits } from '../src/audio/audio-service.js';
 import { loadConfig, type TtsConfig } from '../src/config.js';
 import { createConfiguredSpeechEngine, createTtsDependencies } from '../src/dependencies.js';
 import type { SpeechEngine } from '../src/engines/speech-engine.js';

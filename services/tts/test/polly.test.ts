@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryCache, createRedis, createRedisCache } from '@learner/common/cache';
 import { createS3Storage } from '@learner/common/storage';
 import { requireInfra } from '@learner/common/testing';
-import { createSpeechService } from '../src/audio/speech-service.js';
+import { createAudioService } from '../src/audio/audio-service.js';
 import { createPollySpeechEngine } from '../src/engines/polly-speech-engine.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -85,7 +85,7 @@ describe('text to speech with Amazon Polly', () => {
     const unreachable = createPollySpeechEngine({
       client: new PollyClient({ ...aws, endpoint: 'http://127.0.0.1:9', maxAttempts: 1, requestHandler: new NodeHttpHandler() }),
     });
-    const speech = createSpeechService({ pool: h.db.pool, storage, engine: unreachable, cache: createMemoryCache() });
+    const speech = createAudioService({ pool: h.db.pool, storage, engine: unreachable, cache: createMemoryCache() });
     await expect(speech.listVoices()).rejects.toMatchObject({ status: 502, type: 'BadGateway' });
   });
 });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryCache } from '@learner/common/cache';
-import { createSpeechService } from '../src/audio/speech-service.js';
+import { createAudioService } from '../src/audio/audio-service.js';
 import { createAudioEncoder } from '../src/engines/audio-encoder.js';
 import { createLocalSpeechEngine } from '../src/engines/local-speech-engine.js';
 import type { SpeechEngine, Voice } from '../src/engines/speech-engine.js';
@@ -99,7 +99,7 @@ describe('the voice list cache', () => {
       },
     };
     let now = Date.now();
-    const speech = createSpeechService({ pool: h.db.pool, storage: h.storage, engine: counting, cache: createMemoryCache(() => now) });
+    const speech = createAudioService({ pool: h.db.pool, storage: h.storage, engine: counting, cache: createMemoryCache(() => now) });
     await speech.listVoices();
     await speech.listVoices('en');
     expect(asked).toBe(1);

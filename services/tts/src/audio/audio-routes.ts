@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
 import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@learner/common/http';
 import { AUDIO_FORMATS } from '../engines/speech-engine.js';
-import { MAX_CHARACTERS, type SpeechService, type StoredAudio } from './speech-service.js';
+import { MAX_CHARACTERS, type AudioService, type StoredAudio } from './audio-service.js';
 
 const MAX_SSML_LENGTH = 2 * MAX_CHARACTERS;
 
@@ -49,7 +49,7 @@ function present({ record, link }: StoredAudio) {
   };
 }
 
-export function createAudioRouter(speech: SpeechService): Router {
+export function createAudioRouter(speech: AudioService): Router {
   const router = Router();
 
   router.get('/voices', async (req, res) => {

@@ -44,7 +44,7 @@ export interface SynthesisLimits {
 /** Seconds a caller turned away for a full queue is asked to wait (Retry-After). */
 const BUSY_RETRY_SECONDS = 5;
 
-export function createSpeechService(deps: {
+export function createAudioService(deps: {
   pool: Pool;
   storage: ObjectStorage;
   engine: SpeechEngine;
@@ -222,4 +222,4 @@ export function createSpeechService(deps: {
   };
 }
 
-export type SpeechService = ReturnType<typeof createSpeechService>;
+export type AudioService = ReturnType<typeof createAudioService>;
