@@ -5,6 +5,7 @@ import type { LocalStorage } from '@learner/common/storage';
 import type { DocumentClient } from './documents/document-client.js';
 import { registerUserErasure, type SttErasureDeps } from './erasure/user-erasure.js';
 import { createDocumentsRouter } from './documents/documents-routes.js';
+import { createDocumentsService } from './documents/documents-service.js';
 import type { PracticeService } from './practice/practice-service.js';
 import { createPracticeRouter } from './practice/practice-routes.js';
 import { onTranscriptionCompleted } from './study-packs/study-pack-events.js';
@@ -36,7 +37,7 @@ export function createApp(deps: SttAppDeps): Express {
     routes(app, identity) {
       app.use('/api/v1', identity);
       app.use('/api/v1/stt', createTranscriptionsRouter({ transcriptions: deps.transcriptions, maxFileSize: deps.maxFileSize, documents: deps.documents }));
-      app.use('/api/v1/stt', createDocumentsRouter({ transcriptions: deps.transcriptions, documents: deps.documents }));
+      app.use('/api/v1/stt', createDocumentsRouter({ documents: createDocumentsService({ transcriptions: deps.transcriptions, documents: deps.documents }) }));
       app.use('/api/v1/stt', createPracticeRouter({ practice: deps.practice, maxFileSize: deps.maxFileSize }));
     },
   });
