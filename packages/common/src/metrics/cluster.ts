@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 
 /*
- * Under node:cluster each worker keeps its own registry, and a scrape of /metrics reaches whichever
- * worker the connection landed on. That worker asks the primary instead; the primary asks every
- * worker that is serving (has emitted 'listening') for its registry as JSON, and merges them with
- * prom-client's AggregatorRegistry.aggregate (counters and histograms summed). A worker that is
- * starting, stopping or stuck is left out after a short wait rather than failing the scrape.
+ * Under node:cluster each process the primary forked keeps its own registry, and a scrape of
+ * /metrics reaches whichever process the connection landed on. That process asks the primary
+ * instead; the primary asks every process that is serving (has emitted 'listening') for its
+ * registry as JSON, and merges them with prom-client's AggregatorRegistry.aggregate (counters and
+ * histograms summed). A process that is starting, stopping or stuck is left out after a short wait
+ * rather than failing the scrape.
  */
 const CLUSTER_REQUEST = 'learner:metrics:cluster-request';
 const CLUSTER_RESPONSE = 'learner:metrics:cluster-response';
@@ -24,46 +25,46 @@ interface Message {
 
 type RegistryJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 
-/** In the primary: answer workers' requests for the whole cluster's metrics. */
-export function serveClusterMetrics(options: { workerTimeoutMs?: number } = {}): void {
-  const workerTimeoutMs = options.workerTimeoutMs ?? 2_000;
+/** In the primary: answer its processes' requests for the whole cluster's metrics. */
+export function serveClusterMetrics(options: { childTimeoutMs?: number } = {}): void {
+  const childTimeoutMs = options.childTimeoutMs ?? 2_000;
   const serving = new Set<Worker>();
-  const pending = new Map<string, { worker: Worker; done: (metrics?: RegistryJson) => void }>();
+  const pending = new Map<string, { child: Worker; done: (metrics?: RegistryJson) => void }>();
 
-  cluster.on('listening', (worker) => serving.add(worker));
-  cluster.on('exit', (worker) => {
-    serving.delete(worker);
+  cluster.on('listening', (child) => serving.add(child));
+  cluster.on('exit', (child) => {
+    serving.delete(child);
     for (const [id, ask] of pending) {
-      if (ask.worker !== worker) continue;
+      if (ask.child !== child) continue;
       pending.delete(id);
       ask.done(undefined);
     }
   });
 
-  const askRegistry = (worker: Worker): Promise<RegistryJson | undefined> =>
+  const askRegistry = (child: Worker): Promise<RegistryJson | undefined> =>
     new Promise((resolve) => {
       const id = randomUUID();
       const timer = setTimeout(() => {
         pending.delete(id);
         resolve(undefined);
-      }, workerTimeoutMs);
+      }, childTimeoutMs);
       pending.set(id, {
-        worker,
+        child,
         done: (metrics) => {
           clearTimeout(timer);
           resolve(metrics);
         },
       });
-      worker.send({ type: REGISTRY_REQUEST, id });
+      child.send({ type: REGISTRY_REQUEST, id });
     });
 
   const gather = async (): Promise<string> => {
-    const answers = await Promise.all([...serving].filter((w) => w.isConnected()).map(askRegistry));
+    const answers = await Promise.all([...serving].filter((c) => c.isConnected()).map(askRegistry));
     const merged = AggregatorRegistry.aggregate(answers.filter((a): a is RegistryJson => a !== undefined));
     return merged.metrics();
   };
 
-  cluster.on('message', (worker: Worker, message: Message) => {
+  cluster.on('message', (child: Worker, message: Message) => {
     if (typeof message?.id !== 'string') return;
     if (message.type === REGISTRY_RESPONSE) {
       const ask = pending.get(message.id);
@@ -72,7 +73,7 @@ export function serveClusterMetrics(options: { workerTimeoutMs?: number } = {}):
     } else if (message.type === CLUSTER_REQUEST) {
       const id = message.id;
       const reply = (answer: Message): void => {
-        if (worker.isConnected()) worker.send({ type: CLUSTER_RESPONSE, id, ...answer });
+        if (child.isConnected()) child.send({ type: CLUSTER_RESPONSE, id, ...answer });
       };
       gather().then(
         (text) => reply({ text }),
@@ -83,7 +84,7 @@ export function serveClusterMetrics(options: { workerTimeoutMs?: number } = {}):
 }
 
 /**
- * In a worker: hand this registry to the primary when it gathers, and return a function that asks
+ * In a forked process: hand this registry to the primary when it gathers, and return a function that asks
  * the primary for the whole cluster's metrics text.
  */
 export function clusterMetricsClient(registry: Registry, timeoutMs = 5_000): () => Promise<string> {

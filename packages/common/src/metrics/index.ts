@@ -15,7 +15,7 @@ export interface Metrics {
 export function createMetrics(options: {
   service: string;
   collectDefaults?: boolean;
-  /** In a node:cluster worker, /metrics reports every worker (the primary must call serveClusterMetrics). */
+  /** In a process forked by node:cluster, /metrics reports every such process (the primary must call serveClusterMetrics). */
   clusterWide?: boolean;
 }): Metrics {
   const registry = new Registry();
