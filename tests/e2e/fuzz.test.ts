@@ -13,6 +13,17 @@ const st = join(repoRoot(), '.infra', 'venv-schemathesis', 'bin', 'st');
 let platform: Platform;
 let token: string;
 let reportDir: string;
+let documentId: number;
+let account: { email: string; password: string };
+
+const PASSWORD = 'correct horse battery';
+
+const fixture = (name: string): string => join(repoRoot(), 'tests', 'postman', 'fixtures', name);
+const RECORDING = fixture('he-was-not-an-ill-disposed-young-man.wav');
+
+// What tests/e2e/fuzz_hooks.py replaces, before each call, with the id of a thing it makes for it.
+const FRESH_INT = 2_147_483_647;
+const FRESH_UUID = '00000000-0000-4000-8000-00000000fffe';
 
 beforeAll(async () => {
   if (!existsSync(st)) throw new Error(`${st} is missing: run scripts/infra/up.sh`);
@@ -20,68 +31,93 @@ beforeAll(async () => {
   platform = await startPlatform({ env: { RATE_LIMIT_REQUESTS: '100000' } });
   const api = apiClient(platform.gatewayUrl);
   const email = `fuzz-${randomBytes(4).toString('hex')}@example.com`;
-  const registered = await api('POST', '/api/v1/auth/register', { json: { email, password: 'correct horse battery' } });
+  const registered = await api('POST', '/api/v1/auth/register', { json: { email, password: PASSWORD } });
   expect(registered.status).toBe(201);
   token = registered.body.data.token;
+  account = { email, password: PASSWORD };
   reportDir = mkdtempSync(join(tmpdir(), 'learner-fuzz-'));
   // schemathesis.toml in the run's folder: the ids of the account's own things, so that the
-  // operations on a quiz, a transcription, a session or a document get past 404 into their logic.
+  // operations on a quiz, a transcription, a session, a document, a note, an audio or an erasure get
+  // past 404 into their logic.
   writeFileSync(join(reportDir, 'schemathesis.toml'), await seedAccount(api));
 }, 240_000);
 
 /**
- * Makes what the operations need ids of (a processed document, a quiz from it, a tutor session, a
- * transcription), each twice: the operations that read or change one get the first's id, DELETE
- * gets the second's, so that deleting does not leave the rest of the run with ids that are gone.
+ * Makes what the operations need ids of (a processed document with its notes, a quiz from it, a
+ * tutor session, a transcription, an audio, another account's erasure) and writes the config that
+ * gives them to the operations that read or change one. Each DELETE gets a placeholder id instead,
+ * which fuzz_hooks.py swaps for a thing made just before that call: a deleted id answers 404 to
+ * every later call, and deleting the shared ones would leave the rest of the run with ids that are gone.
  */
 async function seedAccount(api: ReturnType<typeof apiClient>): Promise<string> {
-  const fixture = (name: string): Blob => new Blob([readFileSync(join(repoRoot(), 'tests', 'postman', 'fixtures', name))]);
+  const blob = (name: string): Blob => new Blob([readFileSync(fixture(name))]);
   const upload = async (): Promise<number> => {
     const form = new FormData();
-    form.append('file', fixture('photosynthesis.txt'), 'photosynthesis.txt');
-    const res = await api('POST', '/api/v1/documents/upload', { token, form });
-    expect(res.status).toBe(201);
-    return res.body.data.id as number;
+    form.append('file', blob('photosynthesis.txt'), 'photosynthesis.txt');
+    const uploaded = await api('POST', '/api/v1/documents/upload', { token, form });
+    expect(uploaded.status).toBe(201);
+    return uploaded.body.data.id as number;
   };
-  const transcribe = async (): Promise<number | string> => {
-    const form = new FormData();
-    form.append('audio', fixture('he-was-not-an-ill-disposed-young-man.wav'), 'talk.wav');
-    const res = await api('POST', '/api/v1/stt/transcribe', { token, form });
-    expect(res.status).toBe(202);
-    return res.body.data.task_id as number | string;
-  };
-  const documents = [await upload(), await upload()];
-  const transcriptions = [await transcribe(), await transcribe()];
+  documentId = await upload();
+  // Processing again makes new notes (and answers 409 meanwhile): it gets a document of its own,
+  // so that the first one's notes keep their ids for the run.
+  const reprocessed = await upload();
+  const recording = new FormData();
+  recording.append('audio', new Blob([readFileSync(RECORDING)]), 'talk.wav');
+  const transcribed = await api('POST', '/api/v1/stt/transcribe', { token, form: recording });
+  expect(transcribed.status).toBe(202);
+  const transcription = transcribed.body.data.task_id as string;
+  const spoken = await api('POST', '/api/v1/tts/synthesize', { token, json: { text: 'Plants turn light into sugar.' } });
+  expect(spoken.status).toBe(201);
+  const audio = spoken.body.data.id as string;
   await waitUntil('the document to be processed', async () => {
-    const res = await api('GET', `/api/v1/documents/${documents[0]}`, { token });
+    const res = await api('GET', `/api/v1/documents/${documentId}`, { token });
     return res.body.data?.status === 'completed' ? true : undefined;
   });
-  const quizzes: number[] = [];
-  const sessions: number[] = [];
-  for (let i = 0; i < 2; i++) {
-    const quiz = await api('POST', '/api/v1/quizzes/generate', { token, json: { document_id: documents[0], num_questions: 3 } });
-    expect(quiz.status).toBe(201);
-    quizzes.push(quiz.body.data.id as number);
-    const session = await api('POST', '/api/v1/chat/sessions', { token, json: { title: 'Fuzzing', document_ids: [documents[0]] } });
-    expect(session.status).toBe(201);
-    sessions.push(session.body.data.id as number);
-  }
+  const notes = await api('GET', `/api/v1/documents/${documentId}/notes`, { token });
+  expect(notes.status).toBe(200);
+  const note = notes.body.data[0].id as number;
+  const quiz = await api('POST', '/api/v1/quizzes/generate', { token, json: { document_id: documentId, num_questions: 3 } });
+  expect(quiz.status).toBe(201);
+  const session = await api('POST', '/api/v1/chat/sessions', { token, json: { title: 'Fuzzing', document_ids: [documentId] } });
+  expect(session.status).toBe(201);
+  // An erasure to read: another account's, erased; its receipt names nobody.
+  const leaving = { email: `fuzz-leaving-${randomBytes(4).toString('hex')}@example.com`, password: PASSWORD };
+  const other = await api('POST', '/api/v1/auth/register', { json: leaving });
+  expect(other.status).toBe(201);
+  const erased = await api('DELETE', '/api/v1/auth/me', { token: other.body.data.token, json: { password: leaving.password } });
+  expect(erased.status).toBe(202);
   await waitUntil('the transcription to finish', async () => {
-    const res = await api('GET', `/api/v1/stt/status/${transcriptions[0]}`, { token });
+    const res = await api('GET', `/api/v1/stt/status/${transcription}`, { token });
     return ['completed', 'failed'].includes(res.body.data?.status) ? true : undefined;
   });
-  const operations = (path: string, [kept, deleted]: Array<number | string>): string[] =>
+  const operations = (path: string, kept: Record<string, number | string>, fresh: number | string): string[] =>
     [
       [`^(GET|POST|PUT|PATCH) ${path}`, kept],
-      [`^DELETE ${path}`, deleted],
-    ].map(([name, id]) => `[[operations]]\ninclude-name-regex = '${name}'\nparameters = { id = ${JSON.stringify(id)} }\n`);
+      [`^DELETE ${path}$`, { id: fresh }],
+    ].map(([name, parameters]) => `[[operations]]\ninclude-name-regex = '${String(name)}'\nparameters = ${toml(parameters as object)}\n`);
   return [
-    ...operations('/api/v1/documents/\\{id\\}', documents),
-    ...operations('/api/v1/quizzes/\\{id\\}', quizzes),
-    ...operations('/api/v1/chat/sessions/\\{id\\}', sessions),
-    ...operations('/api/v1/stt/(transcriptions|status)/\\{id\\}', transcriptions),
-    `[[operations]]\ninclude-name-regex = '^POST /api/v1/quizzes'\nparameters = { "body.document_id" = ${documents[0]} }\n`,
+    // The run fails while an operation answered nothing but 404: it never got a real id.
+    '[warnings]\nfail-on = ["missing_test_data"]\n',
+    `[[operations]]\ninclude-name-regex = '^POST /api/v1/documents/\\{id\\}/process$'\nparameters = ${toml({ id: reprocessed })}\n`,
+    `[[operations]]\ninclude-name-regex = '^PUT /api/v1/documents/\\{id\\}/notes/\\{note_id\\}$'\nparameters = ${toml({ id: documentId, note_id: note })}\n`,
+    ...operations('/api/v1/documents/\\{id\\}(?!/notes/)', { id: documentId }, FRESH_INT),
+    ...operations('/api/v1/quizzes/\\{id\\}', { id: quiz.body.data.id as number }, FRESH_INT),
+    ...operations('/api/v1/chat/sessions/\\{id\\}', { id: session.body.data.id as number }, FRESH_INT),
+    ...operations('/api/v1/stt/(transcriptions|status)/\\{id\\}', { id: transcription }, FRESH_UUID),
+    ...operations('/api/v1/tts/audio/\\{id\\}', { id: audio }, FRESH_UUID),
+    `[[operations]]\ninclude-name-regex = '^GET /api/v1/auth/erasures/'\nparameters = ${toml({ erasure_id: erased.body.data.erasure_id as string })}\n`,
+    // Signing in as the account gives a new session and leaves the run's token as it is.
+    `[[operations]]\ninclude-name-regex = '^POST /api/v1/auth/login$'\nparameters = ${toml({ 'body.email': account.email, 'body.password': account.password })}\n`,
+    `[[operations]]\ninclude-name-regex = '^POST /api/v1/quizzes'\nparameters = { "body.document_id" = ${documentId} }\n`,
   ].join('\n');
+}
+
+/** A TOML inline table of string and number values (keys quoted: `body.email` is one key). */
+function toml(values: object): string {
+  return `{ ${Object.entries(values)
+    .map(([key, value]) => `${JSON.stringify(key)} = ${JSON.stringify(value)}`)
+    .join(', ')} }`;
 }
 
 afterAll(async () => {
@@ -110,7 +146,16 @@ function failuresOf(junit: string): Failure[] {
 function run(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
     // In the run's own folder: st keeps its replay cache (.schemathesis/) where it runs.
-    execFile(st, args, { cwd: reportDir, timeout: 420_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout) => {
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      SCHEMATHESIS_HOOKS: join(import.meta.dirname, 'fuzz_hooks.py'),
+      LEARNER_FUZZ_URL: platform.gatewayUrl,
+      LEARNER_FUZZ_TOKEN: token,
+      LEARNER_FUZZ_DOCUMENT_ID: String(documentId),
+      LEARNER_FUZZ_AUDIO_FILE: RECORDING,
+    };
+    execFile(st, args, { cwd: reportDir, timeout: 420_000, maxBuffer: 64 * 1024 * 1024, env }, (err, stdout) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout });
     });
   });

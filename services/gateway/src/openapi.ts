@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERASURE_SERVICES } from '@learner/common/contracts';
-import { defineRoutes, isoTimestamp, type RouteDoc } from '@learner/common/openapi';
+import { defineRoutes, isoTimestamp, linksToId, type RouteDoc } from '@learner/common/openapi';
 import { emptySchema, loginSchema, refreshSchema, registerSchema } from './auth/auth-routes.js';
 import { eraseAccountSchema, erasureIdSchema } from './erasure/erasure-routes.js';
 
@@ -100,7 +100,11 @@ export const routes: RouteDoc[] = defineRoutes([
     tags: [AUTH],
     body: eraseAccountSchema,
     responses: {
-      202: { description: 'The account is erased; the services are erasing their part', schema: erasureStatus },
+      202: {
+        description: 'The account is erased; the services are erasing their part',
+        schema: erasureStatus,
+        links: linksToId(['getApiV1AuthErasuresByErasureId'], '/data/erasure_id', 'erasure_id'),
+      },
       401: { description: 'No valid token, or the password is not correct' },
     },
     security: 'bearer',
