@@ -6,6 +6,7 @@ import { runCommand } from '@learner/common/process';
 import { type AudioEncoder, normalizePeak, type PcmAudio, pcmDurationSeconds, readWav } from './audio-encoder.js';
 import { NeuralVoiceUnavailableError, type NeuralVoice } from './neural-voice.js';
 import type { SpeechEngine, SynthesisInput, UnavailableVoice, Voice } from './speech-engine.js';
+import { speechText } from './speech-text.js';
 import { spokenParts, validateSsml } from './ssml.js';
 
 /** flite's cluster-unit voices: the natural-sounding ones (kal and awb_time are not). */
@@ -157,9 +158,10 @@ export function createLocalSpeechEngine(options: LocalEngineOptions): SpeechEngi
   };
 
   // The neural voice reads no markup: an SSML document is read as its runs of text, with the
-  // pauses its breaks ask for put in between. It speaks about 10 dB quieter than flite (near
-  // -26 LUFS against -16), so the whole reading is raised to peak at -1 dBFS: the default voice
-  // then plays about as loud as its stand-in and as other spoken audio.
+  // pauses its breaks ask for put in between. Each run has its abbreviations written out first
+  // (speechText), so that "Fig. 3" is not read as the end of a sentence. It speaks about 10 dB
+  // quieter than flite (near -26 LUFS against -16), so the whole reading is raised to peak at
+  // -1 dBFS: the default voice then plays about as loud as its stand-in and as other spoken audio.
   const speakNeural = async (voice: NeuralVoice, input: SynthesisInput): Promise<PcmAudio> => {
     const speed = input.speed ?? 1;
     const parts = input.textType === 'ssml' ? spokenParts(input.text) : [{ text: input.text }];
@@ -170,7 +172,7 @@ export function createLocalSpeechEngine(options: LocalEngineOptions): SpeechEngi
         runs.push(part.pauseMs);
         continue;
       }
-      const pcm = await voice.speak(part.text, speed);
+      const pcm = await voice.speak(speechText(part.text), speed);
       sampleRate = pcm.sampleRate;
       runs.push(pcm);
     }
