@@ -6,6 +6,11 @@ describe('wordErrorRate', () => {
     expect(wordErrorRate('Hello, world.', 'hello world')).toBe(0);
   });
 
+  it('reads typographic apostrophes as the typewriter one and quotation marks as punctuation', () => {
+    expect(wordErrorRate('It\u2019s the \u2018cell\u2019, the cell\u2019s wall.', "it's the cell the cell's wall")).toBe(0);
+    expect(wordErrorRate("The 'nucleus' holds its DNA.", "the nucleus holds it's dna")).toBeCloseTo(1 / 5);
+  });
+
   it('counts substitutions, insertions and deletions against the reference length', () => {
     expect(wordErrorRate('the cat sat on the mat', 'the cat sat on a mat')).toBeCloseTo(1 / 6);
     expect(wordErrorRate('the cat sat', 'the cat sat down')).toBeCloseTo(1 / 3);

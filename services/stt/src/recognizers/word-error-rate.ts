@@ -1,9 +1,15 @@
-/** Lower-case words without punctuation, the form recognizers are scored in. */
+/**
+ * Lower-case words without punctuation, the form recognizers are scored in. A typographic
+ * apostrophe is the typewriter one (a text's "it’s" is the recogniser's "it's"), and apostrophes
+ * that open or close a word are quotation marks, not part of it ('cell' is cell).
+ */
 export function normalizeWords(text: string): string[] {
   return text
     .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/gu, "'")
     .replace(/[^\p{L}\p{N}'\s]/gu, ' ')
     .split(/\s+/)
+    .map((word) => word.replace(/^'+|'+$/g, ''))
     .filter(Boolean);
 }
 
