@@ -56,6 +56,13 @@ interface Candidate {
 }
 
 const MAX_WORDS = 4;
+/** Bounds of the number of key terms listed unless the caller says. */
+const MIN_COUNT = 6;
+const MAX_COUNT = 40;
+/** A glossary lists about one term for every twelve sentences of text. */
+const SENTENCES_PER_TERM = 12;
+/** What being one of several defined kinds of one thing adds to a term's score. */
+const TYPOLOGY_BONUS = 4;
 const MAX_SENTENCE_CHARS = 600;
 const MAX_TAGGED_SENTENCES = 2500;
 
@@ -136,10 +143,10 @@ function nounRuns(tokens: Token[]): Token[][] {
 // Cues that a sentence defines or names a term. `named` cues put the term after them, `subject`
 // cues before them.
 const NAMED_CUES =
-  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|idea|phrase) (?:of )?)\s+["“'‘]?/giu;
+  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|idea|phrase) (?:of )?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,.;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
 const SUBJECT_COPULA =
-  /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|\w+ (?:that|which|who|in which|by which|of)\b)/iu;
+  /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b)/iu;
 // "X describes the process by which …", "X consists of …": a definition in other words.
 const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
 // "This belief system is an ideology.": the sentence names what it has just described.
@@ -150,7 +157,7 @@ const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
 const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).map((w) => w[0]!.toUpperCase()).join('');
 // "In the United States, …", "According to Weber, …": a phrase that sets the scene, not a subject.
 const SCENE_SETTING = /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|from|during|under|with|unlike|like|as|of)\s+)(?:the\s+|a\s+|an\s+)?["“]?$/i;
-const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means)|meaning\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
+const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means)|(?:in|by) which\s|whereby\s|meaning\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
 // An introductory phrase and a comma may come before the subject of a definition ("In sociology, X is …").
 // So may a clause before it ("…, while latent functions are …", "…, but sanctions are …").
 const OPENING = /(?:^\s*(?:[^,;:]{0,40},\s*)?|[,;:]\s*(?:while|whereas|but|and|yet)\s+)["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
@@ -416,8 +423,12 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
     }
   }
   const paragraphs = new Set(doc.sentences.map((s) => s.paragraph)).size;
-  // About one term for every twelve sentences read: a glossary lists a few for each page of text.
-  const count = Math.max(6, Math.min(40, Math.round(sample.length / 12)));
+  // A typology: several phrases on one head noun, each defined ("casual crowds", "conventional
+  // crowds", "expressive crowds") are the kinds the text teaches, each a concept of its own.
+  const headOf = (c: Candidate): string => c.key.slice(c.key.lastIndexOf(' ') + 1);
+  const definedKinds = new Map<string, number>();
+  for (const c of found.values()) if (c.words >= 2 && c.definedStrength >= 2 && c.sentences.size > 0) definedKinds.set(headOf(c), (definedKinds.get(headOf(c)) ?? 0) + 1);
+  const typology = (c: Candidate): number => (c.words >= 2 && c.definedStrength >= 2 && (definedKinds.get(headOf(c)) ?? 0) >= 2 ? TYPOLOGY_BONUS : 0);
   const scored = [...found.values()]
     .filter((c) => c.sentences.size > 0 && (options.minScore !== undefined || c.sentences.size >= 2 || c.definedStrength >= 2))
     .filter((c) => !c.gerund || c.definedStrength >= 2)
@@ -426,13 +437,18 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
       const words = tokens(form);
       const nested = nestedIn.has(c.key) && c.definedStrength < 2;
       const container = [...nestedIn.values()].includes(c);
-      return { c, score: scoreOf(c, words) - (nested ? 2.5 : 0) + (container ? 1 : 0), words, kind: kindOf(c, form) };
+      return { c, score: scoreOf(c, words) - (nested ? 2.5 : 0) + (container ? 1 : 0) + typology(c), words, kind: kindOf(c, form) };
     })
     // People, places and bare acronyms are not the concepts a learner is tested on.
     .filter(({ kind }) => kind === 'concept')
     // A word in nearly every paragraph is the subject of the whole text, not one of its concepts.
     .filter(({ c }) => paragraphs < 8 || c.paragraphs.size < paragraphs * 0.6 || c.definedStrength >= 3)
     .filter(({ score }) => score > (options.minScore ?? 4));
+  // A glossary lists the terms a text defines, and a few for each page of it: the count follows
+  // both, the defined terms more (on a development set of textbook sections with their glossaries
+  // it matched the glossary's length better than the text's length alone did).
+  const defined = scored.filter(({ c }) => c.definedStrength >= 2).length;
+  const count = Math.max(MIN_COUNT, Math.min(MAX_COUNT, Math.round(0.7 * defined + (0.3 * sample.length) / SENTENCES_PER_TERM)));
 
   const select = (choice: { max?: number; relatedness?: ReadonlyMap<string, number> } = {}): KeyTerm[] => {
     const max = choice.max ?? count;

@@ -108,15 +108,35 @@ describe('key terms and their definitions', () => {
           'Every profession has a code of ethics. The code of ethics guides how members treat the people they study.',
           'The in-group is the group a person belongs to. Members of an in-group favour each other.',
           'Researchers design studies to maximize reliability, which refers to how likely results are to be repeated.',
+          'Some behaviour is treated as illness. A related process is demedicalization, in which sick behaviour is normalized again.',
+          'Old norms stopped guiding people. This condition is described by sociologist Emile Durkheim as social anomie.',
+          'Religious rituals are behaviors or practices that members of a group are expected to perform.',
         ].join('\n\n'),
       },
     ]);
     const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
-    for (const term of ['structural mobility', 'Hawthorne effect', 'established sects', 'qualitative data', 'reliability', 'in-group']) {
+    for (const term of ['structural mobility', 'Hawthorne effect', 'established sects', 'qualitative data', 'reliability', 'in-group', 'demedicalization', 'social anomie', 'religious rituals']) {
       expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
     }
     expect(found.has('code of ethics')).toBe(true);
     expect(found.has('maximize reliability')).toBe(false);
+  });
+
+  it('lists each defined kind of one thing, not only the thing ("casual crowds", "conventional crowds", …)', () => {
+    const doc = segmentDocument([
+      {
+        page: 1,
+        text: [
+          'Collective Behavior',
+          'Collective behavior is any group behavior that is not mandated by an institution. A crowd is a large number of people in close proximity. Crowds gather at concerts, games and services. Every crowd has a purpose of its own.',
+          'Sociologists identified four types of crowds. Casual crowds consist of people who are in the same place at the same time but who are not really interacting. Conventional crowds are those who come together for a scheduled event that occurs regularly. Expressive crowds are people who join together to express emotion. The final type, acting crowds, focuses on a specific goal or action.',
+          'A flash mob is a large group of people who gather together in a spontaneous activity that lasts a limited amount of time. Flash mobs are organized through social media. The police watch a flash mob closely.',
+          'Value-added theory is a functionalist perspective that several conditions must be in place for collective behavior to occur. The theory lists structural strain and a precipitating factor. Emergent norm theory holds that people perceive and respond to the crowd situation with their own norms, which may change as the situation develops.',
+        ].join('\n\n'),
+      },
+    ]);
+    const terms = extractKeyTerms(doc).map((t) => t.term);
+    expect(terms).toEqual(expect.arrayContaining(['casual crowds', 'conventional crowds', 'expressive crowds']));
   });
 
   it('never takes a predicate for a term ("women report experiencing IPV")', () => {

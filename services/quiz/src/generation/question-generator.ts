@@ -207,19 +207,20 @@ export function createQuestionGenerator(
     };
   };
 
-  // The main terms the text does not define plainly, and the other key terms it explains: highest score first.
+  // The main terms the text does not define plainly, and the other key terms it explains, in the key
+  // terms' order (which weighs how closely a passage explains each, when that was measured).
   // Of the terms the text only explains, those it clearly dwells on come first; below this score a
   // term is as often an example's word ("town", "decades") as a concept, so those only fill a quiz
   // that would otherwise be short by half (a narrative text defines few terms).
-  const others = [...concepts.filter((c) => !c.definition), ...explained.filter((c) => c.term.score >= MIN_EXPLAINED_SCORE)].sort((a, b) => b.term.score - a.term.score);
+  const others = [...concepts.filter((c) => !c.definition), ...explained.filter((c) => c.term.score >= MIN_EXPLAINED_SCORE)].sort((a, b) => a.rank - b.rank);
   const lesser = explained.filter((c) => c.term.score < MIN_EXPLAINED_SCORE);
 
   /** Concepts in the order a difficulty asks for them: the defined, central ones when easy, the less central when hard. */
   const order = (difficulty: Difficulty, rng: SeededRandom): Concept[] => {
     const weight = (c: Concept): number => {
-      const central = Math.min(c.term.score, 14) + (c.definition ? 20 : 0);
+      const central = (c.definition ? 20 : 0) - c.rank;
       if (difficulty === 'easy') return central * 2 + rng.next();
-      if (difficulty === 'hard') return (c.definition ? 20 : 0) - Math.min(c.term.score, 14) + rng.next() * 3;
+      if (difficulty === 'hard') return (c.definition ? 20 : 0) + Math.min(c.rank, 14) + rng.next() * 3;
       return central + rng.next() * 3;
     };
     return concepts

@@ -42,7 +42,7 @@ describe.each([
       });
       expect(asked.length).toBeGreaterThan(plain.length);
       expect(measured.length).toBe(plain.length);
-      expect(measured.some((answer) => !plain.includes(answer))).toBe(true);
+      expect(measured.filter((answer) => plain.includes(answer))).toEqual([]);
 
       expect(await answers(writer, async () => undefined)).toEqual(plain);
       expect(await answers(writer, () => Promise.reject(new Error('the document service is down')))).toEqual(plain);
