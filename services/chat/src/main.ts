@@ -8,7 +8,13 @@ import { createChatDependencies } from './dependencies.js';
 const config = exitOnConfigError(() => loadConfig(process.env));
 const platform = await startPlatform({ service: 'chat', database: 'chat', config, fromDir: import.meta.dirname });
 const chat = createChatDependencies({ config, internalTokens: platform.internalTokens, logger: platform.logger });
-const app = createApp({ ...platform, tutor: chat.tutor, documents: chat.documents, readyTimeoutMs: config.READY_TIMEOUT_MS });
+const app = createApp({
+  ...platform,
+  tutor: chat.tutor,
+  documents: chat.documents,
+  optionalChecks: chat.optionalChecks,
+  readyTimeoutMs: config.READY_TIMEOUT_MS,
+});
 // Handlers were registered by createApp.
 await platform.events.start();
 const server = await listen(app, config.PORT);

@@ -80,6 +80,7 @@ export function createApp(deps: DocumentAppDeps): Express {
     // Search falls back to full text and processing embeds later; without OCR only scanned pages
     // fail (pages with a text layer still process): down means degraded, not unready.
     optionalChecks: {
+      ...deps.optionalChecks,
       ...(embedder ? { embeddings: () => embedder.check() } : {}),
       ...(ocr ? { [ocr.name]: () => ocr.check() } : {}),
     },

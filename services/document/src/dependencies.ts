@@ -1,7 +1,7 @@
 import type { InternalTokens } from '@learner/common/auth';
 import type { Pool } from '@learner/common/db';
-import type { Check } from '@learner/common/health';
-import { llmClientFromEnv } from '@learner/common/llm';
+import { serviceHealthCheck, type Check } from '@learner/common/health';
+import { llmClientFromEnv, type LlmClient } from '@learner/common/llm';
 import type { Logger } from '@learner/common/logger';
 import { awsCredentials, type ObjectStorage } from '@learner/common/storage';
 import type { DocumentAppDeps } from './app.js';
@@ -32,7 +32,7 @@ export interface DocumentDependencies {
   /** Running once started when embeddings are configured. */
   backfill?: EmbeddingBackfill;
   /** What createApp takes of them. */
-  app: Pick<DocumentAppDeps, 'embedder' | 'ocr' | 'onQueued' | 'onStudyPackQueued'>;
+  app: Pick<DocumentAppDeps, 'embedder' | 'ocr' | 'onQueued' | 'onStudyPackQueued' | 'optionalChecks'>;
   /** The service's own readiness checks, beside the platform's. */
   checks: Record<string, Check>;
   /** Starts the workers (once the service listens). */
@@ -75,9 +75,10 @@ export function createDocumentDependencies(options: {
   logger.info({ ocr: ocr.name }, 'OCR engine');
 
   let notes: NotesGenerator | undefined;
+  let llm: LlmClient | undefined;
   if (options.notes !== undefined) notes = options.notes || undefined;
   else {
-    const llm = llmClientFromEnv(config);
+    llm = llmClientFromEnv(config);
     notes = llm ? createLlmNotes({ client: llm, fallback: createExtractiveNotes(), logger }) : createExtractiveNotes();
     logger.info({ notes: llm ? 'llm + extractive' : 'extractive' }, 'notes generator');
   }
@@ -132,6 +133,17 @@ export function createDocumentDependencies(options: {
       ocr,
       ...(worker ? { onQueued: () => worker.wake() } : {}),
       ...(studyPacks ? { onStudyPackQueued: () => studyPacks.wake() } : {}),
+      // Degraded, not unready, when down: notes fall back to the extractive ones, and a study
+      // pack's quiz or audio step waits and tries again.
+      optionalChecks: {
+        ...(llm ? { llm: () => llm.check() } : {}),
+        ...(studyPacks
+          ? {
+              quiz_service: serviceHealthCheck(config.QUIZ_SERVICE_URL, config.READY_TIMEOUT_MS),
+              tts_service: serviceHealthCheck(config.TTS_SERVICE_URL, config.READY_TIMEOUT_MS),
+            }
+          : {}),
+      },
     },
     checks: { storage: () => storage.check() },
     start() {

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { TranscribeClient } from '@aws-sdk/client-transcribe';
 import type { InternalTokens } from '@learner/common/auth';
 import type { Pool } from '@learner/common/db';
-import type { Check } from '@learner/common/health';
+import { serviceHealthCheck, type Check } from '@learner/common/health';
 import type { Logger } from '@learner/common/logger';
 import { findExecutable } from '@learner/common/process';
 import { awsClientConfig, awsConfigured, type ObjectStorage } from '@learner/common/storage';
@@ -76,6 +76,7 @@ export type SttDependencyConfig = RecognizerConfig &
     | 'WORKER_CONCURRENCY'
     | 'DOCUMENT_SERVICE_URL'
     | 'DOCUMENT_SERVICE_TIMEOUT_MS'
+    | 'READY_TIMEOUT_MS'
     | 'PRACTICE_CONCURRENCY'
     | 'PRACTICE_QUEUE'
     | 'PRACTICE_TIMEOUT_MS'
@@ -90,6 +91,11 @@ export interface SttDependencies {
   documents: DocumentClient;
   /** The service's own readiness checks, beside the platform's. */
   checks: Record<string, Check>;
+  /**
+   * For /ready, degraded when down: the document service (saving a transcript as a document and
+   * practising on a document's passage wait for it; transcribing goes on).
+   */
+  optionalChecks: Record<string, Check>;
 }
 
 /**
@@ -141,5 +147,6 @@ export async function createSttDependencies(options: {
     practice,
     documents,
     checks: { storage: () => storage.check(), recognizer: () => recognizer.check() },
+    optionalChecks: { document_service: serviceHealthCheck(config.DOCUMENT_SERVICE_URL, config.READY_TIMEOUT_MS) },
   };
 }

@@ -1,6 +1,5 @@
 import type { Express } from 'express';
 import type { EventConsumer } from '@learner/common/events';
-import type { Check } from '@learner/common/health';
 import { createServiceApp, type ServiceAppDeps } from '@learner/common/service';
 import type { LocalStorage, ObjectStorage } from '@learner/common/storage';
 import type { AudioService } from './audio/audio-service.js';
@@ -8,8 +7,6 @@ import { createAudioRouter } from './audio/audio-routes.js';
 import { registerUserErasure } from './erasure/user-erasure.js';
 
 export interface TtsAppDeps extends ServiceAppDeps {
-  /** Dependencies the service works around when down (the neural voice): /ready says degraded. */
-  optionalChecks?: Record<string, Check>;
   /** Which engine and voices speak, shown on /ready. */
   details?: () => Record<string, unknown>;
   speech: AudioService;

@@ -17,6 +17,31 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * A check that another service of the platform answers: its `GET /health` (the process is up; not
+ * its /ready, so one service's outage is not repeated by every service that calls it). `baseUrl`
+ * may name several replicas separated by commas: one that answers is enough, as callers skip the others.
+ */
+export function serviceHealthCheck(baseUrl: string, timeoutMs: number): Check {
+  const urls = baseUrl
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean)
+    .map((url) => new URL('/health', url));
+  const one = async (url: URL): Promise<void> => {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel().catch(() => undefined);
+    if (!res.ok) throw new Error(`health answered ${res.status}`);
+  };
+  return () =>
+    Promise.any(urls.map(one)).then(
+      () => undefined,
+      (err: unknown) => {
+        throw err instanceof AggregateError ? (err.errors[0] as Error) : err;
+      },
+    );
+}
+
 /** Runs every check at once, each bounded by `timeoutMs`. */
 export async function runChecks(checks: Record<string, Check>, timeoutMs: number): Promise<Record<string, CheckResult>> {
   const entries = await Promise.all(

@@ -15,6 +15,11 @@ export interface LlmRequest {
 /** A language model behind some protocol; `complete` resolves to the answer's text, never empty. */
 export interface LlmClient {
   complete(request: LlmRequest): Promise<string>;
+  /**
+   * For /ready: resolves when the endpoint answers and accepts the credentials, without asking the
+   * model anything (nothing is generated or billed); rejects with an LlmError saying why not.
+   */
+  check(): Promise<void>;
 }
 
 export type LlmFailure = 'timeout' | 'unreachable' | 'status' | 'malformed' | 'empty';

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChatCompletionsStandIn, type LlmStandIn, type ChatCompletionsBody, type StandInReply } from '../testing/index.js';
 import { createOpenAiCompatibleClient } from './openai-compatible-client.js';
@@ -72,5 +74,65 @@ describe('the OpenAI-compatible client', () => {
     await gone.close();
     const client = createOpenAiCompatibleClient({ baseUrl: gone.url, model: 'small', timeoutMs: 2000 });
     await expect(client.complete(prompt)).rejects.toMatchObject({ name: 'LlmError', reason: 'unreachable' });
+  });
+});
+
+/** An endpoint that answers every request with `status` and records the paths and keys it was sent. */
+async function endpointAnswering(status: number): Promise<{ url: string; seen: { path: string; key: string | undefined }[]; close(): Promise<void> }> {
+  const seen: { path: string; key: string | undefined }[] = [];
+  const server = createServer((req, res) => {
+    seen.push({ path: req.url ?? '', key: req.headers.authorization });
+    res.writeHead(status, { 'content-type': 'application/json' }).end('{"data":[]}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    seen,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("the OpenAI-compatible client's readiness check", () => {
+  it('lists the models with the key, asking the model nothing, and passes while the endpoint answers', async () => {
+    const listing = await endpointAnswering(200);
+    try {
+      await createOpenAiCompatibleClient({ baseUrl: listing.url, apiKey: 'sk-test', model: 'small', timeoutMs: 2000 }).check();
+      expect(listing.seen).toEqual([{ path: '/v1/models', key: 'Bearer sk-test' }]);
+    } finally {
+      await listing.close();
+    }
+    // An endpoint without the listing (the stand-in answers only chat/completions) still answered.
+    await createOpenAiCompatibleClient({ baseUrl: endpoint.url, model: 'small', timeoutMs: 2000 }).check();
+    expect(endpoint.requests.some((r) => r.path === '/v1/chat/completions' && r.method === 'GET')).toBe(false);
+  });
+
+  it('fails naming a refused key, a server error, no answer in time, or nothing listening', async () => {
+    for (const [status, message] of [
+      [401, /refused the key \(401\)/],
+      [503, /answered 503/],
+    ] as const) {
+      const refusing = await endpointAnswering(status);
+      try {
+        const client = createOpenAiCompatibleClient({ baseUrl: refusing.url, apiKey: 'sk-wrong', model: 'small', timeoutMs: 2000 });
+        await expect(client.check()).rejects.toMatchObject({ name: 'LlmError', reason: 'status', status, message: expect.stringMatching(message) });
+      } finally {
+        await refusing.close();
+      }
+    }
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
+      await expect(createOpenAiCompatibleClient({ baseUrl: url, model: 'small', timeoutMs: 150 }).check()).rejects.toMatchObject({ reason: 'timeout' });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+    const gone = await endpointAnswering(200);
+    await gone.close();
+    await expect(createOpenAiCompatibleClient({ baseUrl: gone.url, model: 'small', timeoutMs: 2000 }).check()).rejects.toMatchObject({
+      reason: 'unreachable',
+      message: 'LLM endpoint could not be reached',
+    });
   });
 });

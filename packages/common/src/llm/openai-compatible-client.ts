@@ -20,7 +20,8 @@ const completionSchema = z.object({
  * no answer within `timeoutMs`, rejects with an LlmError.
  */
 export function createOpenAiCompatibleClient(options: OpenAiCompatibleOptions): LlmClient {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const url = `${base}/chat/completions`;
   const headers = {
     'content-type': 'application/json',
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
@@ -66,6 +67,22 @@ export function createOpenAiCompatibleClient(options: OpenAiCompatibleOptions): 
       const text = parsed.data.choices[0]!.message.content?.trim();
       if (!text) throw new LlmError('empty', 'LLM endpoint answered no text');
       return text;
+    },
+    // GET /models lists the endpoint's models without running one. An endpoint that does not
+    // serve the listing (404, 405) still answered; a refused key or a server error did not.
+    async check() {
+      let res: Response;
+      try {
+        res = await fetch(`${base}/models`, { headers, signal: AbortSignal.timeout(options.timeoutMs) });
+        await res.body?.cancel().catch(() => undefined);
+      } catch (err) {
+        if (isDeadline(err)) throw new LlmError('timeout', `LLM endpoint gave no answer within ${options.timeoutMs} ms`, { cause: err });
+        throw new LlmError('unreachable', 'LLM endpoint could not be reached', { cause: err });
+      }
+      if (res.status === 401 || res.status === 403) {
+        throw new LlmError('status', `LLM endpoint refused the key (${res.status})`, { status: res.status });
+      }
+      if (res.status >= 500) throw new LlmError('status', `LLM endpoint answered ${res.status}`, { status: res.status });
     },
   };
 }

@@ -17,6 +17,8 @@ export interface ServiceAppDeps {
   metrics: Metrics;
   /** Readiness checks: one down makes /ready 503. */
   checks: Record<string, Check>;
+  /** Dependencies the service works around when down: /ready says degraded, still 200, naming them. */
+  optionalChecks?: Record<string, Check> | undefined;
   readyTimeoutMs?: number;
   /**
    * Without Kafka, where the events other processes POST to this one go (its in-process bus):
@@ -27,8 +29,6 @@ export interface ServiceAppDeps {
 
 export interface ServiceAppOptions extends ServiceAppDeps {
   service: string;
-  /** Dependencies the service works around when down: /ready says degraded, still 200. */
-  optionalChecks?: Record<string, Check> | undefined;
   /** Facts shown on /ready (which engine, which retrieval). */
   details?: (() => Record<string, unknown>) | undefined;
   /** Parse JSON bodies on every route up to this many bytes (1 MiB by default); false: routes parse their own. */

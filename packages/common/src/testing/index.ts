@@ -126,6 +126,7 @@ export function testSecret(): string {
   return randomBytes(24).toString('hex');
 }
 export { freePortRange } from './free-ports.js';
+export { closedPortUrl, startHealthStandIn } from './service-stand-ins.js';
 export { rawHttpExchange, type RawAnswer } from './raw-http.js';
 export { eventsConsumed, waitForConsumerGroup } from './kafka-group.js';
 export {

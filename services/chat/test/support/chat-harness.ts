@@ -36,6 +36,8 @@ export async function startChat(options: {
   documentServiceUrl: string;
   documentTimeoutMs?: number;
   consumer?: { brokers: string[]; groupId: string };
+  /** More settings, e.g. the LLM endpoint or Bedrock model that writes the answers. */
+  env?: Env;
 }) {
   const secret = options.secret ?? testSecret();
   const db = await createTestDatabase({ database: 'chat', fromDir: import.meta.dirname });
@@ -44,6 +46,7 @@ export async function startChat(options: {
     INTERNAL_TOKEN_SECRET: secret,
     DOCUMENT_SERVICE_URL: options.documentServiceUrl,
     DOCUMENT_TIMEOUT_MS: String(options.documentTimeoutMs ?? 2000),
+    ...options.env,
   });
   const chat = createChatDependencies({ config, internalTokens: createInternalTokens({ secret, issuer: 'chat' }) });
   const metrics = createMetrics({ service: 'chat', collectDefaults: false });
@@ -64,6 +67,7 @@ export async function startChat(options: {
     internalTokens: gatewayTokens,
     metrics,
     checks: {},
+    optionalChecks: chat.optionalChecks,
     ...(consumer ? { events: consumer } : {}),
   });
   await consumer?.start();

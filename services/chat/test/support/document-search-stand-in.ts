@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { requireInternalIdentity, createInternalTokens, currentUser } from '@learner/common/auth';
@@ -84,10 +84,4 @@ export async function startDocumentSearchStandIn(options: { secret: string; pass
 }
 
 /** The address of a port nothing listens on: a stopped document service. */
-export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
+export { closedPortUrl } from '@learner/common/testing';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError, runCommand } from '@learner/common/process';
+import { CommandError, findExecutable, runCommand } from '@learner/common/process';
 import type { ObjectStorage } from '@learner/common/storage';
 import { lookUpPronunciations } from './pronouncing-dictionary.js';
 import { buildReadingModel, mergeUnclear, readingWords } from './reading-model.js';
@@ -120,8 +120,14 @@ export function createPocketsphinxRecognizer(options: PocketsphinxOptions): Reco
     },
     // The transcript exists only in what recognize() returns.
     discard: () => Promise.resolve(),
+    // The two programs every recognition runs, and the model they read.
     async check() {
-      await stat(join(options.modelDir, 'en-us.lm.bin'));
+      const [ffmpeg, pocketsphinx] = await Promise.all([findExecutable(options.ffmpegPath), findExecutable(options.pocketsphinxPath)]);
+      if (!ffmpeg) throw new Error(`ffmpeg is missing (${options.ffmpegPath})`);
+      if (!pocketsphinx) throw new Error(`pocketsphinx is missing (${options.pocketsphinxPath})`);
+      await stat(join(options.modelDir, 'en-us.lm.bin')).catch(() => {
+        throw new Error(`the pocketsphinx model is missing (${options.modelDir})`);
+      });
     },
   };
 }

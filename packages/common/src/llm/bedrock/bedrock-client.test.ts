@@ -58,3 +58,24 @@ describe('the Bedrock client', () => {
     await expect(clientWith(150).complete(prompt)).rejects.toMatchObject({ name: 'LlmError', reason: 'timeout' });
   });
 });
+
+describe("the Bedrock client's readiness check", () => {
+  it('sends a Converse without a message, which Bedrock refuses as invalid before any model runs, and passes on that refusal', async () => {
+    reply = { status: 400, body: { message: 'A conversation must start with a user message.' }, headers: { 'x-amzn-errortype': 'ValidationException' } };
+    await clientWith().check();
+    const request = bedrock.requests.at(-1)!;
+    expect(decodeURIComponent(request.path)).toBe(`/model/${MODEL}/converse`);
+    expect(request.body.messages).toEqual([]);
+  });
+
+  it('fails naming refused credentials, no answer in time, or nothing listening', async () => {
+    reply = { status: 403, body: { message: 'The security token included in the request is invalid.' }, headers: { 'x-amzn-errortype': 'UnrecognizedClientException' } };
+    await expect(clientWith().check()).rejects.toMatchObject({ name: 'LlmError', reason: 'status', status: 403, message: expect.stringMatching(/UnrecognizedClientException/) });
+    reply = { status: 400, body: {}, headers: { 'x-amzn-errortype': 'ValidationException' }, delayMs: 1000 };
+    await expect(clientWith(150).check()).rejects.toMatchObject({ name: 'LlmError', reason: 'timeout' });
+    const gone = await startBedrockStandIn(() => reply);
+    await gone.close();
+    const client = createBedrockClient({ modelId: MODEL, region: 'us-east-1', endpoint: gone.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, timeoutMs: 2000 });
+    await expect(client.check()).rejects.toMatchObject({ name: 'LlmError', reason: 'unreachable' });
+  });
+});

@@ -55,5 +55,18 @@ export function createBedrockClient(options: BedrockClientOptions): LlmClient {
       if (!text) throw new LlmError('empty', `Bedrock answered without text (stop reason ${answer.stopReason ?? 'unknown'})`);
       return text;
     },
+    // A conversation without a message is refused as invalid before any model runs (nothing is
+    // billed): that refusal proves the endpoint answers and takes the credentials; an unreachable
+    // endpoint, refused credentials or a model not granted fail otherwise.
+    async check() {
+      try {
+        await client.send(new ConverseCommand({ modelId: options.modelId, messages: [] }), {
+          abortSignal: AbortSignal.timeout(options.timeoutMs),
+        });
+      } catch (err) {
+        if ((err as { name?: unknown } | null)?.name === 'ValidationException') return;
+        throw toLlmError(err, options.timeoutMs);
+      }
+    },
   };
 }
