@@ -17,12 +17,10 @@ import { performance } from 'node:perf_hooks';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { closeServer, listen } from '@learner/common/http';
 import { createTestDatabase, infraEnv } from '@learner/common/testing';
-import { createDocumentClient as createChatDocumentClient } from '@learner/chat/dist/documents/document-client.js';
-import { createTutor } from '@learner/chat/dist/tutor/tutor.js';
+import { createChatDependencies } from '@learner/chat/dist/dependencies.js';
 import { createExtractiveNotes } from '@learner/document/dist/notes/extractive-notes.js';
 import { assembleDocumentService } from '@learner/document/testing';
-import { createDocumentClient as createQuizDocumentClient } from '@learner/quiz/dist/documents/document-client.js';
-import { createWorkerWriter } from '@learner/quiz/dist/generation/worker-writer.js';
+import { createQuizDependencies } from '@learner/quiz/dist/dependencies.js';
 import { createQuizService } from '@learner/quiz/dist/quizzes/quiz-service.js';
 import { contentWords, glossaryMatch, junkReason, supportsKey, testsTerm } from './measures.mjs';
 
@@ -151,11 +149,13 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const userOf = (name) => ({ id: `learning-${name}`, email: `${name}@learning.bench` });
 const headersOf = (user) => service.tokens.headersFor(user);
 
-const chatDocuments = createChatDocumentClient({ baseUrl: base, timeoutMs: 30_000, internalTokens: service.tokens });
-const tutor = createTutor({ search: chatDocuments });
+// The chat and quiz services as main.ts builds them, over this document service; no LLM endpoint:
+// the figures are the extractive tutor's and question generator's.
+const clientConfig = { DOCUMENT_SERVICE_URL: base, DOCUMENT_TIMEOUT_MS: 30_000, READY_TIMEOUT_MS: 2_000 };
+const { tutor } = createChatDependencies({ config: clientConfig, internalTokens: service.tokens });
 
 let quizDb;
-let quizWriter;
+let quizDependencies;
 const figures = {};
 const table = [];
 const row = (measure, value, goal, detail = '') => table.push({ measure, value, goal, detail });
@@ -516,12 +516,8 @@ async function measureNotes(docs) {
 
 async function measureQuizzes(docs) {
   quizDb = await createTestDatabase({ database: 'quiz', fromDir: import.meta.dirname });
-  quizWriter = createWorkerWriter();
-  const quizzes = createQuizService({
-    pool: quizDb.pool,
-    documents: createQuizDocumentClient({ baseUrl: base, timeoutMs: 30_000, internalTokens: service.tokens }),
-    writer: quizWriter,
-  });
+  quizDependencies = createQuizDependencies({ config: clientConfig, internalTokens: service.tokens });
+  const quizzes = createQuizService({ pool: quizDb.pool, documents: quizDependencies.documents, writer: quizDependencies.writer });
   const all = [];
   const failures = [];
   const started = performance.now();
@@ -595,7 +591,7 @@ try {
   await measureQuizzes(docs);
 } finally {
   if (server.listening) await closeServer(server);
-  await quizWriter?.close();
+  await quizDependencies?.close();
   await quizDb?.drop();
   await service.close();
 }

@@ -5,7 +5,7 @@ import type { QuizConfig } from './config.js';
 import { createDocumentClient, type DocumentClient } from './documents/document-client.js';
 import { createLlmWriter } from './generation/llm-writer.js';
 import type { QuestionWriter } from './generation/question-writer.js';
-import { createWorkerWriter } from './generation/worker-writer.js';
+import { createThreadWriter } from './generation/thread-writer.js';
 
 export interface QuizDependencies {
   documents: DocumentClient;
@@ -36,7 +36,7 @@ export function createQuizDependencies(options: {
   });
   if (options.writer) return { documents, writer: options.writer, questions: 'given', close: async () => {} };
   // The extractive generator runs in a thread of its own, so a long document does not stall other requests.
-  const extractive = createWorkerWriter();
+  const extractive = createThreadWriter();
   const llm = llmClientFromEnv(config);
   const writer = llm
     ? createLlmWriter({

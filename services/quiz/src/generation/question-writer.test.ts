@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { segmentDocument } from '@learner/text';
 import type { GenerateOptions } from './question-generator.js';
 import { createExtractiveWriter, type QuestionWriter } from './question-writer.js';
-import { createWorkerWriter } from './worker-writer.js';
+import { createThreadWriter } from './thread-writer.js';
 
 const CONCEPTS = [
   ['osmosis', 'the movement of water across a membrane'],
@@ -27,8 +27,8 @@ const answers = async (writer: QuestionWriter, relatedness?: (terms: string[]) =
 
 describe.each([
   ['in this thread', () => createExtractiveWriter()],
-  // The worker runs the built JavaScript, as the service does (scripts/test.sh builds before testing).
-  ['in its worker thread', () => createWorkerWriter({ script: new URL('../../dist/generation/generation-worker.js', import.meta.url) })],
+  // The thread runs the built JavaScript, as the service does (scripts/test.sh builds before testing).
+  ['in its thread', () => createThreadWriter({ script: new URL('../../dist/generation/generation-thread.js', import.meta.url) })],
 ])('the extractive writer %s, with the terms measured by how well a passage explains them', (_, make) => {
   it('asks about the terms measured as explained first, and is unchanged when nothing can be measured', async () => {
     const writer = make();

@@ -3,16 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { frenchRevolution, photosynthesis, storedPassages } from '../../test/fixtures/study-texts.js';
 import { generateQuestionsFromPassages, type GenerateOptions } from './question-generator.js';
-import { createWorkerWriter } from './worker-writer.js';
+import { createThreadWriter } from './thread-writer.js';
 
-// The worker runs the built JavaScript, as the service does (scripts/test.sh builds before testing).
-const script = new URL('../../dist/generation/generation-worker.js', import.meta.url);
-const writer = createWorkerWriter({ script });
+// The thread runs the built JavaScript, as the service does (scripts/test.sh builds before testing).
+const script = new URL('../../dist/generation/generation-thread.js', import.meta.url);
+const writer = createThreadWriter({ script });
 afterAll(() => writer.close());
 
 const options: GenerateOptions = { numQuestions: 6, difficulty: 'hard', questionTypes: ['multiple_choice', 'true_false', 'short_answer'], seed: 21 };
 
-describe('the question generator in a worker thread', () => {
+describe('the question generator in a thread of its own', () => {
   it('needs the built service', () => {
     expect(existsSync(fileURLToPath(script))).toBe(true);
   });

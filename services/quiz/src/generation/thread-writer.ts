@@ -15,17 +15,17 @@ interface Pending {
   reject(err: Error): void;
 }
 
-export interface WorkerWriter extends QuestionWriter {
+export interface ThreadWriter extends QuestionWriter {
   close(): Promise<void>;
 }
 
 /**
- * The extractive generator in a worker thread, so a long document does not stall every other
- * request of the service while its questions are made. One worker, started on first use and
+ * The extractive generator in a thread of its own, so a long document does not stall every other
+ * request of the service while its questions are made. One thread, started on first use and
  * started again if it dies; jobs queue in its message port.
  */
-export function createWorkerWriter(options: { script?: URL } = {}): WorkerWriter {
-  const script = options.script ?? new URL('./generation-worker.js', import.meta.url);
+export function createThreadWriter(options: { script?: URL } = {}): ThreadWriter {
+  const script = options.script ?? new URL('./generation-thread.js', import.meta.url);
   let worker: Worker | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -53,7 +53,7 @@ export function createWorkerWriter(options: { script?: URL } = {}): WorkerWriter
       if (worker === started) worker = undefined;
       failAll(new Error(`the question generator stopped (exit code ${code})`));
     });
-    // An idle worker must not keep the process alive.
+    // An idle thread must not keep the process alive.
     started.unref();
     worker = started;
     return started;
