@@ -1,4 +1,5 @@
 import type { InternalTokens } from '@learner/common/auth';
+import { serviceHealthCheck, type Check } from '@learner/common/health';
 import { llmClientFromEnv, type LlmEnv } from '@learner/common/llm';
 import type { Logger } from '@learner/common/logger';
 import type { QuizConfig } from './config.js';
@@ -12,6 +13,12 @@ export interface QuizDependencies {
   writer: QuestionWriter;
   /** What writes the questions, for the log. */
   questions: 'llm' | 'extractive' | 'given';
+  /**
+   * For /ready, degraded when down: the document service (no quiz can be made from a document
+   * meanwhile; taking and reading quizzes go on) and the LLM endpoint when configured (the
+   * extractive questions stand in).
+   */
+  optionalChecks: Record<string, Check>;
   /** Stops what the dependencies started (the generator's thread). */
   close(): Promise<void>;
 }
@@ -22,7 +29,7 @@ export interface QuizDependencies {
  * extractive generator in the caller's thread, or a writer that fails, in tests).
  */
 export function createQuizDependencies(options: {
-  config: Pick<QuizConfig, 'DOCUMENT_SERVICE_URL' | 'DOCUMENT_TIMEOUT_MS'> & LlmEnv;
+  config: Pick<QuizConfig, 'DOCUMENT_SERVICE_URL' | 'DOCUMENT_TIMEOUT_MS' | 'READY_TIMEOUT_MS'> & LlmEnv;
   /** Signs this service's calls to the document service. */
   internalTokens: InternalTokens;
   logger?: Logger;
@@ -34,7 +41,8 @@ export function createQuizDependencies(options: {
     timeoutMs: config.DOCUMENT_TIMEOUT_MS,
     internalTokens: options.internalTokens,
   });
-  if (options.writer) return { documents, writer: options.writer, questions: 'given', close: async () => {} };
+  const documentService = { document_service: serviceHealthCheck(config.DOCUMENT_SERVICE_URL, config.READY_TIMEOUT_MS) };
+  if (options.writer) return { documents, writer: options.writer, questions: 'given', optionalChecks: documentService, close: async () => {} };
   // The extractive generator runs in a thread of its own, so a long document does not stall other requests.
   const extractive = createThreadWriter();
   const llm = llmClientFromEnv(config);
@@ -45,5 +53,11 @@ export function createQuizDependencies(options: {
         onError: (err) => logger?.warn({ err }, 'LLM question writer failed; extractive questions used'),
       })
     : extractive;
-  return { documents, writer, questions: llm ? 'llm' : 'extractive', close: () => extractive.close() };
+  return {
+    documents,
+    writer,
+    questions: llm ? 'llm' : 'extractive',
+    optionalChecks: { ...documentService, ...(llm ? { llm: () => llm.check() } : {}) },
+    close: () => extractive.close(),
+  };
 }

@@ -8,7 +8,13 @@ import { createQuizDependencies } from './dependencies.js';
 const config = exitOnConfigError(() => loadConfig(process.env));
 const platform = await startPlatform({ service: 'quiz', database: 'quiz', config, fromDir: import.meta.dirname });
 const quiz = createQuizDependencies({ config, internalTokens: platform.internalTokens, logger: platform.logger });
-const app = createApp({ ...platform, documents: quiz.documents, writer: quiz.writer, readyTimeoutMs: config.READY_TIMEOUT_MS });
+const app = createApp({
+  ...platform,
+  documents: quiz.documents,
+  writer: quiz.writer,
+  optionalChecks: quiz.optionalChecks,
+  readyTimeoutMs: config.READY_TIMEOUT_MS,
+});
 // Handlers were registered by createApp.
 await platform.events.start();
 const server = await listen(app, config.PORT);

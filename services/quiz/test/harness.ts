@@ -59,6 +59,7 @@ export function buildQuizApp(options: {
     internalTokens,
     metrics: options.metrics ?? createMetrics({ service: 'quiz', collectDefaults: false }),
     checks: {},
+    optionalChecks: quiz.optionalChecks,
     pool: options.pool,
     documents: quiz.documents,
     writer: quiz.writer,
