@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wordErrorRate, wordErrors } from './word-error-rate.js';
+import { wordErrorPositions, wordErrorRate, wordErrors } from './word-error-rate.js';
 
 describe('wordErrorRate', () => {
   it('is zero for the same words whatever the case and punctuation', () => {
@@ -27,5 +27,14 @@ describe('wordErrors', () => {
     ]);
     expect(wordErrors('the cat sat', 'cat')).toEqual(['-the', '-sat']);
     expect(wordErrors('Hello, world.', 'hello world')).toEqual([]);
+  });
+});
+
+describe('wordErrorPositions', () => {
+  it('gives the index of the reference word of each error, an added word at the word it came before', () => {
+    expect(wordErrorPositions('Green plants turn light energy into chemical energy.', 'green plants turn line energy into the chemical energy')).toEqual([3, 6]);
+    expect(wordErrorPositions('the cat sat', 'cat')).toEqual([0, 2]);
+    expect(wordErrorPositions('the cat sat', 'the cat sat down')).toEqual([3]);
+    expect(wordErrorPositions('Hello, world.', 'hello world')).toEqual([]);
   });
 });
