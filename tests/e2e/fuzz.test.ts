@@ -121,6 +121,8 @@ function toml(values: object): string {
 }
 
 afterAll(async () => {
+  // The services' log beside the fuzzer's: a server error's request id leads to its stack.
+  if (platform) writeFileSync(join(repoRoot(), '.infra', 'logs', 'fuzz-platform.log'), platform.output.join(''));
   await platform?.stop();
   if (reportDir) rmSync(reportDir, { recursive: true, force: true });
 }, 60_000);
