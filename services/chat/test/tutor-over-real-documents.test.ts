@@ -132,6 +132,12 @@ describe('the tutor over the real document service', () => {
     expect(answer.citations[0]).toMatchObject({ document_id: plantsId, page: 2 });
   });
 
+  it('answers from the documents when the question carries control characters, which the search does not take', async () => {
+    const answer = await ask(learner, await newSession(learner), 'What is\u0007 photosynthesis?\u001b[0m');
+    expect(answer.answer_source).toBe('documents');
+    expect(answer.citations[0]).toMatchObject({ document_id: plantsId, page: 2 });
+  });
+
   it('says a question about something absent is not in the documents, without inventing an answer', async () => {
     const answer = await ask(learner, await newSession(learner), 'What causes volcanic eruptions?');
     expect(answer).toMatchObject({ content: MESSAGES.notFound, answer_source: 'not_found', citations: [] });

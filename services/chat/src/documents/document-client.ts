@@ -50,6 +50,13 @@ const refusalAsFailure =
     throw err;
   };
 
+// The search takes no control characters (other than line breaks and tabs); a question may carry
+// some (pasted from a terminal, say): the search reads them as spaces.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const searchable = (text: string): string => text.replace(CONTROL, ' ');
+const searchableQuestion = (text: string | undefined): string | undefined => (text === undefined ? undefined : searchable(text).trim() || undefined);
+
 /**
  * The document service's search and lookup for the tutor and the sessions. Any failure, and a
  * refused search too, is a DocumentsUnreachableError: the tutor then answers without documents.
@@ -61,7 +68,12 @@ export function createDocumentClient(options: { baseUrl: string; timeoutMs: numb
     async search(request) {
       const call = { user: request.user, requestId: request.requestId };
       const found = await documents
-        .search(call, { q: request.query, question: request.question, limit: request.limit, documentIds: request.documentIds })
+        .search(call, {
+          q: searchable(request.query),
+          question: searchableQuestion(request.question),
+          limit: request.limit,
+          documentIds: request.documentIds,
+        })
         .catch(refusalAsFailure('search'));
       const passages = found.hits.map((p) => ({
         documentId: p.document_id,
