@@ -30,6 +30,10 @@ EMBEDDINGS_RUNTIME=(onnxruntime==1.32.0 tokenizers==0.23.3 numpy==2.4.6)
 MAVEN_CENTRAL="${MAVEN_CENTRAL:-https://repo1.maven.org/maven2}"
 HIBARI_VERSION="${HIBARI_VERSION:-0.2.1}"
 SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
+# A real recording of expository speech for the speech tests (speech-testdata.sh): the LJ Speech
+# clips (public domain) that coqui-tts ships in its source distribution on PyPI.
+SPEECH_TESTDATA_SDIST="coqui-tts==0.24.3"
+SPEECH_TESTDATA_SHA256="8683b8178d7647b2138f0cae3920ff7a63961118bbd4ba2ae9d205a0546af60d"
 
 # The services every platform component gets a role + database for.
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -214,7 +218,7 @@ apt_missing_for() {
       command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)
       command -v mvn >/dev/null || pkgs+=(maven)
       ;;
-    moto | embeddings | hibari | schemathesis)
+    moto | embeddings | hibari | schemathesis | speech-testdata)
       command -v python3 >/dev/null || pkgs+=(python3 python3-venv)
       ;;
     engines)

