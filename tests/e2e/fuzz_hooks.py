@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from typing import Any, Callable
 
 import requests
@@ -27,36 +28,41 @@ FRESH_INT = 2_147_483_647
 FRESH_UUID = "00000000-0000-4000-8000-00000000fffe"
 
 
-def _created(response: requests.Response, field: str = "id") -> Any:
-    if response.status_code not in (201, 202):
-        raise RuntimeError(f"{response.request.method} {response.request.url} answered {response.status_code}: {response.text[:500]}")
-    return response.json()["data"][field]
+def _created(path: str, field: str = "id", **request: Any) -> Any:
+    """POSTs to make one; a busy service (429, 503) is asked again after its Retry-After."""
+    for _ in range(10):
+        if "file" in request:
+            name, content, media_type = request["file"]
+            request["files"] = {name: (f"to-delete-{name}", content, media_type)}
+        response = requests.post(f"{BASE_URL}{path}", headers=HEADERS, timeout=60, **{k: v for k, v in request.items() if k != "file"})
+        if response.status_code in (201, 202):
+            return response.json()["data"][field]
+        if response.status_code not in (429, 503):
+            break
+        time.sleep(min(float(response.headers.get("Retry-After", "1")), 5))
+    raise RuntimeError(f"POST {path} answered {response.status_code}: {response.text[:500]}")
 
 
 def _document() -> int:
-    files = {"file": ("to-delete.txt", b"Chlorophyll absorbs light. Plants make sugar from water and carbon dioxide.\n", "text/plain")}
-    return _created(requests.post(f"{BASE_URL}/api/v1/documents/upload", headers=HEADERS, files=files, timeout=30))
+    return _created("/api/v1/documents/upload", file=("file", b"Chlorophyll absorbs light. Plants make sugar from water and carbon dioxide.\n", "text/plain"))
 
 
 def _quiz() -> int:
-    body = {"document_id": DOCUMENT_ID, "num_questions": 3}
-    return _created(requests.post(f"{BASE_URL}/api/v1/quizzes/generate", headers=HEADERS, json=body, timeout=60))
+    return _created("/api/v1/quizzes/generate", json={"document_id": DOCUMENT_ID, "num_questions": 3})
 
 
 def _session() -> int:
-    body = {"title": "To delete", "document_ids": [DOCUMENT_ID]}
-    return _created(requests.post(f"{BASE_URL}/api/v1/chat/sessions", headers=HEADERS, json=body, timeout=30))
+    return _created("/api/v1/chat/sessions", json={"title": "To delete", "document_ids": [DOCUMENT_ID]})
 
 
 def _transcription() -> str:
     with open(AUDIO_FILE, "rb") as audio:
-        files = {"audio": ("to-delete.wav", audio, "audio/wav")}
-        return _created(requests.post(f"{BASE_URL}/api/v1/stt/transcribe", headers=HEADERS, files=files, timeout=30))
+        recording = audio.read()
+    return _created("/api/v1/stt/transcribe", file=("audio", recording, "audio/wav"))
 
 
 def _audio() -> str:
-    body = {"text": "A sentence to delete."}
-    return _created(requests.post(f"{BASE_URL}/api/v1/tts/synthesize", headers=HEADERS, json=body, timeout=60))
+    return _created("/api/v1/tts/synthesize", json={"text": "A sentence to delete."})
 
 
 MAKERS: list[tuple[re.Pattern[str], Callable[[], Any]]] = [
