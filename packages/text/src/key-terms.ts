@@ -167,6 +167,10 @@ const NAMING_NOUNS = new Set(['term', 'terms', 'concept', 'concepts', 'notion', 
 const META_NOUNS = new Set(
   'term terms concept concepts idea ideas notion word words phrase section sections chapter chapters figure figures table tables example examples case cases way ways type types kind kinds part parts thing things lot number numbers percent fact facts question questions answer answers'.split(' '),
 );
+// Units of time and measure ("decades", "mph", "years old"): how much of something, never a concept.
+const MEASURE_NOUNS = new Set(
+  'second seconds minute minutes hour hours day days week weeks month months year years decade decades century centuries millennium millennia mph kph km kilometer kilometers kilometre kilometres mile miles meter meters metre metres foot feet inch inches pound pounds kg kilogram kilograms gram grams ton tons percent percentage dollar dollars cent cents euro euros'.split(' '),
+);
 // Nouns that pick out some of what follows "of" ("types of abuse", "a sense of xenophobia"): the
 // phrase names the thing after "of", not a concept of its own.
 const PARTITIVE_NOUNS = new Set(
@@ -230,7 +234,7 @@ function addCandidates(
         const head = words[words.length - 1]!;
         // Kinds of people ("functionalists", "critics") are who holds an idea, not the idea; a
         // kind of them named by its trait ("democratic leaders", "casual crowds") may be one.
-        if (META_NOUNS.has(head.text.toLowerCase()) || (head.tags.has('Actor') && !(words.length > 1 && words[0]!.tags.has('Adjective')))) continue;
+        if (META_NOUNS.has(head.text.toLowerCase()) || MEASURE_NOUNS.has(head.text.toLowerCase()) || (words.length > 1 && MEASURE_NOUNS.has(words[words.length - 2]!.text.toLowerCase()) && /^old$/i.test(head.text)) || (head.tags.has('Actor') && !(words.length > 1 && words[0]!.tags.has('Adjective')))) continue;
         // "the term culture": the term is "culture".
         if (words.length > 1 && NAMING_NOUNS.has(words[0]!.text.toLowerCase())) continue;
         const form = words.map((w) => w.text).join(' ');

@@ -139,6 +139,18 @@ describe('key terms and their definitions', () => {
     expect(terms).toEqual(expect.arrayContaining(['casual crowds', 'conventional crowds', 'expressive crowds']));
   });
 
+  it('never lists a unit of time or measure as a term ("decades", "mph", "years old")', () => {
+    const doc = segmentDocument([
+      {
+        page: 1,
+        text: 'Ageism is prejudice against people because of their age. For decades, people 65 years old were thought frail. Drivers 80 years old drive slower, at 40 mph. Ageism lasted for decades. Ageism is common at 50 mph too.',
+      },
+    ]);
+    const found = extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => t.term);
+    expect(found).toContain('ageism');
+    expect(found.filter((t) => /\b(?:decades|years|mph)\b/.test(t))).toEqual([]);
+  });
+
   it('never takes a predicate for a term ("women report experiencing IPV")', () => {
     const doc = segmentDocument([
       { page: 1, text: 'Many bisexual women report experiencing IPV in their lives. Older women report experiencing IPV less often. IPV is a pattern of abuse.' },
