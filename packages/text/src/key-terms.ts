@@ -385,7 +385,7 @@ export function extractKeyTerms(
 
 /** A document read for key terms once, from which terms can be chosen more than once. */
 export interface KeyTermAnalysis {
-  /** How many terms `select` lists unless told: about one for every twelve sentences read. */
+  /** How many terms `select` lists unless told: following the terms the text defines, and its length. */
   count: number;
   select(options?: { max?: number; relatedness?: ReadonlyMap<string, number> }): KeyTerm[];
 }
