@@ -129,6 +129,7 @@ function nounRuns(tokens: Token[]): Token[][] {
   });
   close(tokens.length);
   const out = runs.map((r) => r.tokens);
+  out.push(...namedSpans(tokens));
   for (let k = 0; k + 1 < runs.length; k++) {
     const [a, b] = [runs[k]!, runs[k + 1]!];
     const of = tokens[a.end + 1];
@@ -138,6 +139,45 @@ function nounRuns(tokens: Token[]): Token[][] {
     }
   }
   return out;
+}
+
+const NAMING_VERBS = new Set(['called', 'termed', 'dubbed', 'labeled', 'labelled']);
+/**
+ * The words a naming cue introduces ("called achieved statuses", "referred to as the iron cage"),
+ * up to the next punctuation, as one phrase whatever the tagger made of them: it takes the
+ * participle in "achieved statuses" for a verb, and "cage" after "iron" for one too.
+ */
+function namedSpans(tokens: Token[]): Token[][] {
+  const spans: Token[][] = [];
+  tokens.forEach((t, k) => {
+    const word = t.text.toLowerCase();
+    const cue =
+      (NAMING_VERBS.has(word) && !/[,.;:!?)]/.test(t.post)) ||
+      (word === 'as' && /^(?:known|to)$/i.test(tokens[k - 1]?.text ?? '') && (tokens[k - 1]!.text.toLowerCase() === 'known' || /^referred$/i.test(tokens[k - 2]?.text ?? '')));
+    // "Shoemaker and Vos define gatekeeping as …": the words between the verb and "as".
+    const defines = /^define[sd]?$/.test(word);
+    if (!cue && !defines) return;
+    let i = k + 1;
+    if (/^(?:the|a|an)$/i.test(tokens[i]?.text ?? '') && !/[,.;:!?)]/.test(tokens[i]!.post)) i++;
+    const span: Token[] = [];
+    for (; i < tokens.length && span.length < MAX_WORDS; i++) {
+      const w = tokens[i]!;
+      if (!usableWord(w) || w.tags.has('Adverb') || w.tags.has('Preposition') || w.tags.has('Pronoun') || (span.length > 0 && /[("“[]/.test(w.pre))) break;
+      span.push(w);
+      if (/[,.;:!?)"”\]—–]/.test(w.post)) break;
+    }
+    // Only a phrase that punctuation or the sentence's end closes: "called achieved statuses, are …".
+    const last = span[span.length - 1];
+    if (defines) {
+      if (last && span.length <= 3 && /^as$/i.test(tokens[i]?.text ?? '') && !/[,.;:!?)]/.test(last.post)) spans.push([...span.slice(0, -1), { ...last, tags: new Set([...last.tags, 'Noun']) }]);
+      return;
+    }
+    if (!last || span.length > 3 || !(/[,.;:!?)"”\]—–(]/.test(last.post) || tokens[tokens.length - 1] === last || /[(]/.test(tokens[i]?.pre ?? ''))) return;
+    // "called deviant", "known as gay": a quality, not a name of something.
+    if (span.length === 1 && last.tags.has('Adjective') && !isNoun(last)) return;
+    spans.push([...span.slice(0, -1), { ...last, tags: new Set([...last.tags, 'Noun']) }]);
+  });
+  return spans;
 }
 
 // Cues that a sentence defines or names a term. `named` cues put the term after them, `subject`
@@ -157,7 +197,10 @@ const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
 const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).map((w) => w[0]!.toUpperCase()).join('');
 // "In the United States, …", "According to Weber, …": a phrase that sets the scene, not a subject.
 const SCENE_SETTING = /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|from|during|under|with|unlike|like|as|of)\s+)(?:the\s+|a\s+|an\s+)?["“]?$/i;
-const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means)|(?:in|by) which\s|whereby\s|meaning\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
+const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means)|which (?:[\p{L}.]+ ){1,4}(?:described|defined|called|termed|referred to) as\s|(?:in|by) which\s|whereby\s|meaning\s|when (?:someone|a person|people|an individual|individuals|one)\s|(?:people|those|someone|individuals) (?:who|whose)\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
+// "Shoemaker and Vos (2009) define gatekeeping as …".
+const DEFINE_BEFORE = /\bdefine[sd]?\s+["“]?$/i;
+const AS_AFTER = /^\s*["”]?\s+as\b/i;
 // An introductory phrase and a comma may come before the subject of a definition ("In sociology, X is …").
 // So may a clause before it ("…, while latent functions are …", "…, but sanctions are …").
 const OPENING = /(?:^\s*(?:[^,;:]{0,40},\s*)?|[,;:]\s*(?:while|whereas|but|and|yet)\s+)["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
@@ -200,6 +243,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (NAMED_AT_END.test(before) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
   if (DASH_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
+  if (DEFINE_BEFORE.test(before) && AS_AFTER.test(after)) return 3;
   return 0;
 }
 

@@ -122,6 +122,30 @@ describe('key terms and their definitions', () => {
     expect(found.has('maximize reliability')).toBe(false);
   });
 
+  it('reads a term a naming cue introduces whatever its words look like, and more ways of glossing one', () => {
+    const doc = segmentDocument([
+      {
+        page: 1,
+        text: [
+          'Some statuses are ascribed at birth. Others, called achieved statuses, are obtained by choice.',
+          'For Weber, rationalization results in what he referred to as the iron cage, in which the individual is trapped.',
+          'Shoemaker and Vos define gatekeeping as the sorting process by which messages are shaped for the media.',
+          'Population can outgrow the carrying capacity, or how many people can live in a given area.',
+          'Many people equate marriage with monogamy, when someone is married to only one person at a time.',
+          'Sociologists study culture with the sociological imagination, which sociologist C. Wright Mills described as an awareness of the wider culture.',
+          'The behaviour of some students was called deviant by their teachers.',
+        ].join('\n\n'),
+      },
+    ]);
+    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination']) {
+      expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
+    }
+    expect(found.get('iron cage')?.sentence).toMatch(/^For Weber/);
+    // A quality after "called" is not a term.
+    expect(found.has('deviant')).toBe(false);
+  });
+
   it('lists each defined kind of one thing, not only the thing ("casual crowds", "conventional crowds", …)', () => {
     const doc = segmentDocument([
       {
