@@ -14,7 +14,8 @@ import { apiClient, startPlatform, waitUntil, type Platform } from './platform-h
  * "Printing" (Morris and Walker, 1893) as read for LJ Speech (public domain), 4 min, fetched by
  * scripts/infra/speech-testdata.sh. Through the gateway, on the platform as production runs it
  * (Kafka, Redis, a PostgreSQL database per service), with the local recogniser: the recording
- * becomes a transcript of what was read, a document, and notes that quote what was said.
+ * becomes a transcript of what was read, a document, notes that quote what was said, and a quiz on
+ * what was said though the reading defines no terms.
  */
 
 const run = promisify(execFile);
@@ -22,6 +23,20 @@ const RECORDING = join(repoRoot(), '.infra', 'testdata', 'printing-lecture', 're
 
 // Words of the reading (its reference text) that a learner would expect the transcript to hold.
 const READ_WORDS = ['printing', 'chinese', 'wood', 'blocks', 'netherlands', 'invention', 'fifteenth', 'century', 'bible', 'letters', 'gothic', 'italy'];
+
+// Content words of the reading: what it is about, as a learner who heard it would be asked.
+const TOPICS = ['printing', 'letter', 'type', 'book', 'bible', 'century', 'centuries', 'block', 'middle ages', 'lower case', 'art', 'form', 'italy', 'rome', 'character', 'gothic', 'invention'];
+
+// Words no question may turn on: function words, and numbers said as words.
+const FILLER = new Set(
+  `a an the and or but if of in on at to for from by with as is are was were be been it its this that these those
+  they he she we i you not no so then there which who what when where very more most all some any such time way
+  thing fact case kind part one two three four five six seven eight nine ten eleven twelve fifteen twenty forty fifty
+  sixty hundred thousand first second third fifteenth`.split(/\s+/),
+);
+
+/** The key or option as words of the transcript, in the number the transcript says it. */
+const plural = (text: string): boolean => /[^s]s$/i.test(text);
 
 interface Step {
   name: string;
@@ -52,7 +67,7 @@ describe('a study pack from a real recording of expository speech, through the g
     await platform?.stop();
   }, 60_000);
 
-  it('turns the recording into a transcript of what was read, a document and notes that quote it', async () => {
+  it('turns the recording into a transcript of what was read, a document, notes that quote it and a quiz on what was said', async () => {
     // Sent as FLAC, as a learner would send a long recording: lossless, and within the upload limit.
     const dir = await mkdtemp(join(tmpdir(), 'printing-'));
     const flac = join(dir, 'printing lecture.flac');
@@ -80,15 +95,14 @@ describe('a study pack from a real recording of expository speech, through the g
       },
       540_000,
     );
-    // The steps up to the notes. The quiz step is left out: this prose defines no terms, and whether
-    // it yields questions is the question writer's to decide (tests/e2e/study-pack.test.ts covers
-    // the quiz step of a recording).
-    expect(pack.steps.slice(0, 3).map((s: Step) => [s.name, s.status, s.error])).toEqual([
+    // Every step, the quiz too: this prose defines no terms, so the quiz asks about what was said.
+    expect(pack.steps.map((s: Step) => [s.name, s.status, s.error])).toEqual([
       ['transcribe', 'done', null],
       ['document', 'done', null],
       ['notes', 'done', null],
+      ['quiz', 'done', null],
     ]);
-    expect(pack.document_id).toEqual(expect.any(Number));
+    expect(pack).toMatchObject({ status: 'done', document_id: expect.any(Number), quiz_id: expect.any(Number) });
 
     // The transcript is of the reading: most of its telling words were recognised.
     const transcription = await api('GET', `/api/v1/stt/transcriptions/${id}`, { token });
@@ -115,5 +129,59 @@ describe('a study pack from a real recording of expository speech, through the g
     expect(items.length).toBeGreaterThanOrEqual(4);
     for (const item of items) expect(said, item.text).toContain(` ${wordsOf(item.text).join(' ')} `);
     expect(items.some((item) => /print/i.test(item.text))).toBe(true);
+
+    // The quiz, as the learner opens and takes it: every question quotes what was said.
+    const quiz = await api('GET', `/api/v1/quizzes/${pack.quiz_id}`, { token });
+    expect(quiz.status).toBe(200);
+    expect(quiz.body.data).toMatchObject({ document_id: pack.document_id, title: 'Quiz: The history of printing' });
+    const questions = quiz.body.data.questions as Array<{ id: number; question_text: string; question_type: string; options: Array<{ id: string; text: string }> | null }>;
+    expect(questions.length).toBeGreaterThanOrEqual(4);
+    const answers = Object.fromEntries(questions.map((q) => [String(q.id), q.question_type === 'true_false' ? true : (q.options?.[0]?.id ?? 'printing')]));
+    const taken = await api('POST', `/api/v1/quizzes/${pack.quiz_id}/submit`, { token, json: { answers } });
+    expect(taken.status).toBe(201);
+    const results = new Map(
+      (taken.body.data.results as Array<{ question_id: number; correct_answer: string; source: { sentence: string } }>).map((r) => [r.question_id, r]),
+    );
+    const isWordSaid = (text: string): boolean => wordsOf(text).length > 0 && said.includes(` ${wordsOf(text).join(' ')} `);
+    const keys: string[] = [];
+    for (const q of questions) {
+      const { correct_answer: key, source } = results.get(q.id)!;
+      // The sentence it quotes was said.
+      expect(said, q.question_text).toContain(` ${wordsOf(source.sentence).join(' ')} `);
+      if (q.question_type === 'true_false') {
+        const statement = q.question_text.replace(/^True or false:\s*/, '');
+        // A false statement swaps one thing said for another thing said, never a "not" put in.
+        expect(wordsOf(statement).filter((w) => w === 'not' || w === 'never')).toEqual(wordsOf(source.sentence).filter((w) => w === 'not' || w === 'never'));
+        if (key === 'false') {
+          const changed = wordsOf(statement).filter((w) => !wordsOf(source.sentence).includes(w) && w !== 'a' && w !== 'an');
+          expect(changed.length, statement).toBeGreaterThan(0);
+          expect(changed.every((w) => !FILLER.has(w) && said.includes(` ${w} `)), statement).toBe(true);
+        } else {
+          expect(wordsOf(statement)).toEqual(wordsOf(source.sentence));
+        }
+        continue;
+      }
+      // A blank over a content word that was said; filled with the key, the stem is the sentence said.
+      keys.push(key.toLowerCase());
+      expect(isWordSaid(key), key).toBe(true);
+      expect(wordsOf(key).some((w) => FILLER.has(w) || w.length < 3), key).toBe(false);
+      const quoted = /"(.*)"$/.exec(q.question_text)![1]!;
+      expect(quoted).toContain('_____');
+      expect(wordsOf(quoted.replaceAll('_____', key))).toEqual(wordsOf(source.sentence));
+      if (q.question_type === 'multiple_choice') {
+        // The other options are things said too, like the key: none filler, each in the key's number.
+        const texts = q.options!.map((o) => o.text);
+        expect(texts).toContain(key);
+        expect(new Set(texts.map((t) => t.toLowerCase())).size).toBe(4);
+        for (const option of texts) {
+          expect(isWordSaid(option), option).toBe(true);
+          expect(wordsOf(option).some((w) => FILLER.has(w) || w.length < 3), option).toBe(false);
+          expect(plural(option), `${option} beside ${key}`).toBe(plural(key));
+        }
+      }
+    }
+    // The blanks are over what the reading is about, not over words it says in passing.
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(keys.filter((k) => TOPICS.some((t) => k === t || k === `${t}s` || k === t.replace(/y$/, 'ies'))).length).toBeGreaterThanOrEqual(Math.ceil(keys.length * 0.6));
   }, 660_000);
 });

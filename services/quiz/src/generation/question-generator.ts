@@ -1,6 +1,7 @@
 import { documentFromPassages, mentionsTerm, segmentDocument, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
 import { blankOut, closeness, conceptCandidates, documentConcepts, isPlural, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
+import { narrativeQuestions, narrativeTopics, topicTerms, type NarrativeQuestion } from './narrative.js';
 import {
   TRUE_FALSE_OPTIONS,
   type Difficulty,
@@ -32,6 +33,15 @@ const MIN_EXPLAINED_SCORE = 6;
 
 /** How many sibling terms a false statement tries in turn, when the closest is already another question's answer. */
 const FALSE_SWAPS_TRIED = 3;
+
+/**
+ * A text that defines fewer terms than this, and so gives next to no quiz on them (under a quarter
+ * of the questions asked for: a transcribed lecture, a story), is asked about what it says instead,
+ * for the questions still missing. A textbook section that only explains its terms still gets its
+ * questions on those terms alone.
+ */
+const FEW_DEFINED = 2;
+const FEW_QUESTIONS = 0.25;
 
 /** How many questions one concept carries at most, each of another kind. */
 const MAX_PER_CONCEPT = 3;
@@ -231,6 +241,38 @@ export function createQuestionGenerator(
       .map(({ c }) => c);
   };
 
+  /**
+   * The questions a quiz on the defined terms is short of, on what the text says of the nouns it
+   * keeps coming back to; none stating another question's answer, each through the item check.
+   */
+  const narrative = (made: readonly Made[], options: GenerateOptions, rng: SeededRandom): NarrativeQuestion[] => {
+    const topics = narrativeTopics(doc);
+    if (topics.length === 0) return [];
+    const narrativeCheck = createItemChecker(pages, { keyTerms: [...terms, ...topicTerms(topics)] });
+    const asked = made.map((m) => ({ text: m.question.text, key: m.concept.term.key, answersTerm: m.answersTerm, definition: m.answersDefinition }));
+    return narrativeQuestions(topics, {
+      count: options.numQuestions - made.length,
+      made: made.map((m) => m.question.type),
+      questionTypes: options.questionTypes,
+      rng,
+      quoted: new Set(made.flatMap((m) => (m.quotes === null ? [] : [m.quotes]))),
+      truths: made.filter((m) => m.question.correctAnswer === 'true').length,
+      falsehoods: made.filter((m) => m.question.type === 'true_false' && m.question.correctAnswer === 'false').length,
+      accept(candidate) {
+        const stem = normalizeSpace(candidate.question.text).toLowerCase();
+        const givesAway = asked.some(
+          (o) =>
+            // A term the quiz already asks about is not asked about again.
+            nested(o.key, candidate.key) ||
+            (o.answersTerm && mentionsTerm(candidate.question.text, o.key)) ||
+            (candidate.answersTerm && mentionsTerm(o.text, candidate.key)) ||
+            (o.definition !== null && stem.includes(o.definition.toLowerCase())),
+        );
+        return !givesAway && narrativeCheck.checkItem(candidate.question).length === 0;
+      },
+    });
+  };
+
   return {
     concepts,
     terms,
@@ -334,8 +376,13 @@ export function createQuestionGenerator(
         }
       }
 
-      const questions = made.map((m) => m.question);
+      const few = made.length < options.numQuestions * FEW_QUESTIONS && concepts.filter((c) => c.definition).length < FEW_DEFINED;
+      const told = few ? narrative(made, options, rng) : [];
+      const questions = [...made.map((m) => m.question), ...told.map((n) => n.question)];
       const warnings: string[] = [];
+      if (told.length > 0) {
+        warnings.push(`The document defines few terms: ${told.length} question${told.length === 1 ? ' asks' : 's ask'} about what it says of the things it keeps coming back to.`);
+      }
       if (questions.length < options.numQuestions) {
         warnings.push(
           questions.length === 0
