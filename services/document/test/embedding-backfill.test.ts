@@ -7,21 +7,13 @@ import { createPassageIndexer } from '../src/embeddings/passage-indexer.js';
 import { localEmbedder } from '../src/testing/start-document-service.js';
 import { embeddingsBaseUrl } from './embedding-test-server.js';
 import { textPdf } from './fixtures.js';
-import { startHarness, upload, waitForProcessing, type Harness } from './harness.js';
+import { embeddingCounts, startHarness, upload, waitForProcessing, type Harness } from './harness.js';
 
 let before: Harness;
 let after: Harness | undefined;
 let owner: RequestUser;
 const ids: number[] = [];
 
-const embeddedCount = async (h: Harness): Promise<{ passages: number; embedded: number }> => {
-  const { rows } = await h.db.pool.query<{ passages: number; embedded: number }>(
-    `SELECT count(*)::int AS passages, count(e.passage_id)::int AS embedded
-     FROM passages p LEFT JOIN passage_embeddings e ON e.passage_id = p.id WHERE p.document_id = ANY($1::int[])`,
-    [ids],
-  );
-  return rows[0]!;
-};
 
 beforeAll(async () => {
   // Documents stored by a service without embeddings (as before this feature, or with them off).
@@ -48,7 +40,7 @@ afterAll(async () => {
 describe('the embedding backfill', () => {
   // The one local server may be queueing other tests' work on this 2-core machine.
   it('embeds, without re-upload, every passage stored without a vector, in bounded batches, resuming after a restart', { timeout: 180_000 }, async () => {
-    const untouched = await embeddedCount(before);
+    const untouched = await embeddingCounts(before, ids);
     expect(untouched).toEqual({ passages: 40, embedded: 0 });
     const noVectors = await request(before.app).get('/api/v1/documents/search').query({ q: 'pheromones' }).set(before.as(owner));
     expect(noVectors.body.meta.retrieval).toBe('full_text');
@@ -56,11 +48,11 @@ describe('the embedding backfill', () => {
     // A first run embeds one bounded batch, then stops (a restart); the next one resumes from the table.
     const firstRun = createPassageIndexer({ pool: before.db.pool, embedder: localEmbedder(embeddingsBaseUrl()), logger: silentLogger(), batchSize: 8 });
     expect(await firstRun.embedMissing(16)).toBe(16);
-    expect(await embeddedCount(before)).toEqual({ passages: 40, embedded: 16 });
+    expect(await embeddingCounts(before, ids)).toEqual({ passages: 40, embedded: 16 });
 
     after = await startHarness({ database: before.db, embeddings: embeddingsBaseUrl() });
     const deadline = Date.now() + 150_000;
-    while ((await embeddedCount(after)).embedded < 40) {
+    while ((await embeddingCounts(after, ids)).embedded < 40) {
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -101,3 +101,13 @@ export function useBusyAndIdleHarnesses(): { busy: () => Harness; idle: () => Ha
   });
   return { busy: () => busy!, idle: () => idle! };
 }
+
+/** How many passages the documents have, and how many of them carry a vector. */
+export async function embeddingCounts(h: Harness, documentIds: number[]): Promise<{ passages: number; embedded: number }> {
+  const { rows } = await h.db.pool.query<{ passages: number; embedded: number }>(
+    `SELECT count(*)::int AS passages, count(e.passage_id)::int AS embedded
+     FROM passages p LEFT JOIN passage_embeddings e ON e.passage_id = p.id WHERE p.document_id = ANY($1::int[])`,
+    [documentIds],
+  );
+  return rows[0]!;
+}

@@ -8,8 +8,12 @@ import { unitVector } from './vectors.js';
  * Turns passages into stored unit vectors. Never inside a database transaction: a batch of 32
  * takes a second or two on the local CPU server, and much longer when it is slow.
  */
-export function createPassageIndexer(options: { pool: Pool; embedder: Embedder; logger: Logger; batchSize: number }) {
+/** How long a process holds the passages it is embedding before another may take them. */
+const CLAIM_MS = 120_000;
+
+export function createPassageIndexer(options: { pool: Pool; embedder: Embedder; logger: Logger; batchSize: number; claimMs?: number }) {
   const { embedder } = options;
+  const claimMs = options.claimMs ?? CLAIM_MS;
   const vectors = createEmbeddingRepository(options.pool);
 
   const embedTexts = async (texts: string[]): Promise<Float32Array[]> =>
@@ -44,16 +48,21 @@ export function createPassageIndexer(options: { pool: Pool; embedder: Embedder; 
     embedQueries,
     /**
      * Embeds up to `limit` passages that have no vector of the current model (of one document, or
-     * any), stores them, and says how many it did. Rejects with an EmbeddingError when the
-     * server fails; what was stored stays.
+     * any) and that no other process is embedding, stores them, and says how many it did. Rejects
+     * with an EmbeddingError when the server fails; what was stored stays, the rest is handed back.
      */
     async embedMissing(limit: number, documentId?: number): Promise<number> {
-      const todo = await vectors.missing(embedder.model, limit, documentId);
+      const todo = await vectors.claimMissing(embedder.model, limit, claimMs, documentId);
       let done = 0;
-      for (let i = 0; i < todo.length; i += options.batchSize) {
-        const stored = await embedBatch(todo.slice(i, i + options.batchSize));
-        await vectors.store(embedder.model, stored);
-        done += stored.length;
+      try {
+        for (let i = 0; i < todo.length; i += options.batchSize) {
+          const stored = await embedBatch(todo.slice(i, i + options.batchSize));
+          await vectors.store(embedder.model, stored);
+          done += stored.length;
+        }
+      } catch (err) {
+        await vectors.release(embedder.model, todo.slice(done).map((p) => p.passageId)).catch(() => undefined);
+        throw err;
       }
       return done;
     },
