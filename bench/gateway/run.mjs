@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -202,11 +202,57 @@ async function register(gatewayUrl) {
   return (await res.json()).data.token;
 }
 
+/** One command to the Redis server the gateway uses, answered as text (RESP bulk string). */
+function askRedis(command) {
+  const url = new URL(requireInfra('REDIS_URL'));
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port || 6379) });
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      answer += chunk;
+      // An error answer (a Redis that wants a password, say): nothing to read.
+      if (answer.startsWith('-') && answer.includes('\r\n')) {
+        socket.end();
+        resolve('');
+        return;
+      }
+      const length = Number(/^\$(\d+)\r\n/.exec(answer)?.[1] ?? -1);
+      if (length >= 0 && Buffer.byteLength(answer) >= length + String(length).length + 5) {
+        socket.end();
+        resolve(answer);
+      }
+    });
+    socket.on('error', reject);
+    socket.write(`${command}\r\n`);
+  });
+}
+
+/** Commands Redis has run so far (INFO commandstats), all kinds together. */
+async function redisCommands() {
+  const stats = await askRedis('INFO commandstats');
+  return [...stats.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+// Redis's CPU is read from /proc when it runs on this machine; elsewhere that column stays empty.
+const redisPid = Number(/^process_id:(\d+)/m.exec(await askRedis('INFO server'))?.[1] ?? 0);
+
 async function measureOnce(url, connections, headers, pid) {
   const cpuBefore = cpuSeconds(pid);
+  const redisCpuBefore = redisPid ? cpuSeconds(redisPid) : 0;
+  const commandsBefore = await redisCommands();
   const result = runWrk(url, connections, duration, headers);
   const cpu = cpuSeconds(pid) - cpuBefore;
-  return { ...result, cpuPerRequest: result.total ? (cpu * 1e6) / result.total : 0 };
+  const redisCpu = redisPid ? cpuSeconds(redisPid) - redisCpuBefore : 0;
+  // The second INFO's figures count the first INFO.
+  const commands = (await redisCommands()) - commandsBefore - 1;
+  const perRequest = (value) => (result.total ? value / result.total : 0);
+  return {
+    ...result,
+    cpuPerRequest: perRequest(cpu * 1e6),
+    redisCpuPerRequest: redisPid ? perRequest(redisCpu * 1e6) : undefined,
+    redisCommandsPerRequest: perRequest(commands),
+  };
 }
 
 async function measure(name, url, connections, headers, pid) {
@@ -223,7 +269,7 @@ async function measure(name, url, connections, headers, pid) {
 function printTable(rows) {
   const direct = rows.find((r) => r.name === 'direct to the service' && r.connections === 64);
   const nginx = rows.find((r) => r.name.startsWith('nginx') && r.connections === 64);
-  const header = ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'p99 range', 'non-2xx/err', 'CPU µs/req', 'vs direct', 'vs nginx'];
+  const header = ['target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'p99 range', 'non-2xx/err', 'CPU µs/req', 'Redis µs/req', 'Redis cmd/req', 'vs direct', 'vs nginx'];
   const lines = rows.map((r) => [
     r.name,
     String(r.connections),
@@ -233,6 +279,8 @@ function printTable(rows) {
     r.p99Range,
     String(r.bad),
     r.cpuPerRequest.toFixed(0),
+    r.redisCpuPerRequest === undefined ? '' : r.redisCpuPerRequest.toFixed(1),
+    r.redisCommandsPerRequest.toFixed(2),
     direct && r.connections === 64 ? `${((r.rps / direct.rps) * 100).toFixed(1)}%` : '',
     nginx && r.connections === 64 ? `${((r.rps / nginx.rps) * 100).toFixed(1)}%` : '',
   ]);
@@ -245,6 +293,7 @@ function printTable(rows) {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(row(line));
   console.log('CPU µs/req: CPU time of the server answering (the service itself for "direct", the proxy otherwise) per request.');
+  console.log('Redis µs/req, cmd/req: CPU time of the Redis server and the commands it ran (a script\'s own commands included), per request; the gateway checks the requests of one event-loop turn in one script call. Redis shares the same cores; other programs\' commands to it count too.');
   console.log('"express + http-proxy-middleware alone": the gateway\'s stack with none of its own work (bench/gateway/floor.mjs).');
   console.log('No per-request access log on any target (gateway LOG_LEVEL=warn, nginx access_log off); the gateway\'s request line at the default level (info) adds ~7 µs/req.');
   console.log(`Load average during the runs: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
