@@ -4,7 +4,9 @@
 # When the machine's node is older than 24 (or missing), the pinned Node 24 below is fetched from
 # the npm registry (the node-linux-<arch> packages ship the official binary) into
 # .infra/node/<version>, checked against the integrity recorded here, and used. pnpm comes through
-# a pinned corepack from the same registry, which verifies pnpm's registry signature.
+# a pinned corepack from the same registry, which checks the pnpm it downloads against the sha512
+# pinned in package.json's packageManager (pnpm@<version>+sha512.<hex>; `corepack use pnpm@<version>`
+# writes it when pnpm is moved on).
 # A shell can do the same: `. scripts/ensure-node.sh` from the repository root.
 
 ensure_node_version=24.22.3
