@@ -88,3 +88,26 @@ describe('the study pack worker', () => {
     ]);
   });
 });
+
+describe('the study pack queue under one heavy user', () => {
+  it("hands out another user's pack, queued after the heavy user's three, right after the first of them", async () => {
+    const heavy = h.newUser();
+    const light = h.newUser();
+    const heavyPacks: number[] = [];
+    for (let i = 0; i < 3; i++) heavyPacks.push(await processedPack(heavy));
+    const lightPack = await processedPack(light);
+    const packs = createStudyPackRepository(h.db.pool);
+    // One pack at a time, as the worker takes them: the first pack in the queue, finished, then the next.
+    const first = await packs.claimNext(60_000);
+    expect(first?.documentId).toBe(heavyPacks[0]);
+    await packs.finish(first!);
+    const second = await packs.claimNext(60_000);
+    expect(second?.documentId).toBe(lightPack);
+    // While the light user's pack is held (a second process), the heavy user's next one is handed out.
+    const third = await packs.claimNext(60_000);
+    expect(third?.documentId).toBe(heavyPacks[1]);
+    await packs.finish(third!);
+    await packs.finish(second!);
+    expect((await packs.claimNext(60_000))?.documentId).toBe(heavyPacks[2]);
+  });
+});

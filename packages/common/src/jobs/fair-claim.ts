@@ -2,6 +2,8 @@
 export interface FairJobTable {
   /** The table, e.g. `documents`. */
   table: string;
+  /** The column the claiming UPDATE finds the job by (`id` when not given). */
+  key?: string;
   /** The column naming the user a job belongs to. */
   owner: string;
   /** The column set to now() by every claim: the time the user was last served. */
@@ -19,11 +21,11 @@ export interface FairJobTable {
  * starve another user's: among the users with a job waiting, the one with the fewest jobs running
  * goes first, then the one served least recently (never served first); that user's oldest job is
  * taken. Users are thereby served in turn, whatever the number of jobs each has queued. The row is
- * locked `FOR UPDATE SKIP LOCKED`, so use it as `WHERE id = (<this>)` in the claiming UPDATE, which
- * must also set `claimedAt` to now().
+ * locked `FOR UPDATE SKIP LOCKED`, so use it as `WHERE <key> = (<this>)` in the claiming UPDATE,
+ * which must also set `claimedAt` to now().
  */
 export function fairNextJobSql(t: FairJobTable): string {
-  return `SELECT j.id FROM ${t.table} j
+  return `SELECT j.${t.key ?? 'id'} FROM ${t.table} j
     JOIN (SELECT o.${t.owner} AS owner,
                  count(*) FILTER (WHERE ${t.running('o')}) AS running,
                  max(o.${t.claimedAt}) AS last_claim

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '@learner/common/db';
+import { fairNextJobSql } from '@learner/common/jobs';
 
 export type PackState = 'waiting' | 'queued' | 'running' | 'finished';
 export type PackStepStatus = 'pending' | 'running' | 'done' | 'failed';
@@ -43,6 +44,21 @@ interface PackRow {
 
 const COLUMNS = `document_id, user_id, origin_key, with_audio, state, quiz_status, quiz_id, quiz_error, audio_status, audio_id,
   audio_error, attempts, lease_token`;
+
+/**
+ * The next pack to make, taking users in turn (see fairNextJobSql). A queued pack with a lease is
+ * one handed back to be tried again later: it waits until then.
+ */
+const NEXT_PACK = fairNextJobSql({
+  table: 'study_packs',
+  key: 'document_id',
+  owner: 'user_id',
+  claimedAt: 'claimed_at',
+  claimable: (p) =>
+    `((${p}.state = 'queued' AND (${p}.lease_until IS NULL OR ${p}.lease_until < now())) OR (${p}.state = 'running' AND ${p}.lease_until < now()))`,
+  running: (p) => `(${p}.state = 'running' AND ${p}.lease_until >= now())`,
+  order: (p) => `${p}.created_at, ${p}.document_id`,
+});
 
 function toRecord(row: PackRow): StudyPackRecord {
   return {
@@ -101,16 +117,16 @@ export function createStudyPackRepository(db: Queryable) {
       return rowCount === 1;
     },
 
-    /** The oldest queued pack, or a running one whose worker stopped renewing its lease. */
+    /**
+     * A queued pack (or a running one whose worker stopped renewing its lease), taking users in turn:
+     * one user's many packs do not hold back another user's.
+     */
     async claimNext(leaseMs: number): Promise<ClaimedPack | undefined> {
       const { rows } = await db.query<PackRow>(
         `UPDATE study_packs
             SET state = 'running', attempts = attempts + 1, lease_token = $2, claimed_at = now(), updated_at = now(),
                 lease_until = now() + make_interval(secs => $1::double precision / 1000)
-          WHERE document_id = (
-            SELECT document_id FROM study_packs
-             WHERE (state = 'queued' AND (lease_until IS NULL OR lease_until < now())) OR (state = 'running' AND lease_until < now())
-             ORDER BY created_at, document_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          WHERE document_id = (${NEXT_PACK})
         RETURNING ${COLUMNS}`,
         [leaseMs, randomUUID()],
       );
