@@ -5,7 +5,7 @@ import { runInThread } from '../threads/run-in-thread.js';
 import { ProcessingError } from './processing-error.js';
 
 /**
- * Past this much text, passages are cut in a worker thread: segmenting takes about 0.3 s a
+ * Past this much text, passages are cut in a thread of their own: segmenting takes about 0.3 s a
  * megabyte, during which the service would answer nobody. Below it, starting a thread costs more
  * than the work.
  */
@@ -25,7 +25,7 @@ import(workerData.module)
   );
 `;
 
-/** The document's passages, cut in a worker thread when the text is long. */
+/** The document's passages, cut in a thread of their own when the text is long. */
 export async function cutPassages(pages: { page: number; text: string }[], options: { timeoutMs?: number } = {}): Promise<Passage[]> {
   const chars = pages.reduce((n, p) => n + p.text.length, 0);
   if (chars <= THREAD_THRESHOLD_CHARS) return documentPassages(pages);

@@ -11,7 +11,7 @@ async function twoPagePdf(): Promise<Buffer> {
   return Buffer.from(await pdf.save());
 }
 
-describe('reading PDF text layers in a worker thread', () => {
+describe('reading PDF text layers in a thread of its own', () => {
   it('answers the text of each page with its number', async () => {
     expect(await extractPdfText(await twoPagePdf())).toEqual([
       { page: 1, text: 'Alpha page text.' },

@@ -22,7 +22,7 @@ export function tidyPageText(text: string): string {
 const PDF_PARSE = createRequire(import.meta.url).resolve('pdf-parse');
 
 // pdf.js parses on the calling thread and never yields to timers or I/O while it works, so it
-// runs in a worker thread: the service keeps answering, and a file that makes pdf.js spin or
+// runs in a thread of its own: the service keeps answering, and a file that makes pdf.js spin or
 // swell is cut off by the timeout or the memory limit instead of taking the process down.
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');

@@ -9,7 +9,7 @@ export interface ThreadFailures {
 }
 
 /**
- * Runs `source` (CommonJS) in a worker thread with `workerData` and resolves with the first message
+ * Runs `source` (CommonJS) in a thread of its own (node:worker_threads) with `workerData` and resolves with the first message
  * it posts that is not a question. A thread that needs something only this side can do posts
  * `{ question }`; `answer` works it out and the thread receives `{ reply }` (undefined when it failed). The thread is ended once it has answered, failed or run past `timeoutMs`; work that
  * would hold the event loop for seconds runs there so the service keeps answering meanwhile.
