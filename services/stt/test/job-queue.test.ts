@@ -50,6 +50,24 @@ describe('the transcription job queue', () => {
     expect(await jobs.complete(second!, { ...result, text: 'current' })).toBe(true);
     expect((await jobs.findForUser('queue-user', id))?.transcript).toBe('current');
   });
+
+  it("hands out another user's job, queued after one user's three, right after the first of them", async () => {
+    const jobs = createTranscriptionRepository(db.pool);
+    const heavy = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const light = crypto.randomUUID();
+    for (const id of heavy) await jobs.insert({ ...job(id), userId: 'heavy-user' });
+    await jobs.insert({ ...job(light), userId: 'light-user' });
+    const result = { text: 'done', confidence: null, segments: [], durationSeconds: null };
+    // One worker: the first job in the queue, finished, then the next.
+    const first = await jobs.claimNext(60_000);
+    expect(first?.id).toBe(heavy[0]);
+    expect(await jobs.complete(first!, result)).toBe(true);
+    const second = await jobs.claimNext(60_000);
+    expect(second?.id).toBe(light);
+    // While the light user's job is held (a second worker), the heavy user's next one is handed out.
+    const third = await jobs.claimNext(60_000);
+    expect(third?.id).toBe(heavy[1]);
+  });
 });
 
 describe('a transcription whose engine fails', () => {
