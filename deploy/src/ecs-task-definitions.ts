@@ -22,7 +22,7 @@ export interface EcsPlan {
   }>;
 }
 
-/** Runs in the container: fetch is in Node 20, curl is not in the image. */
+/** Runs in the container: fetch is built into Node 24, curl is not in the image. */
 function nodeHealthCheck(port: number): ContainerDefinition['healthCheck'] {
   const probe = `fetch('http://127.0.0.1:${port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
   // The seed's health check: every 30 s, 10 s to answer, 3 tries, 40 s to start.
