@@ -55,4 +55,32 @@ describe('the fair gate', () => {
     await expect(failing).rejects.toThrow('no questions');
     await expect(next).resolves.toBe('ok');
   });
+
+  it('with a bounded queue, admits one user up to the running places and half the queue, and keeps the rest for others', async () => {
+    const gate = createFairGate({ concurrency: 1, queue: 4 });
+    const started: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const heavy: Promise<string>[] = [];
+    for (let i = 0; gate.admits('heavy'); i++) {
+      heavy.push(gate.run('heavy', async () => {
+        started.push(`heavy-${i}`);
+        await held;
+        return `heavy-${i}`;
+      }));
+    }
+    // One running and two of the four waiting places.
+    expect(heavy).toHaveLength(3);
+    for (const other of ['light', 'third']) {
+      expect(gate.admits(other)).toBe(true);
+      void gate.run(other, task(started, other));
+    }
+    // Full: nobody else is taken until a task ends.
+    expect(gate.admits('fourth')).toBe(false);
+    release();
+    await Promise.all(heavy);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started.slice(0, 3)).toEqual(['heavy-0', 'light', 'third']);
+    expect(gate.admits('heavy')).toBe(true);
+  });
 });

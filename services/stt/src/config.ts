@@ -23,7 +23,7 @@ const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
     .int(25_000, 1_000)
     .describe('longest the scoring of one read-aloud recording may take (the caller waits); past it 503'),
   PRACTICE_CONCURRENCY: envFields.int(0, 0).describe('read-aloud recordings scored at once; 0 = the number of CPUs'),
-  PRACTICE_QUEUE: envFields.int(8, 0).describe('recordings that may wait for a turn; past that a request gets 503 at once'),
+  PRACTICE_QUEUE: envFields.int(8, 0).describe('recordings that may wait for a turn, one user at most half of them; past that a request gets 503 at once'),
 });
 
 export type SttConfig = z.infer<typeof schema>;

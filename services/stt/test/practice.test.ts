@@ -186,3 +186,42 @@ describe('more recordings at once than practice scores and queues', () => {
     }
   });
 });
+
+describe("one user's burst of recordings to score", () => {
+  it("is held to the running places and half the queue, and another user's recording is taken and scored before the rest of it", async () => {
+    // One at a time and four waiting: the heavy user may hold three, the other two stay open.
+    const fair = await startHarness({ startWorker: false, practiceLimits: { concurrency: 1, queue: 4 } });
+    try {
+      const text = 'Plants turn light into sugar in their leaves.';
+      const recording = await speak(text);
+      const heavy = fair.newUser();
+      const light = fair.newUser();
+      const scored: string[] = [];
+      const practiseAs = (user: typeof heavy, name: string) =>
+        request(fair.app)
+          .post('/api/v1/stt/practice')
+          .set(fair.as(user))
+          .field('text', text)
+          .attach('audio', recording, 'r.wav')
+          .then((res) => {
+            if (res.status === 200) scored.push(name);
+            return res;
+          });
+      const burst = Array.from({ length: 6 }, (_, i) => practiseAs(heavy, `heavy-${i}`));
+      // The refusals come back at once; by then the whole burst has been taken or refused.
+      let answered = 0;
+      await new Promise<void>((resolve) => {
+        for (const r of burst) void r.finally(() => (++answered === 3 ? resolve() : undefined));
+      });
+      const lightAnswer = await practiseAs(light, 'light');
+      const heavyAnswers = await Promise.all(burst);
+      expect(heavyAnswers.map((a) => a.status).sort()).toEqual([200, 200, 200, 503, 503, 503]);
+      expect(lightAnswer.status).toBe(200);
+      // Not behind the whole burst: scored before the heavy user's last one (second when it came while the first ran).
+      expect(scored.indexOf('light')).toBeLessThan(scored.length - 1);
+    } finally {
+      await fair.close();
+    }
+  });
+});
+

@@ -8,7 +8,7 @@ const schema = serviceEnvSchema.extend(storageEnvSchema.shape).extend({
   SYNTHESIS_CONCURRENCY: envFields
     .int(0, 0)
     .describe('syntheses run at once; 0 = the number of CPUs for the local engines, 8 for Polly'),
-  SYNTHESIS_QUEUE: envFields.int(16, 0).describe('syntheses that may wait for a turn; past that a request gets 503 at once'),
+  SYNTHESIS_QUEUE: envFields.int(16, 0).describe('syntheses that may wait for a turn, one user at most half of them; past that a request gets 503 at once'),
   FLITE_PATH: z.string().default('flite').describe('flite executable (name on PATH or full path)'),
   ESPEAK_PATH: z.string().default('espeak-ng').describe('espeak-ng executable'),
   HIBARI_URL: z

@@ -4,6 +4,12 @@ export interface FairGate {
   run<T>(owner: string, task: () => Promise<T>): Promise<T>;
   /** Tasks waiting for a place, all users together. */
   readonly waiting: number;
+  /**
+   * Whether a task of `owner` may join now: with `queue` set, no more than `concurrency + queue`
+   * tasks are held (running or waiting), and one user holds no more than `concurrency` plus half the
+   * queue, so that the rest of the queue stays open to the other users. Without `queue`, always.
+   */
+  admits(owner: string): boolean;
 }
 
 interface Waiting {
@@ -23,8 +29,10 @@ interface Owner {
  * their oldest waiting task. One user's many requests thereby wait behind each other, not in front
  * of another user's single one.
  */
-export function createFairGate(options: { concurrency: number }): FairGate {
+export function createFairGate(options: { concurrency: number; queue?: number }): FairGate {
   const concurrency = Math.max(1, options.concurrency);
+  const queue = options.queue === undefined ? Infinity : Math.max(0, options.queue);
+  const perOwner = concurrency + Math.ceil(queue / 2);
   const owners = new Map<string, Owner>();
   let running = 0;
   let waiting = 0;
@@ -52,6 +60,11 @@ export function createFairGate(options: { concurrency: number }): FairGate {
   return {
     get waiting() {
       return waiting;
+    },
+    admits(ownerId: string): boolean {
+      const owner = owners.get(ownerId);
+      const held = owner ? owner.running + owner.queue.length : 0;
+      return running + waiting < concurrency + queue && held < perOwner;
     },
     run<T>(ownerId: string, task: () => Promise<T>): Promise<T> {
       let owner = owners.get(ownerId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import pLimit from 'p-limit';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '@learner/common/errors';
 import type { RequestUser } from '@learner/common/http';
+import { createFairGate } from '@learner/common/jobs';
 import type { Logger } from '@learner/common/logger';
 import type { ObjectStorage } from '@learner/common/storage';
 import type { DocumentClient } from '../documents/document-client.js';
@@ -49,7 +49,8 @@ export function createPracticeService(deps: {
 }) {
   const { storage, recognizer } = deps;
   const limits = deps.limits ?? { concurrency: 2, queue: 8 };
-  const slots = pLimit(limits.concurrency);
+  // Users take turns at the free places, and one user may fill no more than half the queue.
+  const slots = createFairGate({ concurrency: limits.concurrency, queue: limits.queue });
   const timeoutMs = deps.timeoutMs ?? 25_000;
 
   const expectedText = async (user: RequestUser, requestId: string, request: PracticeRequest) => {
@@ -92,11 +93,11 @@ export function createPracticeService(deps: {
       }
       const expected = readingWords(text);
       if (expected.length === 0) throw new ValidationError('The text to read has no words', { text: 'no words' });
-      if (slots.activeCount + slots.pendingCount >= limits.concurrency + limits.queue) {
+      if (!slots.admits(user.id)) {
         throw new ServiceUnavailableError('Scoring is busy right now; try again in a few seconds', {}, BUSY_RETRY_SECONDS);
       }
 
-      return slots(async () => {
+      return slots.run(user.id, async () => {
         const id = randomUUID();
         await storage.put(`practice/${id}.${kind}`, request.bytes, { contentType: CONTENT_TYPES[kind] });
         const transcript = await recognize(id, kind, language, text);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pLimit from 'p-limit';
 import { assertUserNotErased } from '@learner/common/contracts';
 import type { Cache } from '@learner/common/cache';
 import { withTransaction, type Pool } from '@learner/common/db';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '@learner/common/errors';
 import { createEvent, enqueueEvent, TOPICS } from '@learner/common/events';
 import type { RequestUser } from '@learner/common/http';
+import { createFairGate } from '@learner/common/jobs';
 import type { Logger } from '@learner/common/logger';
 import type { ObjectStorage, SignedUrl } from '@learner/common/storage';
 import { FORMAT_INFO, type AudioFormat, type SpeechEngine, type UnavailableVoice, type Voice } from '../engines/speech-engine.js';
@@ -58,9 +58,11 @@ export function createAudioService(deps: {
    * Synthesis is CPU work (local engines) or a rate-limited call (Polly). Run without a bound,
    * twelve long requests at once each took longer than the gateway waits and all of them failed;
    * a few at a time with the rest waiting their turn finishes them, and past the queue a caller
-   * is told at once to come back (503 with Retry-After) instead of timing out.
+   * is told at once to come back (503 with Retry-After) instead of timing out. Users take turns
+   * at the free places, and one user may fill no more than half the queue: another user's request
+   * is neither refused nor kept waiting behind one user's burst.
    */
-  const synthesisSlots = pLimit(limits.concurrency);
+  const synthesisSlots = createFairGate({ concurrency: limits.concurrency, queue: limits.queue });
   const audio = createAudioRepository(pool);
   const cacheKey = `voices:${engine.name}`;
 
@@ -127,10 +129,10 @@ export function createAudioService(deps: {
         });
       }
       const { text, textType, characters } = spokenText(request);
-      if (synthesisSlots.activeCount + synthesisSlots.pendingCount >= limits.concurrency + limits.queue) {
+      if (!synthesisSlots.admits(user.id)) {
         throw new ServiceUnavailableError('Speech synthesis is busy right now; try again in a few seconds', {}, BUSY_RETRY_SECONDS);
       }
-      const result = await synthesisSlots(() =>
+      const result = await synthesisSlots.run(user.id, () =>
         engine.synthesize({
           voice,
           text,
