@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '@learner/common/cache';
 import { createTestDatabase, startDedicatedRedis, waitFor, type DedicatedServer, type TestDatabase } from '@learner/common/testing';
-import { buildGateway, freshIp, newSecrets, serve, uniqueEmail, uniquePrefix, type Running } from './gateway-harness.js';
+import { SERVICE_NAMES, type ServiceName } from '../src/proxy/proxy-routes.js';
+import { createReadinessChecks } from '../src/readiness-checks.js';
+import { buildGateway, CLOSED_URL, freshIp, newSecrets, serve, uniqueEmail, uniquePrefix, type Running } from './gateway-harness.js';
 
 /*
  * Redis of its own, stopped and started again while clients keep calling two gateway processes
@@ -26,7 +28,14 @@ beforeAll(async () => {
     if (redis.status !== 'ready') await once(redis, 'ready');
     clients.push(redis);
   }
-  gateways = await Promise.all(clients.map((redis) => serve(buildGateway({ db, secrets, redis, prefix, limit: LIMIT }).app)));
+  const services = Object.fromEntries(SERVICE_NAMES.map((name) => [name, CLOSED_URL])) as Record<ServiceName, string>;
+  gateways = await Promise.all(
+    clients.map((redis) => {
+      // /ready as main.ts checks it, the services (none runs here) left out.
+      const { database, redis: redisCheck } = createReadinessChecks({ pool: db.pool, redis, services, timeoutMs: 1_000 });
+      return serve(buildGateway({ db, secrets, redis, prefix, limit: LIMIT, checks: { database: database!, redis: redisCheck! } }).app);
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -70,6 +79,13 @@ async function burst(token: string, count: number, over: Running[]): Promise<num
 
 const count = (statuses: number[], status: number): number => statuses.filter((s) => s === status).length;
 
+/** The gateway's /ready: its status and the dependencies it names as down. */
+async function readiness(gateway: Running): Promise<{ status: number; down: string[] }> {
+  const res = await fetch(`${gateway.url}/ready`, { signal: AbortSignal.timeout(5_000) });
+  const body = (await res.json()) as { details?: { down?: string[] } };
+  return { status: res.status, down: body.details?.down ?? [] };
+}
+
 describe('Redis stopped and started again under load', () => {
   it('keeps answering, limits and revokes in memory meanwhile, and goes back to Redis unaided', async () => {
     const [a, b] = gateways as [Running, Running];
@@ -98,8 +114,11 @@ describe('Redis stopped and started again under load', () => {
     );
     await waitFor('load before the outage', async () => (seen.before.length >= 30 ? true : undefined));
 
+    expect(await readiness(b)).toEqual({ status: 200, down: [] });
     await redisServer.stop();
     phase = 'outage';
+    // Out of rotation with the reason, while it keeps answering the calls that reach it.
+    expect(await readiness(b)).toEqual({ status: 503, down: ['redis'] });
     // The process the logout went through still refuses that token; a logout now is refused too.
     expect(await call(a, '/api/v1/auth/me', loggedOutBefore)).toBe(401);
     expect(await call(a, '/api/v1/auth/logout', loggedOutDuring, 'POST')).toBe(200);
@@ -111,6 +130,7 @@ describe('Redis stopped and started again under load', () => {
 
     await redisServer.start();
     phase = 'after';
+    await waitFor('/ready to say ready again', async () => ((await readiness(b)).status === 200 ? true : undefined));
     // Unaided: the logout made during the outage reaches Redis, so the other process refuses it too.
     await waitFor('the revocation made during the outage to reach the other process', async () =>
       (await call(b, '/api/v1/auth/me', loggedOutDuring)) === 401 ? true : undefined,
