@@ -49,6 +49,16 @@ afterAll(async () => {
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
+/** Uploads HEAVY_MB of repeated text as `user`, in pages of 2 MB (a form feed starts the next): each is written in a transaction of its own. */
+async function uploadHeavy(user: ReturnType<Harness['newUser']>): Promise<number> {
+  const pageBytes = 2 * 1024 * 1024;
+  const page = HEAVY_PARAGRAPH.repeat(Math.ceil(pageBytes / HEAVY_PARAGRAPH.length)).slice(0, pageBytes - 1);
+  const heavyText = Array.from({ length: HEAVY_MB / 2 }, () => page).join('\f');
+  const created = await upload(h, user, Buffer.from(heavyText), 'membranes.txt');
+  expect(created.status).toBe(201);
+  return created.body.data.id as number;
+}
+
 describe('the embedded database (one connection) while one user’s large document is processed', () => {
   it('keeps answering another user’s calls, each with their own results, and finishes the large document', async () => {
     const light = h.newUser();
@@ -56,13 +66,7 @@ describe('the embedded database (one connection) while one user’s large docume
     const lightDoc = (await upload(h, light, Buffer.from(LIGHT_TEXT), 'plants.txt')).body.data.id as number;
     await waitForProcessing(h, light, lightDoc);
 
-    // Pages of 2 MB (a form feed starts the next): each is written in a transaction of its own.
-    const pageBytes = 2 * 1024 * 1024;
-    const page = HEAVY_PARAGRAPH.repeat(Math.ceil(pageBytes / HEAVY_PARAGRAPH.length)).slice(0, pageBytes - 1);
-    const heavyText = Array.from({ length: HEAVY_MB / 2 }, () => page).join('\f');
-    const created = await upload(h, heavy, Buffer.from(heavyText), 'membranes.txt');
-    expect(created.status).toBe(201);
-    const heavyDoc = created.body.data.id as number;
+    const heavyDoc = await uploadHeavy(heavy);
 
     const statuses = new Map<number, number>();
     const heavyStatuses = new Map<number, number>();
@@ -102,3 +106,46 @@ describe('the embedded database (one connection) while one user’s large docume
     expect(found.body.data.length).toBeGreaterThan(0);
   });
 });
+
+describe('the embedded database (one connection) while one user searches a large document four at a time', () => {
+  it('keeps answering another user’s calls, none refused for want of the connection, and answers the heavy user’s searches too', async () => {
+    const light = h.newUser();
+    const heavy = h.newUser();
+    const lightDoc = (await upload(h, light, Buffer.from(LIGHT_TEXT), 'plants.txt')).body.data.id as number;
+    await waitForProcessing(h, light, lightDoc);
+    const heavyDoc = await uploadHeavy(heavy);
+    expect(await waitForProcessing(h, heavy, heavyDoc, 120_000)).toMatchObject({ status: 'completed' });
+
+    // Every passage holds every word of these: the all-words search, and (with a word found nowhere) the any-word fallback.
+    const queries = ['cell membrane shape', 'membrane mitochondria wall'];
+    let searching = true;
+    const heavyStatuses = new Map<number, number>();
+    const searchers = Array.from({ length: 4 }, async (_, k) => {
+      for (let i = k; searching; i++) {
+        const res = await request(h.app).get('/api/v1/documents/search').query({ q: queries[i % queries.length] }).set(h.as(heavy));
+        heavyStatuses.set(res.status, (heavyStatuses.get(res.status) ?? 0) + 1);
+      }
+    });
+    const statuses = new Map<number, number>();
+    const started = Date.now();
+    let calls = 0;
+    try {
+      while (Date.now() - started < 8_000) {
+        const [search, list] = await Promise.all([
+          request(h.app).get('/api/v1/documents/search').query({ q: 'Calvin cycle carbon dioxide' }).set(h.as(light)),
+          request(h.app).get('/api/v1/documents').set(h.as(light)),
+        ]);
+        for (const res of [search, list]) statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        calls += 2;
+        if (search.status === 200) expect((search.body.data as { document_id: number }[]).map((hit) => hit.document_id)).toEqual([lightDoc]);
+      }
+    } finally {
+      searching = false;
+      await Promise.all(searchers);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 200: calls });
+    // The heavy user's searches were answered too, and found their document.
+    expect(heavyStatuses.get(200)).toBeGreaterThan(0);
+  });
+});
+
