@@ -6,7 +6,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.infra/**', '.data/**', 'coverage/**'] },
+  // What .gitignore keeps out of the repository (build output, local servers, benchmark results).
+  { ignores: ['**/dist/**', '**/node_modules/**', '.infra/**', '.data/**', 'coverage/**', 'bench/results/**', 'tests/e2e/screenshots/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
