@@ -24,6 +24,8 @@ const RECORDING = fixture('he-was-not-an-ill-disposed-young-man.wav');
 // What tests/e2e/fuzz_hooks.py replaces, before each call, with the id of a thing it makes for it.
 const FRESH_INT = 2_147_483_647;
 const FRESH_UUID = '00000000-0000-4000-8000-00000000fffe';
+const MAX_EXAMPLES = 8;
+const STATEFUL_SCENARIOS = 300;
 
 beforeAll(async () => {
   if (!existsSync(st)) throw new Error(`${st} is missing: run scripts/infra/up.sh`);
@@ -97,6 +99,10 @@ async function seedAccount(api: ReturnType<typeof apiClient>): Promise<string> {
       [`^DELETE ${path}$`, { id: fresh }],
     ].map(([name, parameters]) => `[[operations]]\ninclude-name-regex = '${String(name)}'\nparameters = ${toml(parameters as object)}\n`);
   return [
+    // Eight cases an operation in each of the coverage and fuzzing phases; the stateful phase's
+    // scenarios are chains of calls along the document's links, and take more to follow most links.
+    `generation.max-examples = ${MAX_EXAMPLES}\n`,
+    `[phases.stateful.generation]\nmax-examples = ${STATEFUL_SCENARIOS}\n`,
     // The run fails while an operation answered nothing but 404: it never got a real id.
     '[warnings]\nfail-on = ["missing_test_data"]\n',
     `[[operations]]\ninclude-name-regex = '^POST /api/v1/documents/\\{id\\}/process$'\nparameters = ${toml({ id: reprocessed })}\n`,
@@ -180,8 +186,6 @@ describe('every route of the served OpenAPI document, fuzzed through the gateway
       // Signing out would revoke the token the rest of the run uses.
       '--exclude-path',
       '/api/v1/auth/logout',
-      '--max-examples',
-      '8',
       '--seed',
       '20240601',
       '--workers',
