@@ -1,9 +1,9 @@
 import { defineConfig } from 'vite';
 
-// React's JSX through esbuild (no plugin needed: the app uses no fast refresh in builds).
+// React's JSX through Oxc, Vite's own transform (no plugin needed: the app uses no fast refresh in builds).
 // `pnpm dev` proxies the API to a platform started with scripts/start.sh.
 export default defineConfig({
-  esbuild: { jsx: 'automatic' },
+  oxc: { jsx: { runtime: 'automatic' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
