@@ -9,7 +9,7 @@
 #   hibari    the local neural voice (hibari-tts), kept warm for the tts service
 #   deploy-tools  helm, actionlint, shellcheck, kubernetes-validate (the deployment tests)
 #   chromium  Debian's Chromium, for the web app's browser tests
-#   schemathesis  the schema-driven API fuzzer (PyPI), for tests/fuzz
+#   schemathesis  the schema-driven API fuzzer (PyPI), for tests/e2e/fuzz.test.ts
 #   speech-testdata  a real recording of expository speech (public-domain LJ Speech clips from PyPI), for the speech tests
 #
 #   up.sh                  all of them
