@@ -1,37 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testSecret } from '@learner/common/testing';
+import { closedPortUrl, testSecret } from '@learner/common/testing';
 import { MESSAGES } from '../src/tutor/tutor.js';
 import { newUser, startChat, type TestUser } from './support/chat-harness.js';
-import { closedPortUrl, startDocumentSearchStandIn, type StandInPassage } from './support/document-search-stand-in.js';
+import { startDocuments } from './support/document-service.js';
 
 const secret = testSecret();
 const learner = newUser();
 
-const biology = (userId: string): StandInPassage[] => [
-  {
-    userId,
-    document_id: 101,
-    title: 'Plant biology',
-    page: 2,
-    passage_id: 1,
-    text: 'Photosynthesis is the process by which green plants turn light energy into chemical energy. It takes place in the chloroplasts of leaf cells.',
-  },
-  {
-    userId,
-    document_id: 102,
-    title: 'Cell biology',
-    page: 5,
-    passage_id: 2,
-    text: 'Mitochondria are the organelles where cellular respiration releases energy from glucose.',
-  },
-];
-
-let documents: Awaited<ReturnType<typeof startDocumentSearchStandIn>>;
+let documents: Awaited<ReturnType<typeof startDocuments>>;
 let chat: Awaited<ReturnType<typeof startChat>>;
+/** The learner's two documents in the real document service. */
+let plants: number;
+let cells: number;
 
 beforeAll(async () => {
-  documents = await startDocumentSearchStandIn({ secret, passages: biology(learner.id) });
+  documents = await startDocuments({ secret });
   chat = await startChat({ secret, documentServiceUrl: documents.url, documentTimeoutMs: 500 });
+  // Form feeds are page breaks in a text file: the photosynthesis passage is on page 2, the mitochondria one on page 5.
+  [plants, cells] = await Promise.all([
+    documents.upload(learner, 'Plant biology', [
+      'Plant biology',
+      'Photosynthesis is the process by which green plants turn light energy into chemical energy. It takes place in the chloroplasts of leaf cells.',
+    ]),
+    documents.upload(learner, 'Cell biology', ['Cell biology', 'Cells', 'Organelles', 'Energy', 'Mitochondria are the organelles where cellular respiration releases energy from glucose.']),
+  ]);
 });
 
 afterAll(async () => {
@@ -54,7 +46,7 @@ describe('posting a message', () => {
     expect(reply.content).toContain('Photosynthesis is the process by which green plants turn light energy into chemical energy.');
     expect(reply.citations).toEqual([
       {
-        document_id: 101,
+        document_id: plants,
         title: 'Plant biology',
         page: 2,
         snippet: expect.stringContaining('Photosynthesis is the process'),
@@ -72,10 +64,10 @@ describe('posting a message', () => {
   });
 
   it('searches only the documents the session focuses on', async () => {
-    const id = await newSession(learner, { document_ids: [102] });
+    const id = await newSession(learner, { document_ids: [cells] });
     const res = await chat.as(learner).post(`/api/v1/chat/sessions/${id}/messages`, { message: 'What is photosynthesis?' });
     expect(res.body.data.ai_response).toMatchObject({ content: MESSAGES.notFoundInSession, answer_source: 'not_found' });
-    expect(documents.requests.at(-1)).toMatchObject({ userId: learner.id, documentIds: '102' });
+    expect(documents.searches.at(-1)).toMatchObject({ userId: learner.id, documentIds: String(cells) });
   });
 
   it('never answers from another user’s documents', async () => {
@@ -90,9 +82,9 @@ describe('posting a message', () => {
     await chat.as(learner).post(`/api/v1/chat/sessions/${id}/messages`, { message: 'What is photosynthesis?' });
     const res = await chat.as(learner).post(`/api/v1/chat/sessions/${id}/messages`, { message: 'Where does it happen?' });
     expect(res.status).toBe(201);
-    expect(documents.requests.at(-1)!.q).toBe('photosynthesis');
+    expect(documents.searches.at(-1)!.q).toBe('photosynthesis');
     expect(res.body.data.ai_response.content).toContain('It takes place in the chloroplasts of leaf cells.');
-    expect(res.body.data.ai_response.citations).toEqual([expect.objectContaining({ document_id: 101, page: 2 })]);
+    expect(res.body.data.ai_response.citations).toEqual([expect.objectContaining({ document_id: plants, page: 2 })]);
   });
 
   it('names an untitled session after its first question and counts its messages', async () => {
@@ -139,7 +131,7 @@ describe('the history', () => {
     expect(first.body.data.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(first.body.data[0].content).toBe('What is photosynthesis?');
     expect(first.body.data[2].content).toBe('Where does it happen?');
-    expect(first.body.data[1].citations[0]).toMatchObject({ document_id: 101 });
+    expect(first.body.data[1].citations[0]).toMatchObject({ document_id: plants });
 
     const second = await chat.as(learner).get(`/api/v1/chat/sessions/${id}/messages?page=2&limit=4`);
     expect(second.body.data.map((m: { content: string }) => m.content)[0]).toBe('What are mitochondria?');

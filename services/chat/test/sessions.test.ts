@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testSecret } from '@learner/common/testing';
+import { closedPortUrl, testSecret } from '@learner/common/testing';
 import { newUser, startChat } from './support/chat-harness.js';
-import { closedPortUrl, startDocumentSearchStandIn } from './support/document-search-stand-in.js';
+import { startDocuments } from './support/document-service.js';
 import type { TestUser } from './support/chat-harness.js';
 
 const secret = testSecret();
-let documents: Awaited<ReturnType<typeof startDocumentSearchStandIn>>;
+let documents: Awaited<ReturnType<typeof startDocuments>>;
 let chat: Awaited<ReturnType<typeof startChat>>;
 
 beforeAll(async () => {
-  documents = await startDocumentSearchStandIn({ secret, passages: [] });
+  documents = await startDocuments({ secret });
   chat = await startChat({ secret, documentServiceUrl: documents.url });
 });
 
@@ -18,21 +18,21 @@ afterAll(async () => {
   await documents?.close();
 });
 
-/** Gives `user` a document in the stand-in document service. */
-function giveDocument(user: TestUser, documentId: number): void {
-  documents.passages.push({ userId: user.id, document_id: documentId, title: `Doc ${documentId}`, page: 1, passage_id: documentId, text: 'Some text.' });
+/** Uploads a document for `user` to the document service and answers its id. */
+function giveDocument(user: TestUser, title: string): Promise<number> {
+  return documents.upload(user, title, ['Some text.']);
 }
 
 describe('chat sessions', () => {
   it('creates a session with a title and the documents it focuses on, and reads it back', async () => {
     const user = newUser();
-    giveDocument(user, 12);
-    giveDocument(user, 7);
-    const created = await chat.as(user).post('/api/v1/chat/sessions', { title: '  Cell biology  ', document_ids: [12, 7, 12] });
+    const first = await giveDocument(user, 'First');
+    const second = await giveDocument(user, 'Second');
+    const created = await chat.as(user).post('/api/v1/chat/sessions', { title: '  Cell biology  ', document_ids: [second, first, second] });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       status: 'success',
-      data: { title: 'Cell biology', document_ids: [12, 7], message_count: 0 },
+      data: { title: 'Cell biology', document_ids: [second, first], message_count: 0 },
     });
     expect(created.body.data.id).toEqual(expect.any(Number));
     expect(Date.parse(created.body.data.created_at)).not.toBeNaN();
@@ -45,11 +45,12 @@ describe('chat sessions', () => {
   it('answers 404 naming the documents a new session would focus on that the user does not have', async () => {
     const user = newUser();
     const other = newUser();
-    giveDocument(user, 21);
-    giveDocument(other, 22);
-    const res = await chat.as(user).post('/api/v1/chat/sessions', { title: 'mixed', document_ids: [21, 22, 23] });
+    const mine = await giveDocument(user, 'Mine');
+    const theirs = await giveDocument(other, 'Theirs');
+    const missing = theirs + 1000;
+    const res = await chat.as(user).post('/api/v1/chat/sessions', { title: 'mixed', document_ids: [mine, theirs, missing] });
     expect(res.status).toBe(404);
-    expect(res.body).toMatchObject({ error: 'NotFound', details: { document_ids: [22, 23] } });
+    expect(res.body).toMatchObject({ error: 'NotFound', details: { document_ids: [theirs, missing] } });
     expect((await chat.as(user).get('/api/v1/chat/sessions')).body.data).toEqual([]);
   });
 

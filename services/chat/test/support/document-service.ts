@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import request from 'supertest';
+import { closeServer, listen } from '@learner/common/http';
+import { assembleDocumentService } from '@learner/document/testing';
+import type { TestUser } from './chat-harness.js';
+
+/**
+ * The real document service (assembleDocumentService: its app, a fresh database, local storage and
+ * its processing worker; full-text search), on a loopback port behind a pass-through that records
+ * the searches chat sends and can be told to hold them (`delayMs`) or to answer them with a 5xx
+ * (`status`), which the real service cannot be made to do. Otherwise the real service answers.
+ */
+export async function startDocuments(options: { secret: string }) {
+  const service = await assembleDocumentService({ secret: options.secret, processing: { pollMs: 100 } });
+  const behaviour = { delayMs: 0, status: 200 };
+  const searches: Array<{ userId: string | undefined; q: string; documentIds: string | undefined }> = [];
+  const front = express();
+  front.use('/internal/v1/search', async (req, res, next) => {
+    searches.push({
+      userId: req.get('x-user-id'),
+      q: String(req.query.q ?? ''),
+      documentIds: typeof req.query.document_ids === 'string' ? req.query.document_ids : undefined,
+    });
+    if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+    if (behaviour.status !== 200) {
+      res.status(behaviour.status).json({ error: 'ServiceUnavailable', message: 'down for the test' });
+      return;
+    }
+    next();
+  });
+  front.use(service.app);
+  const server = await listen(front, 0, '127.0.0.1');
+
+  /** Uploads `pages` (a text file, one page each) as `user`'s document and waits until it is processed. */
+  async function upload(user: TestUser, title: string, pages: string[]): Promise<number> {
+    const headers = service.tokens.headersFor(user);
+    const uploaded = await request(service.app)
+      .post('/api/v1/documents/upload')
+      .set(headers)
+      .field('title', title)
+      .attach('file', Buffer.from(pages.join('\n\f'), 'utf8'), { filename: `${title}.txt`, contentType: 'text/plain' });
+    if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${JSON.stringify(uploaded.body)}`);
+    const id = uploaded.body.data.id as number;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await request(service.app).get(`/api/v1/documents/${id}`).set(headers);
+      if (res.body.data?.status === 'completed') return id;
+      if (res.body.data?.status === 'failed' || Date.now() > deadline) throw new Error(`document ${id}: ${JSON.stringify(res.body)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    upload,
+    /** The searches chat sent, oldest first. */
+    searches,
+    behaviour,
+    async close() {
+      await closeServer(server);
+      await service.close();
+    },
+  };
+}
