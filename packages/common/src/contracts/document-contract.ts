@@ -2,17 +2,13 @@ import { z } from 'zod';
 import { plainText } from '../http/plain-text.js';
 import { createInternalClient, type InternalCall, type InternalClientOptions } from '../internal-client/internal-client.js';
 import { documentStudyPack, studyPackRequest } from './study-pack.js';
+import { successBody } from './success-body.js';
 
 /**
  * The document service's internal routes (`/internal/v1`), as both sides see them: the document
  * service parses its input with these schemas and shapes its answers to them; chat, quiz and stt
  * call it through `createDocumentServiceClient`, which checks every answer against them.
  */
-
-/** The success envelope (seed §10.1) around `data`, with `meta` when the route gives one. */
-function successBody<D extends z.ZodType>(data: D) {
-  return z.object({ status: z.literal('success'), data, timestamp: z.string() });
-}
 
 export const documentStatus = z.enum(['uploaded', 'processing', 'completed', 'failed']);
 

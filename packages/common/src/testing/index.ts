@@ -128,6 +128,7 @@ export function testSecret(): string {
 export { freePortRange } from './free-ports.js';
 export { closedPortUrl, startHealthStandIn } from './service-stand-ins.js';
 export { rawHttpExchange, type RawAnswer } from './raw-http.js';
+export { refusalOf } from './refusal.js';
 export { eventsConsumed, waitForConsumerGroup } from './kafka-group.js';
 export {
   startDedicatedKafka,
