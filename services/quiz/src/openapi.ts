@@ -1,37 +1,15 @@
 import { z } from 'zod';
+import {
+  generateQuizRequest,
+  generatedQuiz as generated,
+  idempotencyKey,
+  quizSummary as quiz,
+  quizWithQuestions,
+} from '@learner/common/contracts';
 import { deletedResult, defineRoutes, integerIdParams, isoTimestamp, linksToId, type RouteDoc } from '@learner/common/openapi';
-import { DIFFICULTIES, QUESTION_TYPES } from './generation/question.js';
-import { generateBody, idempotencyKey, listQuery, submitBody } from './quizzes/quizzes-routes.js';
+import { listQuery, submitBody } from './quizzes/quizzes-routes.js';
 
 const TAG = 'quizzes';
-
-const quiz = z.object({
-  id: z.int(),
-  title: z.string(),
-  document_id: z.int().nullable(),
-  difficulty: z.enum(DIFFICULTIES),
-  question_types: z.array(z.enum(QUESTION_TYPES)),
-  total_questions: z.int(),
-  requested_questions: z.int(),
-  seed: z.int(),
-  generator: z.string(),
-  warnings: z.array(z.string()),
-  created_at: isoTimestamp,
-  document_deleted: z
-    .boolean()
-    .describe('The document it was made from was deleted: the quiz and its results stay, no new quiz can be made from that document'),
-});
-
-const question = z.object({
-  id: z.int(),
-  position: z.int(),
-  question_text: z.string(),
-  question_type: z.enum(QUESTION_TYPES),
-  options: z.array(z.object({ id: z.string(), text: z.string() })).nullable().describe('null for short answers'),
-  points: z.int(),
-});
-
-const quizWithQuestions = quiz.extend({ total_points: z.int(), questions: z.array(question) });
 
 const answer = z.union([z.string(), z.number(), z.boolean()]);
 const submission = z.object({
@@ -57,12 +35,6 @@ const submission = z.object({
   ),
 });
 
-const generated = quizWithQuestions.extend({
-  requested: z.int(),
-  generated: z.int(),
-  note: z.string().optional().describe('Why fewer questions than asked were made'),
-});
-
 const generate = (path: string, summary: string): RouteDoc => ({
   method: 'post',
   path,
@@ -71,7 +43,7 @@ const generate = (path: string, summary: string): RouteDoc => ({
     'Writes questions from the text of one of your processed documents. The answers are never in this body; ' +
     'submit answers to see them graded.',
   tags: [TAG],
-  body: generateBody,
+  body: generateQuizRequest,
   headers: z.object({
     'Idempotency-Key': idempotencyKey.describe(
       'Any text of yours naming this request: sending it again (say, after a timeout) answers the quiz the first request made instead of a new one',

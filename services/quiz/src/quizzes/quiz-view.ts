@@ -1,7 +1,8 @@
+import type { QuizQuestion, QuizSummary, QuizWithQuestions } from '@learner/common/contracts';
 import type { QuestionRecord, QuizRecord, SubmissionRecord } from './quiz-repository.js';
 
 /** A question as a quiz taker sees it: never the answer, the explanation or the source. */
-export function questionView(q: QuestionRecord) {
+export function questionView(q: QuestionRecord): QuizQuestion {
   return {
     id: q.id,
     position: q.position,
@@ -12,7 +13,7 @@ export function questionView(q: QuestionRecord) {
   };
 }
 
-export function quizView(quiz: QuizRecord) {
+export function quizView(quiz: QuizRecord): QuizSummary {
   return {
     id: quiz.id,
     title: quiz.title,
@@ -29,7 +30,7 @@ export function quizView(quiz: QuizRecord) {
   };
 }
 
-export function quizWithQuestionsView(quiz: QuizRecord, questions: readonly QuestionRecord[]) {
+export function quizWithQuestionsView(quiz: QuizRecord, questions: readonly QuestionRecord[]): QuizWithQuestions {
   return {
     ...quizView(quiz),
     total_points: questions.reduce((sum, q) => sum + q.points, 0),

@@ -1,32 +1,12 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
+import { generateQuizRequest, idempotencyKey, type GeneratedQuiz } from '@learner/common/contracts';
 import { NotFoundError } from '@learner/common/errors';
 import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@learner/common/http';
-import { DIFFICULTIES, QUESTION_TYPES } from '../generation/question.js';
 import type { IdempotentGeneration } from './idempotent-generation.js';
 import type { QuizService } from './quiz-service.js';
 import { quizView, quizWithQuestionsView, submissionView } from './quiz-view.js';
-
-export const generateBody = z.strictObject({
-  document_id: z.number().int().min(1).max(2_147_483_647),
-  num_questions: z.number().int().min(1).max(20).default(10),
-  difficulty: z.enum(DIFFICULTIES).default('medium'),
-  question_types: z
-    .array(z.enum(QUESTION_TYPES))
-    .min(1)
-    .max(QUESTION_TYPES.length)
-    .refine((types) => new Set(types).size === types.length, 'list each question type once')
-    .default([...QUESTION_TYPES]),
-  title: z.string().trim().min(1).max(500).optional(),
-  seed: z.number().int().min(0).max(2_147_483_646).optional(),
-});
-
-/** `Idempotency-Key`: the same key answers the quiz the first request with it made. */
-export const idempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters')
-  .optional();
 
 export const listQuery = paginationSchema.extend({
   document_id: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
@@ -50,7 +30,7 @@ export function createQuizzesRouter(quizzes: QuizService, generateOnce?: Idempot
   const router = Router();
 
   const generate: RequestHandler = async (req, res) => {
-    const body = parseInput(generateBody, req.body);
+    const body = parseInput(generateQuizRequest, req.body);
     const key = parseInput(z.object({ 'idempotency-key': idempotencyKey }), { 'idempotency-key': req.get('idempotency-key') }, 'headers')[
       'idempotency-key'
     ];
@@ -67,16 +47,13 @@ export function createQuizzesRouter(quizzes: QuizService, generateOnce?: Idempot
         ? await generateOnce(currentUser(req), key, input, req.requestId)
         : await quizzes.generate(currentUser(req), input, req.requestId);
     const fewer = made.generated < made.requested;
-    sendData(
-      res,
-      {
-        ...quizWithQuestionsView(made.quiz, made.questions),
-        requested: made.requested,
-        generated: made.generated,
-        ...(fewer ? { note: made.warnings.join(' ') } : {}),
-      },
-      201,
-    );
+    const answer: GeneratedQuiz = {
+      ...quizWithQuestionsView(made.quiz, made.questions),
+      requested: made.requested,
+      generated: made.generated,
+      ...(fewer ? { note: made.warnings.join(' ') } : {}),
+    };
+    sendData(res, answer, 201);
   };
   router.post('/generate', generate);
   router.post('/', generate);
