@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { storedAudio as audio, synthesizeRequest } from '@learner/common/contracts';
 import { paginationSchema } from '@learner/common/http';
-import { deletedResult, defineRoutes, isoTimestamp, linksToId, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
-import { AUDIO_FORMATS } from './engines/speech-engine.js';
-import { synthesizeSchema, voicesQuery } from './audio/audio-routes.js';
+import { deletedResult, defineRoutes, linksToId, uuidIdParams, type RouteDoc } from '@learner/common/openapi';
+import { voicesQuery } from './audio/audio-routes.js';
 
 const TAG = 'tts';
 const NOT_FOUND = { description: 'No such audio of yours' };
@@ -16,22 +16,6 @@ const voice = z.object({
   available: z.boolean().describe('Whether it can speak right now; the local neural voice is not while its server is down'),
   stand_in_voice_id: z.string().nullable().optional().describe('Only when unavailable: the voice that speaks in its place'),
   unavailable_reason: z.string().nullable().optional().describe('Only when unavailable: why'),
-});
-
-const audio = z.object({
-  id: z.uuid(),
-  audio_url: z.string().describe('A signed download link, valid until expires_at'),
-  expires_at: isoTimestamp,
-  voice_id: z.string(),
-  engine: z.string(),
-  format: z.enum(AUDIO_FORMATS),
-  speed: z.number().nullable(),
-  duration_seconds: z.number(),
-  characters: z.int(),
-  size_bytes: z.int(),
-  text: z.string(),
-  text_type: z.enum(['text', 'ssml']),
-  created_at: isoTimestamp,
 });
 
 export const routes: RouteDoc[] = defineRoutes([
@@ -61,7 +45,7 @@ export const routes: RouteDoc[] = defineRoutes([
       'by the default voice (`default_voice_id` of GET /api/v1/tts/voices). A voice that is unavailable right now (the local ' +
       'neural voice while its server is down) is spoken by its stand-in, and `voice_id` in the answer names the voice that spoke.',
     tags: [TAG],
-    body: synthesizeSchema,
+    body: synthesizeRequest,
     responses: {
       201: {
         description: 'The stored audio with a download link',

@@ -36,6 +36,8 @@ export interface Harness {
   app: Express;
   db: TestDatabase;
   storage: ObjectStorage;
+  /** The secret the app's internal tokens are signed with, for a client calling as another service. */
+  internalSecret: string;
   newUser(): RequestUser;
   as(user: RequestUser): Record<string, string>;
   /** Events the outbox relay has published so far. */
@@ -58,7 +60,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const db = await createTestDatabase({ database: 'tts', fromDir: import.meta.dirname });
   const secret = testSecret();
-  const tokens = createInternalTokens({ secret: testSecret(), issuer: 'gateway' });
+  const internalSecret = testSecret();
+  const tokens = createInternalTokens({ secret: internalSecret, issuer: 'gateway' });
   const folder = await mkdtemp(join(tmpdir(), 'tts-storage-'));
   const local: LocalStorage = createLocalStorage({ root: folder, publicBaseUrl: 'http://localhost:5000/files/tts', signingSecret: secret });
   const storage = options.storage ?? local;
@@ -88,6 +91,7 @@ export async function startHarness(
     app,
     db,
     storage,
+    internalSecret,
     newUser: () => {
       const id = randomUUID();
       return { id, email: `${id.slice(0, 8)}@example.test` };

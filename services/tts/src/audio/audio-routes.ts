@@ -1,28 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { currentUser } from '@learner/common/auth';
+import { synthesizeRequest, type StoredAudioView } from '@learner/common/contracts';
 import { pageOffset, paginationSchema, parseInput, sendData, sendList } from '@learner/common/http';
-import { AUDIO_FORMATS } from '../engines/speech-engine.js';
-import { MAX_CHARACTERS, type AudioService, type StoredAudio } from './audio-service.js';
-
-const MAX_SSML_LENGTH = 2 * MAX_CHARACTERS;
-
-export const synthesizeSchema = z
-  .strictObject({
-    text: z.string().trim().min(1, 'must not be empty').max(MAX_CHARACTERS, `must be at most ${MAX_CHARACTERS} characters`).optional(),
-    ssml: z.string().min(1).max(MAX_SSML_LENGTH, `must be at most ${MAX_SSML_LENGTH} characters`).optional(),
-    voice_id: z.string().min(1).max(100).optional(),
-    format: z.enum(AUDIO_FORMATS).default('mp3'),
-    speed: z.number().min(0.5).max(2).optional(),
-  })
-  .superRefine((body, ctx) => {
-    if (body.text === undefined && body.ssml === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or ssml is required' });
-    }
-    if (body.text !== undefined && body.ssml !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['ssml'], message: 'give text or ssml, not both' });
-    }
-  });
+import type { AudioService, StoredAudio } from './audio-service.js';
 
 export const voicesQuery = z.object({
   language: z
@@ -31,7 +12,7 @@ export const voicesQuery = z.object({
     .optional(),
 });
 
-function present({ record, link }: StoredAudio) {
+function present({ record, link }: StoredAudio): StoredAudioView {
   return {
     id: record.id,
     audio_url: link.url,
@@ -65,7 +46,7 @@ export function createAudioRouter(speech: AudioService): Router {
   });
 
   router.post('/synthesize', async (req, res) => {
-    const body = parseInput(synthesizeSchema, req.body);
+    const body = parseInput(synthesizeRequest, req.body);
     const stored = await speech.synthesize(currentUser(req), req.requestId, {
       format: body.format,
       ...(body.text !== undefined ? { text: body.text } : {}),

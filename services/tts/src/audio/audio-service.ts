@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assertUserNotErased } from '@learner/common/contracts';
+import { assertUserNotErased, MAX_SPOKEN_CHARACTERS } from '@learner/common/contracts';
 import type { Cache } from '@learner/common/cache';
 import { withTransaction, type Pool } from '@learner/common/db';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '@learner/common/errors';
@@ -12,7 +12,6 @@ import { FORMAT_INFO, type AudioFormat, type SpeechEngine, type UnavailableVoice
 import { validateSsml } from '../engines/ssml.js';
 import { createAudioRepository, type AudioRecord } from './audio-repository.js';
 
-export const MAX_CHARACTERS = 3000;
 const VOICE_CACHE_SECONDS = 3600;
 
 export interface SynthesizeRequest {
@@ -81,8 +80,8 @@ export function createAudioService(deps: {
     if (request.ssml !== undefined) {
       const { text } = validateSsml(request.ssml);
       if (text.length === 0) throw new ValidationError('The SSML contains no text to speak', { ssml: 'no text' });
-      if (text.length > MAX_CHARACTERS) {
-        throw new ValidationError(`The SSML speaks more than ${MAX_CHARACTERS} characters`, { ssml: 'too long' });
+      if (text.length > MAX_SPOKEN_CHARACTERS) {
+        throw new ValidationError(`The SSML speaks more than ${MAX_SPOKEN_CHARACTERS} characters`, { ssml: 'too long' });
       }
       return { text: request.ssml, textType: 'ssml', characters: text.length };
     }

@@ -1,6 +1,6 @@
-/** The formats a client may ask for, named as Polly names them. */
-export const AUDIO_FORMATS = ['mp3', 'ogg_vorbis', 'pcm'] as const;
-export type AudioFormat = (typeof AUDIO_FORMATS)[number];
+import type { AudioFormat } from '@learner/common/contracts';
+
+export type { AudioFormat };
 
 /** 16-bit little-endian mono samples, the rate Polly uses for `pcm`. */
 export const PCM_SAMPLE_RATE = 16_000;
