@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentServiceClient, type DocumentServiceClient } from '@learner/common/contracts';
-import { AppError } from '@learner/common/errors';
 import { closeServer } from '@learner/common/http';
+import { refusalOf } from '@learner/common/testing';
 import { useBusyAndIdleHarnesses, waitForProcessing, type Harness } from './harness.js';
 
 /**
@@ -36,12 +36,6 @@ afterAll(async () => {
 
 const TEXT = 'Glaciers carve valleys as they move.\n\nA glacier moves because its own weight makes the ice flow downhill.';
 
-const refusal = (call: Promise<unknown>) =>
-  call.then(
-    () => undefined,
-    (err: unknown) => (err instanceof AppError ? { status: err.status, type: err.type, details: err.details } : err),
-  );
-
 describe('the document service answers its internal routes in the shapes its clients check', () => {
   it('a text document: created, summarised, cut into passages and found by search', async () => {
     const user = h.newUser();
@@ -64,18 +58,18 @@ describe('the document service answers its internal routes in the shapes its cli
     const stranger = h.newUser();
     const waiting = await idleClient.createTextDocument({ user: owner }, { title: 'Waiting', text: TEXT });
 
-    expect(await refusal(idleClient.getPassages({ user: owner }, waiting.id))).toMatchObject({
+    expect(await refusalOf(idleClient.getPassages({ user: owner }, waiting.id))).toMatchObject({
       status: 409,
       type: 'Conflict',
       details: { status: 'uploaded' },
     });
-    expect(await refusal(idleClient.getDocument({ user: stranger }, waiting.id))).toMatchObject({ status: 404, type: 'NotFound' });
-    expect(await refusal(busyClient.search({ user: owner }, { q: 'x'.repeat(501) }))).toMatchObject({
+    expect(await refusalOf(idleClient.getDocument({ user: stranger }, waiting.id))).toMatchObject({ status: 404, type: 'NotFound' });
+    expect(await refusalOf(busyClient.search({ user: owner }, { q: 'x'.repeat(501) }))).toMatchObject({
       status: 400,
       type: 'ValidationError',
       details: { q: expect.any(String) },
     });
-    expect(await refusal(busyClient.createTextDocument({ user: owner }, { title: 'Blank', text: '   ' }))).toMatchObject({
+    expect(await refusalOf(busyClient.createTextDocument({ user: owner }, { title: 'Blank', text: '   ' }))).toMatchObject({
       status: 400,
       type: 'ValidationError',
       details: { text: expect.any(String) },

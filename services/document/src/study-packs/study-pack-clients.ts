@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { InternalTokens } from '@learner/common/auth';
-import { createInternalClient } from '@learner/common/internal-client';
+import { createQuizServiceClient, createTtsServiceClient } from '@learner/common/contracts';
 import type { RequestUser } from '@learner/common/http';
 
 /** What a study pack asks of the quiz and tts services, for the user who owns the document. */
@@ -11,37 +10,26 @@ export interface StudyPackClients {
   synthesize(user: RequestUser, text: string): Promise<{ id: string }>;
 }
 
-const made = <S extends z.ZodType>(data: S) => z.object({ status: z.literal('success'), data });
-
 export function createStudyPackClients(options: {
   quizUrl: string;
   ttsUrl: string;
   internalTokens: InternalTokens;
   timeoutMs: number;
 }): StudyPackClients {
-  const quiz = createInternalClient({ service: 'quiz', baseUrl: options.quizUrl, timeoutMs: options.timeoutMs, internalTokens: options.internalTokens });
-  const tts = createInternalClient({ service: 'tts', baseUrl: options.ttsUrl, timeoutMs: options.timeoutMs, internalTokens: options.internalTokens });
+  const quiz = createQuizServiceClient({ baseUrl: options.quizUrl, timeoutMs: options.timeoutMs, internalTokens: options.internalTokens });
+  const tts = createTtsServiceClient({ baseUrl: options.ttsUrl, timeoutMs: options.timeoutMs, internalTokens: options.internalTokens });
   return {
     async generateQuiz(user, key, input) {
-      const answer = await quiz.request({
-        user,
-        method: 'POST',
-        path: '/api/v1/quizzes/generate',
-        headers: { 'idempotency-key': key },
-        body: { document_id: input.documentId, title: input.title, num_questions: input.numQuestions },
-        response: made(z.object({ id: z.number().int() })),
-      });
-      return { id: answer.data.id };
+      const made = await quiz.generate(
+        { user },
+        { document_id: input.documentId, title: input.title, num_questions: input.numQuestions },
+        { idempotencyKey: key },
+      );
+      return { id: made.id };
     },
     async synthesize(user, text) {
-      const answer = await tts.request({
-        user,
-        method: 'POST',
-        path: '/api/v1/tts/synthesize',
-        body: { text, format: 'mp3' },
-        response: made(z.object({ id: z.string() })),
-      });
-      return { id: answer.data.id };
+      const audio = await tts.synthesize({ user }, { text, format: 'mp3' });
+      return { id: audio.id };
     },
   };
 }
