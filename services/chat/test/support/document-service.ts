@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import request from 'supertest';
 import { closeServer, listen } from '@learner/common/http';
-import { assembleDocumentService } from '@learner/document/testing';
+import { assembleDocumentService, uploadDocument } from '@learner/document/testing';
 import type { TestUser } from './chat-harness.js';
 
 /**
@@ -32,28 +31,11 @@ export async function startDocuments(options: { secret: string }) {
   front.use(service.app);
   const server = await listen(front, 0, '127.0.0.1');
 
-  /** Uploads `pages` (a text file, one page each) as `user`'s document and waits until it is processed. */
-  async function upload(user: TestUser, title: string, pages: string[]): Promise<number> {
-    const headers = service.tokens.headersFor(user);
-    const uploaded = await request(service.app)
-      .post('/api/v1/documents/upload')
-      .set(headers)
-      .field('title', title)
-      .attach('file', Buffer.from(pages.join('\n\f'), 'utf8'), { filename: `${title}.txt`, contentType: 'text/plain' });
-    if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${JSON.stringify(uploaded.body)}`);
-    const id = uploaded.body.data.id as number;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const res = await request(service.app).get(`/api/v1/documents/${id}`).set(headers);
-      if (res.body.data?.status === 'completed') return id;
-      if (res.body.data?.status === 'failed' || Date.now() > deadline) throw new Error(`document ${id}: ${JSON.stringify(res.body)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    upload,
+    url,
+    /** Uploads `pages` (a text file, one page each) as `user`'s document and waits until it is processed. */
+    upload: (user: TestUser, title: string, pages: string[]) => uploadDocument(url, service.tokens.headersFor(user), { title, pages }),
     /** The searches chat sent, oldest first. */
     searches,
     behaviour,

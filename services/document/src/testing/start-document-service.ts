@@ -235,3 +235,36 @@ export async function startDocumentService(options: {
     },
   };
 }
+
+/**
+ * Uploads a file as a user through the document service's public route at `baseUrl` (`headers`: the
+ * internal identity of that user, as the gateway sends it) and answers its id once its processing
+ * ends in `until`: completed by default, failed for a file it cannot read, or uploaded (no wait).
+ * `pages` makes a text file, a form feed between pages, as the service splits one.
+ */
+export async function uploadDocument(
+  baseUrl: string,
+  headers: Record<string, string>,
+  file: { title: string; pages: string[] } | { title: string; filename: string; bytes: Uint8Array<ArrayBuffer> },
+  until: 'completed' | 'failed' | 'uploaded' = 'completed',
+): Promise<number> {
+  const [filename, bytes] = 'pages' in file ? [`${file.title}.txt`, Buffer.from(file.pages.join('\n\f'), 'utf8')] : [file.filename, file.bytes];
+  const form = new FormData();
+  form.set('title', file.title);
+  form.set('file', new Blob([bytes], { type: 'application/octet-stream' }), filename);
+  const uploaded = await fetch(`${baseUrl}/api/v1/documents/upload`, { method: 'POST', headers, body: form });
+  const body = (await uploaded.json()) as { data?: { id: number } };
+  if (uploaded.status !== 201 || !body.data) throw new Error(`upload answered ${uploaded.status}: ${JSON.stringify(body)}`);
+  const { id } = body.data;
+  if (until === 'uploaded') return id;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await fetch(`${baseUrl}/api/v1/documents/${id}`, { headers });
+    const doc = ((await res.json()) as { data?: { status: string } }).data;
+    if (doc?.status === until) return id;
+    if (doc?.status === 'completed' || doc?.status === 'failed' || Date.now() > deadline) {
+      throw new Error(`document ${id} is ${doc?.status ?? res.status}, not ${until}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
