@@ -32,8 +32,8 @@ describe('quiz generation under one heavy user', () => {
   it("another user's quiz, asked for after the heavy user's eight, is written before most of them", async () => {
     const heavy = h.newUser();
     const light = h.newUser();
-    const heavyDoc = h.documents.add({ userId: heavy.id, title: 'Revolution', pages: frenchRevolution });
-    const lightDoc = h.documents.add({ userId: light.id, title: 'Photosynthesis', pages: photosynthesis });
+    const heavyDoc = await h.documents.add(heavy, { title: 'Revolution', pages: frenchRevolution });
+    const lightDoc = await h.documents.add(light, { title: 'Photosynthesis', pages: photosynthesis });
     const ask = (user: typeof heavy, documentId: number) =>
       request(h.app).post('/api/v1/quizzes/generate').set(h.as(user)).send({ document_id: documentId, num_questions: 3 });
 

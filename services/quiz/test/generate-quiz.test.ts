@@ -24,7 +24,7 @@ const ANSWER_FIELDS = /"(?:correct_answer|correct_option_id|explanation|source|s
 describe('generating a quiz', () => {
   it('makes a quiz from the caller’s completed document and answers 201 with its questions but no answers', async () => {
     const user = h.newUser();
-    const doc = h.documents.add({ userId: user.id, title: 'Photosynthesis notes', pages: photosynthesis });
+    const doc = await h.documents.add(user, { title: 'Photosynthesis notes', pages: photosynthesis });
     const res = await generate(user, { document_id: doc.id, num_questions: 8, difficulty: 'easy' });
     expect(res.status).toBe(201);
     const quiz = res.body.data;
@@ -46,7 +46,7 @@ describe('generating a quiz', () => {
 
   it('stores items that all pass the item check against the document', async () => {
     const user = h.newUser();
-    const doc = h.documents.add({ userId: user.id, title: 'Revolution', pages: frenchRevolution });
+    const doc = await h.documents.add(user, { title: 'Revolution', pages: frenchRevolution });
     const res = await generate(user, { document_id: doc.id, num_questions: 20, difficulty: 'hard' });
     expect(res.status).toBe(201);
     const stored = await createQuizRepository(h.db.pool).questions(res.body.data.id);
@@ -56,7 +56,7 @@ describe('generating a quiz', () => {
 
   it('answers the same way on POST /api/v1/quizzes, with the title and question types asked for', async () => {
     const user = h.newUser();
-    const doc = h.documents.add({ userId: user.id, title: 'Photosynthesis', pages: photosynthesis });
+    const doc = await h.documents.add(user, { title: 'Photosynthesis', pages: photosynthesis });
     const res = await generate(
       user,
       { document_id: doc.id, num_questions: 5, difficulty: 'medium', question_types: ['true_false'], title: 'Leaves' },
@@ -73,7 +73,7 @@ describe('generating a quiz', () => {
 
   it('writes quiz.generated to the outbox with the quiz it describes', async () => {
     const user = h.newUser();
-    const doc = h.documents.add({ userId: user.id, title: 'Photosynthesis', pages: photosynthesis });
+    const doc = await h.documents.add(user, { title: 'Photosynthesis', pages: photosynthesis });
     const res = await generate(user, { document_id: doc.id, num_questions: 3, difficulty: 'easy' });
     const events = (await h.events(TOPICS.quizGenerated)).filter((e) => e.user_id === user.id);
     expect(events).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('generating a quiz', () => {
 
   it('reproduces the same questions from the same seed', async () => {
     const user = h.newUser();
-    const doc = h.documents.add({ userId: user.id, title: 'Revolution', pages: frenchRevolution });
+    const doc = await h.documents.add(user, { title: 'Revolution', pages: frenchRevolution });
     const first = await generate(user, { document_id: doc.id, num_questions: 6, difficulty: 'medium', seed: 99 });
     const second = await generate(user, { document_id: doc.id, num_questions: 6, difficulty: 'medium', seed: 99 });
     const stems = (res: request.Response) => res.body.data.questions.map((q: { question_text: string }) => q.question_text);
@@ -95,8 +95,7 @@ describe('generating a quiz', () => {
 
   it('when the document is too short, answers with the questions it supports and says so', async () => {
     const user = h.newUser();
-    const doc = h.documents.add({
-      userId: user.id,
+    const doc = await h.documents.add(user, {
       title: 'Osmosis',
       pages: [
         {
@@ -116,7 +115,7 @@ describe('generating a quiz', () => {
 
   it('answers 400 and stores nothing when the document has nothing to ask about', async () => {
     const user = h.newUser();
-    const doc = h.documents.add({ userId: user.id, title: 'Contents', pages: [{ page: 1, text: 'Contents\nChapter one' }] });
+    const doc = await h.documents.add(user, { title: 'Contents', pages: [{ page: 1, text: 'Contents\nChapter one' }] });
     const res = await generate(user, { document_id: doc.id, num_questions: 5 });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('ValidationError');
@@ -129,7 +128,7 @@ describe('generating from a document that cannot be used', () => {
   it('answers 404 for another user’s document and for one that does not exist, and stores nothing', async () => {
     const owner = h.newUser();
     const other = h.newUser();
-    const doc = h.documents.add({ userId: owner.id, title: 'Private', pages: photosynthesis });
+    const doc = await h.documents.add(owner, { title: 'Private', pages: photosynthesis });
     for (const id of [doc.id, 999_999]) {
       const res = await generate(other, { document_id: id, num_questions: 5 });
       expect(res.status).toBe(404);
@@ -141,7 +140,7 @@ describe('generating from a document that cannot be used', () => {
 
   it('answers 409 for a document that is not processed yet', async () => {
     const user = h.newUser();
-    const doc = h.documents.add({ userId: user.id, title: 'Pending', pages: [], status: 'processing' });
+    const doc = await h.documents.add(user, { title: 'Pending', pages: photosynthesis, status: 'uploaded' });
     const res = await generate(user, { document_id: doc.id, num_questions: 5 });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('Conflict');
@@ -150,7 +149,7 @@ describe('generating from a document that cannot be used', () => {
 
   it('says a document that failed to process needs processing again, rather than waiting', async () => {
     const user = h.newUser();
-    const doc = h.documents.add({ userId: user.id, title: 'Broken scan', pages: [], status: 'failed' });
+    const doc = await h.documents.add(user, { title: 'Broken scan', pages: [], status: 'failed' });
     const res = await generate(user, { document_id: doc.id, num_questions: 5 });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: 'Conflict', details: { document_id: doc.id, status: 'failed' } });
@@ -173,7 +172,7 @@ describe('bad generation requests', () => {
   for (const [what, change, field] of cases) {
     it(`answers 400 naming the field for ${what}`, async () => {
       const user = h.newUser();
-      const doc = h.documents.add({ userId: user.id, title: 'Notes', pages: photosynthesis });
+      const doc = await h.documents.add(user, { title: 'Notes', pages: photosynthesis });
       const res = await generate(user, { document_id: doc.id, num_questions: 5, ...change });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('ValidationError');
@@ -210,7 +209,7 @@ describe('reaching the document service', () => {
     const slow = await startHarness({ documentTimeoutMs: 200 });
     try {
       const user = slow.newUser();
-      const doc = slow.documents.add({ userId: user.id, title: 'Slow', pages: photosynthesis });
+      const doc = await slow.documents.add(user, { title: 'Slow', pages: photosynthesis });
       slow.documents.slowDown(1000);
       const res = await request(slow.app).post('/api/v1/quizzes/generate').set(slow.as(user)).send({ document_id: doc.id, num_questions: 3 });
       expect(res.status).toBe(503);

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
-import { createInternalTokens, requireInternalIdentity, currentUser, type InternalTokens } from '@learner/common/auth';
+import { assembleDocumentService, uploadDocument } from '@learner/document/testing';
+import { createInternalTokens } from '@learner/common/auth';
 import type { Env } from '@learner/common/config';
-import type { DocumentPassages } from '@learner/common/contracts';
 import type { Pool } from '@learner/common/db';
-import { errorBody } from '@learner/common/errors';
 import type { EventConsumer } from '@learner/common/events';
-import type { RequestUser } from '@learner/common/http';
+import { closeServer, listen, type RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics, type Metrics } from '@learner/common/metrics';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
@@ -17,15 +15,6 @@ import { loadConfig, type QuizConfig } from '../src/config.js';
 import { createQuizDependencies } from '../src/dependencies.js';
 import type { DocumentPage } from '../src/generation/question.js';
 import { createExtractiveWriter, type QuestionWriter } from '../src/generation/question-writer.js';
-import { storedPassages } from './fixtures/study-texts.js';
-
-export interface StoredDocument {
-  id: number;
-  userId: string;
-  title: string;
-  status: 'uploaded' | 'processing' | 'completed' | 'failed';
-  pages: DocumentPage[];
-}
 
 /** The service's configuration as main.ts loads it, from these settings; no document service listens unless one is named. */
 export function testConfig(env: Env = {}): QuizConfig {
@@ -68,69 +57,59 @@ export function buildQuizApp(options: {
 }
 
 /**
- * A real HTTP server speaking the document service's internal passages route over documents the test
- * puts in it, in the shape of the document contract (@learner/common/contracts); it checks the
- * internal token exactly as the document service does. with-document-service.test.ts runs the real one.
+ * The real document service (assembleDocumentService: its app, a fresh database, local storage and
+ * its processing worker) on a loopback port, behind a pass-through that counts the passage reads it
+ * forwards and can hold them (`slowDown`), which the real service cannot be made to do. Documents are
+ * uploaded through its public route and processed by its worker.
  */
-export async function startDocumentStandIn(tokens: InternalTokens) {
-  const documents = new Map<number, StoredDocument>();
-  let nextId = 1;
+export async function startDocuments(secret: string) {
+  const service = await assembleDocumentService({ secret, processing: { pollMs: 100 } });
   let delayMs = 0;
   const reads = new Map<number, number>();
-  const app = express();
-  app.use('/internal/v1', requireInternalIdentity(tokens));
-  app.get('/internal/v1/documents/:id/passages', async (req, res) => {
+  const front = express();
+  front.get('/internal/v1/documents/:id/passages', async (req, res, next) => {
+    const id = Number(req.params.id);
+    res.on('finish', () => reads.set(id, (reads.get(id) ?? 0) + 1));
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-    const doc = documents.get(Number(req.params.id));
-    if (!doc || doc.userId !== currentUser(req).id) {
-      res.status(404).json(errorBody('NotFound', 'Document not found', 'req'));
-      return;
-    }
-    if (doc.status !== 'completed') {
-      res.status(409).json(errorBody('Conflict', `The document's text is not available while it is ${doc.status}`, 'req', { status: doc.status }));
-      return;
-    }
-    // Cut as the document service cuts a document at processing.
-    const passages = storedPassages(doc.pages).map((p, i) => ({
-      id: i + 1,
-      page: p.page,
-      position: p.position,
-      text: p.text,
-      heading: p.heading,
-      start_offset: p.start,
-      end_offset: p.end,
-    }));
-    const data: DocumentPassages = { id: doc.id, title: doc.title, status: doc.status, passages };
-    reads.set(doc.id, (reads.get(doc.id) ?? 0) + 1);
-    res.json({ status: 'success', data, timestamp: new Date().toISOString() });
+    next();
   });
-  app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(err.status ?? 500).json(errorBody('Unauthorized', err.message ?? 'error', 'req'));
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  front.use(service.app);
+  const server = await listen(front, 0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
-    add(doc: Omit<StoredDocument, 'id' | 'status'> & { status?: StoredDocument['status'] }): StoredDocument {
-      const stored: StoredDocument = { status: 'completed', ...doc, id: nextId++ };
-      documents.set(stored.id, stored);
-      return stored;
+    url,
+    /**
+     * Uploads `pages` as a text file of `user`'s and answers once it is processed. `status: 'failed'`
+     * uploads a damaged PDF instead, which the worker fails; `status: 'uploaded'` stops the worker first so the
+     * document waits, unprocessed, until the next `add`.
+     */
+    async add(user: RequestUser, doc: { title: string; pages: DocumentPage[]; status?: 'completed' | 'failed' | 'uploaded' }): Promise<{ id: number }> {
+      const headers = service.tokens.headersFor(user);
+      const status = doc.status ?? 'completed';
+      if (status === 'uploaded') await service.worker?.stop();
+      else service.worker?.start();
+      if (status === 'failed') {
+        const damaged = Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog'), Buffer.alloc(300, 0x41)]);
+        return { id: await uploadDocument(url, headers, { title: doc.title, filename: `${doc.title}.pdf`, bytes: damaged }, 'failed') };
+      }
+      return { id: await uploadDocument(url, headers, { title: doc.title, pages: doc.pages.map((p) => p.text) }, status) };
     },
     /** How many times a document's passages were read. */
     reads: (id: number) => reads.get(id) ?? 0,
     slowDown(ms: number) {
       delayMs = ms;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async close() {
+      await closeServer(server);
+      await service.close();
+    },
   };
 }
 
 export interface Harness {
   app: Express;
   db: TestDatabase;
-  documents: Awaited<ReturnType<typeof startDocumentStandIn>>;
+  documents: Awaited<ReturnType<typeof startDocuments>>;
   newUser(): RequestUser;
   as(user: RequestUser): Record<string, string>;
   /** Events written to the outbox for `topic`, oldest first. */
@@ -144,7 +123,7 @@ export async function startHarness(
   const db = await createTestDatabase({ database: 'quiz', fromDir: import.meta.dirname });
   const secret = testSecret();
   const tokens = createInternalTokens({ secret, issuer: 'gateway' });
-  const documents = await startDocumentStandIn(tokens);
+  const documents = await startDocuments(secret);
   const app = buildQuizApp({
     pool: db.pool,
     secret,

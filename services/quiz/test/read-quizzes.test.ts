@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 async function makeQuiz(user: RequestUser, extra: Record<string, unknown> = {}) {
-  const doc = h.documents.add({ userId: user.id, title: 'Photosynthesis', pages: photosynthesis });
+  const doc = await h.documents.add(user, { title: 'Photosynthesis', pages: photosynthesis });
   const res = await request(h.app)
     .post('/api/v1/quizzes/generate')
     .set(h.as(user))

@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 async function makeQuiz(user: RequestUser, numQuestions = 9) {
-  const doc = h.documents.add({ userId: user.id, title: 'Revolution', pages: frenchRevolution });
+  const doc = await h.documents.add(user, { title: 'Revolution', pages: frenchRevolution });
   const res = await request(h.app)
     .post('/api/v1/quizzes/generate')
     .set(h.as(user))
@@ -207,7 +207,7 @@ describe('results', () => {
 
   it('answers 404 for another user’s quiz results', async () => {
     const owner = h.newUser();
-    const doc = h.documents.add({ userId: owner.id, title: 'Cells', pages: cellBiology });
+    const doc = await h.documents.add(owner, { title: 'Cells', pages: cellBiology });
     const made = await request(h.app).post('/api/v1/quizzes').set(h.as(owner)).send({ document_id: doc.id, num_questions: 2 });
     const res = await request(h.app).get(`/api/v1/quizzes/${made.body.data.id}/results`).set(h.as(h.newUser()));
     expect(res.status).toBe(404);

@@ -38,7 +38,7 @@ async function rowsNaming(user: RequestUser): Promise<number> {
 }
 
 async function makeQuizWithResult(user: RequestUser): Promise<number> {
-  const doc = h.documents.add({ userId: user.id, title: 'Photosynthesis', pages: photosynthesis });
+  const doc = await h.documents.add(user, { title: 'Photosynthesis', pages: photosynthesis });
   const quiz = await request(h.app).post('/api/v1/quizzes/generate').set(h.as(user)).send({ document_id: doc.id, num_questions: 3, difficulty: 'easy' });
   expect(quiz.status).toBe(201);
   const answers = Object.fromEntries((quiz.body.data.questions as { id: number }[]).map((q) => [String(q.id), 'a']));
@@ -69,7 +69,7 @@ describe('user.deleted in the quiz service', () => {
 
   it('does not keep a quiz whose questions were being written when the erasure arrived', async () => {
     const ada = h.newUser();
-    const doc = h.documents.add({ userId: ada.id, title: 'Photosynthesis', pages: photosynthesis });
+    const doc = await h.documents.add(ada, { title: 'Photosynthesis', pages: photosynthesis });
     h.documents.slowDown(1_500);
     try {
       const generating = request(h.app).post('/api/v1/quizzes/generate').set(h.as(ada)).send({ document_id: doc.id, num_questions: 3, difficulty: 'easy' }).then((res) => res);
