@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPortUrl, startBedrockStandIn, startChatCompletionsStandIn, startHealthStandIn } from '@learner/common/testing';
+import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
+import { closedPortUrl, startBedrockStandIn, startChatCompletionsStandIn, testSecret } from '@learner/common/testing';
 import { startChat } from './support/chat-harness.js';
 
 type Chat = Awaited<ReturnType<typeof startChat>>;
@@ -12,10 +13,11 @@ async function chatWith(options: Parameters<typeof startChat>[0]): Promise<Chat>
   return chat;
 }
 
-let documentService: Awaited<ReturnType<typeof startHealthStandIn>>;
+/** The real document service, without its processing worker: the readiness check asks its /health. */
+let documentService: RunningDocumentService;
 beforeAll(async () => {
-  documentService = await startHealthStandIn();
-  running.push(documentService);
+  documentService = await startDocumentService({ secret: testSecret(), processing: false });
+  running.push({ close: () => documentService.stop() });
 });
 afterAll(async () => {
   await Promise.all(running.map((r) => r.close()));

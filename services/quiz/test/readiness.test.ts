@@ -4,19 +4,25 @@ import { createInternalTokens } from '@learner/common/auth';
 import type { Env } from '@learner/common/config';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics } from '@learner/common/metrics';
-import { closedPortUrl, createTestDatabase, startChatCompletionsStandIn, startHealthStandIn, type TestDatabase } from '@learner/common/testing';
+import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
+import { closedPortUrl, createTestDatabase, startChatCompletionsStandIn, testSecret, type TestDatabase } from '@learner/common/testing';
 import { createApp } from '../src/app.js';
 import { createQuizDependencies } from '../src/dependencies.js';
 import { testConfig } from './harness.js';
 
 let db: TestDatabase;
+/** The real document service, without its processing worker: the readiness check asks its /health. */
+let documentService: RunningDocumentService;
 const closing: Array<() => Promise<void>> = [];
 beforeAll(async () => {
-  db = await createTestDatabase({ database: 'quiz', fromDir: import.meta.dirname });
+  [db, documentService] = await Promise.all([
+    createTestDatabase({ database: 'quiz', fromDir: import.meta.dirname }),
+    startDocumentService({ secret: testSecret(), processing: false }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all(closing.map((close) => close()));
-  await db?.drop();
+  await Promise.all([db?.drop(), documentService?.stop()]);
 });
 
 /** The quiz app as main.ts builds it from these settings (the configured question writer included). */
@@ -39,9 +45,8 @@ function quizApp(env: Env) {
 
 describe('/ready of the quiz service', () => {
   it('checks the document service and the configured LLM endpoint, and is ready while both answer', async () => {
-    const documentService = await startHealthStandIn();
     const llm = await startChatCompletionsStandIn(() => ({ status: 200, body: {} }));
-    closing.push(documentService.close, llm.close);
+    closing.push(llm.close);
     const res = await request(quizApp({ DOCUMENT_SERVICE_URL: documentService.url, LLM_BASE_URL: llm.url, LLM_MODEL: 'small' })).get('/ready');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ready', checks: { document_service: { status: 'up' }, llm: { status: 'up' } } });
@@ -57,18 +62,14 @@ describe('/ready of the quiz service', () => {
   });
 
   it('counts the document service up while one of its replicas answers, and down naming why while none does', async () => {
-    const replica = await startHealthStandIn();
-    closing.push(replica.close);
     const stopped = await closedPortUrl();
-    const up = await request(quizApp({ DOCUMENT_SERVICE_URL: `${stopped},${replica.url}` })).get('/ready');
+    const up = await request(quizApp({ DOCUMENT_SERVICE_URL: `${stopped},${documentService.url}` })).get('/ready');
     expect(up.body).toMatchObject({ status: 'ready', checks: { document_service: { status: 'up' } } });
     const down = await request(quizApp({ DOCUMENT_SERVICE_URL: `${stopped},${await closedPortUrl()}` })).get('/ready');
     expect(down.body).toMatchObject({ status: 'degraded', degraded: ['document_service'], checks: { document_service: { status: 'down', error: 'fetch failed' } } });
   });
 
   it('checks no LLM endpoint when none is configured', async () => {
-    const documentService = await startHealthStandIn();
-    closing.push(documentService.close);
     const res = await request(quizApp({ DOCUMENT_SERVICE_URL: documentService.url })).get('/ready');
     expect(res.body).toMatchObject({ status: 'ready' });
     expect(Object.keys(res.body.checks)).toEqual(['document_service']);
