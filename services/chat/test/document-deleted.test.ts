@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
+import { startDocumentService, uploadDocument, type RunningDocumentService } from '@learner/document/testing';
 import { createInternalTokens } from '@learner/common/auth';
 import { eventsConsumed, requireInfra, testSecret, waitForConsumerGroup } from '@learner/common/testing';
 import { newUser, startChat, type TestUser } from './support/chat-harness.js';
@@ -21,7 +21,7 @@ const gatewayTokens = createInternalTokens({ secret, issuer: 'gateway' });
 const PLANTS = [
   'Plant biology\n\nPlants are living things that make their own food. Most plants have roots, stems and leaves.',
   'Photosynthesis\n\nPhotosynthesis is the process by which green plants turn light energy into chemical energy. It takes place in the chloroplasts of leaf cells.',
-].join('\n\f');
+];
 const ROME = 'Roman history\n\nThe Roman Republic was founded in 509 BC. Julius Caesar crossed the Rubicon in 49 BC, starting a civil war.';
 
 let documents: RunningDocumentService;
@@ -36,24 +36,6 @@ afterAll(async () => {
   await chat?.close();
   await documents?.stop();
 });
-
-async function uploadAndWait(user: TestUser, title: string, text: string): Promise<number> {
-  const headers = gatewayTokens.headersFor(user);
-  const uploaded = await request(documents.app)
-    .post('/api/v1/documents/upload')
-    .set(headers)
-    .field('title', title)
-    .attach('file', Buffer.from(text, 'utf8'), { filename: `${title}.txt`, contentType: 'text/plain' });
-  expect(uploaded.status).toBe(201);
-  const id = uploaded.body.data.id as number;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const res = await request(documents.app).get(`/api/v1/documents/${id}`).set(headers);
-    if (res.body.data.status === 'completed') return id;
-    if (res.body.data.status === 'failed' || Date.now() > deadline) throw new Error(`document ${id}: ${JSON.stringify(res.body.data)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface CitationJson {
   document_id: number;
@@ -72,7 +54,10 @@ async function citationsOf(user: TestUser, sessionId: number): Promise<CitationJ
 describe('a deleted document, heard through Kafka', () => {
   it('leaves the answers that cited it, their citations keeping the title and saying the document was deleted', async () => {
     const user = newUser();
-    const [plantsId, romeId] = await Promise.all([uploadAndWait(user, 'Plant biology', PLANTS), uploadAndWait(user, 'Roman history', ROME)]);
+    const [plantsId, romeId] = await Promise.all([
+      uploadDocument(documents.url, gatewayTokens.headersFor(user), { title: 'Plant biology', pages: PLANTS }),
+      uploadDocument(documents.url, gatewayTokens.headersFor(user), { title: 'Roman history', pages: [ROME] }),
+    ]);
     const session = (await chat.as(user).post('/api/v1/chat/sessions', {})).body.data.id as number;
     const focused = (await chat.as(user).post('/api/v1/chat/sessions', { document_ids: [plantsId] })).body.data.id as number;
     for (const [id, question] of [

@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createInternalTokens } from '@learner/common/auth';
 import { closeServer, listen } from '@learner/common/http';
 import { testSecret } from '@learner/common/testing';
-import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
+import { startDocumentService, uploadDocument, type RunningDocumentService } from '@learner/document/testing';
 import { MESSAGES } from '../src/tutor/tutor.js';
 import { newUser, startChat, type TestUser } from './support/chat-harness.js';
 
@@ -21,7 +20,7 @@ const PLANT_BIOLOGY = [
   'Plant biology\n\nPlants are living things that make their own food. Most plants have roots, stems and leaves.',
   'Photosynthesis\n\nPhotosynthesis is the process by which green plants turn light energy into chemical energy. It takes place in the chloroplasts of leaf cells. Chlorophyll, the green pigment inside chloroplasts, absorbs red and blue light.',
   'Transport in plants\n\nWater moves from the roots up to the leaves through vessels called xylem. Transpiration is the loss of water vapour through small pores in the leaves called stomata.',
-].join('\n\f');
+];
 
 const ROMAN_HISTORY = 'The Roman Republic was founded in 509 BC. Julius Caesar crossed the Rubicon in 49 BC, starting a civil war.';
 
@@ -34,28 +33,6 @@ let documentApp: Express;
 let chat: Awaited<ReturnType<typeof startChat>>;
 let plantsId: number;
 let historyId: number;
-
-async function uploadText(user: TestUser, filename: string, title: string, text: string): Promise<number> {
-  const res = await request(documentApp)
-    .post('/api/v1/documents/upload')
-    .set(gatewayTokens.headersFor(user))
-    .field('title', title)
-    .attach('file', Buffer.from(text, 'utf8'), { filename, contentType: 'text/plain' });
-  if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body.data.id as number;
-}
-
-async function waitUntilCompleted(user: TestUser, id: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await request(documentApp).get(`/api/v1/documents/${id}`).set(gatewayTokens.headersFor(user));
-    if (res.body.data?.status === 'completed') return;
-    if (res.body.data?.status === 'failed' || Date.now() > deadline) {
-      throw new Error(`document ${id} did not complete: ${JSON.stringify(res.body)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // The chat service's wait for a document search: a hybrid search waits on the embedding server,
 // which answers one request at a time and is shared by every test running beside this one (the
@@ -75,10 +52,10 @@ beforeAll(async () => {
   documentApp = documents.app;
   chat = await startChat({ secret, documentServiceUrl: documents.url, documentTimeoutMs: DOCUMENT_TIMEOUT_MS });
 
-  plantsId = await uploadText(learner, 'plant-biology.txt', 'Plant biology', PLANT_BIOLOGY);
-  historyId = await uploadText(learner, 'rome.txt', 'Roman history', ROMAN_HISTORY);
-  await waitUntilCompleted(learner, plantsId);
-  await waitUntilCompleted(learner, historyId);
+  [plantsId, historyId] = await Promise.all([
+    uploadDocument(documents.url, gatewayTokens.headersFor(learner), { title: 'Plant biology', pages: PLANT_BIOLOGY }),
+    uploadDocument(documents.url, gatewayTokens.headersFor(learner), { title: 'Roman history', pages: [ROMAN_HISTORY] }),
+  ]);
 });
 
 afterAll(async () => {
@@ -176,17 +153,7 @@ describe('the tutor over the real document service', () => {
     const offline = await startDocumentService({ secret, pollMs: 200, embeddingsBaseUrl: deadUrl });
     const offlineChat = await startChat({ secret, documentServiceUrl: offline.url, documentTimeoutMs: DOCUMENT_TIMEOUT_MS });
     try {
-      const res = await request(offline.app)
-        .post('/api/v1/documents/upload')
-        .set(gatewayTokens.headersFor(learner))
-        .field('title', 'Plant biology')
-        .attach('file', Buffer.from(PLANT_BIOLOGY, 'utf8'), { filename: 'plant-biology.txt', contentType: 'text/plain' });
-      expect(res.status).toBe(201);
-      const deadline = Date.now() + 60_000;
-      while ((await request(offline.app).get(`/api/v1/documents/${res.body.data.id}`).set(gatewayTokens.headersFor(learner))).body.data.status !== 'completed') {
-        if (Date.now() > deadline) throw new Error('the document was not processed without the embedding server');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await uploadDocument(offline.url, gatewayTokens.headersFor(learner), { title: 'Plant biology', pages: PLANT_BIOLOGY });
       const session = (await offlineChat.as(learner).post('/api/v1/chat/sessions', {})).body.data.id as number;
       const reply = await offlineChat.as(learner).post(`/api/v1/chat/sessions/${session}/messages`, { message: 'What is photosynthesis?' });
       expect(reply.status).toBe(201);

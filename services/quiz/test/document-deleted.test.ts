@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
+import { startDocumentService, uploadDocument, type RunningDocumentService } from '@learner/document/testing';
 import { createInternalTokens } from '@learner/common/auth';
 import { createKafkaEventConsumer, type EventConsumer } from '@learner/common/events';
 import type { RequestUser } from '@learner/common/http';
@@ -55,23 +55,6 @@ afterAll(async () => {
   await Promise.all([quizDb?.drop(), documents?.stop()]);
 });
 
-async function uploadAndWait(user: RequestUser, pages: { text: string }[], title: string): Promise<number> {
-  const uploaded = await request(documents.app)
-    .post('/api/v1/documents/upload')
-    .set(as(user))
-    .field('title', title)
-    .attach('file', Buffer.from(pages.map((p) => p.text).join('\n\f'), 'utf8'), { filename: `${title}.txt`, contentType: 'text/plain' });
-  expect(uploaded.status).toBe(201);
-  const id = uploaded.body.data.id as number;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const res = await request(documents.app).get(`/api/v1/documents/${id}`).set(as(user));
-    if (res.body.data.status === 'completed') return id;
-    if (res.body.data.status === 'failed' || Date.now() > deadline) throw new Error(`document ${id}: ${JSON.stringify(res.body.data)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function quizFrom(user: RequestUser, documentId: number): Promise<{ id: number; questions: Array<{ id: number }> }> {
   const res = await request(quizApp).post('/api/v1/quizzes/generate').set(as(user)).send({ document_id: documentId, num_questions: 4, seed: 7 });
   expect(res.status).toBe(201);
@@ -103,8 +86,8 @@ describe('a deleted document, heard through Kafka', () => {
   it('leaves its quizzes readable with their results, marked as from a deleted document, and makes no new quiz from it', async () => {
     const user: RequestUser = { id: randomUUID(), email: 'learner@example.test' };
     const [deletedId, keptId] = await Promise.all([
-      uploadAndWait(user, photosynthesis, 'photosynthesis'),
-      uploadAndWait(user, cellBiology, 'cells'),
+      uploadDocument(documents.url, as(user), { title: 'photosynthesis', pages: photosynthesis.map((p) => p.text) }),
+      uploadDocument(documents.url, as(user), { title: 'cells', pages: cellBiology.map((p) => p.text) }),
     ]);
     const quiz = await quizFrom(user, deletedId);
     const other = await quizFrom(user, keptId);

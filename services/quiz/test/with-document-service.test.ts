@@ -4,7 +4,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessingWorker } from '@learner/document/dist/processing/processing-worker.js';
-import { startDocumentService, type RunningDocumentService } from '@learner/document/testing';
+import { startDocumentService, uploadDocument, type RunningDocumentService } from '@learner/document/testing';
 import { createInternalTokens } from '@learner/common/auth';
 import type { RequestUser } from '@learner/common/http';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
@@ -22,6 +22,7 @@ let quizDb: TestDatabase;
 let stopDocuments: () => Promise<void>;
 let worker: ProcessingWorker;
 let documentApp: Express;
+let documentUrl: string;
 let quizApp: Express;
 const secret = testSecret();
 const tokens = createInternalTokens({ secret, issuer: 'gateway' });
@@ -39,6 +40,7 @@ beforeAll(async () => {
   ]);
   stopDocuments = documents.stop;
   documentApp = documents.app;
+  documentUrl = documents.url;
   worker = documents.worker!;
   quizApp = buildQuizApp({ pool: quizDb.pool, secret, documentServiceUrl: documents.url });
 });
@@ -81,22 +83,8 @@ async function textPdf(pages: { text: string }[]): Promise<Buffer> {
   return Buffer.from(await pdf.save());
 }
 
-async function uploadAndWait(user: RequestUser, bytes: Buffer, filename: string): Promise<number> {
-  const uploaded = await request(documentApp)
-    .post('/api/v1/documents/upload')
-    .set(as(user))
-    .field('title', filename.replace(/\.\w+$/, ''))
-    .attach('file', bytes, { filename, contentType: 'application/octet-stream' });
-  expect(uploaded.status).toBe(201);
-  const id = uploaded.body.data.id as number;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const res = await request(documentApp).get(`/api/v1/documents/${id}`).set(as(user));
-    if (res.body.data.status === 'completed') return id;
-    if (res.body.data.status === 'failed') throw new Error(`document ${id} failed: ${res.body.data.error}`);
-    if (Date.now() > deadline) throw new Error(`document ${id} still ${res.body.data.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function uploadAndWait(user: RequestUser, bytes: Buffer, filename: string): Promise<number> {
+  return uploadDocument(documentUrl, as(user), { title: filename.replace(/\.\w+$/, ''), filename, bytes });
 }
 
 async function pagesOf(user: RequestUser, id: number): Promise<{ page: number; text: string }[]> {

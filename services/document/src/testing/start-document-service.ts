@@ -245,13 +245,13 @@ export async function startDocumentService(options: {
 export async function uploadDocument(
   baseUrl: string,
   headers: Record<string, string>,
-  file: { title: string; pages: string[] } | { title: string; filename: string; bytes: Uint8Array<ArrayBuffer> },
+  file: { title: string; pages: string[] } | { title: string; filename: string; bytes: Uint8Array },
   until: 'completed' | 'failed' | 'uploaded' = 'completed',
 ): Promise<number> {
   const [filename, bytes] = 'pages' in file ? [`${file.title}.txt`, Buffer.from(file.pages.join('\n\f'), 'utf8')] : [file.filename, file.bytes];
   const form = new FormData();
   form.set('title', file.title);
-  form.set('file', new Blob([bytes], { type: 'application/octet-stream' }), filename);
+  form.set('file', new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' }), filename);
   const uploaded = await fetch(`${baseUrl}/api/v1/documents/upload`, { method: 'POST', headers, body: form });
   const body = (await uploaded.json()) as { data?: { id: number } };
   if (uploaded.status !== 201 || !body.data) throw new Error(`upload answered ${uploaded.status}: ${JSON.stringify(body)}`);
