@@ -1,7 +1,10 @@
-export const QUESTION_TYPES = ['multiple_choice', 'true_false', 'short_answer'] as const;
+import { QUIZ_DIFFICULTIES, QUIZ_QUESTION_TYPES } from '@learner/common/contracts';
+
+/** The kinds of question and the difficulties are the quiz contract's: what a request may ask for is what is generated. */
+export const QUESTION_TYPES = QUIZ_QUESTION_TYPES;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
-export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+export const DIFFICULTIES = QUIZ_DIFFICULTIES;
 export type Difficulty = (typeof DIFFICULTIES)[number];
 
 export interface QuestionOption {
