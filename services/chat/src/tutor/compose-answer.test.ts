@@ -72,6 +72,28 @@ describe('composeAnswer', () => {
     expect(composeAnswer({ question: 'hello', searchWords: [], passages: [photosynthesis] }).found).toBe(false);
   });
 
+  it("does not answer with the text's own questions for discussion", () => {
+    const discussion = passage({
+      passageId: 30,
+      page: 9,
+      text:
+        'What do you think a symbolic interactionist would compare social interactions to? ' +
+        'Would a symbolic interactionist study names this way? Why or why not?',
+    });
+    const dramaturgy = passage({
+      passageId: 31,
+      page: 4,
+      text:
+        'Erving Goffman compared social interactions to theatrical roles played on a stage. ' +
+        'People manage the impression they give to their audience.',
+    });
+    const answer = ask('What does a symbolic interactionist compare social interactions to?', [discussion, dramaturgy]);
+    expect(answer.found && answer.content).toBe(dramaturgy.text);
+    expect(answer.found && answer.citations.map((c) => c.page)).toEqual([4]);
+    // Questions alone answer nothing.
+    expect(ask('What does a symbolic interactionist compare social interactions to?', [discussion]).found).toBe(false);
+  });
+
   it('does not state headings or fragments as answers', () => {
     const headed = passage({ text: 'Photosynthesis\nLight reactions of photosynthesis\nThe light reactions of photosynthesis split water and release oxygen.' });
     const answer = ask('What are the light reactions of photosynthesis?', [headed]);

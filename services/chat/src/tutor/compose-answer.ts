@@ -95,9 +95,21 @@ interface Candidate {
 
 const OPENS_WITH_REFERENCE = /^(?:it|its|they|their|them|this|these|those|he|she|his|her|such)\b/i;
 
+const ASKS = /\?["”’)]?$/;
+
+/**
+ * A passage that mostly asks (a text's questions for discussion, "What do you think …? Should …?")
+ * says nothing a learner can be told; it shares a question's words all the same.
+ */
+function mostlyAsks(passage: Passage): boolean {
+  const prose = sentences(passage.text).filter(isProse);
+  return prose.length > 0 && prose.filter((s) => ASKS.test(s)).length * 2 >= prose.length;
+}
+
 function candidatesOf(passages: Passage[]): Candidate[] {
   const out: Candidate[] = [];
   passages.forEach((passage, passageIndex) => {
+    if (mostlyAsks(passage)) return;
     let previous: Candidate | undefined;
     sentences(passage.text).forEach((text, sentenceIndex) => {
       if (!isProse(text)) {
