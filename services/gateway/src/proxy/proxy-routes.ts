@@ -26,8 +26,30 @@ const MULTIPART_OVERHEAD = 1024 * 1024;
 /** Lifetime of the internal tokens the gateway signs (main.ts creates them with it). */
 export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 
-function matchApiPrefix(path: string): readonly [string, ServiceName] | undefined {
-  return API_PREFIXES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
+interface ApiArea {
+  prefix: string;
+  /** The prefix and a slash: paths under it. */
+  below: string;
+  service: ServiceName;
+  /** The metrics route of the prefix itself and of the paths below it. */
+  route: string;
+  belowRoute: string;
+}
+
+// Worked out once: matching a request's path then makes no strings of its own.
+const API_AREAS: readonly ApiArea[] = API_PREFIXES.map(([prefix, service]) => ({
+  prefix,
+  below: `${prefix}/`,
+  service,
+  route: prefix,
+  belowRoute: `${prefix}/*`,
+}));
+
+function matchApiArea(path: string): ApiArea | undefined {
+  // Every prefix starts with /api/v1/; most paths that reach here are under one of them.
+  if (!path.startsWith('/api/v1/')) return undefined;
+  for (const area of API_AREAS) if (path === area.prefix || path.startsWith(area.below)) return area;
+  return undefined;
 }
 
 /**
@@ -77,13 +99,14 @@ export function createProxyRoutes(deps: {
 
   /** `/api/v1/<area>/...` for a signed-in user, with the identity headers of that user. */
   const api: RequestHandler = (req, res, next) => {
-    const match = matchApiPrefix(req.path);
-    if (!match) {
+    // req.path parses the URL each time it is read: once here.
+    const path = req.path;
+    const area = matchApiArea(path);
+    if (!area) {
       next();
       return;
     }
-    const [prefix, service] = match;
-    res.locals.metricsRoute = req.path === prefix ? prefix : `${prefix}/*`;
+    res.locals.metricsRoute = path === area.prefix ? area.route : area.belowRoute;
     const claims = requireAccessClaims(req);
     assertBodySize(req, maxBodyBytes);
     const user = { id: claims.user_id, email: claims.email };
@@ -91,7 +114,7 @@ export function createProxyRoutes(deps: {
     req.headers['x-user-id'] = user.id;
     req.headers['x-user-email'] = user.email;
     req.headers[INTERNAL_TOKEN_HEADER] = internalToken(user);
-    return proxies[service](req, res, next);
+    return proxies[area.service](req, res, next);
   };
 
   /** `/files/<service>/<key>`: signed download links of local storage; the signature is the permission. */

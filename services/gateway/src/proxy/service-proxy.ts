@@ -2,7 +2,7 @@ import type { Agent, ClientRequest } from 'node:http';
 import { connect } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import vary from 'vary';
-import { createProxyMiddleware, debugProxyErrorsPlugin, type Plugin } from 'http-proxy-middleware';
+import { createProxyMiddleware, type Plugin } from 'http-proxy-middleware';
 import {
   errorBody,
   GatewayTimeoutError,
@@ -140,11 +140,13 @@ function createTargetProxy(options: {
   onRefused?: (req: Request, res: Response, next: NextFunction) => boolean;
 }): RequestHandler {
   const { service, timeoutMs } = options;
+  // One listener for every request, called with the request as `this`: no closure made per request.
+  function onUpstreamTimeout(this: ClientRequest): void {
+    this.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: UPSTREAM_TIMEOUT }));
+  }
   const failures: Plugin = (proxyServer) => {
     proxyServer.on('proxyReq', (proxyReq: ClientRequest) => {
-      proxyReq.setTimeout(timeoutMs, () => {
-        proxyReq.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: UPSTREAM_TIMEOUT }));
-      });
+      proxyReq.setTimeout(timeoutMs, onUpstreamTimeout);
     });
     // The service's headers replace the gateway's of the same name; Vary is a list, and the
     // gateway's `Origin` in it must survive a service that varies on something of its own.
@@ -164,12 +166,19 @@ function createTargetProxy(options: {
     });
   };
   return createProxyMiddleware({
-    target: options.target,
+    // A URL, not its text: http-proxy-middleware and httpxy would each parse the text again on
+    // every request.
+    target: new URL(options.target),
     agent: options.agent,
     xfwd: true,
-    // Only the crash guards of the defaults; their logger writes to the console and their error
-    // answer is plain text.
+    /*
+     * None of the default plugins: their logger writes to the console and their error answer is
+     * plain text. Nor their crash guards (debugProxyErrorsPlugin): `failures` listens for the proxy's
+     * errors, httpxy itself listens for errors of the response and destroys the service's answer when
+     * the client goes away, and the guards of WebSocket sockets have nothing to guard here. They
+     * added two listeners to every request.
+     */
     ejectPlugins: true,
-    plugins: [debugProxyErrorsPlugin, failures],
+    plugins: [failures],
   });
 }
