@@ -14,6 +14,10 @@ interface GateState {
 const gateState = Symbol('gate state');
 type WithGateState = Request & { [gateState]?: GateState };
 
+function ipKey(req: Request): string {
+  return `rl:ip:${req.ip ?? 'unknown'}`;
+}
+
 function setRateLimitHeaders(res: Response, result: RateLimitResult): void {
   res.setHeader('X-RateLimit-Limit', String(result.limit));
   res.setHeader('X-RateLimit-Remaining', String(result.remaining));
@@ -42,11 +46,11 @@ export function createGatekeeper(deps: {
         }
       }
       const claims = state.claims;
-      const ipKey = `rl:ip:${req.ip ?? 'unknown'}`;
-      const admission = await deps.traffic.admit(claims ? `rl:user:${claims.user_id}` : ipKey, claims?.jti);
+      // req.ip weighs X-Forwarded-For against the trusted proxies: only worked out when the address counts.
+      const admission = await deps.traffic.admit(claims ? `rl:user:${claims.user_id}` : ipKey(req), claims?.jti);
       const { revoked } = admission;
       // A revoked token's request was not counted for its user: it counts against the address.
-      const limit = claims && revoked ? (await deps.traffic.admit(ipKey)).limit : admission.limit;
+      const limit = claims && revoked ? (await deps.traffic.admit(ipKey(req))).limit : admission.limit;
       setRateLimitHeaders(res, limit);
       if (!limit.allowed) throw new RateLimitedError(limit.retryAfterSeconds, { limit: limit.limit });
       if (claims && revoked) {
