@@ -92,8 +92,10 @@ export function hasQuotation(text: string): boolean {
   return QUOTED.some((pattern) => [...text.matchAll(pattern)].some((m) => (m[1]!.match(/\p{L}+/gu) ?? []).length >= 3));
 }
 
-// A sentence that leans on the one before it ("This is called …") cannot stand alone in a question.
-const LEANS_ON_CONTEXT = /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|also|and|but|or|so|then|however|thus|therefore)\b/i;
+// A sentence that leans on the one before it ("This is called …", "Other globalization efforts, however,
+// are more complex.", "One is attachment, …", "In this section, …") cannot stand alone in a question.
+const LEANS_ON_CONTEXT =
+  /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then|however|thus|therefore|one (?:is|was)|(?:in|at|for|by|from|with|under|on|of) (?:it|them|this|these|that|those|such))\b/i;
 
 /** Whether a sentence can be quoted on its own as the body of a question. */
 export function standsAlone(text: string): boolean {
