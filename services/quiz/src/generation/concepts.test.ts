@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { standsAlone } from './concepts.js';
+import { termKey } from '@learner/text';
+import { blankOut, standsAlone, swapTerm, termSpans } from './concepts.js';
 
 describe('standsAlone: a sentence a question may quote on its own', () => {
   it('refuses sentences that lean on the one before them', () => {
@@ -26,5 +27,21 @@ describe('standsAlone: a sentence a question may quote on its own', () => {
     ]) {
       expect(standsAlone(sentence), sentence).toBe(true);
     }
+  });
+});
+
+describe('termSpans', () => {
+  it("takes in an editor's bracket that the term opens, so a blank or a swap leaves none behind", () => {
+    const sentence = 'According to Jagose (1996), Queer [Theory] focuses on mismatches between anatomical sex and gender identity.';
+    const spans = termSpans(sentence, termKey('queer theory'));
+    expect(blankOut(sentence, spans)).toBe('According to Jagose (1996), _____ focuses on mismatches between anatomical sex and gender identity.');
+    expect(swapTerm(sentence, spans, 'feminist theory')).toBe(
+      'According to Jagose (1996), feminist theory focuses on mismatches between anatomical sex and gender identity.',
+    );
+  });
+
+  it('leaves brackets around a whole term as they are', () => {
+    const sentence = 'Sociologists study norms (folkways and mores) in every society.';
+    expect(blankOut(sentence, termSpans(sentence, termKey('folkways')))).toBe('Sociologists study norms (_____ and mores) in every society.');
   });
 });

@@ -50,7 +50,12 @@ export function termSpans(text: string, key: string): Span[] {
   const spans: Span[] = [];
   for (let i = 0; i + parts.length <= words.length; i++) {
     if (parts.every((p, j) => words[i + j]!.stem === p)) {
-      spans.push({ start: words[i]!.start, end: words[i + parts.length - 1]!.end });
+      let end = words[i + parts.length - 1]!.end;
+      // "Queer [Theory]": an editor's bracket opened inside the term closes with it.
+      const inside = text.slice(words[i]!.start, end);
+      const opened = (inside.match(/[[(]/g)?.length ?? 0) - (inside.match(/[\])]/g)?.length ?? 0);
+      if (opened > 0 && /^[\])]/.test(text.slice(end))) end += 1;
+      spans.push({ start: words[i]!.start, end });
       i += parts.length - 1;
     }
   }
