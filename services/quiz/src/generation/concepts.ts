@@ -191,6 +191,19 @@ export function isPlural(text: string): boolean {
   return /[^s]s$/.test(word) || /(?:ies|ses|xes|ches|shes)$/.test(word) || /(?:ena|ia|ae|ices|i)$/.test(word) && stem(word) !== word;
 }
 
+/** Whether two words are one noun, singular or plural ("norm", "norms"; "society", "societies"). */
+function sameNoun(a: string, b: string): boolean {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  const plural = (w: string): string[] => [`${w}s`, `${w}es`, ...(/[^aeiou]y$/.test(w) ? [`${w.slice(0, -1)}ies`] : [])];
+  return x === y || plural(x).includes(y) || plural(y).includes(x) || irregularPlural(x, y);
+}
+
+/** "criterion"/"criteria", "phenomenon"/"phenomena", "analysis"/"analyses": Latin and Greek plurals. */
+function irregularPlural(x: string, y: string): boolean {
+  const pairs: Array<[RegExp, string]> = [[/on$/, 'a'], [/um$/, 'a'], [/is$/, 'es'], [/us$/, 'i'], [/ex$/, 'ices'], [/ix$/, 'ices']];
+  return pairs.some(([singular, end]) => (singular.test(x) && x.replace(singular, end) === y) || (singular.test(y) && y.replace(singular, end) === x));
+}
+
 /** The term as `sentence` writes it: the document's capitals kept, the one a sentence start gives dropped. */
 function surfaceIn(sentence: string, span: Span, term: KeyTerm): string {
   const found = sentence.slice(span.start, span.end);
@@ -206,6 +219,8 @@ function conceptIn(term: KeyTerm, sentence: Sentence, rank: number, main: number
   if (!standsAlone(sentence.text)) return null;
   const spans = termSpans(sentence.text, term.key);
   if (!spans.length) return null;
+  // Stems meet across kinds of word ("conforms" and "conformity"): only the term itself, or its plural, is blanked.
+  if (!spans.every((span) => sameNoun(lastWord(sentence.text.slice(span.start, span.end)), lastWord(term.term)))) return null;
   const surface = surfaceIn(sentence.text, spans[0]!, term);
   // What is left once the term is blanked must still say something.
   const rest = blankOut(sentence.text, spans).match(/[\p{L}\p{N}]+/gu)?.length ?? 0;

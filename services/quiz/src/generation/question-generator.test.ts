@@ -338,6 +338,36 @@ A habitat is the place where a population of organisms finds food, water and she
     for (const q of questions.filter((q) => q.type !== 'true_false' && !q.text.startsWith('What does'))) expect(isConcept(q.correctAnswer)).toBe(true);
   });
 
+  it('blanks a term only where the text uses the term itself, not a verb or adjective sharing its stem', () => {
+    const pages = [
+      {
+        page: 1,
+        text: [
+          'Conformity is the extent to which an individual complies with group norms or expectations.',
+          'Solomon Asch conducted experiments that showed how great the pressure to conform is within a small group.',
+          'Not surprisingly, young people are particularly aware of who conforms and who does not in their school.',
+          'Asch concluded that conformity has two main causes: people want to be liked and they believe the group is better informed.',
+          'Groupthink is the tendency of a cohesive group to reach agreement without weighing the alternatives.',
+          'Members who conformed to groupthink in the studies rarely voiced their doubts to the leader.',
+          'A reference group is a group to which an individual compares himself or herself.',
+          'An in-group is a group toward which one feels loyalty and respect.',
+          'An out-group is a group toward which an individual feels contempt or competition.',
+          'A dyad is a group of two members, and a triad is a group of three members.',
+        ].join(' '),
+      },
+    ];
+    const verbForms = /^(?:conform|conforms|conformed|conforming)$/i;
+    let onConformity = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const { questions } = generateQuestions(pages, options({ numQuestions: 10, seed }));
+      for (const q of questions) {
+        expect(q.correctAnswer, `seed ${seed}: ${q.text}`).not.toMatch(verbForms);
+        if (q.type !== 'true_false' && /^conformity$/i.test(q.correctAnswer)) onConformity++;
+      }
+    }
+    expect(onConformity).toBeGreaterThan(0);
+  });
+
   it('reads runs of passages spread over a document too long to read whole, and says so', () => {
     const pages = Array.from({ length: 300 }, (_, i) => {
       const text = [...researchMethods, ...cellBiology][i % 4]!.text;
@@ -353,14 +383,13 @@ A habitat is the place where a population of organisms finds food, water and she
     expect(result.warnings.join(' ')).toMatch(/drawn from \d+ of its 300 pages/);
   });
 
-  it('makes 20 questions from a 100-page document within a few seconds', () => {
+  // Its speed is bench/quiz's to print; tests do not time anything.
+  it('makes 20 questions from a 100-page document', () => {
     const pages = Array.from({ length: 100 }, (_, i) => ({
       page: i + 1,
       text: [...researchMethods, ...cellBiology, ...photosynthesis][i % 6]!.text,
     }));
-    const started = performance.now();
     const result = generateQuestions(pages, options({ numQuestions: 20 }));
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(result.generated).toBe(20);
     expect(checkQuiz(result.questions, pages).problems).toEqual({});
   });
