@@ -345,9 +345,13 @@ function kindOf(c: Candidate, form: string): KeyTerm['kind'] {
   return 'concept';
 }
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** The spelling used most; lower case unless the term is a name or an acronym. */
-function surfaceOf(c: Candidate, kind: KeyTerm['kind']): string {
-  const forms = [...c.forms.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+function surfaceOf(c: Candidate, kind: KeyTerm['kind'], defining?: string): string {
+  // Stems meet across kinds of word ("commitment", "committing"): the form the definition names is the term.
+  const named = defining ? [...c.forms.entries()].filter(([f]) => new RegExp(`(?:^|[^\\p{L}])${escapeRegExp(f)}(?![\\p{L}])`, 'iu').test(defining)) : [];
+  const forms = (named.length ? named : [...c.forms.entries()]).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   // The singular where the text uses it ("dependency theory" over "dependency theories"), as a glossary lists it.
   const singular = forms.find(([f]) => !/s$/i.test(f) && termKey(f) === c.key);
   const [form] = singular && kind === 'concept' ? singular : forms[0]!;
@@ -519,7 +523,7 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
     return chosen.map(({ c, score }) => {
       const form = [...c.forms.entries()].sort((a, b) => b[1] - a[1])[0]![0];
       const kind = kindOf(c, form);
-      const term = surfaceOf(c, kind);
+      const term = surfaceOf(c, kind, c.definedIn >= 0 ? sentences[c.definedIn]!.text : undefined);
       const mentions = [...c.sentences].sort((a, b) => a - b).map((i) => sentences[i]!);
       const explaining = mentions.find((s) => EXPLAINS.test(s.text) && s.text.length <= 400 && /[.!?]["”’)]?$/.test(s.text));
       const best: Sentence = c.definedIn >= 0 ? sentences[c.definedIn]! : (explaining ?? mentions[0]!);

@@ -183,6 +183,22 @@ describe('key terms and their definitions', () => {
     expect(found.filter((t) => /report|experiencing/.test(t))).toEqual([]);
   });
 
+  it('names a term as its definition writes it, not by another word with its stem ("commitment", not "committing")', () => {
+    const doc = segmentDocument([
+      {
+        page: 1,
+        text:
+          'In one year, 51 players had been convicted of committing domestic violence. ' +
+          'Commitment refers to the investments we make in the community. ' +
+          'A respected local businessperson has more to lose from committing a crime than a person who does not. ' +
+          'Attachment refers to our connections to others.',
+      },
+    ]);
+    const terms = extractKeyTerms(doc).map((t) => t.term);
+    expect(terms).toContain('commitment');
+    expect(terms).not.toContain('committing');
+  });
+
   it('leaves out everyday words, numbers, people nouns and words about the text', () => {
     for (const junk of ['people', 'weather', '2016', 'table', 'sociologists', 'researchers']) expect(byTerm.has(junk)).toBe(false);
   });
