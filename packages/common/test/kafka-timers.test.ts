@@ -34,4 +34,28 @@ describe('the Kafka client on Node 24', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(warnings.map((w) => w.name)).not.toContain('TimeoutNegativeWarning');
   });
+
+  // The same queue re-armed a 1 ms timer for ever once connected, so every idle service woke about a
+  // thousand times a second; the patch arms it only while requests wait or a throttle runs.
+  it('lets a connected, idle client sleep', async () => {
+    const kafka = createKafka({ brokers, clientId: 'idle-test' });
+    const producer = kafka.producer();
+    const topic = `idle-${randomBytes(4).toString('hex')}`;
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value: 'one' }] });
+    const realSetTimeout = globalThis.setTimeout;
+    let armed = 0;
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+      armed++;
+      return realSetTimeout(...args);
+    }) as typeof setTimeout;
+    try {
+      await new Promise((r) => realSetTimeout(r, 500));
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    await producer.disconnect();
+    // Half a second idle: a handful of timers at most (it was about 500).
+    expect(armed).toBeLessThan(25);
+  });
 });
