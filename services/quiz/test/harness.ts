@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
-import { assembleDocumentService, uploadDocument } from '@learner/document/testing';
+import { assembleDocumentService, serveBehind, uploadDocument } from '@learner/document/testing';
 import { createInternalTokens } from '@learner/common/auth';
 import type { Env } from '@learner/common/config';
 import type { Pool } from '@learner/common/db';
 import type { EventConsumer } from '@learner/common/events';
-import { closeServer, listen, type RequestUser } from '@learner/common/http';
+import type { RequestUser } from '@learner/common/http';
 import { silentLogger } from '@learner/common/logger';
 import { createMetrics, type Metrics } from '@learner/common/metrics';
 import { createTestDatabase, testSecret, type TestDatabase } from '@learner/common/testing';
@@ -73,9 +72,7 @@ export async function startDocuments(secret: string) {
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     next();
   });
-  front.use(service.app);
-  const server = await listen(front, 0, '127.0.0.1');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await serveBehind(service, front);
   return {
     url,
     /**
@@ -99,10 +96,7 @@ export async function startDocuments(secret: string) {
     slowDown(ms: number) {
       delayMs = ms;
     },
-    async close() {
-      await closeServer(server);
-      await service.close();
-    },
+    close,
   };
 }
 

@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { closeServer, listen } from '@learner/common/http';
-import { assembleDocumentService, uploadDocument } from '@learner/document/testing';
+import { assembleDocumentService, serveBehind, uploadDocument } from '@learner/document/testing';
 import type { TestUser } from './chat-harness.js';
 
 /**
@@ -28,10 +26,7 @@ export async function startDocuments(options: { secret: string }) {
     }
     next();
   });
-  front.use(service.app);
-  const server = await listen(front, 0, '127.0.0.1');
-
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await serveBehind(service, front);
   return {
     url,
     /** Uploads `pages` (a text file, one page each) as `user`'s document and waits until it is processed. */
@@ -39,9 +34,6 @@ export async function startDocuments(options: { secret: string }) {
     /** The searches chat sent, oldest first. */
     searches,
     behaviour,
-    async close() {
-      await closeServer(server);
-      await service.close();
-    },
+    close,
   };
 }

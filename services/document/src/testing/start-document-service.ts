@@ -237,6 +237,23 @@ export async function startDocumentService(options: {
 }
 
 /**
+ * Serves an assembled service on a loopback port behind `front`: an express app on which a test has
+ * mounted what the real service cannot be made to do (record calls, hold them, fail them); what
+ * `front` passes on reaches the service. `close` stops both.
+ */
+export async function serveBehind(service: AssembledDocumentService, front: Express): Promise<{ url: string; close(): Promise<void> }> {
+  front.use(service.app);
+  const server = await listen(front, 0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      await closeServer(server);
+      await service.close();
+    },
+  };
+}
+
+/**
  * Uploads a file as a user through the document service's public route at `baseUrl` (`headers`: the
  * internal identity of that user, as the gateway sends it) and answers its id once its processing
  * ends in `until`: completed by default, failed for a file it cannot read, or uploaded (no wait).
