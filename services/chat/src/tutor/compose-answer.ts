@@ -98,20 +98,21 @@ const OPENS_WITH_REFERENCE = /^(?:it|its|they|their|them|this|these|those|he|she
 const ASKS = /\?["”’)]?$/;
 
 /**
- * A passage that mostly asks (a text's questions for discussion, "What do you think …? Should …?")
+ * A passage whose sentences mostly ask (a text's questions for discussion, "What do you think …? Should …?")
  * says nothing a learner can be told; it shares a question's words all the same.
  */
-function mostlyAsks(passage: Passage): boolean {
-  const prose = sentences(passage.text).filter(isProse);
+function mostlyAsks(passageSentences: string[]): boolean {
+  const prose = passageSentences.filter(isProse);
   return prose.length > 0 && prose.filter((s) => ASKS.test(s)).length * 2 >= prose.length;
 }
 
 function candidatesOf(passages: Passage[]): Candidate[] {
   const out: Candidate[] = [];
   passages.forEach((passage, passageIndex) => {
-    if (mostlyAsks(passage)) return;
+    const passageSentences = sentences(passage.text);
+    if (mostlyAsks(passageSentences)) return;
     let previous: Candidate | undefined;
-    sentences(passage.text).forEach((text, sentenceIndex) => {
+    passageSentences.forEach((text, sentenceIndex) => {
       if (!isProse(text)) {
         previous = undefined;
         return;
