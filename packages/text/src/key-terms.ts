@@ -345,12 +345,11 @@ function kindOf(c: Candidate, form: string): KeyTerm['kind'] {
   return 'concept';
 }
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** The spelling used most; lower case unless the term is a name or an acronym. */
 function surfaceOf(c: Candidate, kind: KeyTerm['kind'], defining?: string): string {
   // Stems meet across kinds of word ("commitment", "committing"): the form the definition names is the term.
-  const named = defining ? [...c.forms.entries()].filter(([f]) => new RegExp(`(?:^|[^\\p{L}])${escapeRegExp(f)}(?![\\p{L}])`, 'iu').test(defining)) : [];
+  const words = defining ? ` ${tokens(defining).join(' ')} ` : '';
+  const named = [...c.forms.entries()].filter(([f]) => words.includes(` ${tokens(f).join(' ')} `));
   const forms = (named.length ? named : [...c.forms.entries()]).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   // The singular where the text uses it ("dependency theory" over "dependency theories"), as a glossary lists it.
   const singular = forms.find(([f]) => !/s$/i.test(f) && termKey(f) === c.key);
