@@ -31,8 +31,7 @@ interface ApiArea {
   /** The prefix and a slash: paths under it. */
   below: string;
   service: ServiceName;
-  /** The metrics route of the prefix itself and of the paths below it. */
-  route: string;
+  /** The metrics route of the paths below it (the prefix itself is its own). */
   belowRoute: string;
 }
 
@@ -41,7 +40,6 @@ const API_AREAS: readonly ApiArea[] = API_PREFIXES.map(([prefix, service]) => ({
   prefix,
   below: `${prefix}/`,
   service,
-  route: prefix,
   belowRoute: `${prefix}/*`,
 }));
 
@@ -106,7 +104,7 @@ export function createProxyRoutes(deps: {
       next();
       return;
     }
-    res.locals.metricsRoute = path === area.prefix ? area.route : area.belowRoute;
+    res.locals.metricsRoute = path === area.prefix ? area.prefix : area.belowRoute;
     const claims = requireAccessClaims(req);
     assertBodySize(req, maxBodyBytes);
     const user = { id: claims.user_id, email: claims.email };
