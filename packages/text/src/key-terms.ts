@@ -80,6 +80,8 @@ function tokensOf(text: string): Token[] {
   return out;
 }
 
+// A word that names a trait ("democratic", "authoritarian"), even where the tagger took it for a noun.
+const traitWord = (t: Token): boolean => t.tags.has('Adjective') || /\p{Ll}(?:ic|al|ive|ous|ary|ful|less|able|ible|arian)$/u.test(t.text);
 const isNoun = (t: Token): boolean =>
   (t.tags.has('Noun') || t.tags.has('Acronym')) && !t.tags.has('Pronoun') && !t.tags.has('Possessive') && !t.tags.has('Value');
 const isVerbForm = (t: Token): boolean => (t.tags.has('Verb') || t.tags.has('Gerund')) && !isNoun(t) && !t.tags.has('Adjective');
@@ -183,7 +185,7 @@ function namedSpans(tokens: Token[]): Token[][] {
 // Cues that a sentence defines or names a term. `named` cues put the term after them, `subject`
 // cues before them.
 const NAMED_CUES =
-  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|idea|phrase) (?:of )?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,.;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
+  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|phrase)(?: of)?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,.;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
 const SUBJECT_COPULA =
   /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b)/iu;
@@ -198,6 +200,8 @@ const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).
 // "In the United States, …", "According to Weber, …": a phrase that sets the scene, not a subject.
 const SCENE_SETTING = /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|from|during|under|with|unlike|like|as|of)\s+)(?:the\s+|a\s+|an\s+)?["“]?$/i;
 const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means)|which (?:[\p{L}.]+ ){1,4}(?:described|defined|called|termed|referred to) as\s|(?:in|by) which\s|whereby\s|meaning\s|when (?:someone|a person|people|an individual|individuals|one)\s|(?:people|those|someone|individuals) (?:who|whose)\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
+// "Unilateral descent (the tracing of kinship through one parent only) is …": a gloss in brackets.
+const BRACKETED_GLOSS = /^\s*\((?:the|a|an)\s+\p{Ll}[^()]*\s[^()]*\s[^()]*\)/u;
 // "Shoemaker and Vos (2009) define gatekeeping as …".
 const DEFINE_BEFORE = /\bdefine[sd]?\s+["“]?$/i;
 const AS_AFTER = /^\s*["”]?\s+as\b/i;
@@ -243,6 +247,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (NAMED_AT_END.test(before) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
   if (DASH_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
+  if (BRACKETED_GLOSS.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (DEFINE_BEFORE.test(before) && AS_AFTER.test(after)) return 3;
   return 0;
 }
@@ -278,7 +283,7 @@ function addCandidates(
         const head = words[words.length - 1]!;
         // Kinds of people ("functionalists", "critics") are who holds an idea, not the idea; a
         // kind of them named by its trait ("democratic leaders", "casual crowds") may be one.
-        if (META_NOUNS.has(head.text.toLowerCase()) || MEASURE_NOUNS.has(head.text.toLowerCase()) || (words.length > 1 && MEASURE_NOUNS.has(words[words.length - 2]!.text.toLowerCase()) && /^old$/i.test(head.text)) || (head.tags.has('Actor') && !(words.length > 1 && words[0]!.tags.has('Adjective')))) continue;
+        if (META_NOUNS.has(head.text.toLowerCase()) || MEASURE_NOUNS.has(head.text.toLowerCase()) || (words.length > 1 && MEASURE_NOUNS.has(words[words.length - 2]!.text.toLowerCase()) && /^old$/i.test(head.text)) || (head.tags.has('Actor') && !(words.length > 1 && traitWord(words[0]!)))) continue;
         // "the term culture": the term is "culture".
         if (words.length > 1 && NAMING_NOUNS.has(words[0]!.text.toLowerCase())) continue;
         const form = words.map((w) => w.text).join(' ');
@@ -323,7 +328,7 @@ function addCandidates(
         }
         if (at && j === run.length - 1) {
           // Only the whole phrase is what a definition names; a shorter end of it ("anomie" in "social anomie") counts less.
-          const strength = Math.max(0, definitionStrength(text, at.start, at.end) - (i > 0 ? 1 : 0));
+          const strength = Math.max(0, definitionStrength(text, at.start, at.end) - (i > 0 && !(i === 1 && NAMING_NOUNS.has(run[0]!.text.toLowerCase())) ? 1 : 0));
           if (strength > c.definedStrength) {
             c.definedStrength = strength;
             c.definedIn = sentence.index;

@@ -122,7 +122,7 @@ describe('key terms and their definitions', () => {
     expect(found.has('maximize reliability')).toBe(false);
   });
 
-  it('reads a term a naming cue introduces whatever its words look like, and more ways of glossing one', () => {
+  it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets)', () => {
     const doc = segmentDocument([
       {
         page: 1,
@@ -134,14 +134,20 @@ describe('key terms and their definitions', () => {
           'Many people equate marriage with monogamy, when someone is married to only one person at a time.',
           'Sociologists study culture with the sociological imagination, which sociologist C. Wright Mills described as an awareness of the wider culture.',
           'The behaviour of some students was called deviant by their teachers.',
+          'The term senescence refers to the aging process, including biological and social changes.',
+          'The term representative democracy, which is virtually synonymous with republic, describes an elected government.',
+          'Unilateral descent (the tracing of kinship through one parent only) is practiced in many societies.',
+          'Finally, authoritarian leaders issue orders and assign tasks with little feedback.',
         ].join('\n\n'),
       },
     ]);
     const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
-    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination']) {
+    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent']) {
       expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
     }
     expect(found.get('iron cage')?.sentence).toMatch(/^For Weber/);
+    // A kind of people named by a trait the tagger took for a noun is a term all the same.
+    expect(found.has('authoritarian leaders'), [...found.keys()].join(', ')).toBe(true);
     // A quality after "called" is not a term.
     expect(found.has('deviant')).toBe(false);
   });
