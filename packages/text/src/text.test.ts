@@ -138,16 +138,23 @@ describe('key terms and their definitions', () => {
           'The term representative democracy, which is virtually synonymous with republic, describes an elected government.',
           'Unilateral descent (the tracing of kinship through one parent only) is practiced in many societies.',
           'Finally, authoritarian leaders issue orders and assign tasks with little feedback.',
+          'This concept is defined by sociologist Robert K. Merton as a self-fulfilling prophecy.',
+          'Students learn to think with the political imagination, which pioneer political scientist C. Wright Brown described as a way of seeing power.',
+          'An out-group, conversely, is a group someone does not belong to.',
+          'When we think of crime, we often picture street crime, or offenses committed by ordinary people in public.',
+          'Children learn manners from the family, school, or place of worship.',
         ].join('\n\n'),
       },
     ]);
     const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
-    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent']) {
+    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime']) {
       expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
     }
     expect(found.get('iron cage')?.sentence).toMatch(/^For Weber/);
     // A kind of people named by a trait the tagger took for a noun is a term all the same.
     expect(found.has('authoritarian leaders'), [...found.keys()].join(', ')).toBe(true);
+    // An item of a list is not glossed by the "or" after it.
+    expect(found.get('school')?.defined ?? false).toBe(false);
     // A quality after "called" is not a term.
     expect(found.has('deviant')).toBe(false);
   });
