@@ -122,7 +122,7 @@ describe('key terms and their definitions', () => {
     expect(found.has('maximize reliability')).toBe(false);
   });
 
-  it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets)', () => {
+  it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets, what a theory states)', () => {
     const doc = segmentDocument([
       {
         page: 1,
@@ -143,11 +143,13 @@ describe('key terms and their definitions', () => {
           'An out-group, conversely, is a group someone does not belong to.',
           'When we think of crime, we often picture street crime, or offenses committed by ordinary people in public.',
           'Children learn manners from the family, school, or place of worship.',
+          'Among large social factors, control theory states that social control depends on the strength of social bonds.',
+          'According to continuity theory, the elderly keep the habits of their middle years.',
         ].join('\n\n'),
       },
     ]);
     const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
-    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime']) {
+    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime', 'control theory', 'continuity theory']) {
       expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
     }
     expect(found.get('iron cage')?.sentence).toMatch(/^For Weber/);
