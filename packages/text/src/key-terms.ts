@@ -201,6 +201,10 @@ const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).
 // "In the United States, …", "According to Weber, …": a phrase that sets the scene, not a subject.
 const SCENE_SETTING = /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|from|during|under|with|unlike|like|as|of)\s+)(?:the\s+|a\s+|an\s+)?["“]?$/i;
 const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means)|which (?:[\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\s|(?:in|by) which\s|whereby\s|meaning\s|when (?:someone|a person|people|an individual|individuals|one)\s|(?:people|those|someone|individuals) (?:who|whose)\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
+// "thanatology: the systematic study of death and dying": a colon and what it is.
+const COLON_GLOSS = /^\s*:\s*(?:the|a|an)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|following)\b)\p{Ll}[\p{L}-]*\s+\p{L}/u;
+// "into three subsets: the working class, the working poor, and the underclass": a list, not a gloss.
+const COLON_LIST = /^\s*:[^.;:]*,[^.;:]*\b(?:and|or)\s/;
 // "Control theory states that …", "disengagement theory, which suggests that …", "According to continuity
 // theory, …": what a theory holds is what it is.
 const THEORY_HEADS = /\b(?:theory|theories|thesis|theorem|model|hypothesis|perspective|paradigm|principle|law|approach|framework)$/i;
@@ -258,6 +262,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (DASH_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (BRACKETED_GLOSS.test(after) && !SCENE_SETTING.test(before)) return 2;
+  if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !SCENE_SETTING.test(before)) return 2;
   if (THEORY_HEADS.test(phrase) && (THEORY_HOLDS.test(after) || ACCORDING_TO.test(before))) return 2;
   if (OR_GLOSS.test(after) && !LIST_ITEM.test(before) && !SCENE_SETTING.test(before)) return 2;
   if (DEFINE_BEFORE.test(before) && AS_AFTER.test(after)) return 3;

@@ -122,7 +122,7 @@ describe('key terms and their definitions', () => {
     expect(found.has('maximize reliability')).toBe(false);
   });
 
-  it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets, what a theory states)', () => {
+  it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets or after a colon, what a theory states)', () => {
     const doc = segmentDocument([
       {
         page: 1,
@@ -145,18 +145,21 @@ describe('key terms and their definitions', () => {
           'Children learn manners from the family, school, or place of worship.',
           'Among large social factors, control theory states that social control depends on the strength of social bonds.',
           'According to continuity theory, the elderly keep the habits of their middle years.',
+          'Her work is a major contribution to thanatology: the systematic study of death and dying.',
+          'The lower class can be divided into three subsets: the working class, the working poor, and the underclass.',
         ].join('\n\n'),
       },
     ]);
     const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
-    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime', 'control theory', 'continuity theory']) {
+    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime', 'control theory', 'continuity theory', 'thanatology']) {
       expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
     }
     expect(found.get('iron cage')?.sentence).toMatch(/^For Weber/);
     // A kind of people named by a trait the tagger took for a noun is a term all the same.
     expect(found.has('authoritarian leaders'), [...found.keys()].join(', ')).toBe(true);
-    // An item of a list is not glossed by the "or" after it.
+    // An item of a list is not glossed by the "or" after it, nor a list's name by the list after a colon.
     expect(found.get('school')?.defined ?? false).toBe(false);
+    expect(found.get('subsets')?.defined ?? false).toBe(false);
     // A quality after "called" is not a term.
     expect(found.has('deviant')).toBe(false);
   });
