@@ -214,6 +214,9 @@ const ACCORDING_TO = /\baccording to\s+(?:the\s+)?$/i;
 const OR_GLOSS = /^\s*,\s*or\s+\p{Ll}+\s+(?:of|committed|given|used|made|caused|that|which|who|whose|in which|by which)\b/u;
 // A term that is itself an item of a list ("the family, school, or place of worship") is not glossed by "or".
 const LIST_ITEM = /,\s*(?:(?:the|a|an)\s+)?["“]?$/;
+// "a small fishing town, an Inuit community, a village in Thailand, …": items of a list, not a term and its gloss.
+const LIST_FOLLOWS = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+)?(?:a|an|the)\s/i;
+const ASKS = /\?["”’)]?\s*$/;
 // "Unilateral descent (the tracing of kinship through one parent only) is …": a gloss in brackets.
 const BRACKETED_GLOSS = /^\s*\((?:the|a|an)\s+\p{Ll}[^()]*\s[^()]*\s[^()]*\)/u;
 // "Shoemaker and Vos (2009) define gatekeeping as …".
@@ -244,6 +247,8 @@ const PARTITIVE_NOUNS = new Set(
  * sentence that only uses it.
  */
 function definitionStrength(sentence: string, start: number, end: number): number {
+  // A question defines nothing ("Do you eat a grinder, a sub, or a hero?").
+  if (ASKS.test(sentence)) return 0;
   const before = sentence.slice(0, start);
   const after = sentence.slice(end);
   // A capitalised phrase after "called" is a title or a name ("a book called On Death and Dying");
@@ -260,7 +265,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (opens && (SUBJECT_COPULA.test(after) || SUBJECT_DESCRIBED.test(after))) return 2;
   if (NAMED_AT_END.test(before) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
   if (DASH_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
-  if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
+  if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before) && !LIST_ITEM.test(before) && !LIST_FOLLOWS.test(after)) return 2;
   if (BRACKETED_GLOSS.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !SCENE_SETTING.test(before)) return 2;
   if (THEORY_HEADS.test(phrase) && (THEORY_HOLDS.test(after) || ACCORDING_TO.test(before))) return 2;

@@ -147,6 +147,8 @@ describe('key terms and their definitions', () => {
           'According to continuity theory, the elderly keep the habits of their middle years.',
           'Her work is a major contribution to thanatology: the systematic study of death and dying.',
           'The lower class can be divided into three subsets: the working class, the working poor, and the underclass.',
+          'Do you eat a grinder, a sub, or a hero?',
+          'An ethnographic study might observe a small fishing town, an Inuit community, a village in Thailand, or a monastery.',
         ].join('\n\n'),
       },
     ]);
@@ -160,6 +162,8 @@ describe('key terms and their definitions', () => {
     // An item of a list is not glossed by the "or" after it, nor a list's name by the list after a colon.
     expect(found.get('school')?.defined ?? false).toBe(false);
     expect(found.get('subsets')?.defined ?? false).toBe(false);
+    // Nor does a question define anything, nor an item of a list the next item.
+    for (const term of ['grinder', 'sub', 'fishing town', 'town']) expect(found.get(term)?.defined ?? false, term).toBe(false);
     // A quality after "called" is not a term.
     expect(found.has('deviant')).toBe(false);
   });
