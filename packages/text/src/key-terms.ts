@@ -205,6 +205,10 @@ const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(
 const COLON_GLOSS = /^\s*:\s*(?:the|a|an)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|following)\b)\p{Ll}[\p{L}-]*\s+\p{L}/u;
 // "into three subsets: the working class, the working poor, and the underclass": a list, not a gloss.
 const COLON_LIST = /^\s*:[^.;:]*,[^.;:]*\b(?:and|or)\s/;
+// "three primary forms of collective behavior: the crowd, the mass, and the public": each item of a
+// list of the kinds of something is one of the concepts taught.
+const KINDS_LISTED = /\b(?:two|three|four|five|six|seven|several)\s+(?:\p{L}+\s+)?(?:types|kinds|forms|categories|stages|models|levels|classes|dimensions|components|elements|sectors)(?:\s+of\s+[^:;.]{1,50}?)?\s*:\s*(?:[^:;.]*?,\s*)?(?:(?:and|or)\s+)?(?:(?:the|a|an)\s+)?$/iu;
+const LIST_ITEM_END = /^\s*(?:\([^)]{1,40}\)\s*)?(?:,|\band\b|\bor\b|[.;]|$)/i;
 // "Control theory states that …", "disengagement theory, which suggests that …", "According to continuity
 // theory, …": what a theory holds is what it is.
 const THEORY_HEADS = /\b(?:theory|theories|thesis|theorem|model|hypothesis|perspective|paradigm|principle|law|approach|framework)$/i;
@@ -267,6 +271,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (DASH_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before) && !LIST_ITEM.test(before) && !LIST_FOLLOWS.test(after)) return 2;
   if (BRACKETED_GLOSS.test(after) && !SCENE_SETTING.test(before)) return 2;
+  if (KINDS_LISTED.test(before) && LIST_ITEM_END.test(after)) return 2;
   if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !SCENE_SETTING.test(before)) return 2;
   if (THEORY_HEADS.test(phrase) && (THEORY_HOLDS.test(after) || ACCORDING_TO.test(before))) return 2;
   if (OR_GLOSS.test(after) && !LIST_ITEM.test(before) && !SCENE_SETTING.test(before)) return 2;

@@ -122,7 +122,7 @@ describe('key terms and their definitions', () => {
     expect(found.has('maximize reliability')).toBe(false);
   });
 
-  it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets or after a colon, what a theory states)', () => {
+  it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets or after a colon, what a theory states, the kinds of something listed)', () => {
     const doc = segmentDocument([
       {
         page: 1,
@@ -148,13 +148,14 @@ describe('key terms and their definitions', () => {
           'Her work is a major contribution to thanatology: the systematic study of death and dying.',
           'The lower class can be divided into three subsets: the working class, the working poor, and the underclass.',
           'Some unemployment is structural unemployment, which describes a mismatch between the jobs offered and the skills of workers.',
+          'Sociologists study three primary forms of collective behavior: the crowd, the mass, and the public.',
           'Do you eat a grinder, a sub, or a hero?',
           'An ethnographic study might observe a small fishing town, an Inuit community, a village in Thailand, or a monastery.',
         ].join('\n\n'),
       },
     ]);
     const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
-    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime', 'control theory', 'continuity theory', 'thanatology', 'structural unemployment']) {
+    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime', 'control theory', 'continuity theory', 'thanatology', 'structural unemployment', 'crowd', 'mass']) {
       expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
     }
     expect(found.get('iron cage')?.sentence).toMatch(/^For Weber/);
