@@ -220,6 +220,7 @@ const OR_GLOSS = /^\s*,\s*or\s+\p{Ll}+\s+(?:of|committed|given|used|made|caused|
 const LIST_ITEM = /,\s*(?:(?:the|a|an)\s+)?["“]?$/;
 // "a small fishing town, an Inuit community, a village in Thailand, …": items of a list, not a term and its gloss.
 const LIST_FOLLOWS = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+)?(?:a|an|the)\s/i;
+// A sentence that asks.
 const ASKS = /\?["”’)]?\s*$/;
 // "Unilateral descent (the tracing of kinship through one parent only) is …": a gloss in brackets.
 const BRACKETED_GLOSS = /^\s*\((?:the|a|an)\s+\p{Ll}[^()]*\s[^()]*\s[^()]*\)/u;
@@ -354,7 +355,8 @@ function addCandidates(
           if (words.length > 1 && /^\p{Lu}/u.test(form) && /^\p{Ll}/u.test(head.text) && !['Organization', 'Place', 'Person'].some((tag) => head.tags.has(tag))) c.eponym = true;
         }
         if (at && j === run.length - 1) {
-          // Only the whole phrase is what a definition names; a shorter end of it ("anomie" in "social anomie") counts less.
+          // Only the whole phrase is what a definition names; a shorter end of it ("anomie" in "social anomie") counts
+          // less, but not the term after a word that introduces it ("culture" in "the term culture refers to").
           const strength = Math.max(0, definitionStrength(text, at.start, at.end) - (i > 0 && !(i === 1 && NAMING_NOUNS.has(run[0]!.text.toLowerCase())) ? 1 : 0));
           if (strength > c.definedStrength) {
             c.definedStrength = strength;
