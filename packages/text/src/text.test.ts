@@ -68,6 +68,15 @@ describe('words', () => {
     expect(mentionsTerm('Researchers write an operational definition first.', termKey('operational definitions'))).toBe(true);
     expect(mentionsTerm('Definitions are operational.', termKey('operational definitions'))).toBe(false);
   });
+
+  it('keys a Greek plural as its singular ("hypotheses", "analyses"), and only those', () => {
+    expect(termKey('null hypotheses')).toBe(termKey('null hypothesis'));
+    expect(termKey('content analyses')).toBe(termKey('content analysis'));
+    expect(stem('theses')).toBe(stem('thesis'));
+    expect(stem('houses')).toBe(stem('house'));
+    expect(stem('scenes')).toBe(stem('scene'));
+    expect(stem('uses')).toBe(stem('use'));
+  });
 });
 
 describe('key terms and their definitions', () => {

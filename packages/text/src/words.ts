@@ -38,13 +38,17 @@ export function tokens(text: string): string[] {
 
 const stemCache = new Map<string, string>();
 
+// "hypotheses", "theses", "syntheses", "analyses", "paralyses": plurals of words in -sis.
+const GREEK_PLURAL = /(?<=\p{L}{2}[ey]s)es$/u;
+
 /** Porter stem of a lower-case word, so "produces", "producing" and "produced" meet. */
 export function stem(word: string): string {
   const lower = word.toLowerCase();
   let cached = stemCache.get(lower);
   if (cached === undefined) {
     if (stemCache.size > 100_000) stemCache.clear();
-    cached = stemmer(lower);
+    // Porter leaves the Greek plurals apart from their singulars ("hypotheses" / "hypothesis"): they meet as the singular.
+    cached = stemmer(GREEK_PLURAL.test(lower) ? lower.replace(GREEK_PLURAL, 'is') : lower);
     stemCache.set(lower, cached);
   }
   return cached;
