@@ -19,6 +19,11 @@ export interface Concept {
   plural: boolean;
   /** Whether the sentence opens with the term: it says something of the term itself, not of something else. */
   subject: boolean;
+  /**
+   * The term stands in the sentence only as part of a longer key term ("ethnography" in "Institutional
+   * ethnography is …"): a true statement may quote it, a blank or a swap over it would leave half a term.
+   */
+  partOfLonger: boolean;
 }
 
 export interface Span {
@@ -215,7 +220,7 @@ function surfaceIn(sentence: string, span: Span, term: KeyTerm): string {
     .join(' ');
 }
 
-function conceptIn(term: KeyTerm, sentence: Sentence, rank: number, main: number): Concept | null {
+function placeIn(term: KeyTerm, sentence: Sentence, rank: number, main: number): Concept | null {
   if (!standsAlone(sentence.text)) return null;
   const spans = termSpans(sentence.text, term.key);
   if (!spans.length) return null;
@@ -226,7 +231,7 @@ function conceptIn(term: KeyTerm, sentence: Sentence, rank: number, main: number
   const rest = blankOut(sentence.text, spans).match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
   if (rest < 5) return null;
   const subject = SUBJECT_OPENING.test(sentence.text.slice(0, spans[0]!.start));
-  return { term, sentence, spans, surface, definition: definitionPart(sentence.text, spans[0]!, term.key), plural: isPlural(surface), subject, rank, main };
+  return { term, sentence, spans, surface, definition: definitionPart(sentence.text, spans[0]!, term.key), plural: isPlural(surface), subject, rank, main, partOfLonger: false };
 }
 
 /** How many key terms to read at most: generation picks from the best, distractors from all. */
@@ -268,6 +273,14 @@ export function documentConcepts(doc: SegmentedDocument, relatedness?: ReadonlyM
   const main = Math.max(6, Math.min(40, Math.round(doc.sentences.length / 14)));
   const stemmed = doc.sentences.map((s) => ` ${tokens(s.text).map(stem).join(' ')} `);
   const mentioning = (term: KeyTerm): Sentence[] => doc.sentences.filter((s) => s.index !== term.sentenceIndex && stemmed[s.index]!.includes(` ${term.key} `));
+  const longer = new Map(terms.map((t) => [t.key, terms.filter((o) => o.key !== t.key && ` ${o.key} `.includes(` ${t.key} `))]));
+  const conceptIn = (term: KeyTerm, sentence: Sentence, rank: number, main: number): Concept | null => {
+    const concept = placeIn(term, sentence, rank, main);
+    if (!concept) return null;
+    const within = longer.get(term.key)!.flatMap((o) => termSpans(sentence.text, o.key));
+    concept.partOfLonger = within.length > 0 && concept.spans.every((span) => within.some((w) => w.start <= span.start && span.end <= w.end));
+    return concept;
+  };
   const concepts: Concept[] = [];
   const explained: Concept[] = [];
   // A short text's terms are few and its definitions stand out; a long one's run far down the list.

@@ -17,6 +17,8 @@ const options = (overrides: Partial<GenerateOptions> = {}): GenerateOptions => (
   ...overrides,
 });
 
+/** A one-page document of the given sentences. */
+const onePage = (sentences: string[]) => [{ page: 1, text: sentences.join(' ') }];
 const documentText = (pages: { text: string }[]): string => normalizeSpace(pages.map((p) => p.text).join(' ')).toLowerCase();
 const hasNumber = (q: GeneratedQuestion): boolean => /\d/.test(q.source.sentence);
 
@@ -339,23 +341,18 @@ A habitat is the place where a population of organisms finds food, water and she
   });
 
   it('blanks a term only where the text uses the term itself, not a verb or adjective sharing its stem', () => {
-    const pages = [
-      {
-        page: 1,
-        text: [
-          'Conformity is the extent to which an individual complies with group norms or expectations.',
-          'Solomon Asch conducted experiments that showed how great the pressure to conform is within a small group.',
-          'Not surprisingly, young people are particularly aware of who conforms and who does not in their school.',
-          'Asch concluded that conformity has two main causes: people want to be liked and they believe the group is better informed.',
-          'Groupthink is the tendency of a cohesive group to reach agreement without weighing the alternatives.',
-          'Members who conformed to groupthink in the studies rarely voiced their doubts to the leader.',
-          'A reference group is a group to which an individual compares himself or herself.',
-          'An in-group is a group toward which one feels loyalty and respect.',
-          'An out-group is a group toward which an individual feels contempt or competition.',
-          'A dyad is a group of two members, and a triad is a group of three members.',
-        ].join(' '),
-      },
-    ];
+    const pages = onePage([
+      'Conformity is the extent to which an individual complies with group norms or expectations.',
+      'Solomon Asch conducted experiments that showed how great the pressure to conform is within a small group.',
+      'Not surprisingly, young people are particularly aware of who conforms and who does not in their school.',
+      'Asch concluded that conformity has two main causes: people want to be liked and they believe the group is better informed.',
+      'Groupthink is the tendency of a cohesive group to reach agreement without weighing the alternatives.',
+      'Members who conformed to groupthink in the studies rarely voiced their doubts to the leader.',
+      'A reference group is a group to which an individual compares himself or herself.',
+      'An in-group is a group toward which one feels loyalty and respect.',
+      'An out-group is a group toward which an individual feels contempt or competition.',
+      'A dyad is a group of two members, and a triad is a group of three members.',
+    ]);
     const verbForms = /^(?:conform|conforms|conformed|conforming)$/i;
     let onConformity = 0;
     for (let seed = 0; seed < 30; seed++) {
@@ -366,6 +363,31 @@ A habitat is the place where a population of organisms finds food, water and she
       }
     }
     expect(onConformity).toBeGreaterThan(0);
+  });
+
+  it('never blanks or swaps a term where it stands only as part of a longer key term ("Institutional _____ is …")', () => {
+    const pages = onePage([
+      'Ethnography is the immersion of the researcher in the natural setting of an entire social community.',
+      'Institutional ethnography is an extension of basic ethnographic research principles that focuses on everyday social relationships.',
+      'Developed by Dorothy E. Smith, institutional ethnography is often considered a feminist approach to social analysis.',
+      'A case study is an in-depth analysis of a single event, situation, or individual.',
+      'Participant observation is a method in which researchers join people and take part in their routine activities.',
+      'A survey is a set of questions put to many people in the same way.',
+      'An interview is a one-on-one conversation between the researcher and the subject.',
+      'Field research is research that gathers primary data from a natural environment.',
+      'Content analysis is a systematic approach to record and value information gleaned from secondary data.',
+    ]);
+    let onEthnography = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const { questions } = generateQuestions(pages, options({ numQuestions: 16, seed }));
+      for (const q of questions) {
+        expect(q.text, `seed ${seed}`).not.toMatch(/\binstitutional _____/i);
+        if (q.type === 'true_false' && q.correctAnswer === 'false') expect(q.text, `seed ${seed}`).toMatch(/\binstitutional ethnography\b|^(?!.*\binstitutional\b)/i);
+        if (/^ethnography$/i.test(q.correctAnswer)) onEthnography++;
+      }
+    }
+    // The term is still asked about, from the sentences where it stands on its own.
+    expect(onEthnography).toBeGreaterThan(0);
   });
 
   it('reads runs of passages spread over a document too long to read whole, and says so', () => {

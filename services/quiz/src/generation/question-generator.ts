@@ -114,6 +114,7 @@ export function createQuestionGenerator(
 
   /** Definition → term: the defining sentence with the term blanked, the term among its siblings. */
   const termChoice = (concept: Concept, difficulty: Difficulty, rng: SeededRandom): Made | null => {
+    if (concept.partOfLonger) return null;
     const distractors = distinctTerms(siblings(concept, difficulty, rng), 3, [concept.term.key]);
     if (distractors.length < 3) return null;
     const texts = rng.shuffle([concept.surface, ...distractors.map(optionText)]);
@@ -167,7 +168,8 @@ export function createQuestionGenerator(
     };
   };
 
-  const shortAnswer = (concept: Concept): Made => {
+  const shortAnswer = (concept: Concept): Made | null => {
+    if (concept.partOfLonger) return null;
     const words = concept.surface.split(' ').length;
     const hint = words > 1 ? ` (${words} words)` : '';
     return {
@@ -193,6 +195,7 @@ export function createQuestionGenerator(
     let statement = concept.sentence.text;
     let note = '';
     if (wantFalse) {
+      if (concept.partOfLonger) return null;
       // The nth best sibling: a caller tries the next when a better one is taken (another question's answer).
       const swap = distinctTerms(siblings(concept, difficulty, rng, (t) => isPlural(t.term) === concept.plural), nth + 1, [concept.term.key])[nth];
       if (!swap) return null;
