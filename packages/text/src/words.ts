@@ -48,7 +48,7 @@ export function stem(word: string): string {
   if (cached === undefined) {
     if (stemCache.size > 100_000) stemCache.clear();
     // Porter leaves the Greek plurals apart from their singulars ("hypotheses" / "hypothesis"): they meet as the singular.
-    cached = stemmer(GREEK_PLURAL.test(lower) ? lower.replace(GREEK_PLURAL, 'is') : lower);
+    cached = stemmer(lower.replace(GREEK_PLURAL, 'is'));
     stemCache.set(lower, cached);
   }
   return cached;
