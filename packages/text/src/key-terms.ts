@@ -1,4 +1,5 @@
 import nlp from 'compromise';
+import { listedAmongOthers, whichAgrees } from './apposition.js';
 import { rarity } from './general-english.js';
 import type { SegmentedDocument, Sentence } from './segment.js';
 import { STOP_WORDS, stem, termKey, tokens } from './words.js';
@@ -216,10 +217,6 @@ const THEORY_HOLDS = /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:which\s+)?(?:states|stat
 const ACCORDING_TO = /\baccording to\s+(?:the\s+)?$/i;
 // "street crime, or offenses committed by …", "social institutions, or patterns of …": "or" and what it is, in other words.
 const OR_GLOSS = /^\s*,\s*or\s+\p{Ll}+\s+(?:of|committed|given|used|made|caused|that|which|who|whose|in which|by which)\b/u;
-// A term that is itself an item of a list ("the family, school, or place of worship") is not glossed by "or".
-const LIST_ITEM = /,\s*(?:(?:the|a|an)\s+)?["“]?$/;
-// "a small fishing town, an Inuit community, a village in Thailand, …": items of a list, not a term and its gloss.
-const LIST_FOLLOWS = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+)?(?:a|an|the)\s/i;
 // A sentence that asks.
 const ASKS = /\?["”’)]?\s*$/;
 // "Unilateral descent (the tracing of kinship through one parent only) is …": a gloss in brackets.
@@ -270,12 +267,12 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (opens && (SUBJECT_COPULA.test(after) || SUBJECT_DESCRIBED.test(after))) return 2;
   if (NAMED_AT_END.test(before) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
   if (DASH_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
-  if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before) && !LIST_ITEM.test(before) && !LIST_FOLLOWS.test(after)) return 2;
+  if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after)) return 2;
   if (BRACKETED_GLOSS.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (KINDS_LISTED.test(before) && LIST_ITEM_END.test(after)) return 2;
   if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !SCENE_SETTING.test(before)) return 2;
   if (THEORY_HEADS.test(phrase) && (THEORY_HOLDS.test(after) || ACCORDING_TO.test(before))) return 2;
-  if (OR_GLOSS.test(after) && !LIST_ITEM.test(before) && !SCENE_SETTING.test(before)) return 2;
+  if (OR_GLOSS.test(after) && !listedAmongOthers(before, after) && !SCENE_SETTING.test(before)) return 2;
   if (DEFINE_BEFORE.test(before) && AS_AFTER.test(after)) return 3;
   return 0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentFromPassages, extractKeyTerms, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens } from './index.js';
+import { documentFromPassages, extractKeyTerms, isPlural, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens } from './index.js';
 
 describe('segmenting a document', () => {
   it('does not end a sentence at an abbreviation, an initial, a citation or a decimal point', () => {
@@ -177,6 +177,24 @@ describe('key terms and their definitions', () => {
     for (const term of ['grinder', 'sub', 'fishing town', 'town']) expect(found.get(term)?.defined ?? false, term).toBe(false);
     // A quality after "called" is not a term.
     expect(found.has('deviant')).toBe(false);
+  });
+
+  it('takes no gloss for a term from the rest of a list after it, or from ", which is" that agrees with the clause and not the term', () => {
+    const paragraphs = [
+      'Globally, the mortality rate for children was 38 per 1,000 live births, which is a dramatic change from previous decades.',
+      'Researchers will study the advent of mobile phones, the Internet, or social media.',
+      'Simmel addressed topics such as social conflict, the function of money, and the European fear of outsiders.',
+      'Durkheim wrote about anomie, which is a state of normlessness in a society.',
+      'Every group keeps its folkways, which are the everyday customs of its members.',
+    ];
+    const doc = segmentDocument([{ page: 1, text: paragraphs.join('\n\n') }]);
+    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    for (const term of ['live births', 'mobile phones', 'social conflict']) expect(found.get(term)?.defined ?? false, term).toBe(false);
+    for (const term of ['anomie', 'folkways']) expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
+  });
+
+  it('reads "bias" and "status" as singular, "norms" and "communities" as plural', () => {
+    expect(['unconscious bias', 'socioeconomic status', 'analysis', 'norms', 'communities', 'gender roles'].map(isPlural)).toEqual([false, false, false, true, true, true]);
   });
 
   it('lists each defined kind of one thing, not only the thing ("casual crowds", "conventional crowds", …)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { termKey } from '@learner/text';
-import { blankOut, standsAlone, swapTerm, termSpans } from './concepts.js';
+import { blankOut, definitionPart, standsAlone, swapTerm, termSpans } from './concepts.js';
 
 describe('standsAlone: a sentence a question may quote on its own', () => {
   it('refuses sentences that lean on the one before them', () => {
@@ -43,5 +43,34 @@ describe('termSpans', () => {
   it('leaves brackets around a whole term as they are', () => {
     const sentence = 'Sociologists study norms (folkways and mores) in every society.';
     expect(blankOut(sentence, termSpans(sentence, termKey('folkways')))).toBe('Sociologists study norms (_____ and mores) in every society.');
+  });
+});
+
+describe('definitionPart: what a sentence says plainly a term is', () => {
+  const definitionOf = (sentence: string, term: string): string | null => {
+    const spans = termSpans(sentence, termKey(term));
+    return definitionPart(sentence, spans[0]!, termKey(term));
+  };
+
+  it('reads the term set beside what it is, and "X is Y"', () => {
+    expect(definitionOf('Durkheim wrote about anomie, which is a state of normlessness in a society.', 'anomie')).toBe('a state of normlessness in a society');
+    expect(definitionOf('Every group keeps its folkways, which are the everyday customs of its members.', 'folkways')).toBe('the everyday customs of its members');
+    expect(definitionOf('Morbidity is the incidence of disease in a population.', 'morbidity')).toBe('the incidence of disease in a population');
+  });
+
+  it('takes no definition from the next item of a list, from ", which is" about the clause, or from a judgement', () => {
+    for (const [sentence, term] of [
+      ['Globally, the mortality rate for children was 38 per 1,000 live births, which is a dramatic change from previous decades.', 'live births'],
+      ['Researchers will study the advent of mobile phones, the Internet, or social media.', 'mobile phones'],
+      ['Simmel addressed topics such as social conflict, the function of money, and the European fear of outsiders.', 'social conflict'],
+      ['The lower class is divided into the working class, the working poor, and the underclass.', 'working class'],
+      ['Asian individuals are the most likely to marry within their own group.', 'asian individuals'],
+      ['What stands out about breast cancer is the fact that the group has raised millions of dollars.', 'breast cancer'],
+      ['Families have been defined as private entities, the consequence of which has been to leave family matters alone.', 'private entities'],
+      ['Even with these clear majorities in favor of comprehensive education, the Federal government funds other programs.', 'comprehensive education'],
+      ['Citizenship was a crucial factor for the supporters of slavery in the South.', 'citizenship'],
+    ]) {
+      expect(definitionOf(sentence!, term!), sentence).toBeNull();
+    }
   });
 });

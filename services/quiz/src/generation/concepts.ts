@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { analyseKeyTerms, extractKeyTerms, mentionsTerm, stem, tokens, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
+import { analyseKeyTerms, extractKeyTerms, isPlural, listedAmongOthers, mentionsTerm, stem, tokens, whichAgrees, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
 
 /** A key term of the document as the quiz uses it: where it stands in its sentence and what that sentence says it is. */
 export interface Concept {
@@ -120,13 +120,13 @@ const SUBJECT_CUE =
 const NAMED_CUE =
   /^(.+?)\s*,?\s+(?:(?:is|are|was|were)\s+(?:(?:also|commonly|often|sometimes|usually)\s+)?(?:called|known as|termed|referred to as|labell?ed|dubbed)|(?:is|are)\s+what\s+(?:\w+\s+){0,3}(?:call|calls|term|terms|refer to as))\s+(?:the|a|an)?\s*["“‘]?$/i;
 const JUDGEMENT =
-  /^(?:one|some|many|most|part|all|each|among)\b|^(?:an?|the)\s+(?:\w+\s+)?(?:example|part|component|feature|aspect|extension|avenue|area|factor|issue|problem|reason|result|way|source)s?\s+of\b|^(?:an?|the)\s+(?:important|significant|key|major|critical|special|common|natural|central|good|great|big|serious|first|second|third|last|main|primary|best|largest|only|same|other)\b/i;
+  /^(?:one|some|many|most|part|all|each|among)\b|^(?:an?|the)\s+(?:\w+\s+)?(?:example|part|component|feature|aspect|extension|avenue|area|factor|issue|problem|reason|result|way|source)s?\s+of\b|^(?:an?|the)\s+(?:important|significant|key|major|critical|crucial|vital|essential|special|common|natural|central|good|great|big|serious|dramatic|growing|first|second|third|last|main|primary|best|largest|only|same|other|most|least|more|less)\b|^the fact that\b|^(?:an?|the)\s+(?:\w+\s+){1,2}of\s+(?:which|whom)\b/i;
 // "X, or Y", "X, a Y", "X: the Y", "X—or Y—", "X, which is Y": the term set beside what it is.
 // "X, which means Y" may say what X is in any form ("which means to judge …"); a bare or "or" apposition
 // only in the form of a name for it, or "schools, or churches" would define a term by the next in a list.
 const APPOSITIVE =
   /^["”’]?\s*(?:\([^)]{1,40}\)\s*)?([,:—–])\s*(?:(which (?:means|refers? to|describes)\s+)(?!that\b)(.+)|(or\s+|that is,?\s+|which (?:is|are)\s+|(?=(?:a|an|the)\s))((?:a|an|the|how|what|when|where|why|whether|\w+ing)\b.*))$/i;
-const OPENING_PHRASE = /^\s*(?:according to|in|after|before|when|while|if|as|since|although|because|during|for|with|without|by|through|unlike|like|among|despite|from|at|on|to|of|once|given)\b[^,;:]*$/i;
+const OPENING_PHRASE = /^\s*(?:even\s+)?(?:according to|in|after|before|when|while|if|as|since|although|because|during|for|with|without|by|through|unlike|like|among|despite|from|at|on|to|of|once|given)\b[^,;:]*$/i;
 const RELATIVE = /\b(?:that|which|who|whom|whose|where|when|in which|by which|of which)\b/i;
 
 /** Whether the phrase, up to any relative clause, has a verb of its own ("the World Bank tracks …"). */
@@ -166,8 +166,10 @@ export function definitionPart(sentence: string, span: Span, key: string): strin
     if (m) return cleanDefinition(m[1]!, key);
   }
   const apposed = APPOSITIVE.exec(after);
-  // "After the war, the …": a term that closes an opening phrase has no apposition after it.
-  if (apposed && !OPENING_PHRASE.test(before)) {
+  // "After the war, the …": a term that closes an opening phrase has no apposition after it; nor does an
+  // item of a list, and ", which is …" after a plural is about the clause it ends.
+  const term = sentence.slice(span.start, span.end);
+  if (apposed && !OPENING_PHRASE.test(before) && !listedAmongOthers(before, after) && whichAgrees(term, after)) {
     const cue = apposed[2] ?? apposed[4];
     const rest = apposed[3] ?? apposed[5]!;
     // A dash apposition ends at the closing dash; any other where the sentence goes on (see cleanDefinition).
@@ -187,13 +189,6 @@ export function definitionPart(sentence: string, span: Span, key: string): strin
 
 function lastWord(text: string): string {
   return text.split(/\s+/).pop() ?? '';
-}
-
-export function isPlural(text: string): boolean {
-  const word = lastWord(text).toLowerCase();
-  // "osmosis", "status", "class": singular for all their final s.
-  if (/(?:ss|is|us)$/.test(word)) return false;
-  return /[^s]s$/.test(word) || /(?:ies|ses|xes|ches|shes)$/.test(word) || /(?:ena|ia|ae|ices|i)$/.test(word) && stem(word) !== word;
 }
 
 /** Whether two words are one noun, singular or plural ("norm", "norms"; "society", "societies"). */

@@ -1,5 +1,5 @@
-import { documentFromPassages, mentionsTerm, segmentDocument, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
-import { blankOut, closeness, conceptCandidates, documentConcepts, isPlural, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
+import { documentFromPassages, isPlural, mentionsTerm, segmentDocument, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
+import { blankOut, closeness, conceptCandidates, documentConcepts, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
 import { narrativeQuestions, narrativeTopics, topicTerms, type NarrativeQuestion } from './narrative.js';
 import {

@@ -1,0 +1,43 @@
+import { stem } from './words.js';
+
+/**
+ * Whether a noun phrase reads as plural by its last word ("norms", "societies", "criteria"); "status",
+ * "analysis", "class" and "bias" are singular for all their final s.
+ */
+export function isPlural(text: string): boolean {
+  const word = (text.split(/\s+/).pop() ?? '').toLowerCase();
+  if (/(?:ss|is|us)$/.test(word) || SINGULAR_IN_S.has(word)) return false;
+  return /[^s]s$/.test(word) || /(?:ies|ses|xes|ches|shes)$/.test(word) || (/(?:ena|ia|ae|ices|i)$/.test(word) && stem(word) !== word);
+}
+
+// Singular nouns ending in -as that a text about people and society uses.
+const SINGULAR_IN_S = new Set(['bias', 'gas', 'atlas', 'canvas', 'alias', 'pancreas']);
+
+// A phrase that is itself an item of a list: "the family, school, or place of worship", "topics such
+// as social conflict, the function of money, …".
+const ITEM_BEFORE = /(?:,\s*(?:(?:the|a|an)\s+)?["“]?|\b(?:such as|including)\s+(?:(?:the|a|an)\s+)?["“]?)$/i;
+// What follows is the rest of a list, not a gloss: "…, an Inuit community, a village in Thailand",
+// "mobile phones, the Internet, or social media", "the working class, the working poor, and the underclass".
+const LIST_AFTER = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+|(?:a|an|the)\s)/i;
+
+/**
+ * Whether "<phrase>, <what follows>" lists the phrase among others rather than setting beside it what
+ * it is: a comma after a list item, or after a phrase the sentence gives as an example, starts the
+ * next item.
+ */
+export function listedAmongOthers(before: string, after: string): boolean {
+  return ITEM_BEFORE.test(before) || LIST_AFTER.test(after);
+}
+
+const WHICH_VERB = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*which\s+(is|was|are|were)\b/i;
+
+/**
+ * Whether ", which is …" after a phrase can be about the phrase: a singular verb after a plural
+ * ("38 per 1,000 live births, which is a dramatic change") is about the whole clause before it,
+ * and a plural verb after a singular about something else.
+ */
+export function whichAgrees(phrase: string, after: string): boolean {
+  const verb = WHICH_VERB.exec(after)?.[1]?.toLowerCase();
+  if (!verb) return true;
+  return isPlural(phrase) === (verb === 'are' || verb === 'were');
+}
