@@ -188,9 +188,9 @@ function namedSpans(tokens: Token[]): Token[][] {
 const NAMED_CUES =
   /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|phrase)(?: of)?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
-// "X is a …", "X, on the other hand, is a …", "X are those that …".
+// "X is a …", "X, on the other hand, is a …", "X are those that …", "X are punishments for …".
 const SUBJECT_COPULA =
-  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b)/iu;
+  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
 // "X describes the process by which …", "X consists of …": a definition in other words.
 const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
 // "This belief system is an ideology.": the sentence names what it has just described.

@@ -193,6 +193,16 @@ describe('key terms and their definitions', () => {
     for (const term of ['anomie', 'folkways']) expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
   });
 
+  it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
+    const doc = segmentDocument([
+      { page: 1, text: 'Negative sanctions are punishments for violating norms.\n\nPositive sanctions are rewards given for conforming to norms.\n\nExam candidates are ready for the test in June.' },
+    ]);
+    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    expect(found.get('negative sanctions')?.defined, [...found.keys()].join(', ')).toBe(true);
+    expect(found.get('positive sanctions')?.defined, [...found.keys()].join(', ')).toBe(true);
+    expect(found.get('exam candidates')?.defined ?? false).toBe(false);
+  });
+
   it('reads "bias" and "status" as singular, "norms" and "communities" as plural', () => {
     expect(['unconscious bias', 'socioeconomic status', 'analysis', 'norms', 'communities', 'gender roles'].map(isPlural)).toEqual([false, false, false, true, true, true]);
   });
