@@ -144,6 +144,8 @@ function nounRuns(tokens: Token[]): Token[][] {
   return out;
 }
 
+// Endings only nouns have, whatever the tagger made of the word ("bigamy", "anomie" aside).
+const NOUN_ENDING = /\p{L}{2}(?:ism|ity|tion|sion|ment|ness|ship|hood|logy|graphy|archy|cracy|gamy|ance|ence)s?$/iu;
 const NAMING_VERBS = new Set(['called', 'termed', 'dubbed', 'labeled', 'labelled']);
 /**
  * The words a naming cue introduces ("called achieved statuses", "referred to as the iron cage"),
@@ -175,9 +177,11 @@ function namedSpans(tokens: Token[]): Token[][] {
       if (last && span.length <= 3 && /^as$/i.test(tokens[i]?.text ?? '') && !/[,.;:!?)]/.test(last.post)) spans.push([...span.slice(0, -1), { ...last, tags: new Set([...last.tags, 'Noun']) }]);
       return;
     }
-    if (!last || span.length > 3 || !(/[,.;:!?)"”\]—–(]/.test(last.post) || tokens[tokens.length - 1] === last || /[(]/.test(tokens[i]?.pre ?? ''))) return;
+    // "… is referred to as bigamy and is considered …": a conjunction and a verb close the name as a comma would.
+    const clauseFollows = /^(?:and|but)$/i.test(tokens[i]?.text ?? '') && (tokens[i + 1]?.tags.has('Verb') ?? false);
+    if (!last || span.length > 3 || !(/[,.;:!?)"”\]—–(]/.test(last.post) || tokens[tokens.length - 1] === last || /[(]/.test(tokens[i]?.pre ?? '') || clauseFollows)) return;
     // "called deviant", "known as gay": a quality, not a name of something.
-    if (span.length === 1 && last.tags.has('Adjective') && !isNoun(last)) return;
+    if (span.length === 1 && last.tags.has('Adjective') && !isNoun(last) && !NOUN_ENDING.test(last.text)) return;
     spans.push([...span.slice(0, -1), { ...last, tags: new Set([...last.tags, 'Noun']) }]);
   });
   return spans;
@@ -192,7 +196,7 @@ const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refe
 const SUBJECT_COPULA =
   /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
 // "X describes the process by which …", "X consists of …": a definition in other words.
-const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
+const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how|one|those|what)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
 // "This belief system is an ideology.": the sentence names what it has just described.
 const NAMED_AT_END = /^\s*(?:this|these|such|that|those)\b[^,;:]{0,60}\b(?:is|are|was|were)\s+(?:(?:called|known as|termed)\s+)?(?:(?:a|an|the)\s+)?["“]?$/iu;
 // "qualitative data—conveyed through words": a dash and then what it is.
@@ -213,7 +217,7 @@ const LIST_ITEM_END = /^\s*(?:\([^)]{1,40}\)\s*)?(?:,|\band\b|\bor\b|[.;]|$)/i;
 // "Control theory states that …", "disengagement theory, which suggests that …", "According to continuity
 // theory, …": what a theory holds is what it is.
 const THEORY_HEADS = /\b(?:theory|theories|thesis|theorem|model|hypothesis|perspective|paradigm|principle|law|approach|framework)$/i;
-const THEORY_HOLDS = /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:which\s+)?(?:states|stated|suggests|suggested|argues|argued|holds|held|posits|posited|proposes|proposed|asserts|asserted|claims|claimed|maintains|contends|predicts|predicted)\s+that\b/i;
+const THEORY_HOLDS = /^\s*(?:\([^)]{1,40}\)\s*)?,?\s*(?:which\s+)?(?:states|stated|suggests|suggested|argues|argued|holds|held|posits|posited|proposes|proposed|asserts|asserted|claims|claimed|maintains|contends|predicts|predicted|explains|explained)\s+that\b/i;
 const ACCORDING_TO = /\baccording to\s+(?:the\s+)?$/i;
 // "street crime, or offenses committed by …", "social institutions, or patterns of …": "or" and what it is, in other words.
 const OR_GLOSS = /^\s*,\s*or\s+\p{Ll}+\s+(?:of|committed|given|used|made|caused|that|which|who|whose|in which|by which)\b/u;
