@@ -124,8 +124,13 @@ function nounRuns(tokens: Token[]): Token[][] {
     const predicate = isVerbForm(t) && previous !== undefined && !/[,.;:!?)(\]"“”]/.test(previous.post) && (isNoun(previous) || isVerbForm(previous) || previous.tags.has('Adverb'));
     // "to maximize reliability", "can shape norms": a verb, whatever the tagger thought.
     const verbAfterTo = t.tags.has('Infinitive') && previous !== undefined && (/^to$/i.test(previous.text) || previous.tags.has('Modal') || previous.tags.has('Auxiliary'));
+    // "the generalized other": a participle right after an article describes what follows it.
+    const participle = /\p{L}{3}ed$/iu.test(t.text) && t.tags.has('Verb') && previous !== undefined && /^(?:the|a|an)$/i.test(previous.text);
+    // "significant others", "the generalized other": after a word that describes them, "others" are people, a noun.
+    const others = /^others?$/i.test(t.text) && run.length > 0 && (traitWord(run[run.length - 1]!) || /ed$/i.test(run[run.length - 1]!.text));
     if (predicate || verbAfterTo) close(i);
-    else if (usableWord(t) && isModifier(t)) run.push(t);
+    else if (others) run.push({ ...t, tags: new Set([...t.tags].filter((tag) => tag !== 'Pronoun' && tag !== 'Adjective').concat('Noun')) });
+    else if ((usableWord(t) && isModifier(t)) || participle) run.push(participle ? { ...t, tags: new Set([...t.tags, 'Adjective']) } : t);
     else close(i);
     if (/[,.;:!?)"”\]—–]/.test(t.post) || /\s-\s/.test(t.post)) close(i);
     previous = t;

@@ -206,6 +206,18 @@ describe('key terms and their definitions', () => {
     expect(found.get('exam candidates')?.defined ?? false).toBe(false);
   });
 
+  it('reads "the generalized other" and "significant others" as terms, though the tagger takes "other" for an adjective or a pronoun', () => {
+    const doc = segmentDocument([
+      {
+        page: 1,
+        text: 'Children learn the idea of the generalized other, the common behavioral expectations of general society.\n\nThe people who had the greatest impact on a child were significant others.',
+      },
+    ]);
+    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    expect(found.get('generalized other')?.defined, [...found.keys()].join(', ')).toBe(true);
+    expect(found.has('significant others'), [...found.keys()].join(', ')).toBe(true);
+  });
+
   it('reads "bias" and "status" as singular, "norms" and "communities" as plural', () => {
     expect(['unconscious bias', 'socioeconomic status', 'analysis', 'norms', 'communities', 'gender roles'].map(isPlural)).toEqual([false, false, false, true, true, true]);
   });
