@@ -204,6 +204,9 @@ const SUBJECT_COPULA =
 const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how|one|those|what)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
 // "This belief system is an ideology.": the sentence names what it has just described.
 const NAMED_AT_END = /^\s*(?:this|these|such|that|those)\b[^,;:]{0,60}\b(?:is|are|was|were)\s+(?:(?:called|known as|termed)\s+)?(?:(?:a|an|the)\s+)?["“]?$/iu;
+// "Durkheim called the communal beliefs … of a society the collective conscience.": what was called, then its name.
+const CALLED_OBJECT =
+  /\b(?:called|calls|call|named|names|termed|dubbed)\s+(?:the|a|an|these|this|such)\s+[^.;:!?]{3,150}?\s+(?<!\b(?:after|before|in|on|at|of|for|to|with|from|by|about|during|into|under|over|through|between|among|against|without|within|near|since|until|like|as|and|or)\s+)(?:the|a|an)\s+["“]?$/iu;
 // "qualitative data—conveyed through words": a dash and then what it is.
 const DASH_DEFINITION = /^\s*[—–]\s*(?:which|that|a|an|the|literally|or|i\.e\.|\p{Ll}+ed (?:by|through|as|in|with|from))\b/iu;
 const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
@@ -274,7 +277,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   const opens = OPENING.test(before);
   if (opens && SUBJECT_STRONG.test(after)) return 3;
   if (opens && (SUBJECT_COPULA.test(after) || SUBJECT_DESCRIBED.test(after))) return 2;
-  if (NAMED_AT_END.test(before) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
+  if ((NAMED_AT_END.test(before) || CALLED_OBJECT.test(before)) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
   if (DASH_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
   if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after)) return 2;
   if (BRACKETED_GLOSS.test(after) && !SCENE_SETTING.test(before)) return 2;

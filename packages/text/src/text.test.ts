@@ -163,11 +163,13 @@ describe('key terms and their definitions', () => {
           'Convergence theory explains that as an economy grows, its society changes to look like an industrialized one.',
           'A family of procreation describes one that is formed through marriage.',
           'Entering into marriage while still married to another person is referred to as bigamy and is considered a felony.',
+          'Durkheim called the communal beliefs, morals, and attitudes of a society the collective conscience.',
+          'The witness called the police after the accident.',
         ].join('\n\n'),
       },
     ]);
     const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
-    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime', 'control theory', 'continuity theory', 'thanatology', 'structural unemployment', 'crowd', 'mass', 'convergence theory', 'family of procreation', 'bigamy']) {
+    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime', 'control theory', 'continuity theory', 'thanatology', 'structural unemployment', 'crowd', 'mass', 'convergence theory', 'family of procreation', 'bigamy', 'collective conscience']) {
       expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
     }
     expect(found.get('iron cage')?.sentence).toMatch(/^For Weber/);
@@ -176,6 +178,8 @@ describe('key terms and their definitions', () => {
     // An item of a list is not glossed by the "or" after it, nor a list's name by the list after a colon.
     expect(found.get('school')?.defined ?? false).toBe(false);
     expect(found.get('subsets')?.defined ?? false).toBe(false);
+    // What was called comes before the name, not after a preposition ("called the police after the accident").
+    expect(found.get('accident')?.defined ?? false).toBe(false);
     // Nor does a question define anything, nor an item of a list the next item.
     for (const term of ['grinder', 'sub', 'fishing town', 'town']) expect(found.get(term)?.defined ?? false, term).toBe(false);
     // A quality after "called" is not a term.
