@@ -243,6 +243,22 @@ describe('key terms and their definitions', () => {
     expect(terms).toEqual(expect.arrayContaining(['casual crowds', 'conventional crowds', 'expressive crowds']));
   });
 
+  it('lists the kinds a text teaches a sentence each, each sentence opening with its kind, though none says "is" ("Reform movements seek to …")', () => {
+    const paragraphs = [
+      'Social movements are purposeful, organized groups that strive to work toward a common social goal. Sociologists group social movements by what they want to change.',
+      'Reform movements seek to change something specific about the social structure. Revolutionary movements seek to completely change every aspect of society. Resistance movements seek to prevent or undo change to the social structure.',
+      'The risk of death rises with age. Viewing death as natural helps families. Fear of death is common in every society.',
+    ];
+    const terms = extractKeyTerms(segmentDocument([{ page: 1, text: paragraphs.join('\n\n') }]));
+    const listed = new Map(terms.map((t) => [t.term, t]));
+    for (const kind of ['reform movements', 'revolutionary movements', 'resistance movements']) {
+      expect(listed.get(kind)?.defined, `${kind} in ${[...listed.keys()].join(', ')}`).toBe(true);
+      expect(listed.get(kind)?.sentence).toMatch(/^\p{Lu}\p{Ll}+ movements seek to/u);
+    }
+    // Phrases about a thing that open sentences are no kinds of it.
+    for (const phrase of ['risk of death', 'viewing death']) expect(listed.get(phrase)?.defined ?? false, phrase).toBe(false);
+  });
+
   it('never lists a unit of time or measure as a term ("decades", "mph", "years old")', () => {
     const doc = segmentDocument([
       {
