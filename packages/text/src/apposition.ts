@@ -16,6 +16,10 @@ const SINGULAR_IN_S = new Set(['bias', 'gas', 'atlas', 'canvas', 'alias', 'pancr
 // A phrase that is itself an item of a list: "the family, school, or place of worship", "topics such
 // as social conflict, the function of money, …".
 const ITEM_BEFORE = /(?:,\s*(?:(?:the|a|an)\s+)?["“]?|\b(?:such as|including)\s+(?:(?:the|a|an)\s+)?["“]?)$/i;
+// The comma before the phrase closes the sentence's introduction, not a list item: "In sociology, anomie, a
+// state of normlessness, …", "Historically, X, …".
+const INTRODUCED =
+  /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|from|during|under|with|unlike|as|of|after|before|when|while|although|because|since|if|once)\b[^,]*|\p{L}+ly|however|thus|therefore|today|instead|finally|first|second|third|for example|for instance),\s*(?:(?:the|a|an)\s+)?["“]?$/iu;
 // What follows is the rest of a list, not a gloss: "…, an Inuit community, a village in Thailand",
 // "mobile phones, the Internet, or social media", "the working class, the working poor, and the underclass".
 const LIST_AFTER = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+|(?:a|an|the)\s)/i;
@@ -26,7 +30,7 @@ const LIST_AFTER = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+|(?
  * next item.
  */
 export function listedAmongOthers(before: string, after: string): boolean {
-  return ITEM_BEFORE.test(before) || LIST_AFTER.test(after);
+  return (ITEM_BEFORE.test(before) && !INTRODUCED.test(before)) || LIST_AFTER.test(after);
 }
 
 const WHICH_VERB = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*which\s+(is|was|are|were)\b/i;
