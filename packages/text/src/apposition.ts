@@ -1,8 +1,9 @@
 import { stem } from './words.js';
 
 /**
- * Whether a noun phrase reads as plural by its last word ("norms", "societies", "criteria"); "status",
- * "analysis", "class" and "bias" are singular for all their final s.
+ * Whether a noun phrase reads as plural by its last word ("norms", "societies", "indices"); "status",
+ * "analysis", "class" and "bias" are singular for all their final s. Latin plurals without an s ("criteria",
+ * "media") read as singular.
  */
 export function isPlural(text: string): boolean {
   const word = (text.split(/\s+/).pop() ?? '').toLowerCase();
