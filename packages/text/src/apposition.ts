@@ -17,10 +17,29 @@ const SINGULAR_IN_S = new Set(['bias', 'gas', 'atlas', 'canvas', 'alias', 'pancr
 // A phrase that is itself an item of a list: "the family, school, or place of worship", "topics such
 // as social conflict, the function of money, …".
 const ITEM_BEFORE = /(?:,\s*(?:(?:the|a|an)\s+)?["“]?|\b(?:such as|including)\s+(?:(?:the|a|an)\s+)?["“]?)$/i;
+// The words that open a sentence's introduction: a preposition or a subordinating conjunction ("In sociology",
+// "According to Durkheim", "When a group …").
+const OPENERS =
+  'according to|in|for|to|within|among|on|at|by|from|during|under|with|without|through|unlike|like|as|of|after|before|when|while|although|because|since|if|once|given|despite';
+// The phrase stands inside the sentence's introduction, which no comma has closed yet: "In the X, …", "According
+// to Durkheim's theory of X, …", "Even after X, …".
+const INSIDE_INTRODUCTION = new RegExp(`^\\s*(?:even\\s+)?(?:${OPENERS})\\b[^,;:]*$`, 'i');
 // The comma before the phrase closes the sentence's introduction, not a list item: "In sociology, anomie, a
 // state of normlessness, …", "Historically, X, …".
-const INTRODUCED =
-  /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|from|during|under|with|unlike|as|of|after|before|when|while|although|because|since|if|once)\b[^,]*|\p{L}+ly|however|thus|therefore|today|instead|finally|first|second|third|for example|for instance),\s*(?:(?:the|a|an)\s+)?["“]?$/iu;
+const INTRODUCED = new RegExp(
+  `^\\s*(?:(?:even\\s+)?(?:${OPENERS})\\b[^,]*|\\p{L}+ly|however|thus|therefore|today|instead|finally|first|second|third|for example|for instance),\\s*(?:(?:the|a|an)\\s+)?["“]?$`,
+  'iu',
+);
+
+/**
+ * Whether a phrase stands inside the opening of its sentence, a prepositional or subordinate phrase that no
+ * comma has closed yet ("In the X", "According to the theory of X", "When X"): what follows it is the rest
+ * of that introduction or the sentence's main clause, not something said of the phrase.
+ */
+export function insideIntroduction(before: string): boolean {
+  return INSIDE_INTRODUCTION.test(before);
+}
+
 // What follows is the rest of a list, not a gloss: "…, an Inuit community, a village in Thailand",
 // "mobile phones, the Internet, or social media", "the working class, the working poor, and the underclass".
 const LIST_AFTER = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+|(?:a|an|the)\s)/i;

@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { listedAmongOthers, whichAgrees } from './apposition.js';
+import { insideIntroduction, listedAmongOthers, whichAgrees } from './apposition.js';
 import { rarity } from './general-english.js';
 import type { SegmentedDocument, Sentence } from './segment.js';
 import { STOP_WORDS, stem, termKey, tokens } from './words.js';
@@ -221,8 +221,6 @@ const CALLED_OBJECT =
 const DASH_DEFINITION = /^\s*[—–]\s*(?:which|that|a|an|the|literally|or|i\.e\.|\p{Ll}+ed (?:by|through|as|in|with|from))\b/iu;
 const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
 const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).map((w) => w[0]!.toUpperCase()).join('');
-// "In the United States, …", "According to Weber, …": a phrase that sets the scene, not a subject.
-const SCENE_SETTING = /^\s*(?:(?:in|for|to|according to|within|among|on|at|by|from|during|under|with|unlike|like|as|of)\s+)(?:the\s+|a\s+|an\s+)?["“]?$/i;
 const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means|describes)|which (?:[\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\s|(?:in|by) which\s|whereby\s|meaning\s|when (?:someone|a person|people|an individual|individuals|one)\s|(?:people|those|someone|individuals) (?:who|whose)\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
 // "thanatology: the systematic study of death and dying": a colon and what it is.
 const COLON_GLOSS = /^\s*:\s*(?:the|a|an)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|following)\b)\p{Ll}[\p{L}-]*\s+\p{L}/u;
@@ -288,13 +286,13 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (opens && SUBJECT_STRONG.test(after)) return 3;
   if (opens && (SUBJECT_COPULA.test(after) || SUBJECT_DESCRIBED.test(after))) return 2;
   if ((NAMED_AT_END.test(before) || CALLED_OBJECT.test(before)) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
-  if (DASH_DEFINITION.test(after) && !SCENE_SETTING.test(before)) return 2;
-  if (APPOSITIVE_DEFINITION.test(after) && !SCENE_SETTING.test(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after)) return 2;
-  if (BRACKETED_GLOSS.test(after) && !SCENE_SETTING.test(before)) return 2;
+  if (DASH_DEFINITION.test(after) && !insideIntroduction(before)) return 2;
+  if (APPOSITIVE_DEFINITION.test(after) && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after)) return 2;
+  if (BRACKETED_GLOSS.test(after) && !insideIntroduction(before)) return 2;
   if (KINDS_LISTED.test(before) && LIST_ITEM_END.test(after)) return 2;
-  if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !SCENE_SETTING.test(before)) return 2;
+  if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !insideIntroduction(before)) return 2;
   if (THEORY_HEADS.test(phrase) && (THEORY_HOLDS.test(after) || ACCORDING_TO.test(before))) return 2;
-  if (OR_GLOSS.test(after) && !listedAmongOthers(before, after) && !SCENE_SETTING.test(before)) return 2;
+  if (OR_GLOSS.test(after) && !listedAmongOthers(before, after) && !insideIntroduction(before)) return 2;
   if (DEFINE_BEFORE.test(before) && AS_AFTER.test(after)) return 3;
   return 0;
 }

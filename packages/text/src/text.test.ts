@@ -202,6 +202,18 @@ describe('key terms and their definitions', () => {
     for (const term of ['anomie', 'folkways', 'egoism']) expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
   });
 
+  it('takes no gloss for a term that stands inside the sentence\'s opening phrase, where the comma closes that phrase', () => {
+    const paragraphs = [
+      'In his study of suicide, a French sociologist counted the dead of every region.',
+      'According to the records of the census, a quarter of the town had moved within ten years.',
+      'In Durkheim’s view, egoism, a state of weak ties to the group, follows rapid change.',
+    ];
+    const doc = segmentDocument([{ page: 1, text: paragraphs.join('\n\n') }]);
+    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    for (const term of ['suicide', 'census']) expect(found.get(term)?.defined ?? false, `${term} in ${[...found.keys()].join(', ')}`).toBe(false);
+    expect(found.get('egoism')?.defined).toBe(true);
+  });
+
   it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
     const doc = segmentDocument([
       { page: 1, text: 'Negative sanctions are punishments for violating norms.\n\nPositive sanctions are rewards given for conforming to norms.\n\nExam candidates are ready for the test in June.' },

@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { analyseKeyTerms, extractKeyTerms, isPlural, listedAmongOthers, mentionsTerm, stem, tokens, whichAgrees, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
+import { analyseKeyTerms, extractKeyTerms, insideIntroduction, isPlural, listedAmongOthers, mentionsTerm, stem, tokens, whichAgrees, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
 
 /** A key term of the document as the quiz uses it: where it stands in its sentence and what that sentence says it is. */
 export interface Concept {
@@ -126,7 +126,6 @@ const JUDGEMENT =
 // only in the form of a name for it, or "schools, or churches" would define a term by the next in a list.
 const APPOSITIVE =
   /^["”’]?\s*(?:\([^)]{1,40}\)\s*)?([,:—–])\s*(?:(which (?:means|refers? to|describes)\s+)(?!that\b)(.+)|(or\s+|that is,?\s+|which (?:is|are)\s+|(?=(?:a|an|the)\s))((?:a|an|the|how|what|when|where|why|whether|\w+ing)\b.*))$/i;
-const OPENING_PHRASE = /^\s*(?:even\s+)?(?:according to|in|after|before|when|while|if|as|since|although|because|during|for|with|without|by|through|unlike|like|among|despite|from|at|on|to|of|once|given)\b[^,;:]*$/i;
 const RELATIVE = /\b(?:that|which|who|whom|whose|where|when|in which|by which|of which)\b/i;
 
 /** Whether the phrase, up to any relative clause, has a verb of its own ("the World Bank tracks …"). */
@@ -169,7 +168,7 @@ export function definitionPart(sentence: string, span: Span, key: string): strin
   // "After the war, the …": a term that closes an opening phrase has no apposition after it; nor does an
   // item of a list, and ", which is …" after a plural is about the clause it ends.
   const term = sentence.slice(span.start, span.end);
-  if (apposed && !OPENING_PHRASE.test(before) && !listedAmongOthers(before, after) && whichAgrees(term, after)) {
+  if (apposed && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(term, after)) {
     const cue = apposed[2] ?? apposed[4];
     const rest = apposed[3] ?? apposed[5]!;
     // A dash apposition ends at the closing dash; any other where the sentence goes on (see cleanDefinition).
