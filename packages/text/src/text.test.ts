@@ -214,6 +214,17 @@ describe('key terms and their definitions', () => {
     expect(found.get('egoism')?.defined).toBe(true);
   });
 
+  it('reads "called" after a pronoun as a deed, not a name ("they called the police"), and after a noun as a name', () => {
+    const paragraphs = [
+      'When the neighbours heard the noise, they called the police.',
+      'Goffman used a technique called dramaturgical analysis to study everyday life.',
+    ];
+    const doc = segmentDocument([{ page: 1, text: paragraphs.join('\n\n') }]);
+    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    expect(found.get('police')?.defined ?? false, [...found.keys()].join(', ')).toBe(false);
+    expect(found.get('dramaturgical analysis')?.defined).toBe(true);
+  });
+
   it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
     const doc = segmentDocument([
       { page: 1, text: 'Negative sanctions are punishments for violating norms.\n\nPositive sanctions are rewards given for conforming to norms.\n\nExam candidates are ready for the test in June.' },
