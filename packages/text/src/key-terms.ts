@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { insideIntroduction, listedAmongOthers, whichAgrees } from './apposition.js';
+import { insideIntroduction, isPlural, listedAmongOthers, whichAgrees } from './apposition.js';
 import { rarity } from './general-english.js';
 import type { SegmentedDocument, Sentence } from './segment.js';
 import { STOP_WORDS, stem, termKey, tokens } from './words.js';
@@ -74,6 +74,8 @@ const SENTENCES_PER_TERM = 12;
 const TYPOLOGY_BONUS = 4;
 /** How many kinds on one head noun, each opening a sentence of its own, make a typology. */
 const OPENING_KINDS = 3;
+/** What naming a phrase only in the plural, undefined, costs its score. */
+const UNDEFINED_PLURAL_PENALTY = 1;
 const MAX_SENTENCE_CHARS = 600;
 const MAX_TAGGED_SENTENCES = 2500;
 
@@ -553,7 +555,11 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
       const words = tokens(form);
       const nested = nestedIn.has(c.key) && c.definedStrength < 2;
       const container = [...nestedIn.values()].includes(c);
-      return { c, score: scoreOf(c, words) - (nested ? 2.5 : 0) + (container ? 1 : 0) + typology(c), words, kind: kindOf(c, form) };
+      // A phrase the text names only in the plural and never defines is more often the things it talks
+      // about ("media outlets", "apparel companies") than a concept it teaches, which a glossary names in
+      // the singular unless the text defines the kinds themselves ("agricultural societies").
+      const talkedAbout = c.definedStrength < 2 && isPlural(form) ? UNDEFINED_PLURAL_PENALTY : 0;
+      return { c, score: scoreOf(c, words) - (nested ? 2.5 : 0) + (container ? 1 : 0) + typology(c) - talkedAbout, words, kind: kindOf(c, form) };
     })
     // People, places and bare acronyms are not the concepts a learner is tested on.
     .filter(({ kind }) => kind === 'concept')

@@ -225,6 +225,23 @@ describe('key terms and their definitions', () => {
     expect(found.get('dramaturgical analysis')?.defined).toBe(true);
   });
 
+  it('leaves out a phrase the text only names in the plural and never defines, where a singular phrase as common stays; a defined plural stays', () => {
+    const paragraphs = [
+      'The garment industry moved its work overseas in the last decades of the century.',
+      'Garment factories in Dhaka employ thousands of young workers on long shifts.',
+      'Wages in the garment industry stay low because buyers can move orders elsewhere.',
+      'Inspections of garment factories rose after a building collapsed in 2013.',
+      'Critics of the garment industry say consumers rarely see how clothing is made.',
+      'Some garment factories now publish audits of their working conditions.',
+      'Sweatshops are workplaces that pay below a living wage and ignore safety rules.',
+    ];
+    const doc = segmentDocument([{ page: 1, text: paragraphs.join('\n\n') }]);
+    const listed = extractKeyTerms(doc).map((t) => t.term);
+    expect(listed).toContain('garment industry');
+    expect(listed).toContain('sweatshops');
+    expect(listed).not.toContain('garment factories');
+  });
+
   it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
     const doc = segmentDocument([
       { page: 1, text: 'Negative sanctions are punishments for violating norms.\n\nPositive sanctions are rewards given for conforming to norms.\n\nExam candidates are ready for the test in June.' },
