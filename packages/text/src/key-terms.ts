@@ -205,13 +205,14 @@ function namedSpans(tokens: Token[]): Token[][] {
 }
 
 // Cues that a sentence defines or names a term. `named` cues put the term after them, `subject`
-// cues before them. After a pronoun, "called" is a deed ("they called the police"), not a name.
+// cues before them. After a pronoun, "called" is a deed ("they called the police"), not a name; "best
+// known as" is a reputation ("Park is best known as the founder of social ecology").
 const NAMED_CUES =
-  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?<!\b(?:i|you|he|she|we|they|who)\s+)(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|phrase)(?: of)?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
+  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?<!\b(?:i|you|he|she|we|they|who)\s+|\b(?:best|better|well|widely|most)\s+)(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|phrase)(?: of)?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
 // "X is a …", "X, on the other hand, is a …", "X are those that …", "X are punishments for …".
 const SUBJECT_COPULA =
-  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
+  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s)(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
 // "X describes the process by which …", "X consists of …": a definition in other words.
 const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how|one|those|what)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
 // "This belief system is an ideology.": the sentence names what it has just described.
@@ -223,7 +224,7 @@ const CALLED_OBJECT =
 const DASH_DEFINITION = /^\s*[—–]\s*(?:which|that|a|an|the|literally|or|i\.e\.|\p{Ll}+ed (?:by|through|as|in|with|from))\b/iu;
 const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
 const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).map((w) => w[0]!.toUpperCase()).join('');
-const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former)\b)\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means|describes)|which (?:[\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\s|(?:in|by) which\s|whereby\s|meaning\s|when (?:someone|a person|people|an individual|individuals|one)\s|(?:people|those|someone|individuals) (?:who|whose)\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
+const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|more|less|fewer|greater|higher|lower|larger|smaller|better|worse)\b)\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means|describes)|which (?:[\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\s|(?:in|by) which\s|whereby\s|meaning\s|when (?:someone|a person|people|an individual|individuals|one)\s|(?:people|those|someone|individuals) (?:who|whose)\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
 // "thanatology: the systematic study of death and dying": a colon and what it is.
 const COLON_GLOSS = /^\s*:\s*(?:the|a|an)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|following)\b)\p{Ll}[\p{L}-]*\s+\p{L}/u;
 // "into three subsets: the working class, the working poor, and the underclass": a list, not a gloss.
@@ -259,10 +260,13 @@ const META_NOUNS = new Set(
 const MEASURE_NOUNS = new Set(
   'second seconds minute minutes hour hours day days week weeks month months year years decade decades century centuries millennium millennia mph kph km kilometer kilometers kilometre kilometres mile miles meter meters metre metres foot feet inch inches pound pounds kg kilogram kilograms gram grams ton tons percent percentage dollar dollars cent cents euro euros'.split(' '),
 );
-// Nouns that pick out some of what follows "of" ("types of abuse", "a sense of xenophobia"): the
-// phrase names the thing after "of", not a concept of its own.
+// Nouns that pick out some of what follows "of" ("types of abuse", "a sense of xenophobia"), or say how
+// something stands to it ("the goals of public sociology", "the founder of social ecology", "the
+// effectiveness of tutoring"): the phrase names the thing after "of", not a concept of its own.
 const PARTITIVE_NOUNS = new Set(
-  'form forms stage stages sense hint history framework aspect aspects level levels amount amounts degree degrees set sets group groups member members variety range series process processes rate rates share proportion majority minority percentage result results study studies effect effects role roles use uses lack loss growth rise increase decrease development attainment separation case cases board'.split(' '),
+  'form forms stage stages sense hint history framework aspect aspects level levels amount amounts degree degrees set sets group groups member members variety range series process processes rate rates share proportion majority minority percentage result results study studies effect effects role roles use uses lack loss growth rise increase decrease development attainment separation case cases board goal goals aim aims purpose purposes founder founders outcome outcomes consequence consequences cause causes impact impacts importance benefit benefits advantage advantages disadvantage disadvantages effectiveness availability motivation motivations evidence usage definition definitions understanding dawn beginning end nature extent presence absence quality source sources basis'.split(
+    ' ',
+  ),
 );
 
 /**

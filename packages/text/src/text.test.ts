@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentFromPassages, extractKeyTerms, isPlural, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens } from './index.js';
+import { documentFromPassages, extractKeyTerms, isPlural, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens, type KeyTerm } from './index.js';
 
 describe('segmenting a document', () => {
   it('does not end a sentence at an abbreviation, an initial, a citation or a decimal point', () => {
@@ -78,6 +78,12 @@ describe('words', () => {
     expect(stem('uses')).toBe(stem('use'));
   });
 });
+
+/** Every candidate key term of a one-page text of these paragraphs, by its name. */
+function everyTermOf(paragraphs: string[]): Map<string, KeyTerm> {
+  const doc = segmentDocument([{ page: 1, text: paragraphs.join('\n\n') }]);
+  return new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+}
 
 describe('key terms and their definitions', () => {
   const text = [
@@ -195,8 +201,7 @@ describe('key terms and their definitions', () => {
       'Every group keeps its folkways, which are the everyday customs of its members.',
       'In Durkheim’s view, egoism, a state of weak ties to the group, follows rapid change.',
     ];
-    const doc = segmentDocument([{ page: 1, text: paragraphs.join('\n\n') }]);
-    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    const found = everyTermOf(paragraphs);
     for (const term of ['live births', 'mobile phones', 'social conflict']) expect(found.get(term)?.defined ?? false, term).toBe(false);
     // A comma that closes the sentence's introduction is no list before the term.
     for (const term of ['anomie', 'folkways', 'egoism']) expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
@@ -208,8 +213,7 @@ describe('key terms and their definitions', () => {
       'According to the records of the census, a quarter of the town had moved within ten years.',
       'In Durkheim’s view, egoism, a state of weak ties to the group, follows rapid change.',
     ];
-    const doc = segmentDocument([{ page: 1, text: paragraphs.join('\n\n') }]);
-    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    const found = everyTermOf(paragraphs);
     for (const term of ['suicide', 'census']) expect(found.get(term)?.defined ?? false, `${term} in ${[...found.keys()].join(', ')}`).toBe(false);
     expect(found.get('egoism')?.defined).toBe(true);
   });
@@ -219,8 +223,7 @@ describe('key terms and their definitions', () => {
       'When the neighbours heard the noise, they called the police.',
       'Goffman used a technique called dramaturgical analysis to study everyday life.',
     ];
-    const doc = segmentDocument([{ page: 1, text: paragraphs.join('\n\n') }]);
-    const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    const found = everyTermOf(paragraphs);
     expect(found.get('police')?.defined ?? false, [...found.keys()].join(', ')).toBe(false);
     expect(found.get('dramaturgical analysis')?.defined).toBe(true);
   });
@@ -240,6 +243,25 @@ describe('key terms and their definitions', () => {
     expect(listed).toContain('garment industry');
     expect(listed).toContain('sweatshops');
     expect(listed).not.toContain('garment factories');
+  });
+
+  it('takes no definition from a reputation ("best known as"), a purpose ("are to …") or a comparison ("the greater X, the lower Y"), and no term from how one thing stands to another ("the goals of X")', () => {
+    const paragraphs = [
+      'Robert E. Park is best known as the founder of social ecology.',
+      'The goals of public sociology are to increase understanding of social problems.',
+      'The greater the availability of affordable housing, the lower the homeless rate.',
+      'A final outcome of industrialization is a loss of connectivity between a worker and her occupation.',
+      'The division of labor is the way work is split into specialized tasks.',
+      'Marx is best known as the father of conflict theory.',
+      'Applied research is to solve problems of everyday practice.',
+    ];
+    const found = everyTermOf(paragraphs);
+    const terms = [...found.keys()].join(', ');
+    for (const term of ['founder of social ecology', 'goals of public sociology', 'availability of affordable housing', 'final outcome of industrialization']) {
+      expect(found.has(term), `${term} in ${terms}`).toBe(false);
+    }
+    for (const term of ['social ecology', 'public sociology', 'affordable housing', 'father of conflict theory', 'applied research']) expect(found.get(term)?.defined ?? false, `${term} in ${terms}`).toBe(false);
+    expect(found.get('division of labor')?.defined, terms).toBe(true);
   });
 
   it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
