@@ -212,7 +212,7 @@ const NAMED_CUES =
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
 // "X is a …", "X, on the other hand, is a …", "X are those that …", "X are punishments for …".
 const SUBJECT_COPULA =
-  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s)(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
+  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?!(?:not|never|no|hardly|rarely)\b)(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s)(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
 // "X describes the process by which …", "X consists of …": a definition in other words.
 const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how|one|those|what)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
 // "This belief system is an ideology.": the sentence names what it has just described.
@@ -284,7 +284,8 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   const phrase = sentence.slice(start, end);
   const capitalised = /^\p{Lu}\p{Ll}/u.test(phrase) && !/ \p{Ll}[\p{L}-]*$/u.test(phrase);
   for (const cue of before.matchAll(NAMED_CUES)) {
-    if (!capitalised && cue.index + cue[0].length >= start - 5 && cue.index + cue[0].length <= start + 1) return 3;
+    // Only an article or a quotation mark between the cue and the term: "the term with freedom" names no freedom.
+    if (!capitalised && cue.index + cue[0].length <= start + 1 && /^\s*(?:(?:the|a|an)\s+)?["“'‘]?\s*$/i.test(sentence.slice(cue.index + cue[0].length, start))) return 3;
   }
   const abbreviation = ABBREVIATED.exec(after)?.[0].replace(/[^\p{Lu}]/gu, '');
   if (abbreviation && abbreviation === initials(sentence.slice(start, end))) return 3;

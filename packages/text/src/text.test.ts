@@ -264,6 +264,18 @@ describe('key terms and their definitions', () => {
     expect(found.get('division of labor')?.defined, terms).toBe(true);
   });
 
+  it('takes no definition from a list item after a possessive, a naming cue with other words before the term, or a denial ("X is not a …")', () => {
+    const found = everyTermOf([
+      'Your list might include the Internet, television’s entertainment value, or how advertising shapes social norms.',
+      'We may associate the term with freedom, power, corruption, or rhetoric.',
+      'For many people, old age is not a phase that they look forward to.',
+      'In fact, anomie, a state of normlessness, follows rapid change.',
+    ]);
+    const terms = [...found.keys()].join(', ');
+    for (const term of ['entertainment value', 'freedom', 'old age']) expect(found.get(term)?.defined ?? false, `${term} in ${terms}`).toBe(false);
+    expect(found.get('anomie')?.defined, terms).toBe(true);
+  });
+
   it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
     const doc = segmentDocument([
       { page: 1, text: 'Negative sanctions are punishments for violating norms.\n\nPositive sanctions are rewards given for conforming to norms.\n\nExam candidates are ready for the test in June.' },
