@@ -209,10 +209,14 @@ function namedSpans(tokens: Token[]): Token[][] {
 // known as" is a reputation ("Park is best known as the founder of social ecology").
 const NAMED_CUES =
   /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?<!\b(?:i|you|he|she|we|they|who)\s+|\b(?:best|better|well|widely|most)\s+)(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|phrase)(?: of)?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
+// Words that judge or rank rather than say what a thing is: "Religion is an important avenue of …", "Water is
+// a key resource …", "reproduction, which is a necessary part of …".
+const JUDGED =
+  'important|significant|key|major|critical|crucial|vital|essential|necessary|central|common|good|great|big|serious|growing|main|primary|best|worst|largest|smallest|only|most|least';
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
 // "X is a …", "X, on the other hand, is a …", "X are those that …", "X are punishments for …".
 const SUBJECT_COPULA =
-  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?!(?:not|never|no|hardly|rarely)\b)(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s)(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
+  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?!(?:not|never|no|hardly|rarely)\b)(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?!(?:an?\s+|the\s+)?(?:examples?|instances?|cases?) of\b)(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s)(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
 // "X describes the process by which …", "X consists of …": a definition in other words.
 const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how|one|those|what)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
 // "This belief system is an ideology.": the sentence names what it has just described.
@@ -224,7 +228,10 @@ const CALLED_OBJECT =
 const DASH_DEFINITION = /^\s*[—–]\s*(?:which|that|a|an|the|literally|or|i\.e\.|\p{Ll}+ed (?:by|through|as|in|with|from))\b/iu;
 const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
 const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).map((w) => w[0]!.toUpperCase()).join('');
-const APPOSITIVE_DEFINITION = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:(?:a|an|the)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|more|less|fewer|greater|higher|lower|larger|smaller|better|worse)\b)\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\s|that is,?\s|i\.e\.,?\s|which (?:is|are|was|were|refers? to|means|describes)|which (?:[\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\s|(?:in|by) which\s|whereby\s|meaning\s|when (?:someone|a person|people|an individual|individuals|one)\s|(?:people|those|someone|individuals) (?:who|whose)\s|(?:also |sometimes |often )?(?:known|called|referred to) as\s)/iu;
+const APPOSITIVE_DEFINITION = new RegExp(
+  `^\\s*(?:\\([^)]{1,40}\\)\\s*)?,\\s*(?:(?:a|an|the)\\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|more|less|fewer|greater|higher|lower|larger|smaller|better|worse)\\b|(?:number|figure|share|proportion|percentage|rate|total|amount|fraction|trend|change|increase|decrease|rise|drop|decline)\\b(?!\\s+of\\b))\\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\\s|that is,?\\s|i\\.e\\.,?\\s|which (?:(?:is|are|was|were)\\s+(?!(?:on|in|at|by|for|with|from|under|over|about|into|now|also|still|often|usually|not|very|more|less|most|so|too|then|likely|one of)\\b|(?:an?|the)\\s+(?:${JUDGED})\\b)|refers? to|means|describes)|which (?:[\\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\\s|(?:in|by) which\\s|whereby\\s|meaning\\s|when (?:someone|a person|people|an individual|individuals|one)\\s|(?:people|those|someone|individuals) (?:who|whose)\\s|(?:also |sometimes |often )?(?:known|called|referred to) as\\s)`,
+  'iu',
+);
 // "thanatology: the systematic study of death and dying": a colon and what it is.
 const COLON_GLOSS = /^\s*:\s*(?:the|a|an)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|following)\b)\p{Ll}[\p{L}-]*\s+\p{L}/u;
 // "into three subsets: the working class, the working poor, and the underclass": a list, not a gloss.

@@ -276,6 +276,20 @@ describe('key terms and their definitions', () => {
     expect(found.get('anomie')?.defined, terms).toBe(true);
   });
 
+  it('takes no definition from "X are examples of …", from ", a number that …" about a clause, or from ", which is …" that judges or places the term ("which is on the rise", "which is a necessary part")', () => {
+    const found = everyTermOf([
+      'Sports teams, unions, and sororities are examples of in-groups and out-groups.',
+      'This labor may make up 10 percent of the overall U.S. economy, a number that will likely grow.',
+      'This outlet gives way to reproduction, which is a necessary part of ensuring the survival of society.',
+      'Obesity, which is on the rise in high-income nations, has been linked to many diseases.',
+      'The population composition includes the sex ratio, the number of men for every hundred women.',
+      'Mores, which are norms that embody the moral views of a group, vary from place to place.',
+    ]);
+    const terms = [...found.keys()].join(', ');
+    for (const term of ['sororities', 'economy', 'reproduction', 'obesity']) expect(found.get(term)?.defined ?? false, `${term} in ${terms}`).toBe(false);
+    for (const term of ['sex ratio', 'mores']) expect(found.get(term)?.defined, `${term} in ${terms}`).toBe(true);
+  });
+
   it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
     const doc = segmentDocument([
       { page: 1, text: 'Negative sanctions are punishments for violating norms.\n\nPositive sanctions are rewards given for conforming to norms.\n\nExam candidates are ready for the test in June.' },
