@@ -216,7 +216,7 @@ const JUDGED =
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
 // "X is a …", "X, on the other hand, is a …", "X are those that …", "X are punishments for …".
 const SUBJECT_COPULA =
-  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?!(?:not|never|no|hardly|rarely)\b)(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?!(?:an?\s+|the\s+)?(?:examples?|instances?|cases?) of\b)(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s)(?:\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
+  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?!(?:not|never|no|hardly|rarely)\b)(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?!(?:an?\s+|the\s+)?(?:examples?|instances?|cases?) of\b)(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s)(?:(?!(?:in|on|at|by|for|with|from|under|over|about|into|to)\b)\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
 // "X describes the process by which …", "X consists of …": a definition in other words.
 const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how|one|those|what)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
 // "This belief system is an ideology.": the sentence names what it has just described.
@@ -225,11 +225,11 @@ const NAMED_AT_END = /^\s*(?:this|these|such|that|those)\b[^,;:]{0,60}\b(?:is|ar
 const CALLED_OBJECT =
   /\b(?:called|calls|call|named|names|termed|dubbed)\s+(?:the|a|an|these|this|such)\s+[^.;:!?]{3,150}?\s+(?<!\b(?:after|before|in|on|at|of|for|to|with|from|by|about|during|into|under|over|through|between|among|against|without|within|near|since|until|like|as|and|or)\s+)(?:the|a|an)\s+["“]?$/iu;
 // "qualitative data—conveyed through words": a dash and then what it is.
-const DASH_DEFINITION = /^\s*[—–]\s*(?:which|that|a|an|the|literally|or|i\.e\.|\p{Ll}+ed (?:by|through|as|in|with|from))\b/iu;
+const DASH_DEFINITION = /^\s*[—–]\s*(?:which|that(?!['’]s)|a|an|the|literally|or|i\.e\.|\p{Ll}+ed (?:by|through|as|in|with|from))\b/iu;
 const ABBREVIATED = /^\s*\(\s*\p{Lu}{2,6}s?\s*\)/u;
 const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).map((w) => w[0]!.toUpperCase()).join('');
 const APPOSITIVE_DEFINITION = new RegExp(
-  `^\\s*(?:\\([^)]{1,40}\\)\\s*)?,\\s*(?:(?:a|an|the)\\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|more|less|fewer|greater|higher|lower|larger|smaller|better|worse)\\b|(?:number|figure|share|proportion|percentage|rate|total|amount|fraction|trend|change|increase|decrease|rise|drop|decline)\\b(?!\\s+of\\b))\\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\\s|that is,?\\s|i\\.e\\.,?\\s|which (?:(?:is|are|was|were)\\s+(?!(?:on|in|at|by|for|with|from|under|over|about|into|now|also|still|often|usually|not|very|more|less|most|so|too|then|likely|one of)\\b|(?:an?|the)\\s+(?:${JUDGED})\\b)|refers? to|means|describes)|which (?:[\\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\\s|(?:in|by) which\\s|whereby\\s|meaning\\s|when (?:someone|a person|people|an individual|individuals|one)\\s|(?:people|those|someone|individuals) (?:who|whose)\\s|(?:also |sometimes |often )?(?:known|called|referred to) as\\s)`,
+  `^\\s*(?:\\([^)]{1,40}\\)\\s*)?,\\s*(?:(?:a|an|the)\\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|more|less|fewer|greater|higher|lower|larger|smaller|better|worse)\\b|(?:number|figure|share|proportion|percentage|rate|total|amount|fraction|trend|change|increase|decrease|rise|drop|decline)\\b(?!\\s+of\\b))\\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\\s|that is,?\\s|i\\.e\\.,?\\s|which (?:(?:is|are|was|were)\\s+(?!(?:on|in|at|by|for|with|from|under|over|about|into|now|also|still|often|usually|not|very|more|less|most|so|too|then|likely|one of|somewhat|largely|mostly|partly|highly|relatively|particularly|especially|increasingly)\\b|(?:an?|the)\\s+(?:${JUDGED})\\b)|refers? to|means|describes)|which (?:[\\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\\s|(?:in|by) which\\s|whereby\\s|meaning\\s|when (?:someone|a person|people|an individual|individuals|one)\\s|(?:people|those|someone|individuals) (?:who|whose)\\s|(?:also |sometimes |often )?(?:known|called|referred to) as\\s)`,
   'iu',
 );
 // "thanatology: the systematic study of death and dying": a colon and what it is.
@@ -311,17 +311,22 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   return 0;
 }
 
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+const insideWord = (ch: string | undefined): boolean => ch !== undefined && WORD_CHARACTER.test(ch);
+
+/** Where the words stand in the sentence, as whole words ("merit" is not the start of "meritocracy"). */
 function locate(sentence: string, words: Token[]): { start: number; end: number } | null {
   const first = words[0]!.text;
   const last = words[words.length - 1]!.text;
-  let from = 0;
-  for (;;) {
-    const start = sentence.indexOf(first, from);
-    if (start < 0) return null;
-    const end = sentence.indexOf(last, start) + last.length;
-    if (end >= start + first.length && end - start <= words.reduce((n, w) => n + w.text.length + 3, 0)) return { start, end };
-    from = start + 1;
+  const span = words.reduce((n, w) => n + w.text.length + 3, 0);
+  for (let start = sentence.indexOf(first); start >= 0; start = sentence.indexOf(first, start + 1)) {
+    if (insideWord(sentence[start - 1])) continue;
+    for (let at = sentence.indexOf(last, start); at >= 0 && at + last.length - start <= span; at = sentence.indexOf(last, at + 1)) {
+      const end = at + last.length;
+      if (end >= start + first.length && !insideWord(sentence[end])) return { start, end };
+    }
   }
+  return null;
 }
 
 function addCandidates(

@@ -290,6 +290,22 @@ describe('key terms and their definitions', () => {
     for (const term of ['sex ratio', 'mores']) expect(found.get(term)?.defined, `${term} in ${terms}`).toBe(true);
   });
 
+  it('finds a term in its defining sentence as whole words only ("merit" is not defined by "the concept of meritocracy"), and takes no definition from a dash before "that\'s", a place ("were underway in regions of") or a hedge ("which is somewhat …")', () => {
+    const found = everyTermOf([
+      'The concept of meritocracy is an ideal, because no society has ever rewarded merit alone.',
+      'Standing is never based on merit in a caste system.',
+      'Members of United Students Against Sweatshops—that’s exactly what they do.',
+      'Sweatshops pay low wages, and sweatshops ignore safety rules.',
+      'In 2020, armed conflicts were underway in regions of several nations.',
+      'Many armed conflicts displaced families.',
+      'Women are engaged in the informal sector, which is somewhat buffered from the downturn.',
+      'The informal sector grew in many nations.',
+    ]);
+    const terms = [...found.keys()].join(', ');
+    expect(found.get('meritocracy')?.defined, terms).toBe(true);
+    for (const term of ['merit', 'sweatshops', 'armed conflicts', 'informal sector']) expect(found.get(term)?.defined ?? false, `${term} in ${terms}`).toBe(false);
+  });
+
   it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
     const doc = segmentDocument([
       { page: 1, text: 'Negative sanctions are punishments for violating norms.\n\nPositive sanctions are rewards given for conforming to norms.\n\nExam candidates are ready for the test in June.' },
