@@ -514,6 +514,19 @@ export interface KeyTermAnalysis {
  * so that a caller can choose, measure the candidates (e.g. their relatedness to the passages), and
  * choose again.
  */
+/** Words a text writes with a capital inside its sentences and never without: names, peoples, places. */
+function properWords(sentences: readonly Sentence[]): Set<string> {
+  const capital = new Set<string>();
+  const lower = new Set<string>();
+  for (const s of sentences) {
+    for (const m of s.text.matchAll(/(?<=[\p{L}\p{N},;:)]\s+)(\p{L}[\p{L}'’-]*)/gu)) {
+      const word = m[1]!;
+      (/^\p{Lu}/u.test(word) ? capital : lower).add(word.toLowerCase());
+    }
+  }
+  return new Set([...capital].filter((w) => !lower.has(w)));
+}
+
 export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: number; maxSentences?: number } = {}): KeyTermAnalysis {
   const found = new Map<string, Candidate>();
   // Tagging is the cost (about 1 ms a sentence): a long book is read as an even sample of its sentences.
@@ -554,8 +567,11 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
   // noun are a typology even where no sentence says "is", and each opening sentence is its kind's definition.
   const openingKinds = new Map<string, Candidate[]>();
   // A kind is named by what sets it apart and its head ("violent crimes"), not by a phrase about it ("risk of
-  // death", "viewing death").
-  const namesKind = (c: Candidate): boolean => !/ of /.test(c.key) && ![...c.forms.keys()].some((f) => /^\p{L}+ing\s/iu.test(f));
+  // death", "viewing death"), nor by a people or a place ("Irish immigrants", "Chinese immigration": the text
+  // writes the word with a capital inside its sentences too).
+  const proper = properWords(sample);
+  const namesKind = (c: Candidate): boolean =>
+    !/ of /.test(c.key) && ![...c.forms.keys()].some((f) => /^\p{L}+ing\s/iu.test(f) || proper.has(f.split(' ')[0]!.toLowerCase()));
   for (const c of found.values()) if (c.words >= 2 && c.opensIn >= 0 && namesKind(c)) openingKinds.set(headOf(c), [...(openingKinds.get(headOf(c)) ?? []), c]);
   for (const kinds of openingKinds.values()) {
     if (kinds.length < OPENING_KINDS) continue;

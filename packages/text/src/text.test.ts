@@ -85,6 +85,13 @@ function everyTermOf(paragraphs: string[]): Map<string, KeyTerm> {
   return new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
 }
 
+/** Expects the text to read each of `defined` as defined and none of `notDefined`, naming what it found when not. */
+function expectDefinitions(found: Map<string, KeyTerm>, defined: string[], notDefined: string[]): void {
+  const terms = [...found.keys()].join(', ');
+  for (const term of defined) expect(found.get(term)?.defined, `${term} in ${terms}`).toBe(true);
+  for (const term of notDefined) expect(found.get(term)?.defined ?? false, `${term} in ${terms}`).toBe(false);
+}
+
 describe('key terms and their definitions', () => {
   const text = [
     'Research Methods',
@@ -260,8 +267,7 @@ describe('key terms and their definitions', () => {
     for (const term of ['founder of social ecology', 'goals of public sociology', 'availability of affordable housing', 'final outcome of industrialization']) {
       expect(found.has(term), `${term} in ${terms}`).toBe(false);
     }
-    for (const term of ['social ecology', 'public sociology', 'affordable housing', 'father of conflict theory', 'applied research']) expect(found.get(term)?.defined ?? false, `${term} in ${terms}`).toBe(false);
-    expect(found.get('division of labor')?.defined, terms).toBe(true);
+    expectDefinitions(found, ['division of labor'], ['social ecology', 'public sociology', 'affordable housing', 'father of conflict theory', 'applied research']);
   });
 
   it('takes no definition from a list item after a possessive, a naming cue with other words before the term, or a denial ("X is not a …")', () => {
@@ -271,9 +277,7 @@ describe('key terms and their definitions', () => {
       'For many people, old age is not a phase that they look forward to.',
       'In fact, anomie, a state of normlessness, follows rapid change.',
     ]);
-    const terms = [...found.keys()].join(', ');
-    for (const term of ['entertainment value', 'freedom', 'old age']) expect(found.get(term)?.defined ?? false, `${term} in ${terms}`).toBe(false);
-    expect(found.get('anomie')?.defined, terms).toBe(true);
+    expectDefinitions(found, ['anomie'], ['entertainment value', 'freedom', 'old age']);
   });
 
   it('takes no definition from "X are examples of …", from ", a number that …" about a clause, or from ", which is …" that judges or places the term ("which is on the rise", "which is a necessary part")', () => {
@@ -285,9 +289,7 @@ describe('key terms and their definitions', () => {
       'The population composition includes the sex ratio, the number of men for every hundred women.',
       'Mores, which are norms that embody the moral views of a group, vary from place to place.',
     ]);
-    const terms = [...found.keys()].join(', ');
-    for (const term of ['sororities', 'economy', 'reproduction', 'obesity']) expect(found.get(term)?.defined ?? false, `${term} in ${terms}`).toBe(false);
-    for (const term of ['sex ratio', 'mores']) expect(found.get(term)?.defined, `${term} in ${terms}`).toBe(true);
+    expectDefinitions(found, ['sex ratio', 'mores'], ['sororities', 'economy', 'reproduction', 'obesity']);
   });
 
   it('finds a term in its defining sentence as whole words only ("merit" is not defined by "the concept of meritocracy"), and takes no definition from a dash before "that\'s", a place ("were underway in regions of") or a hedge ("which is somewhat …")', () => {
@@ -301,9 +303,7 @@ describe('key terms and their definitions', () => {
       'Women are engaged in the informal sector, which is somewhat buffered from the downturn.',
       'The informal sector grew in many nations.',
     ]);
-    const terms = [...found.keys()].join(', ');
-    expect(found.get('meritocracy')?.defined, terms).toBe(true);
-    for (const term of ['merit', 'sweatshops', 'armed conflicts', 'informal sector']) expect(found.get(term)?.defined ?? false, `${term} in ${terms}`).toBe(false);
+    expectDefinitions(found, ['meritocracy'], ['merit', 'sweatshops', 'armed conflicts', 'informal sector']);
   });
 
   it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
@@ -363,6 +363,17 @@ describe('key terms and their definitions', () => {
     }
     // Phrases about a thing that open sentences are no kinds of it.
     for (const phrase of ['risk of death', 'viewing death']) expect(listed.get(phrase)?.defined ?? false, phrase).toBe(false);
+  });
+
+  it('takes peoples and places opening a sentence each for no kinds the text teaches ("Chinese immigration …", "Mexican immigration …")', () => {
+    const found = everyTermOf([
+      'Chinese immigration came to an abrupt end with the Chinese Exclusion Act of 1882.',
+      'Japanese immigration began in the 1880s, on the heels of the Chinese Exclusion Act of 1882.',
+      'Irish immigration rose sharply during the famine of the 1840s.',
+      'Mexican immigration grew after the Mexican Revolution.',
+      'Many Irish families settled in Boston.',
+    ]);
+    expectDefinitions(found, [], ['chinese immigration', 'japanese immigration', 'mexican immigration']);
   });
 
   it('never lists a unit of time or measure as a term ("decades", "mph", "years old")', () => {
