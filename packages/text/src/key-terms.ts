@@ -209,8 +209,9 @@ function namedSpans(tokens: Token[]): Token[][] {
 // known as" is a reputation ("Park is best known as the founder of social ecology").
 const NAMED_CUES =
   /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?<!\b(?:i|you|he|she|we|they|who)\s+|\b(?:best|better|well|widely|most)\s+)(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|phrase)(?: of)?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
-// Words that judge or rank rather than say what a thing is: "Religion is an important avenue of …", "Water is
-// a key resource …", "reproduction, which is a necessary part of …".
+// Words that judge or rank rather than say what a thing is: "reproduction, which is a necessary part of …",
+// "…, which is the most common form". After "X is …" they stay a definition's: textbooks introduce their terms
+// that way ("Formal norms are the most specific …").
 const JUDGED =
   'important|significant|key|major|critical|crucial|vital|essential|necessary|central|common|good|great|big|serious|growing|main|primary|best|worst|largest|smallest|only|most|least';
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
