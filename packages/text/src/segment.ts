@@ -148,7 +148,7 @@ function blocksOf(page: string): Block[] {
 // Intl.Segmenter, whose time grows with the square of the text's length.
 const BOUNDARY = /(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[\p{Lu}\p{N}])/gu;
 const ABBREVIATION =
-  /(?:^|[\s(])(?:\p{Lu}|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|Nos|Fig|Figs|Eq|Vol|Ch|Sec|pp?|approx|ca|cf|vs|etc|al|e\.g|i\.e|U\.S|U\.K|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$/u;
+  /(?:^|[\s(])(?:\p{Lu}|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|No|Nos|Fig|Figs|Eq|Vol|Ch|Sec|pp?|approx|ca|cf|vs?|etc|al|e\.g|i\.e|U\.S|U\.K|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$/u;
 
 /** Sentences of one paragraph as [start, end) offsets into it. */
 function sentenceSpans(text: string): [number, number][] {
@@ -156,7 +156,7 @@ function sentenceSpans(text: string): [number, number][] {
   let start = 0;
   for (const m of text.matchAll(BOUNDARY)) {
     const end = m.index;
-    // "Dr. Smith", "J. Watson", "et al. (2016)": an abbreviation or an initial does not end a sentence.
+    // "Dr. Smith", "J. Watson", "et al. (2016)", "Reynolds v. Sims": an abbreviation or an initial does not end a sentence.
     if (ABBREVIATION.test(text.slice(Math.max(start, end - 12), end))) continue;
     if (end > start) spans.push([start, end]);
     start = end + m[0].length;

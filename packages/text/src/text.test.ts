@@ -8,6 +8,7 @@ describe('segmenting a document', () => {
       'Smith et al. (2016) agreed.',
       'Then he left.',
     ]);
+    expect(sentences('The Court decided Reynolds v. Sims in 1964. Districts were redrawn.')).toEqual(['The Court decided Reynolds v. Sims in 1964.', 'Districts were redrawn.']);
   });
 
   it('joins wrapped lines, undoes line-break hyphenation and keeps list items apart', () => {
@@ -270,40 +271,71 @@ describe('key terms and their definitions', () => {
     expectDefinitions(found, ['division of labor'], ['social ecology', 'public sociology', 'affordable housing', 'father of conflict theory', 'applied research']);
   });
 
-  it('takes no definition from a list item after a possessive, a naming cue with other words before the term, or a denial ("X is not a …")', () => {
-    const found = everyTermOf([
-      'Your list might include the Internet, television’s entertainment value, or how advertising shapes social norms.',
-      'We may associate the term with freedom, power, corruption, or rhetoric.',
-      'For many people, old age is not a phase that they look forward to.',
-      'In fact, anomie, a state of normlessness, follows rapid change.',
-    ]);
-    expectDefinitions(found, ['anomie'], ['entertainment value', 'freedom', 'old age']);
-  });
-
-  it('takes no definition from "X are examples of …", from ", a number that …" about a clause, or from ", which is …" that judges or places the term ("which is on the rise", "which is a necessary part")', () => {
-    const found = everyTermOf([
-      'Sports teams, unions, and sororities are examples of in-groups and out-groups.',
-      'This labor may make up 10 percent of the overall U.S. economy, a number that will likely grow.',
-      'This outlet gives way to reproduction, which is a necessary part of ensuring the survival of society.',
-      'Obesity, which is on the rise in high-income nations, has been linked to many diseases.',
-      'The population composition includes the sex ratio, the number of men for every hundred women.',
-      'Mores, which are norms that embody the moral views of a group, vary from place to place.',
-    ]);
-    expectDefinitions(found, ['sex ratio', 'mores'], ['sororities', 'economy', 'reproduction', 'obesity']);
-  });
-
-  it('finds a term in its defining sentence as whole words only ("merit" is not defined by "the concept of meritocracy"), and takes no definition from a dash before "that\'s", a place ("were underway in regions of") or a hedge ("which is somewhat …")', () => {
-    const found = everyTermOf([
-      'The concept of meritocracy is an ideal, because no society has ever rewarded merit alone.',
-      'Standing is never based on merit in a caste system.',
-      'Members of United Students Against Sweatshops—that’s exactly what they do.',
-      'Sweatshops pay low wages, and sweatshops ignore safety rules.',
-      'In 2020, armed conflicts were underway in regions of several nations.',
-      'Many armed conflicts displaced families.',
-      'Women are engaged in the informal sector, which is somewhat buffered from the downturn.',
-      'The informal sector grew in many nations.',
-    ]);
-    expectDefinitions(found, ['meritocracy'], ['merit', 'sweatshops', 'armed conflicts', 'informal sector']);
+  it.each([
+    {
+      reads: 'takes no definition from a list item after a possessive, a naming cue with other words before the term, or a denial ("X is not a …")',
+      paragraphs: [
+        'Your list might include the Internet, television’s entertainment value, or how advertising shapes social norms.',
+        'We may associate the term with freedom, power, corruption, or rhetoric.',
+        'For many people, old age is not a phase that they look forward to.',
+        'In fact, anomie, a state of normlessness, follows rapid change.',
+      ],
+      defined: ['anomie'],
+      notDefined: ['entertainment value', 'freedom', 'old age'],
+    },
+    {
+      reads: 'takes no definition from "X are examples of …", from ", a number that …" about a clause, or from ", which is …" that judges or places the term ("which is on the rise", "which is a necessary part")',
+      paragraphs: [
+        'Sports teams, unions, and sororities are examples of in-groups and out-groups.',
+        'This labor may make up 10 percent of the overall U.S. economy, a number that will likely grow.',
+        'This outlet gives way to reproduction, which is a necessary part of ensuring the survival of society.',
+        'Obesity, which is on the rise in high-income nations, has been linked to many diseases.',
+        'The population composition includes the sex ratio, the number of men for every hundred women.',
+        'Mores, which are norms that embody the moral views of a group, vary from place to place.',
+      ],
+      defined: ['sex ratio', 'mores'],
+      notDefined: ['sororities', 'economy', 'reproduction', 'obesity'],
+    },
+    {
+      reads: 'finds a term in its defining sentence as whole words only ("merit" is not defined by "the concept of meritocracy"), and takes no definition from a dash before "that\'s", a place ("were underway in regions of") or a hedge ("which is somewhat …")',
+      paragraphs: [
+        'The concept of meritocracy is an ideal, because no society has ever rewarded merit alone.',
+        'Standing is never based on merit in a caste system.',
+        'Members of United Students Against Sweatshops—that’s exactly what they do.',
+        'Sweatshops pay low wages, and sweatshops ignore safety rules.',
+        'In 2020, armed conflicts were underway in regions of several nations.',
+        'Many armed conflicts displaced families.',
+        'Women are engaged in the informal sector, which is somewhat buffered from the downturn.',
+        'The informal sector grew in many nations.',
+      ],
+      defined: ['meritocracy'],
+      notDefined: ['merit', 'sweatshops', 'armed conflicts', 'informal sector'],
+    },
+    {
+      reads: 'takes no gloss from the subject of the main clause after a comma ("old age, the challenge is …"), nor a definition from "X are the most likely to …"',
+      paragraphs: [
+        'In the final stage, old age, the challenge is to embrace integrity over despair.',
+        'Beyond the quality of schools, the disparity was most noticeable in testing.',
+        'Asian individuals are the most likely to marry.',
+        'Values portray an ideal culture, the standards society would like to live up to.',
+      ],
+      defined: ['ideal culture'],
+      notDefined: ['old age', 'schools', 'asian individuals'],
+    },
+    {
+      reads: 'takes peoples and places opening a sentence each for no kinds the text teaches ("Chinese immigration …", "Mexican immigration …")',
+      paragraphs: [
+        'Chinese immigration came to an abrupt end with the Chinese Exclusion Act of 1882.',
+        'Japanese immigration began in the 1880s, on the heels of the Chinese Exclusion Act of 1882.',
+        'Irish immigration rose sharply during the famine of the 1840s.',
+        'Mexican immigration grew after the Mexican Revolution.',
+        'Many Irish families settled in Boston.',
+      ],
+      defined: [],
+      notDefined: ['chinese immigration', 'japanese immigration', 'mexican immigration'],
+    },
+  ])('$reads', ({ paragraphs, defined, notDefined }) => {
+    expectDefinitions(everyTermOf(paragraphs), defined, notDefined);
   });
 
   it('reads "X are <plural noun> for …" as a definition ("negative sanctions are punishments for …"), not "X are ready for …"', () => {
@@ -363,17 +395,6 @@ describe('key terms and their definitions', () => {
     }
     // Phrases about a thing that open sentences are no kinds of it.
     for (const phrase of ['risk of death', 'viewing death']) expect(listed.get(phrase)?.defined ?? false, phrase).toBe(false);
-  });
-
-  it('takes peoples and places opening a sentence each for no kinds the text teaches ("Chinese immigration …", "Mexican immigration …")', () => {
-    const found = everyTermOf([
-      'Chinese immigration came to an abrupt end with the Chinese Exclusion Act of 1882.',
-      'Japanese immigration began in the 1880s, on the heels of the Chinese Exclusion Act of 1882.',
-      'Irish immigration rose sharply during the famine of the 1840s.',
-      'Mexican immigration grew after the Mexican Revolution.',
-      'Many Irish families settled in Boston.',
-    ]);
-    expectDefinitions(found, [], ['chinese immigration', 'japanese immigration', 'mexican immigration']);
   });
 
   it('never lists a unit of time or measure as a term ("decades", "mph", "years old")', () => {
