@@ -513,11 +513,6 @@ export interface KeyTermAnalysis {
   select(options?: { max?: number; relatedness?: ReadonlyMap<string, number> }): KeyTerm[];
 }
 
-/**
- * Reads the document for key terms (the costly part: tagging its sentences) without choosing yet,
- * so that a caller can choose, measure the candidates (e.g. their relatedness to the passages), and
- * choose again.
- */
 /** Words a text writes with a capital inside its sentences and never without: names, peoples, places. */
 function properWords(sentences: readonly Sentence[]): Set<string> {
   const capital = new Set<string>();
@@ -531,6 +526,11 @@ function properWords(sentences: readonly Sentence[]): Set<string> {
   return new Set([...capital].filter((w) => !lower.has(w)));
 }
 
+/**
+ * Reads the document for key terms (the costly part: tagging its sentences) without choosing yet,
+ * so that a caller can choose, measure the candidates (e.g. their relatedness to the passages), and
+ * choose again.
+ */
 export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: number; maxSentences?: number } = {}): KeyTermAnalysis {
   const found = new Map<string, Candidate>();
   // Tagging is the cost (about 1 ms a sentence): a long book is read as an even sample of its sentences.
