@@ -332,6 +332,43 @@ A habitat is the place where a population of organisms finds food, water and she
     expect(new Set(terms).size).toBe(terms.length);
   });
 
+  it('asks about a term the text defines, however long its sentence, before a term it only uses', () => {
+    // Erosion is defined plainly; a meander in a sentence too long to quote as a definition; sediment
+    // is everywhere, even in a heading, but never defined, and ranks first where it seems most related.
+    const rivers = [
+      {
+        page: 1,
+        text: `How rivers shape the land
+
+Erosion is the wearing away of rock and soil by moving water, wind or ice. Erosion is fastest where a river runs steeply downhill. A fast river carries sediment far downstream. Heavy rain washes more sediment into the channel, and erosion of bare fields adds still more.
+
+A meander, a feature that geographers, engineers and farmers who have watched the same valley floor change from one flood season to the next describe with great interest and sometimes with alarm, is a wide bend in a river that slowly shifts across its valley as water cuts into the outer bank and leaves sediment on the inner one. Meanders grow wider with every flood. Farmers lose fields when a meander moves. Old meanders can be cut off to form lakes.
+
+Sediment on the move
+
+Where a river slows, sediment settles on its bed. Dams trap sediment in their reservoirs, so the river below them carries less. Engineers dredge sediment out of harbours every year.
+
+At the mouth of a river, sediment builds up into new land. The sediment there is rich, and farmers grow rice on it. Storms can wash that sediment back out to sea.
+
+Scientists measure sediment in samples of river water. The amount of sediment rises after every storm. Clear water carries almost no sediment at all.
+
+Fish need gravel beds that are free of fine sediment to lay their eggs. Too much sediment smothers the eggs. Some rivers now carry more sediment than at any time in the past.`,
+      },
+    ];
+    const relatedness = new Map([
+      [termKey('sediment'), 0.9],
+      [termKey('erosion'), 0.7],
+      [termKey('meander'), 0.5],
+    ]);
+    for (const seed of [1, 2, 3]) {
+      const { questions } = generateQuestions(rivers, options({ numQuestions: 3, seed }), relatedness);
+      expect(questions).toHaveLength(3);
+      // Each question quotes a sentence on one of the defined terms; sediment may stand in a false statement's swap.
+      expect(questions.filter((q) => !['erosion', 'meander'].some((t) => containsTerm(q.source.sentence, t))).map((q) => q.text)).toEqual([]);
+      expect(questions.some((q) => containsTerm(q.source.sentence, 'meander'))).toBe(true);
+    }
+  });
+
   it('asks from the passages the document service stored as it asks from the pages, citing the page each sentence is on', () => {
     const { questions } = generateQuestionsFromPassages(storedPassages(researchMethods), options({ numQuestions: 15 }));
     expect(questions.length).toBeGreaterThanOrEqual(10);

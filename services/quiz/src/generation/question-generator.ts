@@ -362,10 +362,13 @@ export function createQuestionGenerator(
       };
 
       // Every concept once before any twice, up to three questions each; only then the other key terms
-      // the document explains, highest score first, in the same way.
+      // the document explains, in the same way: first those a sentence of the document defines in some
+      // form, then the ones it only uses (on a textbook, about half of the first are its key terms and a
+      // quarter of the second).
       const pools = [
         { pool: order(options.difficulty, rng), upTo: options.numQuestions },
-        { pool: others, upTo: options.numQuestions },
+        { pool: others.filter((c) => c.term.defined), upTo: options.numQuestions },
+        { pool: others.filter((c) => !c.term.defined), upTo: options.numQuestions },
         { pool: lesser, upTo: Math.ceil(options.numQuestions / 2) },
       ];
       for (const { pool, upTo } of pools) {
