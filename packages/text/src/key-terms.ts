@@ -600,8 +600,9 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
     })
     // People, places and bare acronyms are not the concepts a learner is tested on.
     .filter(({ kind }) => kind === 'concept')
-    // A word in nearly every paragraph is the subject of the whole text, not one of its concepts.
-    .filter(({ c }) => paragraphs < 8 || c.paragraphs.size < paragraphs * 0.6 || c.definedStrength >= 3)
+    // A word in nearly every paragraph is the subject of the whole text, not one of its concepts, unless the
+    // text says what it is ("Crime … is a behavior that violates official law …"): then it is the first it teaches.
+    .filter(({ c }) => paragraphs < 8 || c.paragraphs.size < paragraphs * 0.6 || c.definedStrength >= 2)
     .filter(({ score }) => score > (options.minScore ?? 4));
   // A glossary lists the terms a text defines, and a few for each page of it: the count follows
   // both, the defined terms more (on a development set of textbook sections with their glossaries

@@ -253,6 +253,24 @@ describe('key terms and their definitions', () => {
     expect(listed).not.toContain('garment factories');
   });
 
+  it('lists the subject of a whole text when the text says what it is, and not a word it only keeps using', () => {
+    // "crime" and "police" stand in nearly every paragraph; only crime is said to be something.
+    const paragraphs = [
+      'Crime is a behavior that violates official law and is punishable through formal sanctions.',
+      'The police record every reported crime in a national database.',
+      'Most crime in cities is reported to the police within a day.',
+      'Rates of violent crime fell in the 1990s, although the police made fewer arrests.',
+      'The police and the courts treat a first crime more leniently than a second one.',
+      'Victims of crime often wait years before the police close their case.',
+      'The police publish crime figures every spring.',
+      'Street crime worries voters more than the police budget does.',
+      'Deviance is a violation of established contextual, cultural, or social norms, and only some of it is crime the police pursue.',
+    ];
+    const found = everyTermOf(paragraphs);
+    expectDefinitions(found, ['crime', 'deviance'], []);
+    expect([...found.keys()]).not.toContain('police');
+  });
+
   it('takes no definition from a reputation ("best known as"), a purpose ("are to …") or a comparison ("the greater X, the lower Y"), and no term from how one thing stands to another ("the goals of X")', () => {
     const paragraphs = [
       'Robert E. Park is best known as the founder of social ecology.',
