@@ -319,9 +319,11 @@ A habitat is the place where a population of organisms finds food, water and she
     }
     // Each question quotes a sentence of its own, and no stem holds the term another question asks for.
     expect(new Set(questions.map((q) => q.source.sentence)).size).toBe(questions.length);
+    // A false statement may name a multiple choice's answer as the term it swapped in: the options show it anyway.
     for (const q of questions) {
       if (q.type === 'true_false' || q.text.startsWith('What does')) continue;
-      expect(questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer)).map((o) => o.text)).toEqual([]);
+      const swappedIn = (other: GeneratedQuestion): boolean => q.type === 'multiple_choice' && other.correctAnswer === 'false' && /puts "(.+)" where/.exec(other.explanation)?.[1] === q.correctAnswer;
+      expect(questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer) && !swappedIn(other)).map((o) => o.text)).toEqual([]);
     }
   });
 
@@ -332,13 +334,12 @@ A habitat is the place where a population of organisms finds food, water and she
     expect(new Set(terms).size).toBe(terms.length);
   });
 
-  it('asks about a term the text defines, however long its sentence, before a term it only uses', () => {
-    // Erosion is defined plainly; a meander in a sentence too long to quote as a definition; sediment
-    // is everywhere, even in a heading, but never defined, and ranks first where it seems most related.
-    const rivers = [
-      {
-        page: 1,
-        text: `How rivers shape the land
+  // Erosion is defined plainly; a meander in a sentence too long to quote as a definition; sediment is
+  // everywhere, even in a heading, but never defined.
+  const rivers = [
+    {
+      page: 1,
+      text: `How rivers shape the land
 
 Erosion is the wearing away of rock and soil by moving water, wind or ice. Erosion is fastest where a river runs steeply downhill. A fast river carries sediment far downstream. Heavy rain washes more sediment into the channel, and erosion of bare fields adds still more.
 
@@ -353,8 +354,11 @@ At the mouth of a river, sediment builds up into new land. The sediment there is
 Scientists measure sediment in samples of river water. The amount of sediment rises after every storm. Clear water carries almost no sediment at all.
 
 Fish need gravel beds that are free of fine sediment to lay their eggs. Too much sediment smothers the eggs. Some rivers now carry more sediment than at any time in the past.`,
-      },
-    ];
+    },
+  ];
+
+  it('asks about a term the text defines, however long its sentence, before a term it only uses', () => {
+    // Sediment ranks first where it seems most related.
     const relatedness = new Map([
       [termKey('sediment'), 0.9],
       [termKey('erosion'), 0.7],
@@ -367,6 +371,25 @@ Fish need gravel beds that are free of fine sediment to lay their eggs. Too much
       expect(questions.filter((q) => !['erosion', 'meander'].some((t) => containsTerm(q.source.sentence, t))).map((q) => q.text)).toEqual([]);
       expect(questions.some((q) => containsTerm(q.source.sentence, 'meander'))).toBe(true);
     }
+  });
+
+  it('asks for a term in a multiple choice though a false statement swapped it in, the options showing it anyway', () => {
+    const asked = [1, 2, 3, 4].flatMap((seed) => {
+      const { questions } = mixed({ numQuestions: 12, seed });
+      const swapped = questions.filter((q) => q.correctAnswer === 'false').map((q) => /puts "(.+)" where/.exec(q.explanation)?.[1]);
+      return questions.filter((q) => q.type === 'multiple_choice' && swapped.includes(q.correctAnswer));
+    });
+    expect(asked.length).toBeGreaterThan(0);
+  });
+
+  it('makes a statement false with another term the document defines, where it has one, not with a word it only uses', () => {
+    const swapped = [1, 2, 3, 4, 5, 6].flatMap((seed) =>
+      generateQuestions(rivers, options({ numQuestions: 6, seed }))
+        .questions.filter((q) => q.correctAnswer === 'false')
+        .map((q) => /puts "(.+)" where/.exec(q.explanation)?.[1]),
+    );
+    expect(swapped.length).toBeGreaterThan(3);
+    expect(swapped.filter((term) => term === 'sediment')).toEqual([]);
   });
 
   it('asks from the passages the document service stored as it asks from the pages, citing the page each sentence is on', () => {

@@ -35,6 +35,13 @@ const MIN_EXPLAINED_SCORE = 6;
 const FALSE_SWAPS_TRIED = 3;
 
 /**
+ * How much a sibling the document defines is preferred as the term swapped into a false statement:
+ * "Nuclear family is when two people live together …" asks the learner to tell two of the
+ * document's concepts apart, where "Census is when …" is false at a glance.
+ */
+const DEFINED_SWAP_BONUS = 3;
+
+/**
  * A text that defines fewer terms than this, and so gives next to no quiz on them (under a quarter
  * of the questions asked for: a transcribed lecture, a story), is asked about what it says instead,
  * for the questions still missing. A textbook section that only explains its terms still gets its
@@ -59,6 +66,8 @@ interface Made {
   answersDefinition: string | null;
   /** The sentence its stem quotes: a sentence is quoted once in a quiz, or one question would answer another. */
   quotes: string | null;
+  /** The key of the term a false statement puts where the document has the concept. */
+  swappedIn?: string;
 }
 
 const explain = (concept: Concept, extra = ''): string =>
@@ -90,14 +99,15 @@ export function createQuestionGenerator(
 
   /**
    * Other key terms of the document that could stand where this one does, best first: siblings
-   * (the same head noun, the same section, the same number) for hard questions, plainer ones for easy.
+   * (the same head noun, the same section, the same number) for hard questions, plainer ones for easy;
+   * `bonus` more for a term the document defines.
    */
-  const siblings = (concept: Concept, difficulty: Difficulty, rng: SeededRandom, accept: (t: KeyTerm) => boolean = () => true): KeyTerm[] => {
+  const siblings = (concept: Concept, difficulty: Difficulty, rng: SeededRandom, accept: (t: KeyTerm) => boolean = () => true, bonus = 0): KeyTerm[] => {
     const weight = difficulty === 'easy' ? 0.4 : difficulty === 'hard' ? 1.5 : 1;
     return terms
       .slice(0, concept.main * 2)
       .filter((t) => t.kind === concept.term.kind && !nested(t.key, concept.term.key) && !mentionsTerm(concept.sentence.text, t.key) && accept(t))
-      .map((t) => ({ t, score: closeness(concept, t) * weight + Math.min(t.score, 12) * 0.15 + rng.next() * 1.5 }))
+      .map((t) => ({ t, score: closeness(concept, t) * weight + Math.min(t.score, 12) * 0.15 + (t.defined ? bonus : 0) + rng.next() * 1.5 }))
       .sort((a, b) => b.score - a.score)
       .map(({ t }) => t);
   };
@@ -194,12 +204,14 @@ export function createQuestionGenerator(
   const trueFalse = (concept: Concept, wantFalse: boolean, difficulty: Difficulty, rng: SeededRandom, nth = 0): Made | null => {
     let statement = concept.sentence.text;
     let note = '';
+    let swappedIn: string | undefined;
     if (wantFalse) {
       if (concept.partOfLonger) return null;
       // The nth best sibling: a caller tries the next when a better one is taken (another question's answer).
-      const swap = distinctTerms(siblings(concept, difficulty, rng, (t) => isPlural(t.term) === concept.plural), nth + 1, [concept.term.key])[nth];
+      const swap = distinctTerms(siblings(concept, difficulty, rng, (t) => isPlural(t.term) === concept.plural, DEFINED_SWAP_BONUS), nth + 1, [concept.term.key])[nth];
       if (!swap) return null;
       statement = swapTerm(concept.sentence.text, concept.spans, optionText(swap));
+      swappedIn = swap.key;
       note = `The statement puts "${optionText(swap)}" where the document has "${concept.surface}".`;
     }
     return {
@@ -217,6 +229,7 @@ export function createQuestionGenerator(
       answersTerm: false,
       answersDefinition: null,
       quotes: concept.sentence.text,
+      ...(swappedIn ? { swappedIn } : {}),
     };
   };
 
@@ -293,11 +306,14 @@ export function createQuestionGenerator(
 
       const says = (stem: string, definition: string): boolean => normalizeSpace(stem).toLowerCase().includes(definition.toLowerCase());
       // No stem may hold another question's answer: the term a cloze asks for, or the meaning a term → definition question asks for.
+      // A term swapped into a false statement tells nothing a multiple choice's options do not show already.
+      const names = (stem: Made, cloze: Made): boolean =>
+        cloze.answersTerm && mentionsTerm(stem.question.text, cloze.concept.term.key) && !(stem.swappedIn === cloze.concept.term.key && cloze.question.type === 'multiple_choice');
       const givesAway = (m: Made): boolean =>
         made.some(
           (other) =>
-            (other.answersTerm && mentionsTerm(m.question.text, other.concept.term.key)) ||
-            (m.answersTerm && mentionsTerm(other.question.text, m.concept.term.key)) ||
+            names(m, other) ||
+            names(other, m) ||
             (other.answersDefinition !== null && says(m.question.text, other.answersDefinition)) ||
             (m.answersDefinition !== null && says(other.question.text, m.answersDefinition)),
         );
