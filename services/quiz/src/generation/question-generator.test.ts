@@ -287,6 +287,8 @@ describe('questions on the concepts of a textbook section', () => {
     if (q.text.startsWith('What does')) return /"(.+)"/.exec(q.text)![1]!;
     return q.correctAnswer;
   };
+  /** The term a false statement puts where the document has its concept, as its explanation says. */
+  const swappedInto = (q: GeneratedQuestion): string | undefined => /puts "(.+)" where/.exec(q.explanation)?.[1];
   const kindOf = (q: GeneratedQuestion): string => (q.type === 'multiple_choice' ? q.text.slice(0, 9) : q.type);
 
   // Each concept defined once and used again in sentences of its own, as a textbook goes on using its terms.
@@ -322,7 +324,7 @@ A habitat is the place where a population of organisms finds food, water and she
     // A false statement may name a multiple choice's answer as the term it swapped in: the options show it anyway.
     for (const q of questions) {
       if (q.type === 'true_false' || q.text.startsWith('What does')) continue;
-      const swappedIn = (other: GeneratedQuestion): boolean => q.type === 'multiple_choice' && other.correctAnswer === 'false' && /puts "(.+)" where/.exec(other.explanation)?.[1] === q.correctAnswer;
+      const swappedIn = (other: GeneratedQuestion): boolean => q.type === 'multiple_choice' && other.correctAnswer === 'false' && swappedInto(other) === q.correctAnswer;
       expect(questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer) && !swappedIn(other)).map((o) => o.text)).toEqual([]);
     }
   });
@@ -376,7 +378,7 @@ Fish need gravel beds that are free of fine sediment to lay their eggs. Too much
   it('asks for a term in a multiple choice though a false statement swapped it in, the options showing it anyway', () => {
     const asked = [1, 2, 3, 4].flatMap((seed) => {
       const { questions } = mixed({ numQuestions: 12, seed });
-      const swapped = questions.filter((q) => q.correctAnswer === 'false').map((q) => /puts "(.+)" where/.exec(q.explanation)?.[1]);
+      const swapped = questions.filter((q) => q.correctAnswer === 'false').map(swappedInto);
       return questions.filter((q) => q.type === 'multiple_choice' && swapped.includes(q.correctAnswer));
     });
     expect(asked.length).toBeGreaterThan(0);
@@ -386,7 +388,7 @@ Fish need gravel beds that are free of fine sediment to lay their eggs. Too much
     const swapped = [1, 2, 3, 4, 5, 6].flatMap((seed) =>
       generateQuestions(rivers, options({ numQuestions: 6, seed }))
         .questions.filter((q) => q.correctAnswer === 'false')
-        .map((q) => /puts "(.+)" where/.exec(q.explanation)?.[1]),
+        .map(swappedInto),
     );
     expect(swapped.length).toBeGreaterThan(3);
     expect(swapped.filter((term) => term === 'sediment')).toEqual([]);
