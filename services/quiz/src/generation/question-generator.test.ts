@@ -329,11 +329,24 @@ A habitat is the place where a population of organisms finds food, water and she
     }
   });
 
-  it('asks about every concept once before it asks about any twice', () => {
+  it('asks about as many concepts as it asks questions when the document defines more of them alike', () => {
     const { questions } = mixed({ numQuestions: 10, seed: 5 });
     expect(questions).toHaveLength(10);
     const terms = questions.map(aboutTerm).filter((t): t is string => t !== null).map((t) => termKey(t));
     expect(new Set(terms).size).toBe(terms.length);
+  });
+
+  it('asks about the concept a passage explains most closely from two sides before asking once about each of the others', () => {
+    // Decomposers are what the text is most about; the other four concepts are measured as less related.
+    const relatedness = new Map(['producer', 'consumer', 'food chain', 'habitat'].map((t) => [termKey(t), 0.6]));
+    relatedness.set(termKey('decomposer'), 0.9);
+    for (const seed of [1, 2, 3]) {
+      const { questions } = generateQuestions(ecology, options({ numQuestions: 4, seed }), relatedness);
+      expect(questions).toHaveLength(4);
+      const onDecomposers = questions.filter((q) => termKey(aboutTerm(q) ?? '') === termKey('decomposer'));
+      expect(onDecomposers.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(onDecomposers.map(kindOf)).size).toBe(onDecomposers.length);
+    }
   });
 
   // Erosion is defined plainly; a meander in a sentence too long to quote as a definition; sediment is
@@ -385,8 +398,9 @@ Fish need gravel beds that are free of fine sediment to lay their eggs. Too much
   });
 
   it('makes a statement false with another term the document defines, where it has one, not with a word it only uses', () => {
+    // True and false statements only: no cloze keeps a defined term back as its answer, which no other stem may name.
     const swapped = [1, 2, 3, 4, 5, 6].flatMap((seed) =>
-      generateQuestions(rivers, options({ numQuestions: 6, seed }))
+      generateQuestions(rivers, options({ numQuestions: 6, seed, questionTypes: ['true_false'] }))
         .questions.filter((q) => q.correctAnswer === 'false')
         .map(swappedInto),
     );

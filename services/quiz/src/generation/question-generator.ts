@@ -53,6 +53,17 @@ const FEW_QUESTIONS = 0.25;
 /** How many questions one concept carries at most, each of another kind. */
 const MAX_PER_CONCEPT = 3;
 
+/**
+ * How much less sure a concept's next question must be than a first question on another concept
+ * (on the scale of `teaching`): a central concept is asked about again before a term the document
+ * may only use. On a development set of textbook sections this kept as many concepts in a quiz as
+ * asking the defined terms in turn did.
+ */
+const NEXT_QUESTION_COST = 0.5;
+
+/** How far chance moves a concept's place, so each new quiz on a document asks about some others. */
+const CHOICE_NOISE = 0.3;
+
 /** The kinds of question a concept can carry; one concept never carries two of one kind. */
 type Kind = 'term_choice' | 'definition_choice' | 'true_false' | 'short_answer';
 
@@ -233,29 +244,27 @@ export function createQuestionGenerator(
     };
   };
 
-  // The main terms the text does not define plainly, and the other key terms it explains, in the key
-  // terms' order (which weighs how closely a passage explains each, when that was measured).
-  // Of the terms the text only explains, those it clearly dwells on come first; below this score a
-  // term is as often an example's word ("town", "decades") as a concept, so those only fill a quiz
-  // that would otherwise be short by half (a narrative text defines few terms).
-  const others = [...concepts.filter((c) => !c.definition), ...explained.filter((c) => c.term.score >= MIN_EXPLAINED_SCORE)].sort((a, b) => a.rank - b.rank);
+  // The main terms the text does not define plainly, and the other key terms it explains. Of the
+  // terms the text only explains, those it clearly dwells on come first; below this score a term is
+  // as often an example's word ("town", "decades") as a concept, so those only fill a quiz that would
+  // otherwise be short by half (a narrative text defines few terms).
+  const others = [...concepts.filter((c) => !c.definition), ...explained.filter((c) => c.term.score >= MIN_EXPLAINED_SCORE)];
   const lesser = explained.filter((c) => c.term.score < MIN_EXPLAINED_SCORE);
 
-  /** Concepts in the order a difficulty asks for them: the defined, central ones when easy, the less central when hard. */
-  const order = (difficulty: Difficulty, rng: SeededRandom): Concept[] => {
-    const weight = (c: Concept): number => {
-      const central = (c.definition ? 20 : 0) - c.rank;
-      if (difficulty === 'easy') return central * 2 + rng.next();
-      if (difficulty === 'hard') return (c.definition ? 20 : 0) + Math.min(c.rank, 14) + rng.next() * 3;
-      return central + rng.next() * 3;
-    };
-    return concepts
-      // Only terms the document says plainly what they are: the ones its authors teach.
-      .filter((c) => c.definition)
-      .map((c) => ({ c, w: weight(c) }))
-      .sort((a, b) => b.w - a.w || a.c.sentence.index - b.c.sentence.index)
-      .map(({ c }) => c);
-  };
+  // How surely a concept is one the document teaches, from what the text shows of it: a sentence that
+  // says plainly what it is, one in the form of a definition, its key-term score, its rank among the
+  // key terms and how closely a passage explains it. The weights are a logistic fit of "the term is in
+  // the book's glossary" over the concepts of a development set of textbook sections, rounded.
+  const measured = relatedness ? [...relatedness.values()].sort((x, y) => x - y) : [];
+  const typical = measured.length ? measured[Math.floor(measured.length / 2)]! : 0;
+  /** How much more central terms count when easy, and less when hard: a hard quiz asks about the less central ones. */
+  const CENTRALITY: Record<Difficulty, number> = { easy: 1.5, medium: 0.45, hard: -0.5 };
+  const teaching = (c: Concept, difficulty: Difficulty): number =>
+    (c.definition ? 0.7 : 0) +
+    (c.term.defined ? 0.9 : 0) +
+    1.1 * Math.log(Math.max(c.term.score, 1)) -
+    CENTRALITY[difficulty] * Math.min(c.rank / c.main, 2) +
+    2.2 * (relatedness?.get(c.term.key) ?? typical);
 
   /**
    * The questions a quiz on the defined terms is short of, on what the text says of the nouns it
@@ -377,25 +386,37 @@ export function createQuestionGenerator(
         }
       };
 
-      // Every concept once before any twice, up to three questions each; only then the other key terms
-      // the document explains, in the same way: first those a sentence of the document defines in some
-      // form, then the ones it only uses (on a textbook, about half of the first are its key terms and a
-      // quarter of the second).
-      const pools = [
-        { pool: order(options.difficulty, rng), upTo: options.numQuestions },
-        { pool: others.filter((c) => c.term.defined), upTo: options.numQuestions },
-        { pool: others.filter((c) => !c.term.defined), upTo: options.numQuestions },
-        { pool: lesser, upTo: Math.ceil(options.numQuestions / 2) },
-      ];
-      for (const { pool, upTo } of pools) {
-        for (let round = 0; round < MAX_PER_CONCEPT; round++) {
-          for (const concept of pool) {
-            if (made.length >= upTo) break;
-            if ((kindsOf.get(concept.term.key)?.size ?? 0) !== round) continue;
-            const next = ask(concept);
-            if (next) record(next);
+      // The terms the document defines in some form are asked about before those it only uses (on a
+      // textbook about half of the first are its key terms, a quarter of the second), and the weakest
+      // only fill a quiz that would be short by half. Within each, the concepts most surely among those
+      // the document teaches come first, and a concept's next question (of another kind, on another
+      // sentence) comes before a first one on a concept much less sure: a quiz on a section asks about
+      // its central concepts from two sides before it reaches its peripheral terms.
+      const tiers = [[...concepts.filter((c) => c.definition), ...others.filter((c) => c.term.defined)], others.filter((c) => !c.term.defined), lesser];
+      const candidates = tiers.flatMap((tier, rank) =>
+        tier.map((concept) => ({ concept, tier: rank, value: teaching(concept, options.difficulty) + rng.next() * CHOICE_NOISE })),
+      );
+      const spent = new Set<Concept>();
+      const next = (): Concept | undefined => {
+        let best: (typeof candidates)[number] | undefined;
+        let bestValue = -Infinity;
+        for (const candidate of candidates) {
+          const asked = kindsOf.get(candidate.concept.term.key)?.size ?? 0;
+          if (spent.has(candidate.concept) || asked >= MAX_PER_CONCEPT) continue;
+          if (candidate.tier === tiers.length - 1 && made.length >= Math.ceil(options.numQuestions / 2)) continue;
+          if (best && candidate.tier > best.tier) continue;
+          const value = candidate.value - asked * NEXT_QUESTION_COST;
+          if (!best || candidate.tier < best.tier || value > bestValue) {
+            best = candidate;
+            bestValue = value;
           }
         }
+        return best?.concept;
+      };
+      for (let concept = next(); concept && made.length < options.numQuestions; concept = next()) {
+        const question = ask(concept);
+        if (question) record(question);
+        else spent.add(concept);
       }
 
       const few = made.length < options.numQuestions * FEW_QUESTIONS && concepts.filter((c) => c.definition).length < FEW_DEFINED;
