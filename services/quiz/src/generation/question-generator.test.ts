@@ -7,6 +7,8 @@ import { mentionsTerm, termKey } from '@learner/text';
 import { normalizeSpace } from './concepts.js';
 
 const containsTerm = (text: string, term: string): boolean => mentionsTerm(text, termKey(term));
+/** The term a false statement puts where the document has its concept, as its explanation says. */
+const swappedInto = (q: GeneratedQuestion): string | undefined => /puts "(.+)" where/.exec(q.explanation)?.[1];
 
 const allTypes = [...QUESTION_TYPES];
 const options = (overrides: Partial<GenerateOptions> = {}): GenerateOptions => ({
@@ -119,9 +121,18 @@ describe('question generation from study texts', () => {
       const { questions } = generateQuestions(pages, options({ numQuestions: 10 }));
       for (const q of questions) {
         if (q.type === 'true_false') continue;
-        const others = questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer));
+        // A false statement may name a multiple choice's answer as the term it swapped in: the options show it anyway.
+        const swappedIn = (other: GeneratedQuestion): boolean => q.type === 'multiple_choice' && other.correctAnswer === 'false' && swappedInto(other) === q.correctAnswer;
+        const others = questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer) && !swappedIn(other));
         expect(others.map((o) => o.text)).toEqual([]);
       }
+    }
+  });
+
+  it('asks about each page of a document, not only about the first', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { questions } = generateQuestions(photosynthesis, options({ numQuestions: 6, seed }));
+      expect(new Set(questions.map((q) => q.source.page))).toEqual(new Set([1, 2]));
     }
   });
 
@@ -287,9 +298,7 @@ describe('questions on the concepts of a textbook section', () => {
     if (q.text.startsWith('What does')) return /"(.+)"/.exec(q.text)![1]!;
     return q.correctAnswer;
   };
-  /** The term a false statement puts where the document has its concept, as its explanation says. */
-  const swappedInto = (q: GeneratedQuestion): string | undefined => /puts "(.+)" where/.exec(q.explanation)?.[1];
-  const kindOf = (q: GeneratedQuestion): string => (q.type === 'multiple_choice' ? q.text.slice(0, 9) : q.type);
+  const kindOf = (q: GeneratedQuestion): string => (q.type === 'multiple_choice' ? q.text.slice(0, 9) : q.type === 'true_false' ? `${q.correctAnswer} statement` : q.type);
 
   // Each concept defined once and used again in sentences of its own, as a textbook goes on using its terms.
   const ecology = [
@@ -395,6 +404,50 @@ Fish need gravel beds that are free of fine sediment to lay their eggs. Too much
       return questions.filter((q) => q.type === 'multiple_choice' && swapped.includes(q.correctAnswer));
     });
     expect(asked.length).toBeGreaterThan(0);
+  });
+
+  it('asks a true and a false statement on one concept, each quoting a sentence of its own', () => {
+    const concepts = ['producer', 'consumer', 'decomposer', 'food chain', 'habitat'];
+    for (const seed of [1, 2, 3]) {
+      const { questions } = generateQuestions(ecology, options({ numQuestions: 8, seed, questionTypes: ['true_false'] }));
+      expect(questions.length).toBeGreaterThanOrEqual(7);
+      expect(new Set(questions.map((q) => q.source.sentence)).size).toBe(questions.length);
+      const falseOn = questions.filter((q) => q.correctAnswer === 'false').map((q) => termKey(aboutTerm(q)!));
+      const trueOn = questions.filter((q) => q.correctAnswer === 'true').flatMap((q) => concepts.filter((c) => containsTerm(q.source.sentence, c)).map(termKey));
+      expect(falseOn.filter((term) => trueOn.includes(term))).not.toEqual([]);
+    }
+  });
+
+  it('asks fewer questions than asked for, and says so, rather than fill a quiz with a word the text only uses', () => {
+    // Five terms defined; sediment everywhere and measured most related, but the text never says what it is.
+    const riverTerms = [
+      {
+        page: 1,
+        text: `${rivers[0]!.text}
+
+Where rivers meet
+
+A tributary is a smaller river that flows into a larger one. A delta is the land that builds up where a river meets the sea. A floodplain is the flat land beside a river that is covered by water in wet years. A tributary in flood can double the flow of the river it joins. Towns on a floodplain build banks to keep the water out.`,
+      },
+    ];
+    const relatedness = new Map([
+      [termKey('sediment'), 0.9],
+      [termKey('erosion'), 0.7],
+      [termKey('meander'), 0.5],
+    ]);
+    for (const seed of [1, 2, 3]) {
+      const { questions, warnings } = generateQuestions(riverTerms, options({ numQuestions: 12, seed }), relatedness);
+      expect(questions.length).toBeGreaterThanOrEqual(6);
+      expect(questions.length).toBeLessThan(12);
+      expect(questions.filter((q) => q.type !== 'true_false' && termKey(q.correctAnswer) === termKey('sediment')).map((q) => q.text)).toEqual([]);
+      expect(warnings.join(' ')).toContain(`supports ${questions.length} good questions`);
+    }
+    // A text that defines only two terms is about the words it keeps using: sediment fills its quiz.
+    for (const seed of [1, 2, 3]) {
+      const { questions } = generateQuestions(rivers, options({ numQuestions: 4, seed }), relatedness);
+      expect(questions).toHaveLength(4);
+      expect(questions.some((q) => q.type !== 'true_false' && termKey(q.correctAnswer) === termKey('sediment'))).toBe(true);
+    }
   });
 
   it('makes a statement false with another term the document defines, where it has one, not with a word it only uses', () => {

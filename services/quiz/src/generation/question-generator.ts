@@ -28,7 +28,7 @@ export interface GenerationResult {
 
 const OPTION_IDS = ['a', 'b', 'c', 'd'];
 
-/** The key-term score a term the document explains but does not define needs to carry questions. */
+/** The key-term score below which a term the document explains but does not define is asked about last. */
 const MIN_EXPLAINED_SCORE = 6;
 
 /** How many sibling terms a false statement tries in turn, when the closest is already another question's answer. */
@@ -50,6 +50,12 @@ const DEFINED_SWAP_BONUS = 3;
 const FEW_DEFINED = 2;
 const FEW_QUESTIONS = 0.25;
 
+/**
+ * A text that defines at least this many terms in some form teaches terms (a textbook section); one
+ * that defines fewer (a transcribed lecture, a story) is about the terms it keeps using.
+ */
+const TEACHES_TERMS = 4;
+
 /** How many questions one concept carries at most, each of another kind. */
 const MAX_PER_CONCEPT = 3;
 
@@ -61,11 +67,22 @@ const MAX_PER_CONCEPT = 3;
  */
 const NEXT_QUESTION_COST = 0.5;
 
+/**
+ * How much less a concept counts when every question so far quotes its page and the page has few of
+ * the concepts (in proportion): a quiz on a document of several pages asks about each of them, not
+ * only about the first.
+ */
+const PAGE_SHARE_COST = 0.6;
+
 /** How far chance moves a concept's place, so each new quiz on a document asks about some others. */
 const CHOICE_NOISE = 0.3;
 
-/** The kinds of question a concept can carry; one concept never carries two of one kind. */
-type Kind = 'term_choice' | 'definition_choice' | 'true_false' | 'short_answer';
+/**
+ * The kinds of question a concept can carry; one concept never carries two of one kind. A true
+ * statement (the concept's sentence as it stands) and a false one (another of its sentences with a
+ * sibling term put in its place) are two kinds: each asks something the other does not.
+ */
+type Kind = 'term_choice' | 'definition_choice' | 'true_statement' | 'false_statement' | 'short_answer';
 
 interface Made {
   question: GeneratedQuestion;
@@ -236,7 +253,7 @@ export function createQuestionGenerator(
         points: 1,
       },
       concept,
-      kind: 'true_false',
+      kind: wantFalse ? 'false_statement' : 'true_statement',
       answersTerm: false,
       answersDefinition: null,
       quotes: concept.sentence.text,
@@ -246,8 +263,7 @@ export function createQuestionGenerator(
 
   // The main terms the text does not define plainly, and the other key terms it explains. Of the
   // terms the text only explains, those it clearly dwells on come first; below this score a term is
-  // as often an example's word ("town", "decades") as a concept, so those only fill a quiz that would
-  // otherwise be short by half (a narrative text defines few terms).
+  // as often an example's word ("town", "decades") as a concept, so those come last of all.
   const others = [...concepts.filter((c) => !c.definition), ...explained.filter((c) => c.term.score >= MIN_EXPLAINED_SCORE)];
   const lesser = explained.filter((c) => c.term.score < MIN_EXPLAINED_SCORE);
 
@@ -354,9 +370,9 @@ export function createQuestionGenerator(
               // Swapping a sibling into a sentence that merely mentions the term may leave it true: only a
               // sentence that says what the term is, or opens with it, turns false.
               for (const p of sentences) {
-                if (!falseFirst) attempts.push(['true_false', () => trueFalse(p, false, options.difficulty, rng)]);
+                if (!falseFirst) attempts.push(['true_statement', () => trueFalse(p, false, options.difficulty, rng)]);
                 else if (p.definition || p.subject) {
-                  for (let nth = 0; nth < FALSE_SWAPS_TRIED; nth++) attempts.push(['true_false', () => trueFalse(p, true, options.difficulty, rng, nth)]);
+                  for (let nth = 0; nth < FALSE_SWAPS_TRIED; nth++) attempts.push(['false_statement', () => trueFalse(p, true, options.difficulty, rng, nth)]);
                 }
               }
             }
@@ -386,16 +402,26 @@ export function createQuestionGenerator(
         }
       };
 
-      // The terms the document defines in some form are asked about before those it only uses (on a
-      // textbook about half of the first are its key terms, a quarter of the second), and the weakest
-      // only fill a quiz that would be short by half. Within each, the concepts most surely among those
-      // the document teaches come first, and a concept's next question (of another kind, on another
-      // sentence) comes before a first one on a concept much less sure: a quiz on a section asks about
-      // its central concepts from two sides before it reaches its peripheral terms.
+      // The terms the document defines in some form are asked about first. In a text that teaches terms,
+      // those it only uses and then the weakest only fill a quiz that would be short by half:
+      // on a textbook about a quarter of them are its key terms, against over half of the defined ones,
+      // so a quiz on a section that defines two terms asks a few questions on each rather than ten
+      // mostly on words it uses in passing (and says how many good questions the document supports).
+      // A text that defines next to none (a transcribed lecture) is about the terms it keeps using;
+      // only its weakest are held back. Within each, the concepts most surely among those the document
+      // teaches come first, and a concept's next question (of another kind, on another sentence) comes
+      // before a first one on a concept much less sure: a quiz on a section asks about its central
+      // concepts from two sides before its peripheral terms.
       const tiers = [[...concepts.filter((c) => c.definition), ...others.filter((c) => c.term.defined)], others.filter((c) => !c.term.defined), lesser];
       const candidates = tiers.flatMap((tier, rank) =>
         tier.map((concept) => ({ concept, tier: rank, value: teaching(concept, options.difficulty) + rng.next() * CHOICE_NOISE })),
       );
+      const teachesTerms = tiers[0]!.length >= TEACHES_TERMS;
+      // How far the questions so far quote a page more often than its share of the concepts.
+      const pageShare = new Map<number, number>();
+      for (const { concept } of candidates) pageShare.set(concept.sentence.page, (pageShare.get(concept.sentence.page) ?? 0) + 1 / candidates.length);
+      const overAsked = (page: number): number =>
+        made.length ? Math.max(0, made.filter((m) => m.question.source.page === page).length / made.length - (pageShare.get(page) ?? 0)) : 0;
       const spent = new Set<Concept>();
       const next = (): Concept | undefined => {
         let best: (typeof candidates)[number] | undefined;
@@ -403,9 +429,9 @@ export function createQuestionGenerator(
         for (const candidate of candidates) {
           const asked = kindsOf.get(candidate.concept.term.key)?.size ?? 0;
           if (spent.has(candidate.concept) || asked >= MAX_PER_CONCEPT) continue;
-          if (candidate.tier === tiers.length - 1 && made.length >= Math.ceil(options.numQuestions / 2)) continue;
+          if (candidate.tier > (teachesTerms ? 0 : 1) && made.length >= Math.ceil(options.numQuestions / 2)) continue;
           if (best && candidate.tier > best.tier) continue;
-          const value = candidate.value - asked * NEXT_QUESTION_COST;
+          const value = candidate.value - asked * NEXT_QUESTION_COST - overAsked(candidate.concept.sentence.page) * PAGE_SHARE_COST;
           if (!best || candidate.tier < best.tier || value > bestValue) {
             best = candidate;
             bestValue = value;
