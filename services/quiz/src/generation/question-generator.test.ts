@@ -418,6 +418,25 @@ Fish need gravel beds that are free of fine sediment to lay their eggs. Too much
     }
   });
 
+  it('states as true the sentence that ties a concept to another of the document, rather than repeat its definition', () => {
+    const landforms = onePage([
+      'Erosion is the wearing away of rock and soil by moving water, wind or ice.',
+      'Erosion is fastest where a river runs steeply downhill.',
+      'Deposition is the laying down of sediment where moving water slows.',
+      'Deposition builds sandbars on the inside of river bends.',
+      'A delta is the land that builds up where a river meets the sea.',
+      'Most of a delta is made of fine mud carried from far upstream.',
+      'Erosion in the hills supplies the material that deposition leaves behind.',
+      'A delta grows wherever deposition at the river mouth outpaces the waves.',
+    ]);
+    const concepts = ['erosion', 'deposition', 'delta'];
+    const truths = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].flatMap((seed) =>
+      generateQuestions(landforms, options({ numQuestions: 1, seed, questionTypes: ['true_false'] })).questions.filter((q) => q.correctAnswer === 'true'),
+    );
+    expect(truths.length).toBeGreaterThan(0);
+    for (const q of truths) expect(concepts.filter((c) => containsTerm(q.source.sentence, c)).length, q.source.sentence).toBe(2);
+  });
+
   it('asks fewer questions than asked for, and says so, rather than fill a quiz with a word the text only uses', () => {
     // Five terms defined; sediment everywhere and measured most related, but the text never says what it is.
     const riverTerms = [

@@ -367,13 +367,18 @@ export function createQuestionGenerator(
             // Never more than one statement of a kind ahead of the other, so answering all "true" or all "false" does not pay.
             const kinds = [wantFalse, !wantFalse].filter((f) => (f ? falseCount <= trueCount : truths && trueCount <= falseCount));
             for (const falseFirst of kinds) {
+              if (!falseFirst) {
+                // A true statement quotes, of the concept's sentences, the one that ties it to most of the
+                // document's other main terms: it asks the learner how two concepts stand to each other.
+                const ties = (p: Concept): number => terms.slice(0, concept.main).filter((t) => !nested(t.key, concept.term.key) && mentionsTerm(p.sentence.text, t.key)).length;
+                const statements = sentences.map((p) => ({ p, ties: ties(p) })).sort((a, b) => b.ties - a.ties);
+                for (const { p } of statements) attempts.push(['true_statement', () => trueFalse(p, false, options.difficulty, rng)]);
+                continue;
+              }
               // Swapping a sibling into a sentence that merely mentions the term may leave it true: only a
               // sentence that says what the term is, or opens with it, turns false.
-              for (const p of sentences) {
-                if (!falseFirst) attempts.push(['true_statement', () => trueFalse(p, false, options.difficulty, rng)]);
-                else if (p.definition || p.subject) {
-                  for (let nth = 0; nth < FALSE_SWAPS_TRIED; nth++) attempts.push(['false_statement', () => trueFalse(p, true, options.difficulty, rng, nth)]);
-                }
+              for (const p of sentences.filter((p) => p.definition || p.subject)) {
+                for (let nth = 0; nth < FALSE_SWAPS_TRIED; nth++) attempts.push(['false_statement', () => trueFalse(p, true, options.difficulty, rng, nth)]);
               }
             }
           }
