@@ -74,6 +74,9 @@ const NEXT_QUESTION_COST = 0.5;
  */
 const PAGE_SHARE_COST = 0.6;
 
+/** How much a concept's rank among the key terms counts: central terms first when easy, the less central when hard. */
+const CENTRALITY: Record<Difficulty, number> = { easy: 1.5, medium: 0.45, hard: -0.5 };
+
 /** How far chance moves a concept's place, so each new quiz on a document asks about some others. */
 const CHOICE_NOISE = 0.3;
 
@@ -273,8 +276,6 @@ export function createQuestionGenerator(
   // the book's glossary" over the concepts of a development set of textbook sections, rounded.
   const measured = relatedness ? [...relatedness.values()].sort((x, y) => x - y) : [];
   const typical = measured.length ? measured[Math.floor(measured.length / 2)]! : 0;
-  /** How much more central terms count when easy, and less when hard: a hard quiz asks about the less central ones. */
-  const CENTRALITY: Record<Difficulty, number> = { easy: 1.5, medium: 0.45, hard: -0.5 };
   const teaching = (c: Concept, difficulty: Difficulty): number =>
     (c.definition ? 0.7 : 0) +
     (c.term.defined ? 0.9 : 0) +
