@@ -9,6 +9,9 @@ import { normalizeSpace } from './concepts.js';
 const containsTerm = (text: string, term: string): boolean => mentionsTerm(text, termKey(term));
 /** The term a false statement puts where the document has its concept, as its explanation says. */
 const swappedInto = (q: GeneratedQuestion): string | undefined => /puts "(.+)" where/.exec(q.explanation)?.[1];
+/** Whether `other` names `q`'s answer only as the term a false statement swapped in, which a multiple choice's options show anyway. */
+const namesAsSwap = (q: GeneratedQuestion, other: GeneratedQuestion): boolean =>
+  q.type === 'multiple_choice' && other.correctAnswer === 'false' && swappedInto(other) === q.correctAnswer;
 
 const allTypes = [...QUESTION_TYPES];
 const options = (overrides: Partial<GenerateOptions> = {}): GenerateOptions => ({
@@ -122,8 +125,7 @@ describe('question generation from study texts', () => {
       for (const q of questions) {
         if (q.type === 'true_false') continue;
         // A false statement may name a multiple choice's answer as the term it swapped in: the options show it anyway.
-        const swappedIn = (other: GeneratedQuestion): boolean => q.type === 'multiple_choice' && other.correctAnswer === 'false' && swappedInto(other) === q.correctAnswer;
-        const others = questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer) && !swappedIn(other));
+        const others = questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer) && !namesAsSwap(q, other));
         expect(others.map((o) => o.text)).toEqual([]);
       }
     }
@@ -333,8 +335,7 @@ A habitat is the place where a population of organisms finds food, water and she
     // A false statement may name a multiple choice's answer as the term it swapped in: the options show it anyway.
     for (const q of questions) {
       if (q.type === 'true_false' || q.text.startsWith('What does')) continue;
-      const swappedIn = (other: GeneratedQuestion): boolean => q.type === 'multiple_choice' && other.correctAnswer === 'false' && swappedInto(other) === q.correctAnswer;
-      expect(questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer) && !swappedIn(other)).map((o) => o.text)).toEqual([]);
+      expect(questions.filter((other) => other !== q && containsTerm(other.text, q.correctAnswer) && !namesAsSwap(q, other)).map((o) => o.text)).toEqual([]);
     }
   });
 

@@ -394,8 +394,10 @@ export function createQuestionGenerator(
         return null;
       };
 
+      const onPage = new Map<number, number>();
       const record = (m: Made): void => {
         made.push(m);
+        onPage.set(m.question.source.page, (onPage.get(m.question.source.page) ?? 0) + 1);
         const key = m.concept.term.key;
         kindsOf.set(key, new Set([...(kindsOf.get(key) ?? []), m.kind]));
         if (m.quotes !== null) quoted.add(m.quotes);
@@ -427,7 +429,7 @@ export function createQuestionGenerator(
       const pageShare = new Map<number, number>();
       for (const { concept } of candidates) pageShare.set(concept.sentence.page, (pageShare.get(concept.sentence.page) ?? 0) + 1 / candidates.length);
       const overAsked = (page: number): number =>
-        made.length ? Math.max(0, made.filter((m) => m.question.source.page === page).length / made.length - (pageShare.get(page) ?? 0)) : 0;
+        made.length ? Math.max(0, (onPage.get(page) ?? 0) / made.length - (pageShare.get(page) ?? 0)) : 0;
       const spent = new Set<Concept>();
       const next = (): Concept | undefined => {
         let best: (typeof candidates)[number] | undefined;
