@@ -47,23 +47,21 @@ class Model:
     def tokens(self, texts):
         return self.tokenizer.encode_batch(texts)
 
-    def run(self, encodings):
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(encodings), width), dtype=np.int64)
-        mask = np.zeros((len(encodings), width), dtype=np.int64)
-        for row, e in enumerate(encodings):
-            ids[row, : len(e.ids)] = e.ids
-            mask[row, : len(e.ids)] = 1
-        feed = {"input_ids": ids, "attention_mask": mask}
+    def vector(self, encoding):
+        """One text's vector. A text is run alone: the int8 model quantizes its activations with
+        one scale for everything in a run, so a text run beside others came out a little different
+        from the same text alone (cosine 0.994-0.998), and the same passage could get another
+        vector on another upload."""
+        ids = np.array([encoding.ids], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
         if "token_type_ids" in self.inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
-        hidden = self.session.run(None, feed)[0]
-        cls = hidden[:, 0, :]
-        return cls / np.maximum(np.linalg.norm(cls, axis=1, keepdims=True), 1e-12)
+        cls = self.session.run(None, feed)[0][:, 0, :]
+        return (cls / np.maximum(np.linalg.norm(cls, axis=1, keepdims=True), 1e-12))[0]
 
 
 class Turns:
-    """One batch at a time on the model; searches waiting go before passages waiting."""
+    """One text at a time on the model; searches waiting go before passages waiting."""
 
     def __init__(self):
         self.cond = threading.Condition()
@@ -90,16 +88,9 @@ class Turns:
 
 
 def embed(model, turns, texts, is_query):
-    # One text at a time. The int8 model quantizes its activations with one scale for the whole
-    # batch, so a text run beside others came out a little different from the same text alone
-    # (cosine 0.994-0.998): the same passage got another vector on another upload, and a search
-    # near a threshold could answer differently. Alone, a text always gets the same vector, for
-    # about 6% more time than batches of eight; a waiting search goes before the next passage.
     prepared = [(QUERY_INSTRUCTION + t) if is_query else t for t in texts]
     encodings = model.tokens(prepared)
-    vectors = []
-    for encoding in encodings:
-        vectors.append(turns.run(is_query, lambda: model.run([encoding]))[0])
+    vectors = [turns.run(is_query, lambda: model.vector(encoding)) for encoding in encodings]
     return vectors, sum(len(e.ids) for e in encodings)
 
 

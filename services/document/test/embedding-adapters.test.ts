@@ -107,14 +107,17 @@ describe('the OpenAI-compatible embeddings adapter', () => {
   it('gives a passage the same vector from the local server whether it is sent alone or among others', { timeout: 120_000 }, async () => {
     const local = createOpenAiEmbedder({ baseUrl: embeddingsBaseUrl(), model: LOCAL_EMBEDDING_MODEL, inputType: true, batchSize: 32, timeoutMs: 60_000 });
     const passage = 'Chemical messages, known as pheromones, carry information about the reproductive status of a potential mate.';
-    const others = [
-      'Short one.',
-      'The sociological imagination links personal troubles to public issues. '.repeat(12),
-      'Erosion in the hills supplies the material that deposition leaves behind.',
-    ];
     const [alone] = await local.embed([passage], 'passage');
-    const among = await local.embed([others[0]!, passage, ...others.slice(1)], 'passage');
-    const largestDifference = Math.max(...alone!.map((x, i) => Math.abs(x - among[1]![i]!)));
+    const [, among] = await local.embed(
+      [
+        'Short one.',
+        passage,
+        'The sociological imagination links personal troubles to public issues. '.repeat(12),
+        'Erosion in the hills supplies the material that deposition leaves behind.',
+      ],
+      'passage',
+    );
+    const largestDifference = Math.max(...alone!.map((x, i) => Math.abs(x - among![i]!)));
     expect(largestDifference).toBeLessThan(1e-6);
   });
 });
