@@ -13,6 +13,9 @@ export interface ThreadFailures {
  * it posts that is not a question. A thread that needs something only this side can do posts
  * `{ question }`; `answer` works it out and the thread receives `{ reply }` (undefined when it failed). The thread is ended once it has answered, failed or run past `timeoutMs`; work that
  * would hold the event loop for seconds runs there so the service keeps answering meanwhile.
+ * `timeoutMs` bounds the thread's own work: the time it waits for an answer does not count (the
+ * answer has deadlines of its own; a long document's notes wait minutes for the embedding server's
+ * vectors of its passages on a busy machine, and were failed with the whole document).
  */
 export function runInThread<T>(
   source: string,
@@ -28,6 +31,7 @@ export function runInThread<T>(
       stderr: true,
     });
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
@@ -35,14 +39,28 @@ export function runInThread<T>(
       fn();
       void thread.terminate();
     };
-    const timer = setTimeout(() => settle(() => reject(options.failures.timeout())), options.timeoutMs);
+    // The thread's time left, counted only while no question of it is being answered.
+    let left = options.timeoutMs;
+    let since = 0;
+    let asking = 0;
+    const work = (): void => {
+      since = performance.now();
+      timer = setTimeout(() => settle(() => reject(options.failures.timeout())), left);
+    };
+    work();
     const answer = options.answer;
     thread.on('message', (message: T | { question: unknown }) => {
       if (answer && typeof message === 'object' && message !== null && 'question' in message) {
-        answer(message.question).then(
-          (reply) => !settled && thread.postMessage({ reply }),
-          () => !settled && thread.postMessage({ reply: undefined }),
-        );
+        if (asking++ === 0) {
+          clearTimeout(timer);
+          left = Math.max(0, left - (performance.now() - since));
+        }
+        const reply = (value: unknown): void => {
+          if (settled) return;
+          thread.postMessage({ reply: value });
+          if (--asking === 0) work();
+        };
+        answer(message.question).then(reply, () => reply(undefined));
         return;
       }
       settle(() => resolve(message as T));

@@ -1,0 +1,93 @@
+import { createServer, type Server } from 'node:http';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestUser } from '@learner/common/http';
+import { LOCAL_EMBEDDING_MODEL } from '../src/config.js';
+import { createOpenAiEmbedder } from '../src/embeddings/openai-embedder.js';
+import { createExtractiveNotes } from '../src/notes/extractive-notes.js';
+import { embeddingsBaseUrl } from './embedding-test-server.js';
+import { startHarness, upload, waitForProcessing, type Harness } from './harness.js';
+
+/** How long the notes may work; the passages' vectors take longer than that to come. */
+const NOTES_TIME_LIMIT_MS = 1500;
+const PASSAGES_DELAY_MS = 4000;
+
+const TEXT = [
+  'Erosion is the wearing away of rock and soil by water, wind and ice. Rivers carry the eroded material downstream.',
+  'Sediment refers to the particles of rock, sand and silt that water carries. Deposition is the laying down of sediment where the water slows.',
+  'A delta is a landform built from sediment where a river meets the sea. Deltas grow as each flood leaves more silt behind.',
+  'A floodplain is the flat land beside a river that floods cover. Farmers value floodplains because each flood renews the soil.',
+].join('\n\n');
+
+let h: Harness;
+let passThrough: Server;
+let owner: RequestUser;
+const asked: string[] = [];
+
+// The real local embedding server behind a pass-through that holds each batch of passages for a
+// while, as a server busy with other documents does.
+beforeAll(async () => {
+  const real = new URL(embeddingsBaseUrl()).origin;
+  passThrough = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const kind = body.length ? ((JSON.parse(body.toString('utf8')) as { input_type?: string }).input_type ?? 'passage') : 'none';
+      asked.push(kind);
+      setTimeout(
+        () => {
+          void fetch(`${real}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, ...(body.length ? { body } : {}) }).then(
+            async (answer) => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(Buffer.from(await answer.arrayBuffer())),
+            () => res.writeHead(502).end(),
+          );
+        },
+        kind === 'passage' ? PASSAGES_DELAY_MS : 0,
+      );
+    });
+  });
+  await new Promise<void>((resolve) => passThrough.listen(0, '127.0.0.1', resolve));
+  const { port } = passThrough.address() as { port: number };
+  h = await startHarness({
+    notes: createExtractiveNotes({ timeoutMs: NOTES_TIME_LIMIT_MS }),
+    embeddings: createOpenAiEmbedder({
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      model: LOCAL_EMBEDDING_MODEL,
+      inputType: true,
+      batchSize: 32,
+      timeoutMs: 60_000,
+      queryTimeoutMs: 30_000,
+    }),
+  });
+  owner = h.newUser();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+  await new Promise<void>((resolve) => passThrough?.close(() => resolve()));
+});
+
+describe('a document whose passages wait longer for their vectors than its notes may take', () => {
+  it('is completed with its notes, its key terms weighed by the vectors once they came', { timeout: 60_000 }, async () => {
+    const created = await upload(h, owner, Buffer.from(TEXT), 'rivers.txt', { title: 'Rivers' });
+    expect(created.status).toBe(201);
+    const id = created.body.data.id as number;
+
+    const doc = await waitForProcessing(h, owner, id, 45_000);
+    expect(doc.status).toBe('completed');
+
+    const notes = await request(h.app).get(`/api/v1/documents/${id}/notes`).set(h.as(owner));
+    expect(notes.status).toBe(200);
+    const keyTerms = (notes.body.data as { kind: string; items: { term?: string }[] }[]).find((n) => n.kind === 'key_terms');
+    expect(keyTerms?.items.map((t) => t.term)).toEqual(expect.arrayContaining(['erosion', 'sediment', 'deposition']));
+    // The notes asked how closely a passage answers each term once the passages were embedded.
+    expect(asked.indexOf('query')).toBeGreaterThan(asked.indexOf('passage'));
+
+    const { rows } = await h.db.pool.query<{ passages: number; embedded: number }>(
+      `SELECT count(*)::int AS passages, count(e.passage_id)::int AS embedded
+       FROM passages p LEFT JOIN passage_embeddings e ON e.passage_id = p.id WHERE p.document_id = $1`,
+      [id],
+    );
+    expect(rows[0]!.passages).toBeGreaterThan(0);
+    expect(rows[0]!.embedded).toBe(rows[0]!.passages);
+  });
+});
