@@ -68,6 +68,15 @@ describe('the OpenAI-compatible embeddings adapter', () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 
+  it('gives a document’s terms, taken as questions, the deadline of a batch of passages, not a search’s', async () => {
+    reply = (body) => ({ status: 200, body: vectorsFor(body.input), delayMs: 600 });
+    endpoint.requests.length = 0;
+    const terms = await embedder({ timeoutMs: 5000, queryTimeoutMs: 100, inputType: true }).embed(['erosion', 'sediment'], 'query', { batch: true });
+    expect(terms).toHaveLength(2);
+    // Still embedded as questions (the server adds its query instruction).
+    expect(endpoint.requests.map((r) => r.body.input_type)).toEqual(['query']);
+  });
+
   it('fails on an answer without one vector per text, or not JSON', async () => {
     reply = () => ({ status: 200, body: { data: [{ index: 0, embedding: [1, 2] }] } });
     await expect(embedder().embed(['a', 'b'], 'passage')).rejects.toMatchObject({ reason: 'malformed' });
@@ -193,5 +202,20 @@ describe('the Bedrock Titan Text Embeddings v2 adapter', () => {
     await expect(titan().embed(['a'], 'query')).rejects.toMatchObject({ reason: 'malformed' });
     reply = () => ({ status: 200, body: { embedding: [1] }, delayMs: 800 });
     await expect(titan(150).embed(['a'], 'query')).rejects.toMatchObject({ reason: 'timeout' });
+  });
+
+  it('waits for a document’s terms as long as for its passages, and for a search text only its shorter deadline', async () => {
+    reply = () => ({ status: 200, body: { embedding: [1] }, delayMs: 600 });
+    const embedder = createBedrockEmbedder({
+      modelId: 'amazon.titan-embed-text-v2:0',
+      dimensions: 512,
+      region: 'eu-west-1',
+      endpoint: bedrock.url,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+      timeoutMs: 5000,
+      queryTimeoutMs: 150,
+    });
+    await expect(embedder.embed(['erosion'], 'query', { batch: true })).resolves.toEqual([[1]]);
+    await expect(embedder.embed(['erosion'], 'query')).rejects.toMatchObject({ reason: 'timeout' });
   });
 });

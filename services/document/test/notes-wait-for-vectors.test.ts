@@ -11,6 +11,9 @@ import { startHarness, upload, waitForProcessing, type Harness } from './harness
 /** How long the notes may work; the passages' vectors take longer than that to come. */
 const NOTES_TIME_LIMIT_MS = 1500;
 const PASSAGES_DELAY_MS = 4000;
+/** How long a search waits for its question's vector; questions take longer than that to come. */
+const SEARCH_DEADLINE_MS = 500;
+const QUESTIONS_DELAY_MS = 1000;
 
 const TEXT = [
   'Erosion is the wearing away of rock and soil by water, wind and ice. Rivers carry the eroded material downstream.',
@@ -23,9 +26,11 @@ let h: Harness;
 let passThrough: Server;
 let owner: RequestUser;
 const asked: string[] = [];
+/** The requests whose caller was still waiting when their answer came. */
+const answered: string[] = [];
 
-// The real local embedding server behind a pass-through that holds each batch of passages for a
-// while, as a server busy with other documents does.
+// The real local embedding server behind a pass-through that holds each request for a while, as a
+// server busy with other documents does.
 beforeAll(async () => {
   const real = new URL(embeddingsBaseUrl()).origin;
   passThrough = createServer((req, res) => {
@@ -38,11 +43,15 @@ beforeAll(async () => {
       setTimeout(
         () => {
           void fetch(`${real}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, ...(body.length ? { body } : {}) }).then(
-            async (answer) => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(Buffer.from(await answer.arrayBuffer())),
+            async (answer) => {
+              const bytes = Buffer.from(await answer.arrayBuffer());
+              if (!res.destroyed) answered.push(kind);
+              res.writeHead(answer.status, { 'content-type': 'application/json' }).end(bytes);
+            },
             () => res.writeHead(502).end(),
           );
         },
-        kind === 'passage' ? PASSAGES_DELAY_MS : 0,
+        kind === 'passage' ? PASSAGES_DELAY_MS : kind === 'query' ? QUESTIONS_DELAY_MS : 0,
       );
     });
   });
@@ -56,7 +65,7 @@ beforeAll(async () => {
       inputType: true,
       batchSize: 32,
       timeoutMs: 60_000,
-      queryTimeoutMs: 30_000,
+      queryTimeoutMs: SEARCH_DEADLINE_MS,
     }),
   });
   owner = h.newUser();
@@ -66,11 +75,13 @@ afterAll(async () => {
   await new Promise<void>((resolve) => passThrough?.close(() => resolve()));
 });
 
+let id: number;
+
 describe('a document whose passages wait longer for their vectors than its notes may take', () => {
   it('is completed with its notes, its key terms weighed by the vectors once they came', { timeout: 60_000 }, async () => {
     const created = await upload(h, owner, Buffer.from(TEXT), 'rivers.txt', { title: 'Rivers' });
     expect(created.status).toBe(201);
-    const id = created.body.data.id as number;
+    id = created.body.data.id as number;
 
     const doc = await waitForProcessing(h, owner, id, 45_000);
     expect(doc.status).toBe('completed');
@@ -79,8 +90,10 @@ describe('a document whose passages wait longer for their vectors than its notes
     expect(notes.status).toBe(200);
     const keyTerms = (notes.body.data as { kind: string; items: { term?: string }[] }[]).find((n) => n.kind === 'key_terms');
     expect(keyTerms?.items.map((t) => t.term)).toEqual(expect.arrayContaining(['erosion', 'sediment', 'deposition']));
-    // The notes asked how closely a passage answers each term once the passages were embedded.
+    // The notes asked how closely a passage answers each term once the passages were embedded, and
+    // waited for the answer though it took longer than a search waits.
     expect(asked.indexOf('query')).toBeGreaterThan(asked.indexOf('passage'));
+    expect(answered).toEqual(['passage', 'query']);
 
     const { rows } = await h.db.pool.query<{ passages: number; embedded: number }>(
       `SELECT count(*)::int AS passages, count(e.passage_id)::int AS embedded
@@ -89,5 +102,19 @@ describe('a document whose passages wait longer for their vectors than its notes
     );
     expect(rows[0]!.passages).toBeGreaterThan(0);
     expect(rows[0]!.embedded).toBe(rows[0]!.passages);
+  });
+
+  it('measures its terms for a quiz though that takes longer than a search waits, and a search then ranks by full text', { timeout: 30_000 }, async () => {
+    const measured = await request(h.app)
+      .post(`/internal/v1/documents/${id}/relatedness`)
+      .set(h.as(owner))
+      .send({ terms: ['delta', 'photosynthesis'] });
+    expect(measured.status).toBe(200);
+    const [delta, photosynthesis] = measured.body.data.relatedness as number[];
+    expect(delta).toBeGreaterThan(photosynthesis!);
+
+    const search = await request(h.app).get('/api/v1/documents/search').query({ q: 'where rivers meet the sea' }).set(h.as(owner));
+    expect(search.status).toBe(200);
+    expect(search.body.meta).toEqual({ retrieval: 'full_text', reason: 'the embedding server is unavailable' });
   });
 });

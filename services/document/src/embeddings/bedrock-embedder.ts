@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createBedrockInvoke, type BedrockClientOptions } from '@learner/common/llm/bedrock';
-import { EmbeddingError, type Embedder, type EmbeddingKind } from './embedder.js';
+import { EmbeddingError, type Embedder } from './embedder.js';
 
 export const TITAN_V2 = 'amazon.titan-embed-text-v2:0';
 
@@ -19,14 +19,15 @@ function toEmbeddingError(err: unknown): EmbeddingError {
 
 /** Amazon Bedrock's Titan Text Embeddings v2 through InvokeModel, normalised vectors. */
 export function createBedrockEmbedder(options: BedrockClientOptions & { dimensions: number; queryTimeoutMs?: number }): Embedder {
+  // Titan v2 embeds questions and passages alike; a search only waits less long.
   const invoke = {
-    passage: createBedrockInvoke(options),
-    query: createBedrockInvoke({ ...options, timeoutMs: options.queryTimeoutMs ?? options.timeoutMs }),
+    batch: createBedrockInvoke(options),
+    search: createBedrockInvoke({ ...options, timeoutMs: options.queryTimeoutMs ?? options.timeoutMs }),
   };
-  const one = async (text: string, kind: EmbeddingKind): Promise<number[]> => {
+  const one = async (text: string, deadline: keyof typeof invoke): Promise<number[]> => {
     let answer: unknown;
     try {
-      answer = await invoke[kind]({ inputText: text.slice(0, MAX_CHARS), dimensions: options.dimensions, normalize: true });
+      answer = await invoke[deadline]({ inputText: text.slice(0, MAX_CHARS), dimensions: options.dimensions, normalize: true });
     } catch (err) {
       throw toEmbeddingError(err);
     }
@@ -37,21 +38,21 @@ export function createBedrockEmbedder(options: BedrockClientOptions & { dimensio
   return {
     model: `${options.modelId}/${options.dimensions}`,
     endpoint: `bedrock ${options.endpoint ?? options.region}`,
-    // Titan v2 has no query/passage distinction: both are embedded alike.
-    async embed(texts, kind) {
+    async embed(texts, kind, embedOptions) {
+      const deadline = kind === 'query' && !embedOptions?.batch ? 'search' : 'batch';
       const out = new Array<number[]>(texts.length);
       let next = 0;
       const lane = async (): Promise<void> => {
         while (next < texts.length) {
           const i = next++;
-          out[i] = await one(texts[i]!, kind);
+          out[i] = await one(texts[i]!, deadline);
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, texts.length) }, lane));
       return out;
     },
     async check() {
-      await one('ready', 'query');
+      await one('ready', 'search');
     },
   };
 }

@@ -1,6 +1,15 @@
 /** What a text is, for models that embed questions and passages differently (e5, Cohere, Titan). */
 export type EmbeddingKind = 'query' | 'passage';
 
+export interface EmbedOptions {
+  /**
+   * Texts embedded as a document's work (its terms, taken as questions, measured against its
+   * passages for notes and quizzes), not for a learner's search: they wait as long as a batch of
+   * passages may, not the few seconds a search waits before ranking by full text.
+   */
+  batch?: boolean;
+}
+
 /** A text embedding model behind some protocol. */
 export interface Embedder {
   /** Stored beside each vector: a different model (or dimension) means the passage is embedded again. */
@@ -8,7 +17,7 @@ export interface Embedder {
   /** How it is reached, for logs and /ready, e.g. `openai-compatible http://127.0.0.1:8089/v1`. */
   readonly endpoint: string;
   /** One vector per text, in order. */
-  embed(texts: string[], kind: EmbeddingKind): Promise<number[][]>;
+  embed(texts: string[], kind: EmbeddingKind, options?: EmbedOptions): Promise<number[][]>;
   /** Resolves when the model answers; rejects with why not. */
   check(): Promise<void>;
 }

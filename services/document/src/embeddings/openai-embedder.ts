@@ -80,8 +80,9 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
   return {
     model: options.model,
     endpoint: `openai-compatible ${base}`,
-    async embed(texts, kind) {
-      const timeoutMs = kind === 'query' ? (options.queryTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
+    async embed(texts, kind, embedOptions) {
+      const search = kind === 'query' && !embedOptions?.batch;
+      const timeoutMs = search ? (options.queryTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
       return inBatches(texts, options.batchSize, (batch) => post(batch, kind, timeoutMs));
     },
     /** Listing the models costs the server nothing, so /ready does not queue behind a batch of passages. */

@@ -18,9 +18,9 @@ export function createPassageIndexer(options: { pool: Pool; embedder: Embedder; 
 
   const embedTexts = async (texts: string[]): Promise<Float32Array[]> =>
     (await embedder.embed(texts, 'passage')).map(unitVector);
-  /** Short texts taken as questions (e.g. terms, to find the passage that answers them). */
+  /** Short texts taken as questions (a document's terms, to find the passage that answers them), as its work. */
   const embedQueries = async (texts: string[]): Promise<Float32Array[]> =>
-    (await embedder.embed(texts, 'query')).map(unitVector);
+    (await embedder.embed(texts, 'query', { batch: true })).map(unitVector);
 
   /** Embeds one batch; a batch the model refuses is retried text by text, refused texts marked. */
   const embedBatch = async (batch: PassageToEmbed[]): Promise<StoredVector[]> => {
