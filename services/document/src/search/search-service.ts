@@ -67,7 +67,7 @@ export function createSearchService(deps: {
       if (stored.length === 0) return none;
       let queries: Float32Array[];
       try {
-        // Up to a hundred terms: a search's deadline would cut them off on a slow machine.
+        // Up to 200 terms (a quiz measures 80): a search's deadline would cut them off on a slow machine.
         queries = (await deps.embeddings.embedder.embed(terms, 'query', { batch: true })).map(unitVector);
       } catch (err) {
         deps.logger.warn({ err }, 'term relatedness not measured: the embedding server did not answer');
