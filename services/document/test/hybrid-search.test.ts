@@ -98,6 +98,19 @@ describe('hybrid search with the local embedding server', () => {
     expect(pheromones).toBeGreaterThan(volcano!);
     expect(rates).toBeGreaterThan(volcano!);
 
+    // And how alike in meaning the terms are, for a quiz to set a term beside those of its kind.
+    const alike = await ask(owner, documentId, { terms: ['pheromones', 'hormones', 'interest rates', 'inflation'] });
+    const likeness = alike.body.data.likeness as number[][];
+    expect(likeness).toHaveLength(4);
+    for (const [i, row] of likeness.entries()) {
+      expect(row).toHaveLength(4);
+      expect(row[i]).toBeCloseTo(1, 2);
+      for (const [j, value] of row.entries()) expect(value).toBe(likeness[j]![i]);
+    }
+    const [pheromonesRow, , ratesRow] = likeness;
+    expect(pheromonesRow![1]).toBeGreaterThan(Math.max(pheromonesRow![2]!, pheromonesRow![3]!));
+    expect(ratesRow![3]).toBeGreaterThan(Math.max(ratesRow![0]!, ratesRow![1]!));
+
     expect((await ask(h.newUser(), documentId, { terms: ['pheromones'] })).status).toBe(404);
     for (const bad of [{}, { terms: [] }, { terms: [''] }, { terms: Array.from({ length: 201 }, () => 'a') }, { terms: ['a'], more: 1 }]) {
       const refused = await ask(owner, documentId, bad);

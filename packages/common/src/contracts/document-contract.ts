@@ -137,6 +137,11 @@ export const termRelatedness = z.object({
   /** The embedding model measured with; null when nothing could be measured. */
   model: z.string().nullable(),
   relatedness: z.array(z.number().nullable()),
+  /**
+   * How alike in meaning each two terms are (the cosine similarity of their vectors, to three
+   * decimals), a row for each term in the request's order; absent when nothing could be measured.
+   */
+  likeness: z.array(z.array(z.number())).optional(),
 });
 export type TermRelatedness = z.infer<typeof termRelatedness>;
 

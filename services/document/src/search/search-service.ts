@@ -60,7 +60,11 @@ export function createSearchService(deps: {
      * For each term taken as a question, the cosine similarity of the nearest passage of one
      * document; nulls when it cannot be measured now (the search's own fallbacks, never an error).
      */
-    async relatedness(userId: string, documentId: number, terms: string[]): Promise<{ model: string | null; relatedness: (number | null)[] }> {
+    async relatedness(
+      userId: string,
+      documentId: number,
+      terms: string[],
+    ): Promise<{ model: string | null; relatedness: (number | null)[]; likeness?: number[][] }> {
       const none = { model: null, relatedness: terms.map(() => null) };
       if (!deps.embeddings || now() < skipUntil) return none;
       const stored = await deps.embeddings.vectors.vectorsOf(userId, deps.embeddings.embedder.model, [documentId]);
@@ -77,6 +81,9 @@ export function createSearchService(deps: {
       return {
         model: deps.embeddings.embedder.model,
         relatedness: queries.map((q) => bestSimilarity(q, passageVectors)),
+        // What a quiz puts beside a term (distractors, the term a false statement swaps in) should be
+        // of its kind: a term's nearest in meaning are its likeliest siblings.
+        likeness: queries.map((a) => queries.map((b) => Math.round(dot(a, b) * 1000) / 1000)),
       };
     },
 

@@ -3,6 +3,7 @@ import { createDocumentServiceClient } from '@learner/common/contracts';
 import { AppError, ConflictError, NotFoundError } from '@learner/common/errors';
 import type { RequestUser } from '@learner/common/http';
 import type { Passage } from '@learner/text';
+import type { TermMeasurement } from '../generation/question-writer.js';
 
 export interface DocumentPassages {
   id: number;
@@ -16,9 +17,10 @@ export interface DocumentClient {
   getPassages(user: RequestUser, documentId: number, requestId?: string): Promise<DocumentPassages>;
   /**
    * For each term, how closely the document's nearest passage answers it (null where not
-   * measured); undefined when the document service cannot measure it now.
+   * measured) and how alike in meaning each two terms are; undefined when the document service
+   * cannot measure them now.
    */
-  relatedness(user: RequestUser, documentId: number, terms: string[], requestId?: string): Promise<Array<number | null> | undefined>;
+  relatedness(user: RequestUser, documentId: number, terms: string[], requestId?: string): Promise<TermMeasurement | undefined>;
 }
 
 /**
@@ -32,7 +34,8 @@ export function createDocumentClient(options: { baseUrl: string; timeoutMs: numb
     async relatedness(user, documentId, terms, requestId) {
       try {
         const answer = await documents.relatedness({ user, requestId }, documentId, terms);
-        return answer.model ? answer.relatedness : undefined;
+        if (!answer.model) return undefined;
+        return { relatedness: answer.relatedness, ...(answer.likeness ? { likeness: answer.likeness } : {}) };
       } catch {
         // Only a weighing of the terms: the quiz is made without it.
         return undefined;

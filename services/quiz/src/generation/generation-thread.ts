@@ -1,16 +1,16 @@
 import { parentPort } from 'node:worker_threads';
 import type { Passage } from '@learner/text';
-import { generateQuestionsFromPassages, termCandidatesOfPassages, type GenerateOptions } from './question-generator.js';
+import { generateQuestionsFromPassages, termCandidatesOfPassages, type GenerateOptions, type TermMeasures } from './question-generator.js';
 
 // Runs the extractive generator off the main thread: on a long document it is seconds of CPU.
-// A job either lists the terms to measure (`candidates`) or writes the questions, with the
-// relatedness measured for them (term key, value).
+// A job either lists the terms to measure (`candidates`) or writes the questions, with what was
+// measured of them.
 interface Job {
   id: number;
   passages: Passage[];
   candidates?: boolean;
   options?: GenerateOptions;
-  relatedness?: Array<[string, number]>;
+  measures?: TermMeasures;
 }
 
 parentPort?.on('message', (job: Job) => {
@@ -19,8 +19,7 @@ parentPort?.on('message', (job: Job) => {
       parentPort!.postMessage({ id: job.id, candidates: termCandidatesOfPassages(job.passages) });
       return;
     }
-    const relatedness = job.relatedness ? new Map(job.relatedness) : undefined;
-    parentPort!.postMessage({ id: job.id, result: generateQuestionsFromPassages(job.passages, job.options!, relatedness) });
+    parentPort!.postMessage({ id: job.id, result: generateQuestionsFromPassages(job.passages, job.options!, job.measures) });
   } catch (err) {
     parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
   }

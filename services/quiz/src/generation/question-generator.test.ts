@@ -351,7 +351,7 @@ A habitat is the place where a population of organisms finds food, water and she
     const relatedness = new Map(['producer', 'consumer', 'food chain', 'habitat'].map((t) => [termKey(t), 0.6]));
     relatedness.set(termKey('decomposer'), 0.9);
     for (const seed of [1, 2, 3]) {
-      const { questions } = generateQuestions(ecology, options({ numQuestions: 4, seed }), relatedness);
+      const { questions } = generateQuestions(ecology, options({ numQuestions: 4, seed }), { relatedness });
       expect(questions).toHaveLength(4);
       const onDecomposers = questions.filter((q) => termKey(aboutTerm(q) ?? '') === termKey('decomposer'));
       expect(onDecomposers.length).toBeGreaterThanOrEqual(2);
@@ -390,7 +390,7 @@ Fish need gravel beds that are free of fine sediment to lay their eggs. Too much
       [termKey('meander'), 0.5],
     ]);
     for (const seed of [1, 2, 3]) {
-      const { questions } = generateQuestions(rivers, options({ numQuestions: 3, seed }), relatedness);
+      const { questions } = generateQuestions(rivers, options({ numQuestions: 3, seed }), { relatedness });
       expect(questions).toHaveLength(3);
       // Each question quotes a sentence on one of the defined terms; sediment may stand in a false statement's swap.
       expect(questions.filter((q) => !['erosion', 'meander'].some((t) => containsTerm(q.source.sentence, t))).map((q) => q.text)).toEqual([]);
@@ -456,7 +456,7 @@ A tributary is a smaller river that flows into a larger one. A delta is the land
       [termKey('meander'), 0.5],
     ]);
     for (const seed of [1, 2, 3]) {
-      const { questions, warnings } = generateQuestions(riverTerms, options({ numQuestions: 12, seed }), relatedness);
+      const { questions, warnings } = generateQuestions(riverTerms, options({ numQuestions: 12, seed }), { relatedness });
       expect(questions.length).toBeGreaterThanOrEqual(6);
       expect(questions.length).toBeLessThan(12);
       expect(questions.filter((q) => q.type !== 'true_false' && termKey(q.correctAnswer) === termKey('sediment')).map((q) => q.text)).toEqual([]);
@@ -464,7 +464,7 @@ A tributary is a smaller river that flows into a larger one. A delta is the land
     }
     // A text that defines only two terms is about the words it keeps using: sediment fills its quiz.
     for (const seed of [1, 2, 3]) {
-      const { questions } = generateQuestions(rivers, options({ numQuestions: 4, seed }), relatedness);
+      const { questions } = generateQuestions(rivers, options({ numQuestions: 4, seed }), { relatedness });
       expect(questions).toHaveLength(4);
       expect(questions.some((q) => q.type !== 'true_false' && termKey(q.correctAnswer) === termKey('sediment'))).toBe(true);
     }

@@ -31,6 +31,27 @@ const OPTION_IDS = ['a', 'b', 'c', 'd'];
 /** The key-term score below which a term the document explains but does not define is asked about last. */
 const MIN_EXPLAINED_SCORE = 6;
 
+/**
+ * What the document service measured of a document's candidate terms, by term key: how closely a
+ * passage answers each (`relatedness`), and how alike in meaning each two are (`likeness`, cosine
+ * similarities, a row for each of `keys`).
+ */
+export interface TermMeasures {
+  relatedness: ReadonlyMap<string, number>;
+  likeness?: { keys: readonly string[]; values: readonly (readonly number[])[] };
+}
+
+/**
+ * How much nearness in meaning weighs when choosing the other options of a multiple-choice question,
+ * per standard deviation of the candidates' likeness to the key: beside a shared head noun (3) and a
+ * shared section (2), it sets "ethnocentrism" beside "cultural relativism" and "field research"
+ * beside "participant observation" where the section's other nouns ("urbanization") stood. Not used
+ * for the term a false statement swaps in: the nearest in meaning there were more often lesser
+ * phrases than the document's defined terms (on a development set of textbook sections, 52% of
+ * swaps a glossary term against 56%).
+ */
+const LIKENESS_WEIGHT = 1.5;
+
 /** How many sibling terms a false statement tries in turn, when the closest is already another question's answer. */
 const FALSE_SWAPS_TRIED = 3;
 
@@ -120,9 +141,32 @@ export function pagesOfPassages(passages: readonly Passage[]): DocumentPage[] {
 export function createQuestionGenerator(
   doc: SegmentedDocument,
   pages: readonly DocumentPage[] = pagesOfPassages(doc.passages),
-  relatedness?: ReadonlyMap<string, number>,
+  measures?: TermMeasures,
 ) {
+  const relatedness = measures?.relatedness;
   const { terms, concepts, explained, placements } = documentConcepts(doc, relatedness);
+  const likenessRow = new Map<string, readonly number[]>();
+  const likenessColumn = new Map<string, number>();
+  measures?.likeness?.keys.forEach((key, i) => {
+    likenessRow.set(key, measures.likeness!.values[i]!);
+    likenessColumn.set(key, i);
+  });
+  /**
+   * How much nearer in meaning to the concept each candidate is than the candidates are on average,
+   * in standard deviations; 0 for all when not measured.
+   */
+  const likenessTo = (concept: Concept, candidates: readonly KeyTerm[]): number[] => {
+    const row = likenessRow.get(concept.term.key);
+    const values = candidates.map((t) => {
+      const column = likenessColumn.get(t.key);
+      return row && column !== undefined ? row[column] : undefined;
+    });
+    const known = values.filter((v): v is number => v !== undefined);
+    if (known.length < 2) return candidates.map(() => 0);
+    const mean = known.reduce((a, b) => a + b, 0) / known.length;
+    const sd = Math.sqrt(known.reduce((a, b) => a + (b - mean) ** 2, 0) / known.length) || 1;
+    return values.map((v) => (v === undefined ? 0 : (v - mean) / sd));
+  };
   const checker = createItemChecker(pages, { keyTerms: terms });
   // Each term's plain definition, for term → definition questions and their distractors.
   const definitions = new Map<string, string>();
@@ -130,15 +174,27 @@ export function createQuestionGenerator(
 
   /**
    * Other key terms of the document that could stand where this one does, best first: siblings
-   * (the same head noun, the same section, the same number) for hard questions, plainer ones for easy;
-   * `bonus` more for a term the document defines.
+   * (the same head noun, the same section, the same number; with `byMeaning`, nearest in meaning
+   * where measured) for hard questions, plainer ones for easy; `definedBonus` more for a term the
+   * document defines.
    */
-  const siblings = (concept: Concept, difficulty: Difficulty, rng: SeededRandom, accept: (t: KeyTerm) => boolean = () => true, bonus = 0): KeyTerm[] => {
+  const siblings = (
+    concept: Concept,
+    difficulty: Difficulty,
+    rng: SeededRandom,
+    { accept = () => true, definedBonus = 0, byMeaning = false }: { accept?: (t: KeyTerm) => boolean; definedBonus?: number; byMeaning?: boolean } = {},
+  ): KeyTerm[] => {
     const weight = difficulty === 'easy' ? 0.4 : difficulty === 'hard' ? 1.5 : 1;
-    return terms
+    const candidates = terms
       .slice(0, concept.main * 2)
-      .filter((t) => t.kind === concept.term.kind && !nested(t.key, concept.term.key) && !mentionsTerm(concept.sentence.text, t.key) && accept(t))
-      .map((t) => ({ t, score: closeness(concept, t) * weight + Math.min(t.score, 12) * 0.15 + (t.defined ? bonus : 0) + rng.next() * 1.5 }))
+      .filter((t) => t.kind === concept.term.kind && !nested(t.key, concept.term.key) && !mentionsTerm(concept.sentence.text, t.key) && accept(t));
+    const likeness = byMeaning ? likenessTo(concept, candidates) : candidates.map(() => 0);
+    return candidates
+      .map((t, i) => ({
+        t,
+        score:
+          (closeness(concept, t) + LIKENESS_WEIGHT * likeness[i]!) * weight + Math.min(t.score, 12) * 0.15 + (t.defined ? definedBonus : 0) + rng.next() * 1.5,
+      }))
       .sort((a, b) => b.score - a.score)
       .map(({ t }) => t);
   };
@@ -156,7 +212,7 @@ export function createQuestionGenerator(
   /** Definition → term: the defining sentence with the term blanked, the term among its siblings. */
   const termChoice = (concept: Concept, difficulty: Difficulty, rng: SeededRandom): Made | null => {
     if (concept.partOfLonger) return null;
-    const distractors = distinctTerms(siblings(concept, difficulty, rng), 3, [concept.term.key]);
+    const distractors = distinctTerms(siblings(concept, difficulty, rng, { byMeaning: true }), 3, [concept.term.key]);
     if (distractors.length < 3) return null;
     const texts = rng.shuffle([concept.surface, ...distractors.map(optionText)]);
     const options: QuestionOption[] = texts.map((text, i) => ({ id: OPTION_IDS[i]!, text }));
@@ -183,9 +239,12 @@ export function createQuestionGenerator(
   const definitionChoice = (concept: Concept, difficulty: Difficulty, rng: SeededRandom): Made | null => {
     if (!concept.definition) return null;
     const own = concept.definition;
-    const others = siblings(concept, difficulty, rng, (t) => {
-      const d = definitions.get(t.key);
-      return d !== undefined && d !== own && !mentionsTerm(d, concept.term.key);
+    const others = siblings(concept, difficulty, rng, {
+      byMeaning: true,
+      accept: (t) => {
+        const d = definitions.get(t.key);
+        return d !== undefined && d !== own && !mentionsTerm(d, concept.term.key);
+      },
     });
     const chosen = distinctTerms(others, 3, [concept.term.key]).map((t) => definitions.get(t.key)!);
     if (chosen.length < 3) return null;
@@ -239,7 +298,7 @@ export function createQuestionGenerator(
     if (wantFalse) {
       if (concept.partOfLonger) return null;
       // The nth best sibling: a caller tries the next when a better one is taken (another question's answer).
-      const swap = distinctTerms(siblings(concept, difficulty, rng, (t) => isPlural(t.term) === concept.plural, DEFINED_SWAP_BONUS), nth + 1, [concept.term.key])[nth];
+      const swap = distinctTerms(siblings(concept, difficulty, rng, { accept: (t) => isPlural(t.term) === concept.plural, definedBonus: DEFINED_SWAP_BONUS }), nth + 1, [concept.term.key])[nth];
       if (!swap) return null;
       statement = swapTerm(concept.sentence.text, concept.spans, optionText(swap));
       swappedIn = swap.key;
@@ -547,9 +606,9 @@ export function passagesToAnalyze(passages: readonly Passage[], maxCharacters = 
 }
 
 /** Generates a quiz from a document's pages; deterministic for a given seed. */
-export function generateQuestions(pages: readonly DocumentPage[], options: GenerateOptions, relatedness?: ReadonlyMap<string, number>): GenerationResult {
+export function generateQuestions(pages: readonly DocumentPage[], options: GenerateOptions, measures?: TermMeasures): GenerationResult {
   const analyzed = pagesToAnalyze(pages);
-  const result = createQuestionGenerator(segmentDocument(analyzed), analyzed, relatedness).generate(options);
+  const result = createQuestionGenerator(segmentDocument(analyzed), analyzed, measures).generate(options);
   if (analyzed.length < pages.length) {
     result.warnings.push(`The document is long: questions were drawn from ${analyzed.length} of its ${pages.length} pages, spread across it.`);
   }
@@ -565,10 +624,10 @@ export function termCandidatesOfPassages(passages: readonly Passage[]): Array<{ 
 export function generateQuestionsFromPassages(
   passages: readonly Passage[],
   options: GenerateOptions,
-  relatedness?: ReadonlyMap<string, number>,
+  measures?: TermMeasures,
 ): GenerationResult {
   const analyzed = passagesToAnalyze(passages);
-  const result = createQuestionGenerator(documentFromPassages(analyzed), undefined, relatedness).generate(options);
+  const result = createQuestionGenerator(documentFromPassages(analyzed), undefined, measures).generate(options);
   const pages = (list: readonly Passage[]): number => new Set(list.map((p) => p.page)).size;
   if (analyzed.length < passages.length) {
     result.warnings.push(`The document is long: questions were drawn from ${pages(analyzed)} of its ${pages(passages)} pages, spread across it.`);

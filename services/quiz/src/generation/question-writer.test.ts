@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { segmentDocument } from '@learner/text';
 import type { GenerateOptions } from './question-generator.js';
-import { createExtractiveWriter, type QuestionWriter } from './question-writer.js';
+import { createExtractiveWriter, type QuestionWriter, type WriteContext } from './question-writer.js';
 import { createThreadWriter } from './thread-writer.js';
 
 const CONCEPTS = [
@@ -22,7 +22,7 @@ const TEXT = CONCEPTS.map(([term, meaning]) => `${term.charAt(0).toUpperCase()}$
 const PASSAGES = segmentDocument([{ page: 1, text: TEXT }]).passages;
 const OPTIONS: GenerateOptions = { numQuestions: 4, difficulty: 'medium', questionTypes: ['short_answer'], seed: 5 };
 
-const answers = async (writer: QuestionWriter, relatedness?: (terms: string[]) => Promise<Array<number | null> | undefined>) =>
+const answers = async (writer: QuestionWriter, relatedness?: WriteContext['relatedness']) =>
   (await writer.write(PASSAGES, OPTIONS, relatedness ? { relatedness } : undefined)).questions.map((q) => q.correctAnswer.toLowerCase());
 
 describe.each([
@@ -38,7 +38,7 @@ describe.each([
       // The terms the plain quiz did not ask about are the ones a passage explains best.
       const measured = await answers(writer, async (terms) => {
         asked = terms;
-        return terms.map((term) => (plain.includes(term.toLowerCase()) ? 0.3 : 0.9));
+        return { relatedness: terms.map((term) => (plain.includes(term.toLowerCase()) ? 0.3 : 0.9)) };
       });
       expect(asked.length).toBeGreaterThan(plain.length);
       expect(measured.length).toBe(plain.length);
@@ -46,6 +46,33 @@ describe.each([
 
       expect(await answers(writer, async () => undefined)).toEqual(plain);
       expect(await answers(writer, () => Promise.reject(new Error('the document service is down')))).toEqual(plain);
+    } finally {
+      if ('close' in writer) await (writer as { close(): Promise<void> }).close();
+    }
+  });
+
+  it("sets beside a multiple-choice question's key the terms measured nearest to it in meaning", async () => {
+    // Two families of the text's terms, each alike within itself: heredity and the cell's traffic.
+    const HEREDITY = new Set(['mitosis', 'meiosis', 'chromosome', 'mutation', 'allele', 'ribosome']);
+    const family = (term: string): boolean => HEREDITY.has(term.toLowerCase());
+    const choice: GenerateOptions = { numQuestions: 6, difficulty: 'medium', questionTypes: ['multiple_choice'], seed: 5 };
+    const writer = make();
+    try {
+      const mixedFamilies = async (context?: WriteContext): Promise<number> => {
+        const { questions } = await writer.write(PASSAGES, choice, context);
+        const termChoices = questions.filter((q) => q.options?.every((o) => CONCEPTS.some(([term]) => term === o.text.toLowerCase())));
+        expect(termChoices.length).toBeGreaterThanOrEqual(3);
+        return termChoices.filter((q) => q.options!.some((o) => family(o.text) !== family(q.correctAnswer))).length;
+      };
+      const measured = await mixedFamilies({
+        relatedness: async (terms) => ({
+          relatedness: terms.map(() => 0.7),
+          likeness: terms.map((a) => terms.map((b) => (a === b ? 1 : family(a) === family(b) ? 0.85 : 0.55))),
+        }),
+      });
+      expect(measured).toBe(0);
+      // Without it the other options are the section's terms of any family.
+      expect(await mixedFamilies()).toBeGreaterThan(0);
     } finally {
       if ('close' in writer) await (writer as { close(): Promise<void> }).close();
     }

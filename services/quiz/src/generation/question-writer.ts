@@ -1,5 +1,5 @@
 import type { Passage } from '@learner/text';
-import type { GenerateOptions, GenerationResult } from './question-generator.js';
+import type { GenerateOptions, GenerationResult, TermMeasures } from './question-generator.js';
 import { generateQuestionsFromPassages, termCandidatesOfPassages } from './question-generator.js';
 
 export interface WrittenQuiz extends GenerationResult {
@@ -7,13 +7,18 @@ export interface WrittenQuiz extends GenerationResult {
   generator: string;
 }
 
+/** What the document service measured of a list of terms, in the list's order. */
+export interface TermMeasurement {
+  /** How closely the document's nearest passage answers each term taken as a question; null where not measured. */
+  relatedness: Array<number | null>;
+  /** How alike in meaning each two terms are (cosine similarity), a row for each term. */
+  likeness?: number[][];
+}
+
 /** What the caller can measure for the writer. */
 export interface WriteContext {
-  /**
-   * For each term, how closely the document's nearest passage answers it taken as a question
-   * (null where it cannot be measured); undefined when nothing can be measured now.
-   */
-  relatedness?: (terms: string[]) => Promise<Array<number | null> | undefined>;
+  /** Measures the terms; undefined when nothing can be measured now. */
+  relatedness?: (terms: string[]) => Promise<TermMeasurement | undefined>;
 }
 
 /** Something that writes a quiz's questions from the passages the document service stored for a document. */
@@ -22,30 +27,34 @@ export interface QuestionWriter {
 }
 
 /**
- * The relatedness of the terms a quiz would choose among, by term key, or undefined when it cannot
- * be measured: a term the document explains in a passage of its own is a concept to be tested on.
+ * What was measured of the terms a quiz would choose among, by term key, or undefined when nothing
+ * could be: a term the document explains in a passage of its own is a concept to be tested on, and
+ * the terms nearest it in meaning are the ones to set beside it.
  */
 export async function measuredTerms(
   candidates: ReadonlyArray<{ term: string; key: string }>,
   context: WriteContext | undefined,
-): Promise<Map<string, number> | undefined> {
+): Promise<TermMeasures | undefined> {
   if (!context?.relatedness || candidates.length === 0) return undefined;
-  const values = await context.relatedness(candidates.map((c) => c.term)).catch(() => undefined);
-  if (values?.length !== candidates.length) return undefined;
-  const measured = new Map<string, number>();
+  const measurement = await context.relatedness(candidates.map((c) => c.term)).catch(() => undefined);
+  if (measurement?.relatedness.length !== candidates.length) return undefined;
+  const relatedness = new Map<string, number>();
   candidates.forEach((c, i) => {
-    const value = values[i];
-    if (typeof value === 'number') measured.set(c.key, value);
+    const value = measurement.relatedness[i];
+    if (typeof value === 'number') relatedness.set(c.key, value);
   });
-  return measured.size ? measured : undefined;
+  if (relatedness.size === 0) return undefined;
+  const { likeness } = measurement;
+  const square = likeness?.length === candidates.length && likeness.every((row) => row.length === candidates.length);
+  return { relatedness, ...(square ? { likeness: { keys: candidates.map((c) => c.key), values: likeness } } : {}) };
 }
 
 /** The default: questions built from the document's own sentences, no model needed. */
 export function createExtractiveWriter(): QuestionWriter {
   return {
     async write(passages, options, context) {
-      const relatedness = await measuredTerms(context?.relatedness ? termCandidatesOfPassages(passages) : [], context);
-      return { ...generateQuestionsFromPassages(passages, options, relatedness), generator: 'extractive' };
+      const measures = await measuredTerms(context?.relatedness ? termCandidatesOfPassages(passages) : [], context);
+      return { ...generateQuestionsFromPassages(passages, options, measures), generator: 'extractive' };
     },
   };
 }

@@ -70,8 +70,9 @@ export function createThreadWriter(options: { script?: URL } = {}): ThreadWriter
         });
       };
       const candidates = context?.relatedness ? ((await ask({ candidates: true })).candidates ?? []) : [];
-      const relatedness = await measuredTerms(candidates, context);
-      const reply = await ask({ options: generateOptions, ...(relatedness ? { relatedness: [...relatedness] } : {}) });
+      const measures = await measuredTerms(candidates, context);
+      // A Map crosses to the thread as it is (structured clone).
+      const reply = await ask({ options: generateOptions, ...(measures ? { measures } : {}) });
       return { ...reply.result!, generator: 'extractive' };
     },
     async close() {
