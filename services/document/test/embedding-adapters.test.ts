@@ -77,6 +77,23 @@ describe('the OpenAI-compatible embeddings adapter', () => {
     expect(endpoint.requests.map((r) => r.body.input_type)).toEqual(['query']);
   });
 
+  it('gives its requests up when the caller stops waiting, before any deadline, and sends none once it has', async () => {
+    reply = (body) => ({ status: 200, body: vectorsFor(body.input), delayMs: 3000 });
+    endpoint.requests.length = 0;
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(), 100);
+    const started = performance.now();
+    await expect(embedder({ timeoutMs: 60_000 }).embed(['a', 'bb', 'ccc'], 'query', { batch: true, signal: caller.signal })).rejects.toMatchObject({
+      name: 'EmbeddingError',
+      reason: 'cancelled',
+    });
+    expect(performance.now() - started).toBeLessThan(2000);
+    // The first batch was sent; the second never is.
+    expect(endpoint.requests).toHaveLength(1);
+    await expect(embedder().embed(['a'], 'passage', { signal: caller.signal })).rejects.toMatchObject({ reason: 'cancelled' });
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
   it('fails on an answer without one vector per text, or not JSON', async () => {
     reply = () => ({ status: 200, body: { data: [{ index: 0, embedding: [1, 2] }] } });
     await expect(embedder().embed(['a', 'b'], 'passage')).rejects.toMatchObject({ reason: 'malformed' });
@@ -202,6 +219,18 @@ describe('the Bedrock Titan Text Embeddings v2 adapter', () => {
     await expect(titan().embed(['a'], 'query')).rejects.toMatchObject({ reason: 'malformed' });
     reply = () => ({ status: 200, body: { embedding: [1] }, delayMs: 800 });
     await expect(titan(150).embed(['a'], 'query')).rejects.toMatchObject({ reason: 'timeout' });
+  });
+
+  it('gives its calls up when the caller stops waiting, before any deadline', async () => {
+    reply = () => ({ status: 200, body: { embedding: [1] }, delayMs: 3000 });
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(), 100);
+    const started = performance.now();
+    await expect(titan(60_000).embed(['erosion', 'sediment'], 'query', { batch: true, signal: caller.signal })).rejects.toMatchObject({
+      name: 'EmbeddingError',
+      reason: 'cancelled',
+    });
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('waits for a document’s terms as long as for its passages, and for a search text only its shorter deadline', async () => {

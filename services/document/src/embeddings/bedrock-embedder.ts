@@ -24,11 +24,13 @@ export function createBedrockEmbedder(options: BedrockClientOptions & { dimensio
     batch: createBedrockInvoke(options),
     search: createBedrockInvoke({ ...options, timeoutMs: options.queryTimeoutMs ?? options.timeoutMs }),
   };
-  const one = async (text: string, deadline: keyof typeof invoke): Promise<number[]> => {
+  const one = async (text: string, deadline: keyof typeof invoke, cancel?: AbortSignal): Promise<number[]> => {
     let answer: unknown;
     try {
-      answer = await invoke[deadline]({ inputText: text.slice(0, MAX_CHARS), dimensions: options.dimensions, normalize: true });
+      cancel?.throwIfAborted();
+      answer = await invoke[deadline]({ inputText: text.slice(0, MAX_CHARS), dimensions: options.dimensions, normalize: true }, cancel);
     } catch (err) {
+      if (cancel?.aborted) throw new EmbeddingError('cancelled', 'the vectors were no longer wanted', { cause: err });
       throw toEmbeddingError(err);
     }
     const parsed = answerSchema.safeParse(answer);
@@ -45,7 +47,7 @@ export function createBedrockEmbedder(options: BedrockClientOptions & { dimensio
       const lane = async (): Promise<void> => {
         while (next < texts.length) {
           const i = next++;
-          out[i] = await one(texts[i]!, deadline);
+          out[i] = await one(texts[i]!, deadline, embedOptions?.signal);
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, texts.length) }, lane));

@@ -8,6 +8,8 @@ export interface EmbedOptions {
    * passages may, not the few seconds a search waits before ranking by full text.
    */
   batch?: boolean;
+  /** Aborted when the caller no longer wants the vectors (its own client went away): the requests are given up. */
+  signal?: AbortSignal | undefined;
 }
 
 /** A text embedding model behind some protocol. */
@@ -22,7 +24,8 @@ export interface Embedder {
   check(): Promise<void>;
 }
 
-export type EmbeddingFailure = 'timeout' | 'unreachable' | 'status' | 'malformed';
+/** `cancelled`: the caller's signal was aborted; the endpoint is not at fault. */
+export type EmbeddingFailure = 'timeout' | 'unreachable' | 'status' | 'malformed' | 'cancelled';
 
 /** Every way an embedding call fails, so callers (which all fall back or retry later) handle one error. */
 export class EmbeddingError extends Error {

@@ -34,9 +34,10 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
   };
   const prefix = { query: options.queryPrefix ?? '', passage: options.passagePrefix ?? '' };
 
-  const post = async (input: string[], kind: EmbeddingKind, timeoutMs: number): Promise<number[][]> => {
+  const post = async (input: string[], kind: EmbeddingKind, timeoutMs: number, cancel?: AbortSignal): Promise<number[][]> => {
     let body: unknown;
     try {
+      cancel?.throwIfAborted();
       const res = await fetch(`${base}/embeddings`, {
         method: 'POST',
         headers,
@@ -46,7 +47,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
           encoding_format: 'float',
           ...(options.inputType ? { input_type: kind } : {}),
         }),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: cancel ? AbortSignal.any([AbortSignal.timeout(timeoutMs), cancel]) : AbortSignal.timeout(timeoutMs),
       });
       if (!res.ok) {
         await res.body?.cancel().catch(() => undefined);
@@ -55,6 +56,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
       body = await res.json();
     } catch (err) {
       if (err instanceof EmbeddingError) throw err;
+      if (cancel?.aborted) throw new EmbeddingError('cancelled', 'the vectors were no longer wanted', { cause: err });
       const name = (err as { name?: unknown }).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new EmbeddingError('timeout', `embedding endpoint gave no answer within ${timeoutMs} ms`, { cause: err });
@@ -83,7 +85,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
     async embed(texts, kind, embedOptions) {
       const search = kind === 'query' && !embedOptions?.batch;
       const timeoutMs = search ? (options.queryTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
-      return inBatches(texts, options.batchSize, (batch) => post(batch, kind, timeoutMs));
+      return inBatches(texts, options.batchSize, (batch) => post(batch, kind, timeoutMs, embedOptions?.signal));
     },
     /** Listing the models costs the server nothing, so /ready does not queue behind a batch of passages. */
     async check() {

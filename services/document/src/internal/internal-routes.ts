@@ -79,7 +79,15 @@ export function createInternalRouter(deps: { documents: DocumentService; search:
     const { terms } = parseInput(termRelatednessRequest, req.body);
     const userId = currentUser(req).id;
     const doc = await deps.documents.get(userId, documentIdOf(req));
-    sendData(res, (await deps.search.relatedness(userId, doc.id, terms)) satisfies TermRelatedness);
+    // A quiz that stopped waiting (its own deadline, its learner gone) no longer holds the embedding
+    // server, which may be a batch deadline away from answering.
+    const caller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) caller.abort();
+    });
+    const measured = await deps.search.relatedness(userId, doc.id, terms, caller.signal);
+    if (caller.signal.aborted) return;
+    sendData(res, measured satisfies TermRelatedness);
   });
 
   return router;

@@ -64,6 +64,8 @@ export function createSearchService(deps: {
       userId: string,
       documentId: number,
       terms: string[],
+      /** Aborted when the caller stopped waiting: the embedding request is given up. */
+      signal?: AbortSignal,
     ): Promise<{ model: string | null; relatedness: (number | null)[]; likeness?: number[][] }> {
       const none = { model: null, relatedness: terms.map(() => null) };
       if (!deps.embeddings || now() < skipUntil) return none;
@@ -72,8 +74,9 @@ export function createSearchService(deps: {
       let queries: Float32Array[];
       try {
         // Up to 200 terms (a quiz measures 80): a search's deadline would cut them off on a slow machine.
-        queries = (await deps.embeddings.embedder.embed(terms, 'query', { batch: true })).map(unitVector);
+        queries = (await deps.embeddings.embedder.embed(terms, 'query', { batch: true, signal })).map(unitVector);
       } catch (err) {
+        if (signal?.aborted) return none;
         deps.logger.warn({ err }, 'term relatedness not measured: the embedding server did not answer');
         return none;
       }

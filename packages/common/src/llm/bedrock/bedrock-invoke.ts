@@ -2,8 +2,11 @@ import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedroc
 import { LlmError } from '../llm-client.js';
 import { toLlmError, type BedrockClientOptions } from './bedrock-client.js';
 
-/** One JSON request to a Bedrock model through InvokeModel; resolves with the model's JSON answer. */
-export type BedrockInvoke = (body: unknown) => Promise<unknown>;
+/**
+ * One JSON request to a Bedrock model through InvokeModel; resolves with the model's JSON answer.
+ * `signal` gives the request up before its deadline (the caller stopped waiting).
+ */
+export type BedrockInvoke = (body: unknown, signal?: AbortSignal) => Promise<unknown>;
 
 /**
  * InvokeModel for models Converse does not serve (embedding models such as Titan Text
@@ -16,7 +19,7 @@ export function createBedrockInvoke(options: BedrockClientOptions): BedrockInvok
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
-  return async (body) => {
+  return async (body, signal) => {
     let answer: Uint8Array | undefined;
     try {
       const output = await client.send(
@@ -26,7 +29,7 @@ export function createBedrockInvoke(options: BedrockClientOptions): BedrockInvok
           accept: 'application/json',
           body: new TextEncoder().encode(JSON.stringify(body)),
         }),
-        { abortSignal: AbortSignal.timeout(options.timeoutMs) },
+        { abortSignal: signal ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), signal]) : AbortSignal.timeout(options.timeoutMs) },
       );
       answer = output.body;
     } catch (err) {
