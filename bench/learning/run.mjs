@@ -527,7 +527,7 @@ async function measureQuizzes(docs) {
     try {
       const quiz = await quizzes.generate(doc.user, { documentId: doc.id, ...QUIZ });
       for (const q of quiz.questions) {
-        all.push({ section: doc.section.section, question: q, term: testsTerm(q, glossary), junk: junkReason(q) });
+        all.push({ section: doc.section.section, question: q, term: testsTerm(q, glossary), junk: junkReason(q), glossary });
       }
     } catch (err) {
       failures.push(`${doc.section.section}: ${err.message}`);
@@ -544,8 +544,14 @@ async function measureQuizzes(docs) {
   }
   const junkReasons = {};
   for (const q of all) if (q.junk) junkReasons[q.junk] = (junkReasons[q.junk] ?? 0) + 1;
+  // What stands beside a multiple-choice key that is a term (not a definition): the other options,
+  // and how many of them are the book's key terms too (options of the key's kind).
+  const termOptions = all
+    .filter((q) => q.question.type === 'multiple_choice' && glossaryMatch(q.question.correctAnswer, q.glossary))
+    .flatMap((q) => q.question.options.map((o) => o.text).filter((t) => t !== q.question.correctAnswer).map((t) => glossaryMatch(t, q.glossary)));
   figures.quiz = {
     sections: measured.length,
+    other_options_key_terms: share(termOptions.filter(Boolean).length, termOptions.length),
     questions: all.length,
     requested: measured.length * QUIZ.numQuestions,
     on_key_term: share(all.filter((q) => q.term).length, all.length),
@@ -609,7 +615,12 @@ const f = (x) => (x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(1
 row('tutor supports the key', f(t.supports_key), '≥ 50%', `cited snippets ${f(t.cited_snippets_support_key)}; whole section text ${f(t.section_text_supports_key)}; ${t.questions} questions`);
 row('tutor declines when the answer is there', f(t.declines_when_answer_there), '≤ 15%', `answer sources ${JSON.stringify(t.answer_sources)}`);
 row('tutor declines off-topic questions', f(t.declines_off_topic), '≥ 95%', `same questions, a user whose only document is a section half the book away`);
-row('quiz questions on a key term', f(q.on_key_term), '≥ 60%', `${q.questions}/${q.requested} questions from ${q.sections} sections`);
+row(
+  'quiz questions on a key term',
+  f(q.on_key_term),
+  '≥ 60%',
+  `${q.questions}/${q.requested} questions from ${q.sections} sections; a key term's other options key terms too: ${f(q.other_options_key_terms)}`,
+);
 row('quiz junk questions', f(q.junk), '≤ 2%', Object.entries(q.junk_reasons).map(([k, v]) => `${k}: ${v}`).join('; ') || 'none');
 row('notes key terms precision', f(nt.precision), '≥ 60%', `${nt.terms_listed} terms listed over ${nt.sections} sections`);
 row('notes key terms recall', f(nt.recall), '≥ 60%', `mean ${nt.mean_terms_listed?.toFixed(1)} terms listed a section`);
