@@ -1,6 +1,7 @@
 import nlp from 'compromise';
 import { insideIntroduction, isPlural, listedAmongOthers, whichAgrees } from './apposition.js';
 import { rarity } from './general-english.js';
+import { spread } from './spread.js';
 import type { SegmentedDocument, Sentence } from './segment.js';
 import { STOP_WORDS, stem, termKey, tokens } from './words.js';
 
@@ -472,10 +473,6 @@ function weighRelatedness<T extends { c: Candidate; score: number }>(
 ): (entry: T) => number {
   const measured = relatedness ? scored.filter(({ c }) => relatedness.has(c.key)) : [];
   if (!relatedness || measured.length < 2) return (entry) => entry.score;
-  const spread = (values: number[]) => {
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    return { mean, sd: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) || 1 };
-  };
   const textual = spread(scored.map((e) => e.score));
   const related = spread(measured.map(({ c }) => relatedness.get(c.key)!));
   return (entry) => {

@@ -84,8 +84,8 @@ export function createSearchService(deps: {
       return {
         model: deps.embeddings.embedder.model,
         relatedness: queries.map((q) => bestSimilarity(q, passageVectors)),
-        // What a quiz puts beside a term (distractors, the term a false statement swaps in) should be
-        // of its kind: a term's nearest in meaning are its likeliest siblings.
+        // A multiple-choice question's other options should be of its key's kind: a term's nearest in
+        // meaning are its likeliest siblings.
         likeness: queries.map((a) => queries.map((b) => Math.round(dot(a, b) * 1000) / 1000)),
       };
     },

@@ -1,4 +1,4 @@
-import { documentFromPassages, isPlural, mentionsTerm, segmentDocument, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
+import { documentFromPassages, isPlural, mentionsTerm, segmentDocument, spread, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
 import { blankOut, closeness, conceptCandidates, documentConcepts, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
 import { narrativeQuestions, narrativeTopics, topicTerms, type NarrativeQuestion } from './narrative.js';
@@ -163,8 +163,7 @@ export function createQuestionGenerator(
     });
     const known = values.filter((v): v is number => v !== undefined);
     if (known.length < 2) return candidates.map(() => 0);
-    const mean = known.reduce((a, b) => a + b, 0) / known.length;
-    const sd = Math.sqrt(known.reduce((a, b) => a + (b - mean) ** 2, 0) / known.length) || 1;
+    const { mean, sd } = spread(known);
     return values.map((v) => (v === undefined ? 0 : (v - mean) / sd));
   };
   const checker = createItemChecker(pages, { keyTerms: terms });
