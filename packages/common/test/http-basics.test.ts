@@ -2,6 +2,8 @@ import request from 'supertest';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import express from 'express';
+import helmet from 'helmet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConflictError } from '../src/errors/index.js';
@@ -193,5 +195,23 @@ describe('the common HTTP layer', () => {
     expect(made.headers['x-request-id']).toMatch(/^req_/);
     const hostile = await request(app).get('/nowhere').set('X-Request-ID', '<script>');
     expect(hostile.headers['x-request-id']).toMatch(/^req_/);
+  });
+
+  it("sets helmet's security headers on every answer, success, error and 404 alike, with helmet's values", async () => {
+    // What helmet itself answers, for comparison.
+    const reference = express();
+    reference.disable('x-powered-by');
+    reference.use(helmet());
+    reference.get('/', (_req, res) => {
+      res.json({});
+    });
+    const expected = (await request(reference).get('/')).headers;
+    const names = Object.keys(expected).filter((n) => !['content-type', 'content-length', 'etag', 'date', 'connection', 'keep-alive'].includes(n));
+    expect(names).toEqual(expect.arrayContaining(['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options']));
+    for (const path of ['/things/7', '/conflict', '/nowhere']) {
+      const res = await request(app).get(path);
+      for (const name of names) expect(res.headers[name], `${name} on ${path}`).toBe(expected[name]);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
   });
 });
