@@ -337,10 +337,9 @@ async function main() {
   const auth = { Authorization: `Bearer ${token}` };
   rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 64, auth, singlePid));
   rows.push(await measure('gateway, 1 process', `http://127.0.0.1:${single}${path}`, 16, auth, singlePid));
-  // Left running, the idle gateway would still take CPU from the next row: its Kafka client wakes it
-  // some 850 times a second (kafkajs's request queue re-arms a 1 ms timer while idle; an idle gateway
-  // used 0.43-0.49 s of CPU in 10 s here, 0.09 s without Kafka). The token stays valid: both gateways
-  // share the database and secrets.
+  // Stopped once measured, so the cluster row has the cores to itself. (An idle gateway used to take
+  // 0.43-0.49 s of CPU in 10 s: kafkajs re-armed a 1 ms timer while idle, until
+  // patches/kafkajs@2.2.4.patch.) The token stays valid: both gateways share the database and secrets.
   await stop(singleGateway);
 
   const clustered = await freePort();
