@@ -381,6 +381,17 @@ Scientists measure sediment in samples of river water. The amount of sediment ri
 Fish need gravel beds that are free of fine sediment to lay their eggs. Too much sediment smothers the eggs. Some rivers now carry more sediment than at any time in the past.`,
     },
   ];
+  /** The rivers text with three more terms defined: five in all, and sediment everywhere, never said what it is. */
+  const riverTerms = [
+    {
+      page: 1,
+      text: `${rivers[0]!.text}
+
+Where rivers meet
+
+A tributary is a smaller river that flows into a larger one. A delta is the land that builds up where a river meets the sea. A floodplain is the flat land beside a river that is covered by water in wet years. A tributary in flood can double the flow of the river it joins. Towns on a floodplain build banks to keep the water out.`,
+    },
+  ];
 
   it('asks about a term the text defines, however long its sentence, before a term it only uses', () => {
     // Sediment ranks first where it seems most related.
@@ -440,16 +451,6 @@ Fish need gravel beds that are free of fine sediment to lay their eggs. Too much
 
   it('asks fewer questions than asked for, and says so, rather than fill a quiz with a word the text only uses', () => {
     // Five terms defined; sediment everywhere and measured most related, but the text never says what it is.
-    const riverTerms = [
-      {
-        page: 1,
-        text: `${rivers[0]!.text}
-
-Where rivers meet
-
-A tributary is a smaller river that flows into a larger one. A delta is the land that builds up where a river meets the sea. A floodplain is the flat land beside a river that is covered by water in wet years. A tributary in flood can double the flow of the river it joins. Towns on a floodplain build banks to keep the water out.`,
-      },
-    ];
     const relatedness = new Map([
       [termKey('sediment'), 0.9],
       [termKey('erosion'), 0.7],
@@ -479,6 +480,17 @@ A tributary is a smaller river that flows into a larger one. A delta is the land
     );
     expect(swapped.length).toBeGreaterThan(3);
     expect(swapped.filter((term) => term === 'sediment')).toEqual([]);
+  });
+
+  it('offers other terms the document defines beside the key of a multiple choice, rather than a word it only uses', () => {
+    const offered = [1, 2, 3, 4, 5, 6].flatMap((seed) =>
+      generateQuestions(riverTerms, options({ numQuestions: 8, seed, questionTypes: ['multiple_choice'] }))
+        .questions.filter((q) => q.text.startsWith('Which term completes'))
+        .flatMap((q) => q.options!.map((o) => o.text).filter((t) => t !== q.correctAnswer)),
+    );
+    expect(offered.length).toBeGreaterThan(36);
+    // It may still stand in where the key's sentence names the defined ones; without the preference it was 19 of 72.
+    expect(offered.filter((term) => termKey(term) === termKey('sediment')).length).toBeLessThanOrEqual(offered.length / 12);
   });
 
   it('asks from the passages the document service stored as it asks from the pages, citing the page each sentence is on', () => {
