@@ -59,8 +59,8 @@ const FALSE_SWAPS_TRIED = 3;
  * How much a sibling the document defines is preferred, as the term swapped into a false statement
  * and as another option of a multiple choice that asks for a term: "Nuclear family is when two
  * people live together …" asks the learner to tell two of the document's concepts apart, where
- * "Census is when …" is false at a glance; "deviance" offered among "informal sanctions | social
- * control | social order" asks which concept, where "anti-LGBTQ | hearse | society" does not. On a
+ * "Census is when …" is false at a glance; "deviance" offered beside "social control" and "informal
+ * sanctions" asks which concept, where "anti-LGBTQ" and "hearse" beside it do not. On a
  * development set of textbook sections, a key term's other options were key terms too 64% of the
  * time with it, 59% without.
  */
