@@ -22,7 +22,7 @@ import { createExtractiveNotes } from '@learner/document/dist/notes/extractive-n
 import { assembleDocumentService } from '@learner/document/testing';
 import { createQuizDependencies } from '@learner/quiz/dist/dependencies.js';
 import { createQuizService } from '@learner/quiz/dist/quizzes/quiz-service.js';
-import { contentWords, glossaryMatch, junkReason, supportsKey, testsTerm } from './measures.mjs';
+import { contentWords, glossaryMatch, junkReason, namesTerm, supportsKey, testsTerm } from './measures.mjs';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const datasetDir = resolve(process.env.LEARNING_DATASET ?? join(repoRoot, '..', 'shared', 'datasets', 'openstax-sociology'));
@@ -488,6 +488,9 @@ async function measureNotes(docs) {
   let glossaryTotal = 0;
   let glossaryFound = 0;
   let withoutNote = 0;
+  let summarySentences = 0;
+  let summaryNaming = 0;
+  let summaryQuestions = 0;
   const examples = [];
   for (const doc of docs) {
     const glossary = glossaries.get(doc.section.module_id)?.key_terms.map((k) => k.term);
@@ -501,6 +504,12 @@ async function measureNotes(docs) {
     glossaryTotal += glossary.length;
     glossaryFound += glossary.filter((g) => terms.some((t) => glossaryMatch(t, [g]))).length;
     if (examples.length < 3) examples.push({ section: doc.section.section, listed: terms, glossary });
+    // What the summary states: the glossary's concepts, or questions and sentences that need the one before.
+    for (const item of notes.find((n) => n.kind === 'summary')?.items ?? []) {
+      summarySentences++;
+      if (glossary.some((g) => namesTerm(item.text, g))) summaryNaming++;
+      if (/\?["”’)]?$/.test(item.text)) summaryQuestions++;
+    }
   }
   const sectionsMeasured = glossarySections.length;
   figures.notes = {
@@ -510,6 +519,9 @@ async function measureNotes(docs) {
     recall: share(glossaryFound, glossaryTotal),
     mean_terms_listed: share(listed, sectionsMeasured),
     sections_without_key_terms_note: withoutNote,
+    summary_sentences: summarySentences,
+    summary_naming_key_term: share(summaryNaming, summarySentences),
+    summary_questions: summaryQuestions,
     examples,
   };
 }
@@ -624,6 +636,7 @@ row(
 row('quiz junk questions', f(q.junk), '≤ 2%', Object.entries(q.junk_reasons).map(([k, v]) => `${k}: ${v}`).join('; ') || 'none');
 row('notes key terms precision', f(nt.precision), '≥ 60%', `${nt.terms_listed} terms listed over ${nt.sections} sections`);
 row('notes key terms recall', f(nt.recall), '≥ 60%', `mean ${nt.mean_terms_listed?.toFixed(1)} terms listed a section`);
+row('notes summary sentences naming a key term', f(nt.summary_naming_key_term), '(no goal)', `${nt.summary_sentences} sentences; ${nt.summary_questions} of them questions`);
 row(
   `tutor answer p95, ${figures.book.pages}-page document`,
   `${figures.book.answer_ms_p95.toFixed(0)} ms`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentFromPassages, extractKeyTerms, isPlural, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens, type KeyTerm } from './index.js';
+import { asksQuestion, documentFromPassages, extractKeyTerms, isPlural, leansOnContext, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens, type KeyTerm } from './index.js';
 
 describe('segmenting a document', () => {
   it('does not end a sentence at an abbreviation, an initial, a citation or a decimal point', () => {
@@ -58,6 +58,37 @@ describe('segmenting a document', () => {
   it('splits fifty thousand sentences in linear time', () => {
     const text = Array.from({ length: 50_000 }, (_, i) => `Sentence ${i} is here.`).join(' ');
     expect(segmentDocument([{ page: 1, text }]).sentences).toHaveLength(50_000);
+  });
+});
+
+describe('sentences that read alone', () => {
+  it('tells a sentence that leans on the one before it or points elsewhere in the text from one that stands alone', () => {
+    for (const sentence of [
+      'They also determined that social disorganization was associated with high rates of crime.',
+      'This is called the looking-glass self.',
+      'However, people labeled deviant do not always accept the label.',
+      'Each of these reactions to strain is a way of adapting.',
+      'In this section, we look at three theories.',
+      'In the example above, unemployment is the independent variable.',
+      'The following sections describe these approaches to knowledge.',
+    ]) {
+      expect(leansOnContext(sentence), sentence).toBe(true);
+    }
+    for (const sentence of [
+      'Theologians study religion, while sociologists study society.',
+      'In 1986, federal law mandated a ten-year sentence for possession of crack.',
+      'Each culture has its own norms.',
+      'Thematic analysis looks for patterns across interviews.',
+    ]) {
+      expect(leansOnContext(sentence), sentence).toBe(false);
+    }
+  });
+
+  it('tells a question from a statement', () => {
+    expect(asksQuestion('How does the employee deal with this label?')).toBe(true);
+    expect(asksQuestion('What do you think? ')).toBe(true);
+    expect(asksQuestion('Is it “deviant?”')).toBe(true);
+    expect(asksQuestion('Sociologists ask why people conform.')).toBe(false);
   });
 });
 

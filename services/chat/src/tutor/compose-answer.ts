@@ -1,3 +1,4 @@
+import { asksQuestion } from '@learner/text';
 import { isProse, sentences, stem, words } from './text.js';
 
 /** One passage returned by the document search, best first. */
@@ -95,15 +96,13 @@ interface Candidate {
 
 const OPENS_WITH_REFERENCE = /^(?:it|its|they|their|them|this|these|those|he|she|his|her|such)\b/i;
 
-const ASKS = /\?["”’)]?$/;
-
 /**
  * A passage whose sentences mostly ask (a text's questions for discussion, "What do you think …? Should …?")
  * says nothing a learner can be told; it shares a question's words all the same.
  */
 function mostlyAsks(passageSentences: string[]): boolean {
   const prose = passageSentences.filter(isProse);
-  return prose.length > 0 && prose.filter((s) => ASKS.test(s)).length * 2 >= prose.length;
+  return prose.length > 0 && prose.filter(asksQuestion).length * 2 >= prose.length;
 }
 
 function candidatesOf(passages: Passage[]): Candidate[] {

@@ -119,6 +119,54 @@ describe('extractive notes', () => {
     const volcano = terms.items.find((item) => item.term === 'volcano');
     expect(volcano).toEqual({ term: 'volcano', text: 'A volcano is a landform shaped by magma over long periods of time.', page: 2 });
   });
+  it('states in its summary and key points only sentences that read alone, and sums a section up by what its key terms do', async () => {
+    const section = (page: number, heading: string, sentences: string[]) => ({ page, text: `${heading}\n\n${sentences.join(' ')}` });
+    // Each section's most typical sentence is a question or leans on the one before it.
+    const notes = await extractiveNotes([
+      section(1, 'Labeling Theory', [
+        'Why do people whom others label as deviant come to see themselves as deviant?',
+        'Labeling theory examines the ascribing of a deviant behavior to another person by members of society.',
+        'They also found that people whom others label as deviant often come to see themselves as deviant.',
+        'A student whom teachers label as a troublemaker may start to skip class and fight.',
+        'Over years, people label different acts as deviant, and the labels change with the times.',
+        'Sociologists who study labeling ask how others react to a deviant act, not only what the act was.',
+        'However, people whom others label as deviant do not always accept the label.',
+        'Secondary deviance occurs when a person takes on the deviant label as part of the self.',
+      ]),
+      section(2, 'Control Theory', [
+        'What keeps most people from breaking the rules of their society most of the time?',
+        'Control theory states that social control depends on the strength of social bonds.',
+        'These bonds keep most people from breaking the rules of their society most of the time.',
+        'People with strong bonds to family, school and work have much to lose when they break the rules.',
+        'A teenager with close friends at school may stay away from crime to keep those friends.',
+        'Sociologists who test control theory compare crime rates among people with weak and strong social bonds.',
+        'In the example above, the bonds of school keep the teenager from breaking the rules.',
+        'Social bonds to family and work weaken in hard times, and crime rises with it.',
+      ]),
+      section(3, 'Strain Theory', [
+        'How do people react when society holds up goals that they cannot reach by accepted means?',
+        'Strain theory notes that access to socially acceptable goals plays a part in whether a person conforms or deviates.',
+        'They may turn to crime to reach the goals that society holds up for everyone.',
+        'Some people give up on the goals that society holds up and reject the accepted means as well.',
+        'A person may want financial success but lack an accepted way to reach that goal.',
+        'Sociologists who follow strain theory look at who can reach the goals society holds up.',
+        'Each of these reactions to strain is a way of adapting to the goals society holds up.',
+        'Innovation is the reaction of those who accept the goals but reject the accepted means.',
+      ]),
+    ]);
+    const byKind = Object.fromEntries(notes.map((n) => [n.kind, n]));
+    const summary = byKind.summary!.items;
+    expect(summary.map((item) => item.page)).toEqual([1, 2, 3]);
+    for (const item of [...summary, ...byKind.key_points!.items]) {
+      expect(item.text, item.text).not.toMatch(/\?$|^(?:they|these|however|each of these)\b|\babove\b/i);
+    }
+    // A section's key term named in its summary sentence, by a sentence other than the one the key terms quote.
+    const defining = new Set(byKind.key_terms!.items.map((item) => item.text));
+    expect(summary[1]!.text).toMatch(/control theory/i);
+    expect(summary[2]!.text).toMatch(/strain theory/i);
+    for (const item of summary) expect(defining.has(item.text), item.text).toBe(false);
+  });
+
   it('prefers, when the service can measure it, the key terms a passage of the document explains', async () => {
     const concepts = [
       ['osmosis', 'the movement of water across a membrane'],

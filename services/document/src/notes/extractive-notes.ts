@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { analyseKeyTerms, contentStems, segmentDocument, tokens, type SegmentedDocument } from '@learner/text';
+import { analyseKeyTerms, asksQuestion, contentStems, leansOnContext, segmentDocument, tokens, type SegmentedDocument } from '@learner/text';
 import { runInThread } from '../threads/run-in-thread.js';
 import type { GeneratedNote, NoteItem, NotesContext, NotesGenerator } from './notes-generator.js';
 
@@ -22,6 +22,12 @@ const MAX_SENTENCE_CHARS = 400;
 /** Sentences a note is chosen from; a longer text is sampled evenly, so its whole length counts. */
 const MAX_SENTENCES = 3000;
 const MAX_SUMMARY_SENTENCES = 12;
+/**
+ * How much a sentence naming one of the document's key terms (other than the sentence that defines
+ * it, which the key terms already quote) counts beside its closeness to its part, when the summary
+ * picks a part's sentence: a summary tells what the concepts are about, not only what is typical.
+ */
+const CONCEPT_BONUS = 0.2;
 
 function cosine(a: Vector, b: Vector): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
@@ -146,9 +152,10 @@ async function keyTerms(doc: SegmentedDocument, relatedness: NotesContext['relat
 /**
  * One sentence from each part of the document: its sections when it has headings, otherwise
  * stretches of equal length, so the summary covers the whole text and not only its start. In each
- * part, the sentence nearest the part's own centroid (the one most like the rest of it).
+ * part, among the sentences that read alone, the one nearest the part's own centroid (the one most
+ * like the rest of it), a sentence naming a key term counting as nearer by CONCEPT_BONUS.
  */
-function coveringSummary(all: Sentence[], sectionOf: (s: Sentence) => string | null, count: number): Sentence[] {
+function coveringSummary(all: Sentence[], sectionOf: (s: Sentence) => string | null, count: number, namesConcept: (s: Sentence) => boolean): Sentence[] {
   const sections = new Map<string, Sentence[]>();
   for (const s of all) {
     const key = sectionOf(s) ?? '';
@@ -166,12 +173,29 @@ function coveringSummary(all: Sentence[], sectionOf: (s: Sentence) => string | n
   const picked: Sentence[] = [];
   for (const part of parts) {
     const centre = centroid(part);
-    const best = [...part]
+    // A part that only asks (a text's questions for discussion) gives the summary nothing to state.
+    const readable = part.filter(readsAlone);
+    const best = [...(readable.length ? readable : part.filter((s) => !asksQuestion(s.text)))]
       .filter((s) => !picked.some((p) => cosine(p.vector, s.vector) > 0.6))
-      .sort((a, b) => cosine(b.vector, centre) - cosine(a.vector, centre) || a.index - b.index)[0];
+      .map((s) => ({ s, score: cosine(s.vector, centre) + (namesConcept(s) ? CONCEPT_BONUS : 0) }))
+      .sort((a, b) => b.score - a.score || a.s.index - b.s.index)[0]?.s;
     if (best) picked.push(best);
   }
   return picked.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * A sentence a note can state on its own: a statement, not a question, and not one that opens on
+ * what the sentence before it said ("They also found …", "However, …").
+ */
+function readsAlone(s: Sentence): boolean {
+  return !asksQuestion(s.text) && !leansOnContext(s.text);
+}
+
+/** The sentences that read alone, in order, then the others when there are too few of those. */
+function readableFirst(ranked: Sentence[], count: number): Sentence[] {
+  const readable = ranked.filter(readsAlone);
+  return readable.length >= count ? readable : [...readable, ...ranked.filter((s) => !readsAlone(s))];
 }
 
 function pageRef(page: number): string {
@@ -192,9 +216,13 @@ export async function extractiveNotes(pages: { page: number; text: string }[], r
     .sort((a, b) => scores.get(b.index)! - scores.get(a.index)! || a.index - b.index);
 
   const summaryCount = Math.min(7, Math.max(2, Math.round(Math.sqrt(all.length) / 1.5)));
-  const summary = all.length > 20 ? coveringSummary(all, (s) => s.heading, summaryCount) : pickDiverse(ranked, summaryCount);
-  const points = pickDiverse(ranked, Math.min(10, Math.max(3, Math.round(all.length / 8))), summary);
+  const pointCount = Math.min(10, Math.max(3, Math.round(all.length / 8)));
   const termItems = await keyTerms(doc, relatedness);
+  const conceptStems = termItems.map((t) => ` ${contentStems(t.term ?? '').join(' ')} `).filter((k) => k.trim());
+  const defining = new Set(termItems.map((t) => t.text));
+  const namesConcept = (s: Sentence): boolean => !defining.has(s.text) && conceptStems.some((k) => s.stems.includes(k));
+  const summary = all.length > 20 ? coveringSummary(all, (s) => s.heading, summaryCount, namesConcept) : pickDiverse(readableFirst(ranked, summaryCount), summaryCount);
+  const points = pickDiverse(readableFirst(ranked, summaryCount + pointCount), pointCount, summary);
 
   const notes: GeneratedNote[] = [
     {

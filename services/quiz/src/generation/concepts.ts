@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { analyseKeyTerms, extractKeyTerms, insideIntroduction, isPlural, listedAmongOthers, mentionsTerm, stem, tokens, whichAgrees, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
+import { analyseKeyTerms, extractKeyTerms, insideIntroduction, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, stem, tokens, whichAgrees, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
 
 /** A key term of the document as the quiz uses it: where it stands in its sentence and what that sentence says it is. */
 export interface Concept {
@@ -102,15 +102,10 @@ export function hasQuotation(text: string): boolean {
   return QUOTED.some((pattern) => [...text.matchAll(pattern)].some((m) => (m[1]!.match(/\p{L}+/gu) ?? []).length >= 3));
 }
 
-// A sentence that leans on the one before it ("This is called …", "Other globalization efforts, however,
-// are more complex.", "One is attachment, …", "In this section, …") cannot stand alone in a question.
-const LEANS_ON_CONTEXT =
-  /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then|however|thus|therefore|one (?:is|was)|(?:in|at|for|by|from|with|under|on|of) (?:it|them|this|these|that|those|such))\b/i;
-
 /** Whether a sentence can be quoted on its own as the body of a question. */
 export function standsAlone(text: string): boolean {
   const words = text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
-  return words >= 6 && words <= 50 && /[.!]["'”’)\]]?$/.test(text) && !LEANS_ON_CONTEXT.test(text) && !hasQuotation(text) && !text.includes(BLANK);
+  return words >= 6 && words <= 50 && /[.!]["'”’)\]]?$/.test(text) && !leansOnContext(text) && !hasQuotation(text) && !text.includes(BLANK);
 }
 
 const CITATION = /\s*\((?:[^()]*\b(?:1[5-9]\d\d|20\d\d)[a-z]?|n\.d\.)\)/g;
