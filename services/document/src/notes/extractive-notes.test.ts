@@ -167,6 +167,34 @@ describe('extractive notes', () => {
     for (const item of summary) expect(defining.has(item.text), item.text).toBe(false);
   });
 
+  it('prefers for its key points a sentence that says more about a key term over one that says nothing of any', async () => {
+    const notes = await extractiveNotes([
+      {
+        page: 1,
+        text: [
+          'Photosynthesis is the process by which green plants make sugar from light, water and carbon dioxide.',
+          'Chlorophyll is the green pigment that absorbs the light plants use.',
+          'Plants in a garden need light, water and good soil to grow well.',
+          'A garden with good soil and water gives plants what they need to grow.',
+          'Gardeners water plants in the morning so that the soil stays moist in the light of day.',
+          'Photosynthesis slows down when plants get too little water or light.',
+          'Leaves that lose their chlorophyll turn yellow and make less sugar.',
+          'Good soil holds water for plants between the days of rain.',
+          'Some plants grow well in shade, while others need full light all day.',
+          'The sugar that plants make is stored in roots, stems and fruit.',
+          'Animals that eat plants take in the energy stored in that sugar.',
+          'A garden in full light grows more food than a garden in shade.',
+        ].join(' '),
+      },
+    ]);
+    const points = notes.find((n) => n.kind === 'key_points')!.items.map((item) => item.text);
+    const terms = notes.find((n) => n.kind === 'key_terms')!.items;
+    expect(terms.map((t) => t.term)).toEqual(['photosynthesis', 'chlorophyll']);
+    expect(points).toContain('Photosynthesis slows down when plants get too little water or light.');
+    // The sentence defining it is the key term's, not repeated among the points.
+    expect(points).not.toContain(terms[0]!.text);
+  });
+
   it('prefers, when the service can measure it, the key terms a passage of the document explains', async () => {
     const concepts = [
       ['osmosis', 'the movement of water across a membrane'],

@@ -28,6 +28,8 @@ const MAX_SUMMARY_SENTENCES = 12;
  * picks a part's sentence: a summary tells what the concepts are about, not only what is typical.
  */
 const CONCEPT_BONUS = 0.2;
+/** For the key points, a sentence naming a key term (other than its defining one) ranks as this many times as central. */
+const CONCEPT_CENTRALITY = 1.5;
 
 function cosine(a: Vector, b: Vector): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
@@ -222,7 +224,9 @@ export async function extractiveNotes(pages: { page: number; text: string }[], r
   const defining = new Set(termItems.map((t) => t.text));
   const namesConcept = (s: Sentence): boolean => !defining.has(s.text) && conceptStems.some((k) => s.stems.includes(k));
   const summary = all.length > 20 ? coveringSummary(all, (s) => s.heading, summaryCount, namesConcept) : pickDiverse(readableFirst(ranked, summaryCount), summaryCount);
-  const points = pickDiverse(readableFirst(ranked, summaryCount + pointCount), pointCount, summary);
+  const pointScore = (s: Sentence): number => scores.get(s.index)! * (namesConcept(s) ? CONCEPT_CENTRALITY : 1);
+  const byPointScore = [...ranked].sort((a, b) => pointScore(b) - pointScore(a) || a.index - b.index);
+  const points = pickDiverse(readableFirst(byPointScore, summaryCount + pointCount), pointCount, summary);
 
   const notes: GeneratedNote[] = [
     {
