@@ -80,6 +80,11 @@ const UNDEFINED_PLURAL_PENALTY = 1;
 const MAX_SENTENCE_CHARS = 600;
 const MAX_TAGGED_SENTENCES = 2500;
 
+// "anti-LGBTQ laws", "pro-choice groups", "non-Western societies", "post-industrial nations": a word
+// made with one of these prefixes describes what follows it, unless it names a thing itself
+// ("anti-racism", "non-conformist", "pre-registration").
+const PREFIXED_TRAIT = /^(?:anti|pro|non|pre|post)-(?![\p{L}-]*(?:isms?|ists?|tions?|sions?|ity|ities|ments?|ness|ances?|ences?|ers?|ors?)$)/iu;
+
 function tokensOf(text: string): Token[] {
   const json = nlp(text).json({ terms: { tags: true } }) as { terms: { text: string; pre: string; post: string; tags: string[] }[] }[];
   const out: Token[] = [];
@@ -91,6 +96,7 @@ function tokensOf(text: string): Token[] {
       out[out.length - 1] = { text: `${previous.text}-${t.text}`, pre: previous.pre, post: t.post, tags: new Set(t.tags) };
     } else out.push({ text: t.text, pre: t.pre, post: t.post, tags: new Set(t.tags) });
   }
+  for (const token of out) if (PREFIXED_TRAIT.test(token.text)) token.tags = new Set(['Adjective']);
   return out;
 }
 

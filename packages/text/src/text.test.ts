@@ -176,6 +176,24 @@ describe('key terms and their definitions', () => {
     expect(found.has('maximize reliability')).toBe(false);
   });
 
+  it('takes a word made with anti-, pro-, non-, pre- or post- for what it describes ("anti-LGBTQ laws"), unless it names a thing itself ("anti-racism")', () => {
+    const doc = segmentDocument([
+      {
+        page: 1,
+        text: [
+          'Police raided gay bars, and anti-LGBTQ violence was rarely prosecuted.',
+          'Many anti-LGBTQ laws have been repealed, but anti-LGBTQ penalties remain in some countries.',
+          'Even where the criminal code is silent, anti-LGBTQ ordinances may be enforced by local agents.',
+          'Anti-racism is a continuous process that calls for the sustained commitment of all members of a society.',
+          'Supporters of anti-racism work to change institutions as well as attitudes.',
+        ].join(' '),
+      },
+    ]);
+    const found = extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => t.term);
+    expect(found.filter((t) => /^anti-lgbtq$/i.test(t)), found.join(', ')).toEqual([]);
+    expect(found.map((t) => t.toLowerCase())).toContain('anti-racism');
+  });
+
   it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets or after a colon, what a theory states, the kinds of something listed)', () => {
     const doc = segmentDocument([
       {
