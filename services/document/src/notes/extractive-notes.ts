@@ -188,7 +188,8 @@ function coveringSummary(all: Sentence[], sectionOf: (s: Sentence) => string | n
 
 /**
  * A sentence a note can state on its own: a statement, not a question, and not one that opens on
- * what the sentence before it said ("They also found …", "However, …").
+ * what the sentence before it said ("They also found …", "However, …") or points at another part of
+ * the text ("In the example above, …").
  */
 function readsAlone(s: Sentence): boolean {
   return !asksQuestion(s.text) && !leansOnContext(s.text);
