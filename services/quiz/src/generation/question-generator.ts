@@ -60,7 +60,7 @@ const FALSE_SWAPS_TRIED = 3;
  * and as another option of a multiple choice that asks for a term: "Nuclear family is when two
  * people live together …" asks the learner to tell two of the document's concepts apart, where
  * "Census is when …" is false at a glance; "deviance" offered beside "social control" and "informal
- * sanctions" asks which concept, where "anti-LGBTQ" and "hearse" beside it do not. On a
+ * sanctions" asks which concept, where words the text only uses ("hearse") beside it do not. On a
  * development set of textbook sections, a key term's other options were key terms too 64% of the
  * time with it, 59% without.
  */
