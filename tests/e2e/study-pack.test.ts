@@ -58,7 +58,9 @@ describe.each([
   let token: string;
 
   beforeAll(async () => {
-    platform = await startPlatform({ env });
+    // One learner polls every step of four packs a few times a second; the per-user limit (100 a
+    // minute) would answer 429 to the polling on a machine slow enough to keep the packs running.
+    platform = await startPlatform({ env: { RATE_LIMIT_REQUESTS: '100000', ...env } });
     api = apiClient(platform.gatewayUrl);
     const email = `pack-${randomBytes(4).toString('hex')}@example.com`;
     const res = await api('POST', '/api/v1/auth/register', { json: { email, password: 'correct horse battery', name: 'Pat' } });
