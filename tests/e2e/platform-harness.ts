@@ -158,12 +158,16 @@ export function apiClient(baseUrl: string) {
   return call;
 }
 
+/**
+ * Probes until the probe returns a value, as a client polls: soon at first, then less often (up to
+ * every 2 s), so that a long wait on a slow machine stays within the gateway's per-user rate limit.
+ */
 export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
   const deadline = Date.now() + ms;
-  for (;;) {
+  for (let pause = 300; ; pause = Math.min(2_000, pause * 1.5)) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
+    await sleep(pause);
   }
 }
