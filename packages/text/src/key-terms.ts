@@ -529,6 +529,67 @@ function properWords(sentences: readonly Sentence[]): Set<string> {
   return new Set([...capital].filter((w) => !lower.has(w)));
 }
 
+// "X, also called Y", "X (also known as Y)", "X, sometimes referred to as an Y", "X, also called Y or Z": one
+// concept under two names, which a glossary lists once and a quiz must never set against each other.
+const ALIAS_CUE = /\b(?:also|sometimes|often|commonly|otherwise)\s+(?:called|known as|referred to as|termed)\b/i;
+const ALIAS_BETWEEN = /^["”’]?\s*[,(]\s*(?:also|sometimes|often|commonly|otherwise)\s+(?:called|known as|referred to as|termed)\s+(?:(?:the|a|an)\s+)?["“‘]?$/i;
+// The name ends where the alias does: "crimes" in "also known as “crimes against a person”" is not one.
+const ALIAS_END = /^\s*["”’]?\s*(?:[,.;:)]|$|(?:or|and|is|are|was|were|which|that|who|has|have)\b)/i;
+const ALIAS_OR = /^["”’]?\s*,?\s*or\s+(?:(?:the|a|an)\s+)?["“‘]?$/i;
+
+interface Mention {
+  c: Candidate;
+  start: number;
+  end: number;
+}
+
+/** Where each candidate that the sentence mentions stands in it, the longest at each start and at each end. */
+function mentionsIn(sentence: Sentence, candidates: readonly Candidate[]): Mention[] {
+  const all: Mention[] = [];
+  const lower = sentence.text.toLowerCase();
+  for (const c of candidates) {
+    if (!c.sentences.has(sentence.index)) continue;
+    for (const form of c.forms.keys()) {
+      const f = form.toLowerCase();
+      for (let at = lower.indexOf(f); at >= 0; at = lower.indexOf(f, at + 1)) {
+        if (!insideWord(lower[at - 1]) && !insideWord(lower[at + f.length])) all.push({ c, start: at, end: at + f.length });
+      }
+    }
+  }
+  const longest = (m: Mention, same: (o: Mention) => boolean): boolean => !all.some((o) => same(o) && o.end - o.start > m.end - m.start);
+  return all.filter((m) => longest(m, (o) => o.start === m.start) && longest(m, (o) => o.end === m.end));
+}
+
+/** The candidates each candidate is another name for, as the text says so. */
+function aliasesOf(sentences: readonly Sentence[], found: ReadonlyMap<string, Candidate>): Map<Candidate, Set<Candidate>> {
+  const aliases = new Map<Candidate, Set<Candidate>>();
+  const pair = (a: Candidate, b: Candidate): void => {
+    if (a === b) return;
+    aliases.set(a, (aliases.get(a) ?? new Set()).add(b));
+    aliases.set(b, (aliases.get(b) ?? new Set()).add(a));
+  };
+  const candidates = [...found.values()];
+  for (const s of sentences) {
+    if (!ALIAS_CUE.test(s.text)) continue;
+    const mentions = mentionsIn(s, candidates).sort((a, b) => a.start - b.start);
+    for (const named of mentions) {
+      for (const other of mentions) {
+        if (other.start < named.end || !ALIAS_BETWEEN.test(s.text.slice(named.end, other.start)) || !ALIAS_END.test(s.text.slice(other.end))) continue;
+        // "also called structural racism or institutional racism": each name after "or" too, all of them one concept.
+        const names = [named, other];
+        for (;;) {
+          const last = names[names.length - 1]!;
+          const next = mentions.find((m) => m.start >= last.end && ALIAS_OR.test(s.text.slice(last.end, m.start)) && ALIAS_END.test(s.text.slice(m.end)));
+          if (!next) break;
+          names.push(next);
+        }
+        for (const a of names) for (const b of names) pair(a.c, b.c);
+      }
+    }
+  }
+  return aliases;
+}
+
 /**
  * Reads the document for key terms (the costly part: tagging its sentences) without choosing yet,
  * so that a caller can choose, measure the candidates (e.g. their relatedness to the passages), and
@@ -566,6 +627,7 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
     }
   }
   const paragraphs = new Set(doc.sentences.map((s) => s.paragraph)).size;
+  const aliases = aliasesOf(sample, found);
   // A typology: several phrases on one head noun, each defined ("casual crowds", "conventional
   // crowds", "expressive crowds") are the kinds the text teaches, each a concept of its own.
   const headOf = (c: Candidate): string => c.key.slice(c.key.lastIndexOf(' ') + 1);
@@ -619,8 +681,14 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
     const ranked = [...scored].sort((a, b) => weigh(b) - weigh(a) || a.c.first - b.c.first);
 
     const chosen: typeof scored = [];
+    // Another name for a term already chosen takes no place of its own: the count is of concepts.
+    let renamed = 0;
     for (const entry of ranked) {
-      if (chosen.length >= max) break;
+      if (chosen.length >= max - renamed) break;
+      if (chosen.some((k) => aliases.get(k.c)?.has(entry.c))) {
+        renamed += 1;
+        continue;
+      }
       const clash = chosen.find((k) => overlaps(k.c.key, entry.c.key));
       // "dependent variable" beside "independent variable" is fine; "variable" beside either only when
       // the text defines it on its own.

@@ -101,6 +101,13 @@ describe('words', () => {
     expect(mentionsTerm('Definitions are operational.', termKey('operational definitions'))).toBe(false);
   });
 
+  it('keys an irregular plural as its singular ("feral children", "criteria"), "media" and "data" as they are', () => {
+    expect(termKey('feral children')).toBe(termKey('feral child'));
+    expect(termKey('working women')).toBe(termKey('working woman'));
+    expect(termKey('diagnostic criteria')).toBe(termKey('diagnostic criterion'));
+    expect(termKey('social media')).not.toBe(termKey('social medium'));
+  });
+
   it('keys a Greek plural as its singular ("hypotheses", "analyses"), and only those', () => {
     expect(termKey('null hypotheses')).toBe(termKey('null hypothesis'));
     expect(termKey('content analyses')).toBe(termKey('content analysis'));
@@ -174,6 +181,29 @@ describe('key terms and their definitions', () => {
     }
     expect(found.has('code of ethics')).toBe(true);
     expect(found.has('maximize reliability')).toBe(false);
+  });
+
+  it('lists a concept the text gives two names once ("X, also called Y", "X (also known as Y)", "also called Y or Z"), and takes no name from part of a longer phrase', () => {
+    const doc = segmentDocument([
+      {
+        page: 1,
+        text: [
+          'Functionalism, also called structural-functional theory, sees society as a structure with interrelated parts. Functionalism asks what each part does. Critics of structural-functional theory say it ignores change.',
+          'Conflict theory looks at society as a competition for limited resources. Conflict theory explains inequality.',
+          'Systemic racism, also called structural racism or institutional racism, is built into the rules of institutions. Systemic racism outlasts the people who built it. Structural racism is hard to see. Institutional racism shapes schools.',
+          'Implicit bias (also referred to as unconscious bias) is the process of associating stereotypes with a group without meaning to. Implicit bias affects hiring. Unconscious bias is measured in tests.',
+          'Violent crimes (also known as "crimes against a person") are based on the use of force. Violent crimes are counted every year. Other crimes are counted too.',
+        ].join('\n\n'),
+      },
+    ]);
+    const found = extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => t.term.toLowerCase());
+    const listed = (...names: string[]) => names.filter((n) => found.includes(n));
+    expect(listed('functionalism', 'structural-functional theory'), found.join(', ')).toHaveLength(1);
+    expect(listed('systemic racism', 'structural racism', 'institutional racism'), found.join(', ')).toHaveLength(1);
+    expect(listed('implicit bias', 'unconscious bias'), found.join(', ')).toHaveLength(1);
+    // Told apart still: another theory, and "crimes" of "crimes against a person", which names no alias of "violent crimes".
+    expect(found).toContain('conflict theory');
+    expect(found).toContain('violent crimes');
   });
 
   it('takes a word made with anti-, pro-, non-, pre- or post- for what it describes ("anti-LGBTQ laws"), unless it names a thing itself ("anti-racism")', () => {

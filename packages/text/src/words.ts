@@ -41,6 +41,20 @@ const stemCache = new Map<string, string>();
 // "hypotheses", "theses", "syntheses", "analyses", "paralyses": plurals of words in -sis.
 const GREEK_PLURAL = /(?<=\p{L}{2}[ey]s)es$/u;
 
+// English plurals no suffix rule reaches ("feral children" / "feral child"); "media" and "data" stay
+// as they are, being the words a text uses for the thing itself ("social media", "secondary data").
+const IRREGULAR_PLURALS = new Map([
+  ['children', 'child'],
+  ['women', 'woman'],
+  ['men', 'man'],
+  ['feet', 'foot'],
+  ['teeth', 'tooth'],
+  ['mice', 'mouse'],
+  ['geese', 'goose'],
+  ['criteria', 'criterion'],
+  ['phenomena', 'phenomenon'],
+]);
+
 /** Porter stem of a lower-case word, so "produces", "producing" and "produced" meet. */
 export function stem(word: string): string {
   const lower = word.toLowerCase();
@@ -48,7 +62,7 @@ export function stem(word: string): string {
   if (cached === undefined) {
     if (stemCache.size > 100_000) stemCache.clear();
     // Porter leaves the Greek plurals apart from their singulars ("hypotheses" / "hypothesis"): they meet as the singular.
-    cached = stemmer(lower.replace(GREEK_PLURAL, 'is'));
+    cached = stemmer(IRREGULAR_PLURALS.get(lower) ?? lower.replace(GREEK_PLURAL, 'is'));
     stemCache.set(lower, cached);
   }
   return cached;
