@@ -560,6 +560,14 @@ function mentionsIn(sentence: Sentence, candidates: readonly Candidate[]): Menti
   return all.filter((m) => longest(m, (o) => o.start === m.start) && longest(m, (o) => o.end === m.end));
 }
 
+/** The words name those who hold a view ("-ist", "-ists") that the text also names as a view ("-ism"). */
+function holdsNamedView(words: readonly string[], found: ReadonlyMap<string, Candidate>): boolean {
+  const last = words[words.length - 1]!;
+  if (!/\p{L}{3}ists?$/u.test(last)) return false;
+  const view = found.get(termKey([...words.slice(0, -1), last.replace(/ists?$/u, 'ism')].join(' ')));
+  return view !== undefined && view.sentences.size > 0;
+}
+
 /** The candidates each candidate is another name for, as the text says so. */
 function aliasesOf(sentences: readonly Sentence[], found: ReadonlyMap<string, Candidate>): Map<Candidate, Set<Candidate>> {
   const aliases = new Map<Candidate, Set<Candidate>>();
@@ -665,6 +673,9 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
     })
     // People, places and bare acronyms are not the concepts a learner is tested on.
     .filter(({ kind }) => kind === 'concept')
+    // Those who hold a view ("symbolic interactionists", "socialist") beside the view the text names ("symbolic
+    // interactionism", "socialism"): the view is the concept.
+    .filter(({ words }) => !holdsNamedView(words, found))
     // A word in nearly every paragraph is the subject of the whole text, not one of its concepts, unless the
     // text says what it is ("Crime … is a behavior that violates official law …"): then it is the first it teaches.
     .filter(({ c }) => paragraphs < 8 || c.paragraphs.size < paragraphs * 0.6 || c.definedStrength >= 2)

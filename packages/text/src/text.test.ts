@@ -206,6 +206,15 @@ describe('key terms and their definitions', () => {
     expect(found).toContain('violent crimes');
   });
 
+  it('lists a view the text names ("symbolic interactionism"), not those who hold it ("symbolic interactionists") beside it', () => {
+    const found = everyTermOf([
+      'Symbolic interactionism is a theoretical approach that looks at how people use symbols in their everyday interactions.',
+      'Symbolic interactionists study face-to-face meetings. Symbolic interactionists also study gestures.',
+    ]);
+    expect(found.has('symbolic interactionism'), [...found.keys()].join(', ')).toBe(true);
+    expect(found.has('symbolic interactionists'), [...found.keys()].join(', ')).toBe(false);
+  });
+
   it('takes a word made with anti-, pro-, non-, pre- or post- for what it describes ("anti-LGBTQ laws"), unless it names a thing itself ("anti-racism")', () => {
     const doc = segmentDocument([
       {
