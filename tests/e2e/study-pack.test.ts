@@ -34,6 +34,10 @@ const NOTES = [
   'Infiltration is the movement of water into the soil. Groundwater is the water stored in the soil and in rocks below the surface.',
 ].join('\n');
 
+// A pack's steps run in the background, each waited for up to 180 s: more than the suite's 30 s a test
+// on a busy machine (a recording's pack takes 23 s in a fresh-clone CI run).
+const PACK_TEST_MS = 240_000;
+
 interface Step {
   name: string;
   status: string;
@@ -121,7 +125,7 @@ describe.each([
     expect(doc.body.data).toMatchObject({ title: 'Biology: plants and energy', source: 'stt', status: 'completed' });
     const notes = await api('GET', `/api/v1/documents/${pack.document_id}/notes`, { token });
     expect(notes.status).toBe(200);
-  });
+  }, PACK_TEST_MS);
 
   it('says which step failed and why when a real recording holds nothing to quiz on', async () => {
     const started = await api('POST', '/api/v1/stt/transcribe', {
@@ -140,7 +144,7 @@ describe.each([
     expect(pack.steps[3].error).toMatch(/enough distinct statements/);
     expect(pack.document_id).toEqual(expect.any(Number));
     expect(pack.quiz_id).toBeNull();
-  });
+  }, PACK_TEST_MS);
 
   it('turns an uploaded document into notes, a quiz and an audio summary of the notes', async () => {
     const form = new FormData();
@@ -173,7 +177,7 @@ describe.each([
     expect(audio.status).toBe(200);
     expect(audio.body.data.duration_seconds).toBeGreaterThan(1);
     expect(audio.body.data.text.toLowerCase()).toMatch(/water/);
-  });
+  }, PACK_TEST_MS);
 
   it('answers 400 in the error format to a study_pack that is not a boolean, or without the title a recording needs', async () => {
     const clip = await readFile(LIBRIVOX_CLIP);
