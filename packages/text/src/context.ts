@@ -14,12 +14,32 @@ const LEANS_ON_CONTEXT =
 const POINTS_ELSEWHERE =
   /\b(?:above|below|previous|preceding|following) (?:examples?|cases?|figures?|tables?|sections?|chapters?|discussions?|lists?|scenarios?|paragraphs?)\b|\b(?:examples?|cases?|figures?|tables?|sections?|chapters?|discussions?|lists?|scenarios?|paragraphs?) (?:above|below)\b/i;
 
+// "these factors", "those worlds", "these two new categories" inside a sentence: things named before it,
+// unless the sentence named them itself ("the terms race and ethnicity … these three terms") or listed
+// them first ("like ecclesia, denomination, and sect, to define these types"). "those who …", "those in
+// power" are the people meant, not a reference.
+const INNER_REFERENCE = /\b(?:these|those)\s+(?:(?:two|three|four|five|six|several|many|same|other|new|few)\s+)*(\p{Ll}[\p{L}-]*)/gu;
+const NOT_A_THING = /^(?:who|whom|whose|that|which|in|of|with|without|at|on|from|for|to|under|over|by|are|were|is|was|have|had|can|could|will|would|may|might|do|did|include|including)$/;
+const NAMED_FIRST = /\b(?:such as|like|including|namely)\b|:|,[^,]*,[^,]*\b(?:and|or)\b/i;
+
+function refersInside(sentence: string): boolean {
+  for (const m of sentence.matchAll(INNER_REFERENCE)) {
+    if (m.index === 0 || NOT_A_THING.test(m[1]!)) continue;
+    const before = sentence.slice(0, m.index).toLowerCase();
+    const noun = m[1]!.toLowerCase();
+    if (NAMED_FIRST.test(before) || before.includes(noun.slice(0, Math.max(4, noun.length - 2)))) continue;
+    return true;
+  }
+  return false;
+}
+
 /**
- * The sentence opens on something said before it (a pronoun, a connective, "another", "in this …")
- * or points at another part of the text.
+ * The sentence opens on something said before it (a pronoun, a connective, "another", "in this …"),
+ * refers inside it to things named before it ("… don't see these factors as …"), or points at another
+ * part of the text.
  */
 export function leansOnContext(sentence: string): boolean {
-  return LEANS_ON_CONTEXT.test(sentence.trimStart()) || POINTS_ELSEWHERE.test(sentence);
+  return LEANS_ON_CONTEXT.test(sentence.trimStart()) || POINTS_ELSEWHERE.test(sentence) || refersInside(sentence);
 }
 
 const ASKS = /\?["”’)]?$/;

@@ -84,6 +84,24 @@ describe('sentences that read alone', () => {
     }
   });
 
+  it('tells a sentence that refers inside it to things named before it ("these factors") from one that names them itself or means people ("those who")', () => {
+    for (const sentence of [
+      'Unlike functionalists, conflict theorists don’t see these factors as positive functions of society.',
+      'Access to these two technological shifts has allowed corporations to recruit workers in call centers.',
+      'The goal of all these pink products is to raise awareness and money for breast cancer.',
+    ]) {
+      expect(leansOnContext(sentence), sentence).toBe(true);
+    }
+    for (const sentence of [
+      'Students often conflate the terms race, ethnicity and minority group, but these three terms have distinct meanings.',
+      'Sociologists use different terms, like ecclesia, denomination, and sect, to define these types of organizations.',
+      'Contested illnesses are those that are questioned by some medical professionals.',
+      'Local social movements typically refer to those in cities or towns.',
+    ]) {
+      expect(leansOnContext(sentence), sentence).toBe(false);
+    }
+  });
+
   it('tells a question from a statement', () => {
     expect(asksQuestion('How does the employee deal with this label?')).toBe(true);
     expect(asksQuestion('What do you think? ')).toBe(true);
