@@ -560,14 +560,6 @@ function mentionsIn(sentence: Sentence, candidates: readonly Candidate[]): Menti
   return all.filter((m) => longest(m, (o) => o.start === m.start) && longest(m, (o) => o.end === m.end));
 }
 
-/** The words name those who hold a view ("-ist", "-ists") that the text also names as a view ("-ism"). */
-function holdsNamedView(words: readonly string[], found: ReadonlyMap<string, Candidate>): boolean {
-  const last = words[words.length - 1]!;
-  if (!/\p{L}{3}ists?$/u.test(last)) return false;
-  const view = found.get(termKey([...words.slice(0, -1), last.replace(/ists?$/u, 'ism')].join(' ')));
-  return view !== undefined && view.sentences.size > 0;
-}
-
 /** The candidates each candidate is another name for, as the text says so. */
 function aliasesOf(sentences: readonly Sentence[], found: ReadonlyMap<string, Candidate>): Map<Candidate, Set<Candidate>> {
   const aliases = new Map<Candidate, Set<Candidate>>();
@@ -596,6 +588,14 @@ function aliasesOf(sentences: readonly Sentence[], found: ReadonlyMap<string, Ca
     }
   }
   return aliases;
+}
+
+/** The words name those who hold a view ("-ist", "-ists") that the text also names as a view ("-ism"). */
+function holdsNamedView(words: readonly string[], found: ReadonlyMap<string, Candidate>): boolean {
+  const last = words[words.length - 1]!;
+  if (!/\p{L}{3}ists?$/u.test(last)) return false;
+  const view = found.get(termKey([...words.slice(0, -1), last.replace(/ists?$/u, 'ism')].join(' ')));
+  return view !== undefined && view.sentences.size > 0;
 }
 
 /**
