@@ -62,44 +62,46 @@ describe('segmenting a document', () => {
 });
 
 describe('sentences that read alone', () => {
+  /** Expects each of `leaning` not to read alone and each of `standing` to. */
+  const expectLeaning = (leaning: string[], standing: string[]): void => {
+    for (const sentence of leaning) expect(leansOnContext(sentence), sentence).toBe(true);
+    for (const sentence of standing) expect(leansOnContext(sentence), sentence).toBe(false);
+  };
+
   it('tells a sentence that leans on the one before it or points elsewhere in the text from one that stands alone', () => {
-    for (const sentence of [
-      'They also determined that social disorganization was associated with high rates of crime.',
-      'This is called the looking-glass self.',
-      'However, people labeled deviant do not always accept the label.',
-      'Each of these reactions to strain is a way of adapting.',
-      'In this section, we look at three theories.',
-      'In the example above, unemployment is the independent variable.',
-      'The following sections describe these approaches to knowledge.',
-    ]) {
-      expect(leansOnContext(sentence), sentence).toBe(true);
-    }
-    for (const sentence of [
-      'Theologians study religion, while sociologists study society.',
-      'In 1986, federal law mandated a ten-year sentence for possession of crack.',
-      'Each culture has its own norms.',
-      'Thematic analysis looks for patterns across interviews.',
-    ]) {
-      expect(leansOnContext(sentence), sentence).toBe(false);
-    }
+    expectLeaning(
+      [
+        'They also determined that social disorganization was associated with high rates of crime.',
+        'This is called the looking-glass self.',
+        'However, people labeled deviant do not always accept the label.',
+        'Each of these reactions to strain is a way of adapting.',
+        'In this section, we look at three theories.',
+        'In the example above, unemployment is the independent variable.',
+        'The following sections describe these approaches to knowledge.',
+      ],
+      [
+        'Theologians study religion, while sociologists study society.',
+        'In 1986, federal law mandated a ten-year sentence for possession of crack.',
+        'Each culture has its own norms.',
+        'Thematic analysis looks for patterns across interviews.',
+      ],
+    );
   });
 
   it('tells a sentence that refers inside it to things named before it ("these factors") from one that names them itself or means people ("those who")', () => {
-    for (const sentence of [
-      'Unlike functionalists, conflict theorists don’t see these factors as positive functions of society.',
-      'Access to these two technological shifts has allowed corporations to recruit workers in call centers.',
-      'The goal of all these pink products is to raise awareness and money for breast cancer.',
-    ]) {
-      expect(leansOnContext(sentence), sentence).toBe(true);
-    }
-    for (const sentence of [
-      'Students often conflate the terms race, ethnicity and minority group, but these three terms have distinct meanings.',
-      'Sociologists use different terms, like ecclesia, denomination, and sect, to define these types of organizations.',
-      'Contested illnesses are those that are questioned by some medical professionals.',
-      'Local social movements typically refer to those in cities or towns.',
-    ]) {
-      expect(leansOnContext(sentence), sentence).toBe(false);
-    }
+    expectLeaning(
+      [
+        'Unlike functionalists, conflict theorists don’t see these factors as positive functions of society.',
+        'Access to these two technological shifts has allowed corporations to recruit workers in call centers.',
+        'The goal of all these pink products is to raise awareness and money for breast cancer.',
+      ],
+      [
+        'Students often conflate the terms race, ethnicity and minority group, but these three terms have distinct meanings.',
+        'Sociologists use different terms, like ecclesia, denomination, and sect, to define these types of organizations.',
+        'Contested illnesses are those that are questioned by some medical professionals.',
+        'Local social movements typically refer to those in cities or towns.',
+      ],
+    );
   });
 
   it('tells a question from a statement', () => {
