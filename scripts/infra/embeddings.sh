@@ -55,7 +55,7 @@ start() {
   [[ -f "$STAMP" && -f "$MODEL_DIR/.sha256-$EMBEDDINGS_MODEL_SHA256" ]] || prepare
   start_server embeddings "$EMBEDDINGS_PORT" "$LOG" answers \
     "$VENV/bin/python" "$INFRA_SCRIPTS_DIR/embeddings-server.py" --host "$INFRA_HOST" --port "$EMBEDDINGS_PORT" \
-    --model-dir "$MODEL_DIR" --model-name "$MODEL_NAME" --threads "${EMBEDDINGS_THREADS:-2}"
+    --model-dir "$MODEL_DIR" --model-name "$MODEL_NAME" ${EMBEDDINGS_WORKERS:+--workers "$EMBEDDINGS_WORKERS"}
   log "embeddings ready: http://$INFRA_HOST:$EMBEDDINGS_PORT/v1 ($MODEL_NAME)"
 }
 
