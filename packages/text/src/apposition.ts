@@ -1,12 +1,13 @@
-import { stem } from './words.js';
+import { irregularPlural, stem } from './words.js';
 
 /**
- * Whether a noun phrase reads as plural by its last word ("norms", "societies", "indices"); "status",
- * "analysis", "class" and "bias" are singular for all their final s. Latin plurals without an s ("criteria",
- * "media") read as singular.
+ * Whether a noun phrase reads as plural by its last word ("norms", "societies", "indices", "children",
+ * "criteria"); "status", "analysis", "class" and "bias" are singular for all their final s, and "media" and
+ * "data" read as singular, as a text uses them for the thing itself.
  */
 export function isPlural(text: string): boolean {
   const word = (text.split(/\s+/).pop() ?? '').toLowerCase();
+  if (irregularPlural(word)) return true;
   if (/(?:ss|is|us)$/.test(word) || SINGULAR_IN_S.has(word)) return false;
   return /[^s]s$/.test(word) || /(?:ies|ses|xes|ches|shes)$/.test(word) || (/(?:ena|ia|ae|ices|i)$/.test(word) && stem(word) !== word);
 }

@@ -490,6 +490,13 @@ describe('key terms and their definitions', () => {
     expect(['unconscious bias', 'socioeconomic status', 'analysis', 'norms', 'communities', 'gender roles'].map(isPlural)).toEqual([false, false, false, true, true, true]);
   });
 
+  it('reads plurals without an s as plural ("feral children", "working women", "Indigenous people"), and "specimen" as singular', () => {
+    const plural = ['feral children', 'working women', 'Indigenous people', 'grandchildren', 'businessmen', 'criteria', 'men'];
+    const singular = ['specimen', 'abdomen', 'social media', 'secondary data', 'child', 'woman'];
+    expect(plural.filter((p) => !isPlural(p))).toEqual([]);
+    expect(singular.filter(isPlural)).toEqual([]);
+  });
+
   it('lists each defined kind of one thing, not only the thing ("casual crowds", "conventional crowds", …)', () => {
     const doc = segmentDocument([
       {

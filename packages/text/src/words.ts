@@ -55,6 +55,15 @@ const IRREGULAR_PLURALS = new Map([
   ['phenomena', 'phenomenon'],
 ]);
 
+/**
+ * Whether a word is one of English's plurals without a suffix ("children", "women", "people"), alone or
+ * closing a compound ("grandchildren", "businesswomen", "townspeople"); "specimen" and "abdomen" are not.
+ */
+export function irregularPlural(word: string): boolean {
+  const lower = word.toLowerCase();
+  return IRREGULAR_PLURALS.has(lower) || /(?:children|women|people|\p{L}smen)$/u.test(lower);
+}
+
 /** Porter stem of a lower-case word, so "produces", "producing" and "produced" meet. */
 export function stem(word: string): string {
   const lower = word.toLowerCase();
