@@ -1,3 +1,5 @@
+import { stem, tokens } from './words.js';
+
 /**
  * Whether a sentence can be read on its own, lifted out of its paragraph: the test the quiz applies
  * to the sentences its questions quote and the notes to the sentences they state.
@@ -25,9 +27,9 @@ const NAMED_FIRST = /\b(?:such as|like|including|namely)\b|:|,[^,]*,[^,]*\b(?:an
 function refersInside(sentence: string): boolean {
   for (const m of sentence.matchAll(INNER_REFERENCE)) {
     if (m.index === 0 || NOT_A_THING.test(m[1]!)) continue;
-    const before = sentence.slice(0, m.index).toLowerCase();
-    const noun = m[1]!.toLowerCase();
-    if (NAMED_FIRST.test(before) || before.includes(noun.slice(0, Math.max(4, noun.length - 2)))) continue;
+    const before = sentence.slice(0, m.index);
+    // Named before in another form of the word: "each theory … these theories", "a society … these societies".
+    if (NAMED_FIRST.test(before) || tokens(before).some((w) => stem(w) === stem(m[1]!))) continue;
     return true;
   }
   return false;

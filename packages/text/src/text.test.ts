@@ -100,6 +100,8 @@ describe('sentences that read alone', () => {
         'Sociologists use different terms, like ecclesia, denomination, and sect, to define these types of organizations.',
         'Contested illnesses are those that are questioned by some medical professionals.',
         'Local social movements typically refer to those in cities or towns.',
+        'Each sociological theory answers other questions, and these theories are tested against evidence.',
+        'A society changes as its economy changes, and these societies differ in how they feed their members.',
       ],
     );
   });
