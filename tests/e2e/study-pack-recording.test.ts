@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { repoRoot } from '@learner/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,11 +90,10 @@ describe('a study pack from a real recording of expository speech, through the g
     expect(started.body.data.study_pack.steps.map((s: Step) => s.name)).toEqual(['transcribe', 'document', 'notes', 'quiz']);
 
     // Recognising 3.7 minutes of speech takes minutes on a busy machine; the learner looks every
-    // few seconds (within the gateway's rate limit).
+    // two seconds at most once the wait is long (waitUntil's pauses), within the gateway's rate limit.
     const pack = await waitUntil(
       'the study pack of the recording',
       async () => {
-        await sleep(3_000);
         const res = await api('GET', `/api/v1/stt/status/${id}`, { token });
         expect(res.status).toBe(200);
         return res.body.data.study_pack.status === 'running' ? undefined : res.body.data.study_pack;
