@@ -128,7 +128,8 @@ def main():
     ap.add_argument("--port", type=int, default=8089)
     ap.add_argument("--model-dir", required=True, help="folder holding the .onnx file and tokenizer.json")
     ap.add_argument("--model-name", default="bge-small-en-v1.5-q")
-    ap.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="copies of the model run at once (default: one per core, at most 4)")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    ap.add_argument("--workers", type=int, default=min(4, cores), help="copies of the model run at once (default: one per core it may use, at most 4)")
     ap.add_argument("--threads", type=int, default=1, help="onnxruntime threads of each copy")
     a = ap.parse_args()
 
