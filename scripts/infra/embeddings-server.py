@@ -108,7 +108,7 @@ def embed(model, places, workers, texts, is_query):
                 return
             try:
                 vectors[i] = places.run(is_query, lambda copy: copy.vector(encodings[i]))
-            except Exception as e:  # noqa: BLE001 - handed to the request's thread below
+            except Exception as e:  # raised again on the request's own thread, below
                 failures.append(e)
 
     helpers = [threading.Thread(target=work, daemon=True) for _ in range(min(workers, len(encodings)) - 1)]

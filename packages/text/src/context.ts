@@ -28,8 +28,9 @@ function refersInside(sentence: string): boolean {
   for (const m of sentence.matchAll(INNER_REFERENCE)) {
     if (m.index === 0 || NOT_A_THING.test(m[1]!)) continue;
     const before = sentence.slice(0, m.index);
-    // Named before in another form of the word: "each theory … these theories", "a society … these societies".
-    if (NAMED_FIRST.test(before) || tokens(before).some((w) => stem(w) === stem(m[1]!))) continue;
+    // Named before it, in this form of the word or another: "each theory … these theories", "a society … these societies".
+    const noun = stem(m[1]!);
+    if (NAMED_FIRST.test(before) || tokens(before).some((w) => stem(w) === noun)) continue;
     return true;
   }
   return false;
