@@ -1,4 +1,5 @@
-import { stem, tokens } from './words.js';
+import { isPlural } from './apposition.js';
+import { STOP_WORDS, stem, tokens } from './words.js';
 
 /**
  * Whether a sentence can be read on its own, lifted out of its paragraph: the test the quiz applies
@@ -36,13 +37,43 @@ function refersInside(sentence: string): boolean {
   return false;
 }
 
+// A sentence whose main clause, after an opening phrase of time, place or connection, starts on
+// something said before it ("In 2010, that group was …", "For example, they found …", "Consequently, it
+// cannot be …").
+const OPENING_THEN_REFERENCE =
+  /^((?:in|by|at|during|after|before|since|until|from|on|over|within|among|throughout)\s+[^,]{1,40}|for (?:example|instance)|as a result|in (?:addition|contrast|short|turn|fact|other words|particular)|moreover|furthermore|similarly|likewise|instead|today|now|still|yet|nevertheless|consequently|meanwhile|later|finally|again),\s+(it|its|this|these|those|they|their|them|he|she|his|her|that)\b\s*([\p{L}’']*)/iu;
+// "it is common to …", "it was revealed that …", "it might be considered deviant for …": "it" stands for what follows.
+const ANTICIPATORY_IT = /^(?:is|was|’s|'s|seems|seemed|might|may|can|could|would)\b/i;
+const PERSONAL = /^(?:they|their|them|he|she|his|her)$/i;
+
+/** The opening phrase names a person or people: a name, a possessive, a plural noun ("women", "nations"). */
+function namesSomeone(opening: string): boolean {
+  const after = opening.slice(opening.indexOf(' ') + 1);
+  if (/\p{Lu}|['’]s\b/u.test(after)) return true;
+  return tokens(after).some((w) => !STOP_WORDS.has(w) && isPlural(w));
+}
+
+function leansAfterOpening(sentence: string): boolean {
+  const m = OPENING_THEN_REFERENCE.exec(sentence);
+  if (!m) return false;
+  const [, opening, word, next] = m as unknown as [string, string, string, string];
+  const rest = sentence.slice(m[0].length - next.length);
+  if (/^it$/i.test(word) && ANTICIPATORY_IT.test(next) && /\b(?:to|that|for)\b/i.test(rest)) return false;
+  // "those who …", "those in power": people, not a reference.
+  if (/^(?:these|those)$/i.test(word) && NOT_A_THING.test(next.toLowerCase())) return false;
+  // "In Barger’s own culture, he …", "By not having women in government, their issues …": the opening names them.
+  if (PERSONAL.test(word) && namesSomeone(opening)) return false;
+  return true;
+}
+
 /**
  * The sentence opens on something said before it (a pronoun, a connective, "another", "in this …"),
  * refers inside it to things named before it ("… don't see these factors as …"), or points at another
  * part of the text.
  */
 export function leansOnContext(sentence: string): boolean {
-  return LEANS_ON_CONTEXT.test(sentence.trimStart()) || POINTS_ELSEWHERE.test(sentence) || refersInside(sentence);
+  const opening = sentence.trimStart();
+  return LEANS_ON_CONTEXT.test(opening) || leansAfterOpening(opening) || POINTS_ELSEWHERE.test(sentence) || refersInside(sentence);
 }
 
 const ASKS = /\?["”’)]?$/;

@@ -106,6 +106,24 @@ describe('sentences that read alone', () => {
     );
   });
 
+  it('tells a sentence whose main clause opens on something said before ("In 2010, that group …") from one whose opening phrase names it or whose "it" stands for what follows', () => {
+    expectLeaning(
+      [
+        'In 2010, that group was age forty-five to sixty-five.',
+        'Consequently, it cannot be treated as purely objective.',
+        'For example, they show the child how to use objects.',
+        'In the United States, this life transition point is socialized quite differently.',
+      ],
+      [
+        'In some Middle Eastern cultures, it is common to stand close to others in conversation.',
+        'In Barger’s own culture, he had learned to value victory.',
+        'By not having women in government, their issues are decided by people who do not share their perspective.',
+        'For instance, those who are staunchly Republican can avoid centrist cable news shows.',
+        'In 2010, the baby boom generation was age forty-five to sixty-five.',
+      ],
+    );
+  });
+
   it('tells a question from a statement', () => {
     expect(asksQuestion('How does the employee deal with this label?')).toBe(true);
     expect(asksQuestion('What do you think? ')).toBe(true);
