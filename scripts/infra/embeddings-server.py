@@ -11,15 +11,17 @@ A search text (`input_type: "query"`) gets the instruction bge was trained with 
 against passages; passages are embedded as they are. Vectors are the [CLS] state, unit length.
 
 Each text is run alone (a text's vector never depends on the texts sent with it), on one of a few
-copies of the model that each use one core (`--workers`, one per core by default): on a machine
-whose cores other programs use too, copies that each run on one core keep going where one copy
-spread over two stalls each time one of its threads waits for a core (80 passages: 76 against
-79 ms each on an idle machine, 116 against 185 ms with one core kept busy). A waiting search goes
-before waiting passages: a learner's question is not held behind a whole document being embedded.
+copies of the model that each use one core (`--workers`; by default one per core the process may
+use, within a container's CPU quota, at most 4). On a machine whose cores other programs use too,
+copies that each run on one core keep going where one copy spread over two stalls each time one of
+its threads waits for a core (80 passages: 76 against 79 ms each on an idle machine, 116 against
+185 ms with one core kept busy). A waiting search goes before waiting passages: a learner's
+question is not held behind a whole document being embedded.
 """
 
 import argparse
 import json
+import math
 import os
 import threading
 import time
@@ -122,14 +124,35 @@ def embed(model, places, workers, texts, is_query):
     return vectors, sum(len(e.ids) for e in encodings)
 
 
+def usable_cores():
+    """The cores this process may run on: its CPU affinity, within a container's CPU quota (cgroup v2 or
+    v1) when it has one, so that a container limited to one CPU runs one copy of the model."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota = None
+    try:
+        limit, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if limit != "max":
+            quota = int(limit) / int(period)
+    except (OSError, ValueError):
+        try:
+            limit = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us").read_text())
+            period = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us").read_text())
+            if limit > 0 and period > 0:
+                quota = limit / period
+        except (OSError, ValueError):
+            pass
+    if quota is not None:
+        cores = min(cores, max(1, math.ceil(quota)))
+    return max(1, cores)
+
+
 def main():
     ap = argparse.ArgumentParser(description="bge-small-en-v1.5 embeddings over the OpenAI API")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=8089)
     ap.add_argument("--model-dir", required=True, help="folder holding the .onnx file and tokenizer.json")
     ap.add_argument("--model-name", default="bge-small-en-v1.5-q")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    ap.add_argument("--workers", type=int, default=min(4, cores), help="copies of the model run at once (default: one per core it may use, at most 4)")
+    ap.add_argument("--workers", type=int, default=min(4, usable_cores()), help="copies of the model run at once (default: one per core it may use, at most 4)")
     ap.add_argument("--threads", type=int, default=1, help="onnxruntime threads of each copy")
     a = ap.parse_args()
 
