@@ -56,7 +56,9 @@ function namesSomeone(opening: string): boolean {
 function leansAfterOpening(sentence: string): boolean {
   const m = OPENING_THEN_REFERENCE.exec(sentence);
   if (!m) return false;
-  const [, opening, word, next] = m as unknown as [string, string, string, string];
+  const opening = m[1]!;
+  const word = m[2]!;
+  const next = m[3]!;
   const rest = sentence.slice(m[0].length - next.length);
   if (/^it$/i.test(word) && ANTICIPATORY_IT.test(next) && /\b(?:to|that|for)\b/i.test(rest)) return false;
   // "those who …", "those in power": people, not a reference.
