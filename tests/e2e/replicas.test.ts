@@ -389,8 +389,8 @@ describe('every service as two processes', () => {
       await waitUntil(
         'every service to confirm the erasure',
         async () => ((await api('GET', erasure.status_url)).body.data?.status === 'completed' ? true : undefined),
-        // A killed replica's partitions wait out its Kafka session before another replica takes them;
-        // a CI run saw the erasures complete after 121 s.
+        // A killed replica's partitions wait out its Kafka session, and the outbox rows it had claimed
+        // its claim (60 s), before another replica takes them.
         210_000,
       );
     }

@@ -46,7 +46,9 @@ export function createOutboxRelay(options: {
 }): OutboxRelay {
   const pollMs = options.pollMs ?? 250;
   const batchSize = options.batchSize ?? 100;
-  const claimMs = options.claimMs ?? 120_000;
+  // Longer than the slowest publish the Kafka client allows (three tries of a 2 s connection and a 10 s
+  // request, about 40 s), and no longer: a replica killed mid-batch holds its rows back for this long.
+  const claimMs = options.claimMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let inFlight: Promise<number> | undefined;
