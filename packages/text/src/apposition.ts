@@ -1,4 +1,5 @@
 import { irregularPlural, stem } from './words.js';
+import { OPENING_ADVERBS, OPENING_CONJUNCTIONS, OPENING_PREPOSITIONS } from './openings.js';
 
 /**
  * Whether a noun phrase reads as plural by its last word ("norms", "societies", "indices", "children",
@@ -20,17 +21,13 @@ const SINGULAR_IN_S = new Set(['bias', 'gas', 'atlas', 'canvas', 'alias', 'pancr
 const ITEM_BEFORE = /(?:,\s*(?:(?:the|a|an)\s+|\p{L}+['’]s\s+)?["“]?|\b(?:such as|including)\s+(?:(?:the|a|an)\s+)?["“]?)$/iu;
 // The words that open a sentence's introduction: a preposition or a subordinating conjunction ("In sociology",
 // "According to Durkheim", "When a group …").
-const OPENERS =
-  'according to|in|for|to|within|among|on|at|by|from|during|under|with|without|through|unlike|like|as|of|after|before|when|while|although|because|since|if|once|given|despite';
-// A word or two that open a sentence and close with a comma: "Historically, …", "In short, …".
-const OPENING_ADVERB =
-  '\\p{L}+ly|however|thus|therefore|today|instead|finally|first|second|third|also|still|yet|moreover|furthermore|indeed|in short|in sum|in fact|in other words|for example|for instance';
+const OPENERS = `${OPENING_PREPOSITIONS}|${OPENING_CONJUNCTIONS}`;
 // The phrase stands inside the sentence's introduction, which no comma has closed yet: "In the X, …", "According
 // to Durkheim's theory of X, …", "Even after X, …".
 const INSIDE_INTRODUCTION = new RegExp(`^\\s*(?:even\\s+)?(?:${OPENERS})\\b[^,;:]*$`, 'i');
 // The comma before the phrase closes the sentence's introduction, not a list item: "In sociology, anomie, a
 // state of normlessness, …", "Historically, X, …".
-const INTRODUCED = new RegExp(`^\\s*(?:(?:even\\s+)?(?:${OPENERS})\\b[^,]*|${OPENING_ADVERB}),\\s*(?:(?:the|a|an)\\s+)?["“]?$`, 'iu');
+const INTRODUCED = new RegExp(`^\\s*(?:(?:even\\s+)?(?:${OPENERS})\\b[^,]*|${OPENING_ADVERBS}),\\s*(?:(?:the|a|an)\\s+)?["“]?$`, 'iu');
 
 /**
  * Whether a phrase stands inside the opening of its sentence, a prepositional or subordinate phrase that no

@@ -1,4 +1,5 @@
 import { isPlural } from './apposition.js';
+import { OPENING_ADVERBS, OPENING_PREPOSITIONS } from './openings.js';
 import { STOP_WORDS, stem, tokens } from './words.js';
 
 /**
@@ -40,10 +41,13 @@ function refersInside(sentence: string): boolean {
 // A sentence whose main clause, after an opening phrase of time, place or connection, starts on
 // something said before it ("In 2010, that group was …", "For example, they found …", "Consequently, it
 // cannot be …").
-const OPENING_THEN_REFERENCE =
-  /^((?:in|by|at|during|after|before|since|until|from|on|over|within|among|throughout)\s+[^,]{1,40}|for (?:example|instance)|as a result|in (?:addition|contrast|short|turn|fact|other words|particular)|moreover|furthermore|similarly|likewise|instead|today|now|still|yet|nevertheless|consequently|meanwhile|later|finally|again),\s+(it|its|this|these|those|they|their|them|he|she|his|her|that)\b\s*([\p{L}’']*)/iu;
-// "it is common to …", "it was revealed that …", "it might be considered deviant for …": "it" stands for what follows.
-const ANTICIPATORY_IT = /^(?:is|was|’s|'s|seems|seemed|might|may|can|could|would)\b/i;
+const OPENING_THEN_REFERENCE = new RegExp(
+  `^((?:${OPENING_PREPOSITIONS})\\s+[^,]{1,40}|${OPENING_ADVERBS}),\\s+(it|its|this|these|those|they|their|them|he|she|his|her|that)\\b\\s*([\\p{L}’']*)`,
+  'iu',
+);
+// "it is common to …", "it was revealed that …", "it might be considered deviant for …", "it also makes sense
+// that …": "it" stands for what follows.
+const ANTICIPATORY_IT = /^(?:(?:also|still|often|then|now|thus|therefore)\s+)?(?:is|was|’s|'s|seems|seemed|might|may|can|could|would|makes|made|takes|took|becomes|became|remains|remained)\b/i;
 const PERSONAL = /^(?:they|their|them|he|she|his|her)$/i;
 
 /** The opening phrase names a person or people: a name, a possessive, a plural noun ("women", "nations"). */
@@ -60,7 +64,7 @@ function leansAfterOpening(sentence: string): boolean {
   const word = m[2]!;
   const next = m[3]!;
   const rest = sentence.slice(m[0].length - next.length);
-  if (/^it$/i.test(word) && ANTICIPATORY_IT.test(next) && /\b(?:to|that|for)\b/i.test(rest)) return false;
+  if (/^it$/i.test(word) && ANTICIPATORY_IT.test(rest) && /\b(?:to|that|for)\b/i.test(rest)) return false;
   // "those who …", "those in power": people, not a reference.
   if (/^(?:these|those)$/i.test(word) && NOT_A_THING.test(next.toLowerCase())) return false;
   // "In Barger’s own culture, he …", "By not having women in government, their issues …": the opening names them.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksQuestion, documentFromPassages, extractKeyTerms, isPlural, leansOnContext, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens, type KeyTerm } from './index.js';
+import { asksQuestion, documentFromPassages, extractKeyTerms, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens, type KeyTerm } from './index.js';
 
 describe('segmenting a document', () => {
   it('does not end a sentence at an abbreviation, an initial, a citation or a decimal point', () => {
@@ -113,6 +113,10 @@ describe('sentences that read alone', () => {
         'Consequently, it cannot be treated as purely objective.',
         'For example, they show the child how to use objects.',
         'In the United States, this life transition point is socialized quite differently.',
+        'To test her theory, she conducted research.',
+        'Like other institutions, these places teach participants how to interact with the religion’s material culture.',
+        'Ultimately, this damage threatens local fisheries.',
+        'Of course, this has not exactly happened.',
       ],
       [
         'In some Middle Eastern cultures, it is common to stand close to others in conversation.',
@@ -120,8 +124,16 @@ describe('sentences that read alone', () => {
         'By not having women in government, their issues are decided by people who do not share their perspective.',
         'For instance, those who are staunchly Republican can avoid centrist cable news shows.',
         'In 2010, the baby boom generation was age forty-five to sixty-five.',
+        'As norms vary across cultures and time, it also makes sense that notions of deviance change.',
       ],
     );
+  });
+
+  it('reads a comma after an opening phrase as closing the introduction, and one after a list item as starting the next item', () => {
+    for (const before of ['Throughout the 1960s, ', 'Until the war, ', 'Over time, the ', 'Meanwhile, ', 'As a result, ', 'Historically, '])
+      expect(listedAmongOthers(before, ', a movement against the war, grew.'), before).toBe(false);
+    expect(listedAmongOthers('Children learn from the family, ', ', or the place of worship.')).toBe(true);
+    expect(listedAmongOthers('mobile phones, ', ', the Internet, or social media')).toBe(true);
   });
 
   it('tells a question from a statement', () => {
