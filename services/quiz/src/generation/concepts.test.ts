@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { termKey } from '@learner/text';
-import { blankOut, definitionPart, standsAlone, swapTerm, termSpans } from './concepts.js';
+import { blankOut, definitionPart, namesAlike, standsAlone, swapTerm, termSpans } from './concepts.js';
 
 describe('standsAlone: a sentence a question may quote on its own', () => {
   it('refuses sentences that lean on the one before them', () => {
@@ -72,5 +72,19 @@ describe('definitionPart: what a sentence says plainly a term is', () => {
     ]) {
       expect(definitionOf(sentence!, term!), sentence).toBeNull();
     }
+  });
+});
+
+describe('namesAlike: two names that may not stand as two options of one question', () => {
+  it('takes another form of the same words for the same name, and a different word for another concept', () => {
+    const alike = (a: string, b: string): boolean => namesAlike(termKey(a), termKey(b));
+    expect(alike('baby boomers', 'baby boom generation')).toBe(true);
+    expect(alike('ethnography', 'ethnographic study')).toBe(true);
+    expect(alike('deviance', 'primary deviance')).toBe(true);
+    expect(alike('formal norms', 'informal norms')).toBe(false);
+    expect(alike('classism', 'social class')).toBe(false);
+    expect(alike('dependent variable', 'independent variable')).toBe(false);
+    expect(alike('primary deviance', 'secondary deviance')).toBe(false);
+    expect(alike('sex', 'sexism')).toBe(false);
   });
 });

@@ -327,6 +327,31 @@ export function nested(a: string, b: string): boolean {
   return ` ${a} `.includes(` ${b} `) || ` ${b} `.includes(` ${a} `);
 }
 
+/** Stems of one word in two forms: the same, or one the other with up to two more letters ("boom"/"boomer", "ethnograph"/"ethnographi"). */
+function sameWord(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short === long || (short.length >= 4 && long.length - short.length <= 2 && long.startsWith(short));
+}
+
+/**
+ * Two names of one concept, never two options of one question: one inside the other ("deviance" in
+ * "primary deviance"), or each word of the shorter another form of a word of the longer, which adds at
+ * most one word ("baby boomers" / "baby boom generation", "ethnography" / "ethnographic study").
+ * "formal norms" / "informal norms" and "classism" / "social class" stay two concepts.
+ */
+export function namesAlike(a: string, b: string): boolean {
+  if (nested(a, b)) return true;
+  const [short, long] = [stemsOf(a), stemsOf(b)].sort((x, y) => x.length - y.length) as [string[], string[]];
+  if (long.length - short.length > 1) return false;
+  const unused = [...long];
+  for (const w of short) {
+    const i = unused.findIndex((u) => sameWord(w, u));
+    if (i < 0) return false;
+    unused.splice(i, 1);
+  }
+  return true;
+}
+
 /**
  * How close another key term is to a concept, as a distractor or a swap: the same head noun
  * ("independent variable" / "dependent variable"), the same section, a similar length and number.

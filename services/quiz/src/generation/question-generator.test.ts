@@ -493,6 +493,36 @@ A tributary is a smaller river that flows into a larger one. A delta is the land
     expect(offered.filter((term) => termKey(term) === termKey('sediment')).length).toBeLessThanOrEqual(offered.length / 12);
   });
 
+  it('never offers two forms of one name as two options, nor swaps a term for another form of itself', () => {
+    const methods = onePage([
+      'Ethnography is the immersion of the researcher in the natural setting of a whole community to observe its everyday life.',
+      'An ethnographic study is a long stay with one community that ends in a detailed written account of its culture.',
+      'Field research is the gathering of data in a natural environment rather than in a laboratory.',
+      'Participant observation is a method in which researchers join people and take part in their routine activities.',
+      'A case study is an in-depth analysis of a single event, situation, or individual.',
+      'A survey is a method that collects data from people who answer a series of questions about their behavior and opinions.',
+      'An experiment is a method that tests a hypothesis under controlled conditions.',
+      'Secondary data analysis is the use of data that other researchers gathered for other purposes.',
+      'Content analysis is the study of the words and images of texts to find their themes.',
+      'Field research often relies on participant observation, and an ethnographic study may last for years.',
+      'A survey reaches many people quickly, while a case study looks closely at one.',
+      'Ethnography and content analysis both describe culture, one by living in it and one by reading what it produces.',
+    ]);
+    const forms = new Set([termKey('ethnography'), termKey('ethnographic study')]);
+    let offered = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
+      for (const q of generateQuestions(methods, options({ numQuestions: 10, seed })).questions) {
+        const keys = (q.options ?? []).map((o) => termKey(o.text));
+        offered += keys.filter((k) => forms.has(k)).length;
+        expect(keys.filter((k) => forms.has(k)).length, q.text).toBeLessThanOrEqual(1);
+        const swapped = swappedInto(q);
+        // A false statement from a sentence on one of the two, made with the other, would be true.
+        if (swapped && forms.has(termKey(swapped))) expect(q.source.sentence.toLowerCase(), q.text).not.toMatch(/ethnograph/);
+      }
+    }
+    expect(offered).toBeGreaterThan(0);
+  });
+
   it('asks from the passages the document service stored as it asks from the pages, citing the page each sentence is on', () => {
     const { questions } = generateQuestionsFromPassages(storedPassages(researchMethods), options({ numQuestions: 15 }));
     expect(questions.length).toBeGreaterThanOrEqual(10);

@@ -1,5 +1,5 @@
 import { documentFromPassages, isPlural, mentionsTerm, segmentDocument, spread, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
-import { blankOut, closeness, conceptCandidates, documentConcepts, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
+import { blankOut, closeness, conceptCandidates, documentConcepts, namesAlike, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
 import { narrativeQuestions, narrativeTopics, topicTerms, type NarrativeQuestion } from './narrative.js';
 import {
@@ -190,7 +190,7 @@ export function createQuestionGenerator(
     const weight = difficulty === 'easy' ? 0.4 : difficulty === 'hard' ? 1.5 : 1;
     const candidates = terms
       .slice(0, concept.main * 2)
-      .filter((t) => t.kind === concept.term.kind && !nested(t.key, concept.term.key) && !mentionsTerm(concept.sentence.text, t.key) && accept(t));
+      .filter((t) => t.kind === concept.term.kind && !namesAlike(t.key, concept.term.key) && !mentionsTerm(concept.sentence.text, t.key) && accept(t));
     const likeness = byMeaning ? likenessTo(concept, candidates) : candidates.map(() => 0);
     return candidates
       .map((t, i) => ({
@@ -206,7 +206,7 @@ export function createQuestionGenerator(
     const chosen: KeyTerm[] = [];
     for (const t of candidates) {
       if (chosen.length >= count) break;
-      if (taken.some((k) => nested(k, t.key)) || chosen.some((c) => nested(c.key, t.key))) continue;
+      if (taken.some((k) => namesAlike(k, t.key)) || chosen.some((c) => namesAlike(c.key, t.key))) continue;
       chosen.push(t);
     }
     return chosen;
@@ -366,8 +366,8 @@ export function createQuestionGenerator(
         const stem = normalizeSpace(candidate.question.text).toLowerCase();
         const givesAway = asked.some(
           (o) =>
-            // A term the quiz already asks about is not asked about again.
-            nested(o.key, candidate.key) ||
+            // A term the quiz already asks about is not asked about again, under this name or another form of it.
+            namesAlike(o.key, candidate.key) ||
             (o.answersTerm && mentionsTerm(candidate.question.text, o.key)) ||
             (candidate.answersTerm && mentionsTerm(o.text, candidate.key)) ||
             (o.definition !== null && stem.includes(o.definition.toLowerCase())),
