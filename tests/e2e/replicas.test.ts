@@ -390,7 +390,7 @@ describe('every service as two processes', () => {
         'every service to confirm the erasure',
         async () => ((await api('GET', erasure.status_url)).body.data?.status === 'completed' ? true : undefined),
         // A killed replica's partitions wait out its Kafka session, and the outbox rows it had claimed
-        // its claim (60 s), before another replica takes them.
+        // its claim (15 s, renewed only while its relay lives), before another replica takes them.
         210_000,
       );
     }

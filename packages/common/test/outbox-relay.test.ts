@@ -10,6 +10,7 @@ import {
   createOutboxRelay,
   enqueueEvent,
   handleOnce,
+  type EventBus,
   type EventEnvelope,
 } from '../src/events/index.js';
 import { createTestDatabase, repoRoot, requireInfra, type TestDatabase } from '../src/testing/index.js';
@@ -139,4 +140,47 @@ describe('the outbox relay with the in-process bus', () => {
     expect(await handleOnce(db.pool, 'counter', seen[0]!, handle)).toBe(false);
     expect(handled).toBe(1);
   });
+
+  it('keeps a batch whose sending outlasts its claim from another relay, and sends each event once', async () => {
+    const bus = createInProcessBus();
+    const seen: string[] = [];
+    bus.subscribe(topic, (event) => {
+      seen.push(event.event_id);
+    });
+    // One relay's bus takes three claims' time to acknowledge; the other's answers at once.
+    const slow: EventBus = { ...bus, publish: async (messages) => new Promise((resolve) => setTimeout(resolve, 1_200)).then(() => bus.publish(messages)) };
+    const ids = await enqueue(3, 'user-5');
+    const first = createOutboxRelay({ pool: db.pool, bus: slow, pollMs: 20, claimMs: 400 });
+    const second = createOutboxRelay({ pool: db.pool, bus, pollMs: 20, claimMs: 400 });
+    first.start();
+    // The slow relay holds the batch before the other starts looking.
+    const claimed = async (): Promise<number> =>
+      (await db.pool.query('SELECT count(*)::int AS n FROM outbox WHERE event_id = ANY($1::uuid[]) AND claimed_until IS NOT NULL', [ids])).rows[0].n;
+    for (let tries = 0; (await claimed()) < ids.length; tries += 1) {
+      if (tries > 100) throw new Error('the first relay never claimed the batch');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    second.start();
+    await waitFor(() => ids.every((id) => seen.includes(id)));
+    await Promise.all([first.stop(), second.stop()]);
+    expect(seen.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+  });
+
+  it('sends the rows a relay that died mid-batch had claimed, once its claim runs out', async () => {
+    const bus = createInProcessBus();
+    const seen: string[] = [];
+    bus.subscribe(topic, (event) => {
+      seen.push(event.event_id);
+    });
+    const ids = await enqueue(2, 'user-6');
+    // What a relay killed while sending leaves behind: a claim nobody renews.
+    await db.pool.query("UPDATE outbox SET claimed_until = now() + interval '800 milliseconds' WHERE published_at IS NULL");
+    const relay = createOutboxRelay({ pool: db.pool, bus, pollMs: 50 });
+    expect(await relay.flush()).toBe(0);
+    relay.start();
+    await waitFor(() => ids.every((id) => seen.includes(id)), 10_000);
+    await relay.stop();
+    expect(seen.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+  });
 });
+

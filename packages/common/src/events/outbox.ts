@@ -32,8 +32,10 @@ interface OutboxRow {
  * several relays or service replicas never take the same rows at once), published with no database
  * connection held (handlers on the in-process bus take one, and the embedded database has a single
  * one), then marked sent; a row is marked sent only after the bus acknowledged it, so a failure
- * means a retry, never a loss. A relay that stops mid-batch leaves a claim that runs out, and the
- * rows are sent again: at least once, which the consumers' processed_events make once in effect.
+ * means a retry, never a loss. While the bus takes its time the claim is renewed, so a slow publish
+ * keeps its rows; a relay that dies mid-batch stops renewing, its claim runs out within `claimMs`,
+ * and another relay sends the rows again: at least once, which the consumers' processed_events make
+ * once in effect.
  */
 export function createOutboxRelay(options: {
   pool: Pool;
@@ -41,14 +43,13 @@ export function createOutboxRelay(options: {
   logger?: Logger;
   pollMs?: number;
   batchSize?: number;
-  /** How long a batch being sent is kept from other relays. */
+  /** How long a batch is kept from other relays past the last renewal; renewed every third of it while being sent. */
   claimMs?: number;
 }): OutboxRelay {
   const pollMs = options.pollMs ?? 250;
   const batchSize = options.batchSize ?? 100;
-  // Longer than the slowest publish the Kafka client allows (three tries of a 2 s connection and a 10 s
-  // request, about 40 s), and no longer: a replica killed mid-batch holds its rows back for this long.
-  const claimMs = options.claimMs ?? 60_000;
+  // A replica killed mid-batch holds its rows back for this long; a live one renews it while it sends.
+  const claimMs = options.claimMs ?? 15_000;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let inFlight: Promise<number> | undefined;
@@ -67,8 +68,27 @@ export function createOutboxRelay(options: {
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     const ids = rows.map((r) => r.id);
     const messages: OutgoingMessage[] = rows.map((r) => ({ topic: r.topic, key: r.event_key, event: r.payload }));
+    // Renewed while the bus works (the slowest publish the Kafka client allows, three tries of a 2 s
+    // connection and a 10 s request, is about 40 s), so that no other relay sends the rows meanwhile.
+    let renewing: Promise<unknown> = Promise.resolve();
+    const renewal = setInterval(() => {
+      renewing = renewing.then(() =>
+        options.pool
+          .query(
+            `UPDATE outbox SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
+              WHERE id = ANY($1::bigint[]) AND published_at IS NULL`,
+            [ids, claimMs],
+          )
+          .catch(() => undefined),
+      );
+    }, claimMs / 3);
     try {
-      await options.bus.publish(messages);
+      try {
+        await options.bus.publish(messages);
+      } finally {
+        clearInterval(renewal);
+        await renewing;
+      }
     } catch (err) {
       await options.pool
         .query('UPDATE outbox SET attempts = attempts + 1, last_error = $2, claimed_until = NULL WHERE id = ANY($1::bigint[])', [
