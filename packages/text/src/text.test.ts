@@ -523,8 +523,8 @@ describe('key terms and their definitions', () => {
   });
 
   it('reads plurals without an s as plural ("feral children", "working women", "Indigenous people"), and "specimen" as singular', () => {
-    const plural = ['feral children', 'working women', 'Indigenous people', 'grandchildren', 'businessmen', 'criteria', 'men'];
-    const singular = ['specimen', 'abdomen', 'social media', 'secondary data', 'child', 'woman'];
+    const plural = ['feral children', 'working women', 'Indigenous people', 'grandchildren', 'businessmen', 'criteria', 'men', 'firemen', 'policemen', 'middlemen'];
+    const singular = ['specimen', 'abdomen', 'regimen', 'stamen', 'omen', 'social media', 'secondary data', 'child', 'woman'];
     expect(plural.filter((p) => !isPlural(p))).toEqual([]);
     expect(singular.filter(isPlural)).toEqual([]);
   });

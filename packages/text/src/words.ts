@@ -57,11 +57,12 @@ const IRREGULAR_PLURALS = new Map([
 
 /**
  * Whether a word is one of English's plurals without a suffix ("children", "women", "people"), alone or
- * closing a compound ("grandchildren", "businesswomen", "townspeople"); "specimen" and "abdomen" are not.
+ * closing a compound ("grandchildren", "businesswomen", "townspeople", "firemen", "policemen"); "specimen" and
+ * "abdomen" are not.
  */
 export function irregularPlural(word: string): boolean {
   const lower = word.toLowerCase();
-  return IRREGULAR_PLURALS.has(lower) || /(?:children|women|people|\p{L}smen)$/u.test(lower);
+  return IRREGULAR_PLURALS.has(lower) || /(?:children|women|people|\p{L}smen|(?:fire|police|chair|fisher|fresh|gentle|clergy|work|service|country|noble|middle|fore|lay|horse)men)$/u.test(lower);
 }
 
 /** Porter stem of a lower-case word, so "produces", "producing" and "produced" meet. */
