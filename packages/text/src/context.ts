@@ -24,11 +24,16 @@ const POINTS_ELSEWHERE =
 // power" are the people meant, not a reference.
 const INNER_REFERENCE = /\b(?:these|those)\s+(?:(?:two|three|four|five|six|several|many|same|other|new|few)\s+)*(\p{Ll}[\p{L}-]*)/gu;
 const NOT_A_THING = /^(?:who|whom|whose|that|which|in|of|with|without|at|on|from|for|to|under|over|by|are|were|is|was|have|had|can|could|will|would|may|might|do|did|include|including)$/;
+const COMPARED = /\b(?:than|as|to|with|from)\s+$/i;
+const PHRASE_AFTER_PARTICIPLE = /^\s+(?:in|by|at|during|under|with|from|for|over|through|since)\b/i;
 const NAMED_FIRST = /\b(?:such as|like|including|namely)\b|:|,[^,]*,[^,]*\b(?:and|or)\b/i;
 
 function refersInside(sentence: string): boolean {
   for (const m of sentence.matchAll(INNER_REFERENCE)) {
     if (m.index === 0 || NOT_A_THING.test(m[1]!)) continue;
+    // "the problems … are different than those experienced in Stage 5": compared with what the sentence names,
+    // the ones a participle and its phrase pick out.
+    if (COMPARED.test(sentence.slice(0, m.index)) && /^those\s+\p{Ll}+ed$/iu.test(m[0]) && PHRASE_AFTER_PARTICIPLE.test(sentence.slice(m.index + m[0].length))) continue;
     const before = sentence.slice(0, m.index);
     // Named before it, in this form of the word or another: "each theory … these theories", "a society … these societies".
     const noun = stem(m[1]!);

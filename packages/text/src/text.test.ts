@@ -94,6 +94,7 @@ describe('sentences that read alone', () => {
         'Unlike functionalists, conflict theorists don’t see these factors as positive functions of society.',
         'Access to these two technological shifts has allowed corporations to recruit workers in call centers.',
         'The goal of all these pink products is to raise awareness and money for breast cancer.',
+        'Prices fell, but these produced in factories stayed high.',
       ],
       [
         'Students often conflate the terms race, ethnicity and minority group, but these three terms have distinct meanings.',
@@ -102,6 +103,7 @@ describe('sentences that read alone', () => {
         'Local social movements typically refer to those in cities or towns.',
         'Each sociological theory answers other questions, and these theories are tested against evidence.',
         'A society changes as its economy changes, and these societies differ in how they feed their members.',
+        'The problems a family meets in Stage 1 are likely much different than those experienced in Stage 5.',
       ],
     );
   });
