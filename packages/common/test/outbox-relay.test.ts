@@ -182,5 +182,24 @@ describe('the outbox relay with the in-process bus', () => {
     await relay.stop();
     expect(seen.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
   });
+
+  it('gives up a batch whose publish never settles after its longest hold, and another relay sends it', async () => {
+    const bus = createInProcessBus();
+    const seen: string[] = [];
+    bus.subscribe(topic, (event) => {
+      seen.push(event.event_id);
+    });
+    const ids = await enqueue(2, 'user-7');
+    const hung: EventBus = { ...bus, publish: () => new Promise<void>(() => undefined) };
+    const stuck = createOutboxRelay({ pool: db.pool, bus: hung, pollMs: 20, claimMs: 300, maxHoldMs: 900 });
+    stuck.start();
+    await new Promise((r) => setTimeout(r, 100));
+    const other = createOutboxRelay({ pool: db.pool, bus, pollMs: 50, claimMs: 300 });
+    other.start();
+    await waitFor(() => ids.every((id) => seen.includes(id)), 10_000);
+    // The hung relay is left waiting on its publish: stop() would wait for it too.
+    await other.stop();
+    expect(seen.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+  });
 });
 

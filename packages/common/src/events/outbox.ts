@@ -45,11 +45,15 @@ export function createOutboxRelay(options: {
   batchSize?: number;
   /** How long a batch is kept from other relays past the last renewal; renewed every third of it while being sent. */
   claimMs?: number;
+  /** The longest a relay keeps renewing one batch's claim, so that a publish that never settles does not keep the rows from the others. */
+  maxHoldMs?: number;
 }): OutboxRelay {
   const pollMs = options.pollMs ?? 250;
   const batchSize = options.batchSize ?? 100;
   // A replica killed mid-batch holds its rows back for this long; a live one renews it while it sends.
   const claimMs = options.claimMs ?? 15_000;
+  // Well past the slowest publish the Kafka client allows.
+  const maxHoldMs = options.maxHoldMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let inFlight: Promise<number> | undefined;
@@ -69,9 +73,12 @@ export function createOutboxRelay(options: {
     const ids = rows.map((r) => r.id);
     const messages: OutgoingMessage[] = rows.map((r) => ({ topic: r.topic, key: r.event_key, event: r.payload }));
     // Renewed while the bus works (the slowest publish the Kafka client allows, three tries of a 2 s
-    // connection and a 10 s request, is about 40 s), so that no other relay sends the rows meanwhile.
+    // connection and a 10 s request, is about 40 s), so that no other relay sends the rows meanwhile;
+    // not past maxHoldMs.
+    const claimedAt = Date.now();
     let renewing: Promise<unknown> = Promise.resolve();
     const renewal = setInterval(() => {
+      if (Date.now() - claimedAt >= maxHoldMs) return clearInterval(renewal);
       renewing = renewing.then(() =>
         options.pool
           .query(
