@@ -341,7 +341,8 @@ function sameWord(a: string, b: string): boolean {
  */
 export function namesAlike(a: string, b: string): boolean {
   if (nested(a, b)) return true;
-  const [short, long] = [stemsOf(a), stemsOf(b)].sort((x, y) => x.length - y.length) as [string[], string[]];
+  const [x, y] = [stemsOf(a), stemsOf(b)];
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
   if (long.length - short.length > 1) return false;
   const unused = [...long];
   for (const w of short) {
