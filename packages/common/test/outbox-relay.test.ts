@@ -121,6 +121,16 @@ describe('the outbox relay with real Kafka', () => {
   });
 });
 
+/** An in-process bus and the ids of the events it handed to a subscriber of the test topic. */
+function listening(): { bus: EventBus; seen: string[] } {
+  const bus = createInProcessBus();
+  const seen: string[] = [];
+  bus.subscribe(topic, (event) => {
+    seen.push(event.event_id);
+  });
+  return { bus, seen };
+}
+
 describe('the outbox relay with the in-process bus', () => {
   it('hands events to subscribers, and handleOnce skips a redelivered event', async () => {
     const bus = createInProcessBus();
@@ -142,11 +152,7 @@ describe('the outbox relay with the in-process bus', () => {
   });
 
   it('keeps a batch whose sending outlasts its claim from another relay, and sends each event once', async () => {
-    const bus = createInProcessBus();
-    const seen: string[] = [];
-    bus.subscribe(topic, (event) => {
-      seen.push(event.event_id);
-    });
+    const { bus, seen } = listening();
     // One relay's bus takes three claims' time to acknowledge; the other's answers at once.
     const slow: EventBus = { ...bus, publish: async (messages) => new Promise((resolve) => setTimeout(resolve, 1_200)).then(() => bus.publish(messages)) };
     const ids = await enqueue(3, 'user-5');
@@ -167,11 +173,7 @@ describe('the outbox relay with the in-process bus', () => {
   });
 
   it('sends the rows a relay that died mid-batch had claimed, once its claim runs out', async () => {
-    const bus = createInProcessBus();
-    const seen: string[] = [];
-    bus.subscribe(topic, (event) => {
-      seen.push(event.event_id);
-    });
+    const { bus, seen } = listening();
     const ids = await enqueue(2, 'user-6');
     // What a relay killed while sending leaves behind: a claim nobody renews.
     await db.pool.query("UPDATE outbox SET claimed_until = now() + interval '800 milliseconds' WHERE published_at IS NULL");
@@ -184,11 +186,7 @@ describe('the outbox relay with the in-process bus', () => {
   });
 
   it('gives up a batch whose publish never settles after its longest hold, and another relay sends it', async () => {
-    const bus = createInProcessBus();
-    const seen: string[] = [];
-    bus.subscribe(topic, (event) => {
-      seen.push(event.event_id);
-    });
+    const { bus, seen } = listening();
     const ids = await enqueue(2, 'user-7');
     const hung: EventBus = { ...bus, publish: () => new Promise<void>(() => undefined) };
     const stuck = createOutboxRelay({ pool: db.pool, bus: hung, pollMs: 20, claimMs: 300, maxHoldMs: 900 });
