@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Pool, Queryable } from '../db/pool.js';
+import { renewLease } from '../jobs/lease-renewal.js';
 import type { EventBus, EventEnvelope, OutgoingMessage } from './envelope.js';
 
 /** Writes an event to the outbox; call it with the transaction's client to commit both together. */
@@ -73,28 +74,27 @@ export function createOutboxRelay(options: {
     const ids = rows.map((r) => r.id);
     const messages: OutgoingMessage[] = rows.map((r) => ({ topic: r.topic, key: r.event_key, event: r.payload }));
     // Renewed while the bus works (the slowest publish the Kafka client allows, three tries of a 2 s
-    // connection and a 10 s request, is about 40 s), so that no other relay sends the rows meanwhile;
-    // not past maxHoldMs.
-    const claimedAt = Date.now();
-    let renewing: Promise<unknown> = Promise.resolve();
-    const renewal = setInterval(() => {
-      if (Date.now() - claimedAt >= maxHoldMs) return clearInterval(renewal);
-      renewing = renewing.then(() =>
+    // connection and a 10 s request, is about 40 s), so that no other relay sends the rows meanwhile.
+    const renewal = renewLease(
+      claimMs,
+      () =>
         options.pool
           .query(
             `UPDATE outbox SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
               WHERE id = ANY($1::bigint[]) AND published_at IS NULL`,
             [ids, claimMs],
           )
-          .catch(() => undefined),
-      );
-    }, claimMs / 3);
+          .then(
+            () => undefined,
+            () => undefined,
+          ),
+      { maxMs: maxHoldMs },
+    );
     try {
       try {
         await options.bus.publish(messages);
       } finally {
-        clearInterval(renewal);
-        await renewing;
+        await renewal.stop();
       }
     } catch (err) {
       await options.pool

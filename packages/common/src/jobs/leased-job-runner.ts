@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { renewLease } from './lease-renewal.js';
 
 /**
  * The table side of a job queue. A claim leases the job for `leaseMs`; a job whose lease ran out
@@ -46,9 +47,6 @@ export interface LeasedJobRunner {
   stop(): Promise<void>;
 }
 
-/** The shortest renewal period, so a very short lease (tests) does not flood the database. */
-const MIN_RENEW_MS = 100;
-
 /**
  * Runs jobs that live in a database table, outside the requests that queued them. A job is claimed
  * with a lease that is renewed while it runs; when the process dies, the lease runs out and the next
@@ -60,7 +58,6 @@ export function createLeasedJobRunner<J>(options: LeasedJobRunnerOptions<J>): Le
   const pollMs = options.pollMs ?? 1000;
   const leaseMs = options.leaseMs ?? 60_000;
   const describe = options.describe ?? (() => ({}));
-  const renewEvery = Math.max(MIN_RENEW_MS, Math.floor(leaseMs / 3));
 
   let running = false;
   let stopping = new AbortController();
@@ -90,14 +87,14 @@ export function createLeasedJobRunner<J>(options: LeasedJobRunnerOptions<J>): Le
         return stop.aborted;
       },
     };
-    const heartbeat = setInterval(() => {
+    const heartbeat = renewLease(leaseMs, () =>
       queue.renew(job, leaseMs).then(
         (held) => {
           if (!held) lost.abort();
         },
         (err: unknown) => logger?.warn({ err, ...describe(job) }, `could not renew the lease of a ${name} job`),
-      );
-    }, renewEvery);
+      ),
+    );
     try {
       await options.run(job, context);
     } catch (err) {
@@ -105,7 +102,8 @@ export function createLeasedJobRunner<J>(options: LeasedJobRunnerOptions<J>): Le
       // went away). The lease runs out and the job is claimed again.
       logger?.warn({ err, ...describe(job) }, `${name} job failed without recording its outcome; its lease will run out`);
     } finally {
-      clearInterval(heartbeat);
+      // Not waited for: the run has recorded its outcome, a renewal still in flight changes nothing.
+      void heartbeat.stop();
     }
   };
 
