@@ -1,5 +1,5 @@
 import { isPlural } from './apposition.js';
-import { OPENING_ADVERBS, OPENING_PREPOSITIONS } from './openings.js';
+import { OPENING_ADVERBS, OPENING_CONJUNCTIONS, OPENING_PREPOSITIONS } from './openings.js';
 import { STOP_WORDS, stem, tokens } from './words.js';
 
 /**
@@ -77,14 +77,92 @@ function leansAfterOpening(sentence: string): boolean {
   return true;
 }
 
+// An opening phrase that itself refers back: "Because of this, …", "According to this belief, …", "To deal
+// with this problem, …", "In situations like these, …", "For him, …", "In all three cases, …", "In other
+// situations, …", "For that reason, …". "Such" counts only as "such a …" ("in countries such as Niger" names
+// them), "that" only before the phrase's last word ("in many societies that enjoy …" is a relative clause).
+const REFERRING_OPENING = new RegExp(
+  `^(?:${OPENING_PREPOSITIONS}|because of|instead of|in addition to|as a result of|in response to|in order to)\\s+(?:` +
+    `[^,]{0,40}?\\b(?:this|these|those|it|them|him|such an?)\\b[^,]{0,40}` +
+    `|(?:[^,]{0,30}?\\s)?that\\s+[\\p{L}-]+` +
+    `|[^,]{0,30}?\\b(?:(?:all|both|the|these|those) (?:two|three|four|five|six|seven)|other (?:cases?|situations?|instances?|circumstances|examples?|settings?|contexts?|words)|the same (?:way|time|study|period|reason))\\b[^,]{0,40}` +
+    `),`,
+  'iu',
+);
+// An opening whose claim holds only given the sentence before: "Otherwise, …", "If so, …", "Even then, …".
+const CONDITIONAL_OPENING = /^(?:otherwise|if so|if not|even then|in that case|in doing so|by doing so|doing so)\b/i;
+// "do so" stands for an action named before it: in the sentence itself when a clause precedes it ("people
+// who enter into the union do so …"), in the one before when it comes first ("If they do so, …", "Fail to do
+// so and …") or a short phrase leads to it ("Digital tribalism is the tendency to do so online").
+const DO_SO = /\b(?:do|does|did|doing) so\b/i;
+const DO_SO_FIRST_WORDS = 3;
+const DO_SO_AFTER_TO_WORDS = 6;
+
+function doesSoOfBefore(sentence: string): boolean {
+  const m = DO_SO.exec(sentence);
+  if (!m) return false;
+  const before = tokens(sentence.slice(0, m.index));
+  return before.length <= DO_SO_FIRST_WORDS || (before.at(-1) === 'to' && before.length <= DO_SO_AFTER_TO_WORDS);
+}
+
 /**
- * The sentence opens on something said before it (a pronoun, a connective, "another", "in this …"),
- * refers inside it to things named before it ("… don't see these factors as …"), or points at another
- * part of the text.
+ * The sentence opens on something said before it (a pronoun, a connective, "another", "in this …",
+ * an opening phrase that refers back), refers inside it to things named before it ("… don't see these
+ * factors as …"), or points at another part of the text.
  */
 export function leansOnContext(sentence: string): boolean {
   const opening = sentence.trimStart();
-  return LEANS_ON_CONTEXT.test(opening) || leansAfterOpening(opening) || POINTS_ELSEWHERE.test(sentence) || refersInside(sentence);
+  return (
+    LEANS_ON_CONTEXT.test(opening) ||
+    CONDITIONAL_OPENING.test(opening) ||
+    REFERRING_OPENING.test(opening) ||
+    doesSoOfBefore(opening) ||
+    leansAfterOpening(opening) ||
+    POINTS_ELSEWHERE.test(sentence) ||
+    refersInside(sentence)
+  );
+}
+
+// Linking words that tie a sentence to the one before without its claim depending on it: "In contrast,
+// nonmaterial culture consists of …" says the same as "Nonmaterial culture consists of …" once lifted out.
+// ("Otherwise" and "if so" do make the claim depend on it: those sentences lean.)
+const LINKING_OPENING =
+  /^(?:as a result|in contrast|by contrast|conversely|consequently|hence|accordingly|instead|nevertheless|nonetheless|even so|likewise|similarly|in turn|in other words|on the other hand|at the same time|still|yet|after all|moreover|furthermore|additionally|in addition|also|however|thus|therefore|then|finally|first|second|third|indeed|in fact|interestingly|importantly|notably|of course|in short|in sum|again|besides|further|for example|for instance),\s+/i;
+// The same words set off after a sentence's subject ("Nonmaterial culture, in contrast, consists of …",
+// "Formal sanctions, on the other hand, are …") or after its opening phrase ("In a triad, however, the …").
+const LINKING_INSIDE =
+  /^([^,]{1,60}), (?:as a result|in contrast|by contrast|conversely|consequently|however|on the other hand|then|therefore|thus|though|in turn|in fact|likewise|similarly|nevertheless|nonetheless|moreover|furthermore|instead|too|of course),\s+/i;
+// Before the linking words, an opening phrase ("In a triad", "Taken as a whole") rather than the subject.
+const OPENS_PHRASE = new RegExp(`^(?:${OPENING_PREPOSITIONS}|${OPENING_CONJUNCTIONS}|\\p{L}+(?:ed|en|ing)\\s+(?:as|at|in|on|from|with|by|to|through|for|into|about))\\b`, 'iu');
+// After them, the subject's verb ("are", "consists", "seem"), or "that"/"to" after a verb ("Keep in mind that").
+const VERB_AFTER_SUBJECT =
+  /^(?:is|are|was|were|has|have|had|can|could|may|might|must|will|would|should|shall|do|does|did|often|also|that|to)\b/i;
+// Before them, a verb: they stand inside the clause ("There is, of course, some basis …").
+const VERB_BEFORE = /\b(?:is|are|was|were|be|been|has|have|had)$/i;
+// After them, the start of a main clause: the words before were its opening ("Note, this hypothesis …").
+const CLAUSE_START = /^(?:\p{Lu}|(?:the|a|an|this|these|those|its|their|his|her|our|we|they|it|he|she|there|many|most|some|all|each|every|no)\b)/u;
+
+/**
+ * The sentence as a learner can read it lifted out of its paragraph: without the linking words that only
+ * tie it to the sentence before ("In contrast, …", "…, on the other hand, …"). A sentence whose claim
+ * depends on the one before still leans after this; test it with `leansOnContext`.
+ */
+export function withoutLinkingWords(sentence: string): string {
+  let text = sentence.trim();
+  // "As a result, in fact, …": one linking phrase after another.
+  for (let opening = LINKING_OPENING.exec(text); opening; opening = LINKING_OPENING.exec(text)) {
+    const rest = text.slice(opening[0].length);
+    text = rest.charAt(0).toUpperCase() + rest.slice(1);
+  }
+  const inside = LINKING_INSIDE.exec(text);
+  if (inside) {
+    const before = inside[1]!;
+    const after = text.slice(inside[0].length);
+    if (VERB_AFTER_SUBJECT.test(after) || VERB_BEFORE.test(before)) text = `${before} ${after}`;
+    else if (OPENS_PHRASE.test(before) || CLAUSE_START.test(after)) text = `${before}, ${after}`;
+    else text = `${before} ${after}`;
+  }
+  return text;
 }
 
 const ASKS = /\?["”’)]?$/;

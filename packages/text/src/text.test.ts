@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksQuestion, documentFromPassages, extractKeyTerms, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens, type KeyTerm } from './index.js';
+import { asksQuestion, documentFromPassages, extractKeyTerms, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens, withoutLinkingWords, type KeyTerm } from './index.js';
 
 describe('segmenting a document', () => {
   it('does not end a sentence at an abbreviation, an initial, a citation or a decimal point', () => {
@@ -129,6 +129,60 @@ describe('sentences that read alone', () => {
         'As norms vary across cultures and time, it also makes sense that notions of deviance change.',
       ],
     );
+  });
+
+  it('tells a sentence whose opening phrase refers back ("Because of this, …", "In all three cases, …") or whose claim holds only given the one before ("Otherwise, …", "to do so") from one whose opening names what it means', () => {
+    expectLeaning(
+      [
+        'Because of this, they are also sometimes called “property crimes.”',
+        'According to this belief, our temperaments, interests, and talents are set before birth.',
+        'In situations like these, other methods are needed.',
+        'For him, religion was just an extension of working-class economic suffering.',
+        'In all three cases, the fertility rates have dropped in recent years.',
+        'In other situations, the degradation ceremony can be more extreme.',
+        'For that reason, the survey was repeated.',
+        'Otherwise, the group would dissolve.',
+        'If so, chances are they will try to convince students to join them.',
+        'Fail to do so and you will likely be scolded.',
+        'Digital tribalism is the tendency to do so online.',
+      ],
+      [
+        'In countries such as Niger and Sierra Leone, child labor remains common and socially acceptable.',
+        'In many societies that enjoy public transportation, a passenger will find a marked bus stop.',
+        'Unlike other theories, functionalism looks at society as a whole.',
+        'People who enter into the union do so with the expectation that it will last.',
+        'In 2010, the baby boom generation was age forty-five to sixty-five.',
+      ],
+    );
+  });
+
+  it('drops the linking words that only tie a sentence to the one before, so that it reads alone, and keeps those its claim depends on', () => {
+    const lifted: Array<[string, string]> = [
+      ['In contrast, nonmaterial culture consists of the ideas, attitudes, and beliefs of a society.', 'Nonmaterial culture consists of the ideas, attitudes, and beliefs of a society.'],
+      ['Nonmaterial culture, in contrast, consists of the ideas, attitudes, and beliefs of a society.', 'Nonmaterial culture consists of the ideas, attitudes, and beliefs of a society.'],
+      ['Formal sanctions, on the other hand, are ways to officially recognize and enforce norm violations.', 'Formal sanctions are ways to officially recognize and enforce norm violations.'],
+      ['Girls, on the other hand, seem to have a care and responsibility perspective.', 'Girls seem to have a care and responsibility perspective.'],
+      ['In a triad, however, the dynamic is quite different.', 'In a triad, the dynamic is quite different.'],
+      ['Keep in mind, however, that families do not socialize children in a vacuum.', 'Keep in mind that families do not socialize children in a vacuum.'],
+      ['For example, a hypothesis might be in the form of an “if, then” statement.', 'A hypothesis might be in the form of an “if, then” statement.'],
+      ['However, people labeled deviant do not always accept the label.', 'People labeled deviant do not always accept the label.'],
+      ['Informal sanctions, on the other hand, emerge in face-to-face social interactions.', 'Informal sanctions emerge in face-to-face social interactions.'],
+      ['Conflict theorists, however, view social structure as inherently unequal.', 'Conflict theorists view social structure as inherently unequal.'],
+      ['Taken as a whole, then, alienation means that an individual has no control over his life.', 'Taken as a whole, alienation means that an individual has no control over his life.'],
+      ['Note, however, this hypothesis can also work the other way around.', 'Note, this hypothesis can also work the other way around.'],
+      ['Open societies, however, allow movement between classes.', 'Open societies allow movement between classes.'],
+      ['Society is, in fact, “habit.”', 'Society is “habit.”'],
+      ['As a result, in fact, the dictionary chose the word.', 'The dictionary chose the word.'],
+    ];
+    for (const [sentence, alone] of lifted) {
+      expect(withoutLinkingWords(sentence)).toBe(alone);
+      expect(leansOnContext(alone), alone).toBe(false);
+    }
+    // Words that carry the claim stay: an adverb of time or manner, a condition.
+    for (const sentence of ['Historically, women were excluded from the vote.', 'Otherwise, the group would dissolve.'])
+      expect(withoutLinkingWords(sentence)).toBe(sentence);
+    // Without its linking word a sentence that opens on a pronoun still leans.
+    expect(leansOnContext(withoutLinkingWords('Instead, he favored a form of government that allowed market forces to control capitalism.'))).toBe(true);
   });
 
   it('reads a comma after an opening phrase as closing the introduction, and one after a list item as starting the next item', () => {

@@ -167,6 +167,31 @@ describe('extractive notes', () => {
     for (const item of summary) expect(defining.has(item.text), item.text).toBe(false);
   });
 
+  it('states its sentences without the linking words that tie them to the one before ("In contrast, …", "…, on the other hand, …")', async () => {
+    const notes = await extractiveNotes([
+      {
+        page: 4,
+        text: [
+          'Social control is the regulation and enforcement of norms in a society.',
+          'Formal sanctions are ways to officially recognize and enforce norm violations.',
+          'Informal sanctions, on the other hand, emerge in face-to-face social interactions between people.',
+          'In contrast, folkways are norms for routine or casual interaction that people follow without thinking.',
+          'Mores, however, are the norms of morality that a society holds most strongly.',
+          'However, a taboo is a norm that society holds so strongly that violating it results in extreme disgust.',
+          'Similarly, values are the standards a culture uses to discern what is good and just in society.',
+          'Beliefs are the tenets or convictions that people hold to be true about the world.',
+        ].join(' '),
+      },
+    ]);
+    const items = notes.flatMap((n) => n.items);
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(item.text, item.text).not.toMatch(/\b(?:in contrast|on the other hand|however|similarly)\b/i);
+    const terms = notes.find((n) => n.kind === 'key_terms')!.items;
+    expect(terms).toContainEqual({ term: 'folkways', text: 'Folkways are norms for routine or casual interaction that people follow without thinking.', page: 4 });
+    expect(terms).toContainEqual({ term: 'mores', text: 'Mores are the norms of morality that a society holds most strongly.', page: 4 });
+    expect(terms).toContainEqual({ term: 'taboo', text: 'A taboo is a norm that society holds so strongly that violating it results in extreme disgust.', page: 4 });
+  });
+
   it('prefers for its key points a sentence that says more about a key term over one that says nothing of any', async () => {
     const notes = await extractiveNotes([
       {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { analyseKeyTerms, asksQuestion, contentStems, leansOnContext, segmentDocument, tokens, type SegmentedDocument } from '@learner/text';
+import { analyseKeyTerms, asksQuestion, contentStems, leansOnContext, segmentDocument, tokens, withoutLinkingWords, type SegmentedDocument } from '@learner/text';
 import { runInThread } from '../threads/run-in-thread.js';
 import type { GeneratedNote, NoteItem, NotesContext, NotesGenerator } from './notes-generator.js';
 
@@ -54,8 +54,10 @@ function candidateSentences(doc: SegmentedDocument): RawSentence[] {
   for (const s of doc.sentences) {
     const count = tokens(s.text).length;
     if (count < 5 || s.text.length > MAX_SENTENCE_CHARS || !/[.!?]["”’)]?$/.test(s.text)) continue;
-    const t = contentStems(s.text);
-    if (t.length >= 2) out.push({ page: s.page, text: s.text, terms: t, heading: s.heading });
+    // Stated as a learner reads it in a note, lifted out of its paragraph: without "In contrast, …".
+    const text = withoutLinkingWords(s.text);
+    const t = contentStems(text);
+    if (t.length >= 2) out.push({ page: s.page, text, terms: t, heading: s.heading });
   }
   if (out.length <= MAX_SENTENCES) return out;
   const step = out.length / MAX_SENTENCES;
@@ -148,7 +150,7 @@ async function keyTerms(doc: SegmentedDocument, relatedness: NotesContext['relat
     const values = candidates.length ? await relatedness(candidates.map((t) => t.term)) : undefined;
     if (values?.length === candidates.length) measured = new Map(candidates.map((t, i) => [t.key, values[i]!]));
   }
-  return analysis.select(measured ? { relatedness: measured } : {}).map((t) => ({ term: t.term, text: t.sentence, page: t.page }));
+  return analysis.select(measured ? { relatedness: measured } : {}).map((t) => ({ term: t.term, text: withoutLinkingWords(t.sentence), page: t.page }));
 }
 
 /**
@@ -187,9 +189,9 @@ function coveringSummary(all: Sentence[], sectionOf: (s: Sentence) => string | n
 }
 
 /**
- * A sentence a note can state on its own: a statement, not a question, and not one that opens on
- * what the sentence before it said ("They also found …", "However, …") or points at another part of
- * the text ("In the example above, …").
+ * A sentence a note can state on its own (its linking words already dropped): a statement, not a
+ * question, and not one that opens on what the sentence before it said ("They also found …",
+ * "Because of this, …") or points at another part of the text ("In the example above, …").
  */
 function readsAlone(s: Sentence): boolean {
   return !asksQuestion(s.text) && !leansOnContext(s.text);

@@ -1,11 +1,16 @@
 import nlp from 'compromise';
-import { analyseKeyTerms, extractKeyTerms, insideIntroduction, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, stem, tokens, whichAgrees, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
+import { analyseKeyTerms, extractKeyTerms, insideIntroduction, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, stem, tokens, whichAgrees, withoutLinkingWords, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
 
 /** A key term of the document as the quiz uses it: where it stands in its sentence and what that sentence says it is. */
 export interface Concept {
   term: KeyTerm;
-  /** The sentence the questions on this concept quote. */
+  /**
+   * The sentence the questions on this concept quote, as a learner reads it lifted out of its paragraph:
+   * without the linking words that tie it to the sentence before ("In contrast, …", "…, however, …").
+   */
   sentence: Sentence;
+  /** That sentence as the document writes it: what a question cites and its explanation quotes. */
+  source: Sentence;
   /** Where the term stands in that sentence (every occurrence). */
   spans: Span[];
   /** The term as the sentence writes it, lower case unless the term is a name. */
@@ -209,7 +214,9 @@ function surfaceIn(sentence: string, span: Span, term: KeyTerm): string {
     .join(' ');
 }
 
-function placeIn(term: KeyTerm, sentence: Sentence, rank: number, main: number): Concept | null {
+function placeIn(term: KeyTerm, source: Sentence, rank: number, main: number): Concept | null {
+  const text = withoutLinkingWords(source.text);
+  const sentence = text === source.text ? source : { ...source, text };
   if (!standsAlone(sentence.text)) return null;
   const spans = termSpans(sentence.text, term.key);
   if (!spans.length) return null;
@@ -220,7 +227,7 @@ function placeIn(term: KeyTerm, sentence: Sentence, rank: number, main: number):
   const rest = blankOut(sentence.text, spans).match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
   if (rest < 5) return null;
   const subject = SUBJECT_OPENING.test(sentence.text.slice(0, spans[0]!.start));
-  return { term, sentence, spans, surface, definition: definitionPart(sentence.text, spans[0]!, term.key), plural: isPlural(surface), subject, rank, main, partOfLonger: false };
+  return { term, sentence, source, spans, surface, definition: definitionPart(sentence.text, spans[0]!, term.key), plural: isPlural(surface), subject, rank, main, partOfLonger: false };
 }
 
 /** How many key terms to read at most: generation picks from the best, distractors from all. */
@@ -266,7 +273,7 @@ export function documentConcepts(doc: SegmentedDocument, relatedness?: ReadonlyM
   const conceptIn = (term: KeyTerm, sentence: Sentence, rank: number, main: number): Concept | null => {
     const concept = placeIn(term, sentence, rank, main);
     if (!concept) return null;
-    const within = longer.get(term.key)!.flatMap((o) => termSpans(sentence.text, o.key));
+    const within = longer.get(term.key)!.flatMap((o) => termSpans(concept.sentence.text, o.key));
     concept.partOfLonger = within.length > 0 && concept.spans.every((span) => within.some((w) => w.start <= span.start && span.end <= w.end));
     return concept;
   };

@@ -523,6 +523,35 @@ A tributary is a smaller river that flows into a larger one. A delta is the land
     expect(offered).toBeGreaterThan(0);
   });
 
+  it('quotes a sentence without the linking words that tie it to the one before ("In contrast, …"), and cites it as the document writes it', () => {
+    const culture = onePage([
+      'Material culture refers to the objects or belongings of a group of people, such as tools and buildings.',
+      'Nonmaterial culture, in contrast, consists of the ideas, attitudes, and beliefs of a society.',
+      'In contrast, high culture describes the pattern of cultural experiences and attitudes that exist in the highest class segments of a society.',
+      'Popular culture, on the other hand, refers to the pattern of cultural experiences and attitudes that exist in mainstream society.',
+      'However, a subculture is a group that shares a specific identity apart from the larger culture.',
+      'A counterculture is a group that rejects and opposes the widely accepted cultural patterns of a society.',
+      'Similarly, cultural relativism is the practice of assessing a culture by its own standards rather than through the lens of another culture.',
+      'Ethnocentrism is the practice of evaluating another culture according to the standards of one’s own culture.',
+      'Culture shock is the feeling of disorientation that a person experiences when meeting a new culture.',
+      'For example, a cultural universal is a pattern or trait that is common to every society.',
+    ]);
+    const linking = /\b(?:in contrast|on the other hand|however|similarly|for example)\b/i;
+    let lifted = 0;
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const { questions } = generateQuestions(culture, options({ numQuestions: 10, seed }));
+      expect(checkQuiz(questions, culture).problems).toEqual({});
+      for (const q of questions) {
+        expect(q.text, q.text).not.toMatch(linking);
+        for (const o of q.options ?? []) expect(o.text, q.text).not.toMatch(linking);
+        expect(documentText(culture)).toContain(normalizeSpace(q.source.sentence).toLowerCase());
+        expect(q.explanation).toContain(q.source.sentence);
+        if (linking.test(q.source.sentence)) lifted += 1;
+      }
+    }
+    expect(lifted).toBeGreaterThan(0);
+  });
+
   it('asks from the passages the document service stored as it asks from the pages, citing the page each sentence is on', () => {
     const { questions } = generateQuestionsFromPassages(storedPassages(researchMethods), options({ numQuestions: 15 }));
     expect(questions.length).toBeGreaterThanOrEqual(10);

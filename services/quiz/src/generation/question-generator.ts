@@ -127,9 +127,9 @@ interface Made {
 }
 
 const explain = (concept: Concept, extra = ''): string =>
-  `The document says on page ${concept.sentence.page}: "${concept.sentence.text}"${extra ? ` ${extra}` : ''}`;
+  `The document says on page ${concept.source.page}: "${concept.source.text}"${extra ? ` ${extra}` : ''}`;
 
-const sourceOf = (concept: Concept) => ({ page: concept.sentence.page, sentence: concept.sentence.text });
+const sourceOf = (concept: Concept) => ({ page: concept.source.page, sentence: concept.source.text });
 
 /** A term as an option: the document's spelling, in the key's number where the document has both. */
 const optionText = (term: KeyTerm): string => term.term;
