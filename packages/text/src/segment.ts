@@ -165,6 +165,18 @@ function sentenceSpans(text: string): [number, number][] {
   return spans.filter(([s, e]) => text.slice(s, e).trim().length > 0);
 }
 
+/** Where the paragraphs of a passage's text are: it keeps a blank line only after an unstopped one. */
+function paragraphSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  let start = 0;
+  for (const m of text.matchAll(/\n\s*\n/g)) {
+    spans.push([start, m.index]);
+    start = m.index + m[0].length;
+  }
+  spans.push([start, text.length]);
+  return spans;
+}
+
 /** Sentences of a text: paragraphs first, then sentence ends within them. */
 export function sentences(text: string): string[] {
   return blocksOf(text).flatMap((b) => sentenceSpans(b.text).map(([s, e]) => b.text.slice(s, e)));
@@ -195,6 +207,18 @@ function splitLong(s: { text: string; start: number; end: number }): { text: str
   return parts;
 }
 
+/** A paragraph that ends without a sentence's end: a line naming a person or a figure, an unstopped list item. */
+const STOPPED = /[.!?:;]["'”’)\]]*$/;
+
+/**
+ * A passage's text from its pieces. An unstopped paragraph keeps a blank line after it, so that
+ * splitting the passage again (`documentFromPassages`) does not read it and the next paragraph as one
+ * sentence ("Auguste Comte (1798 – 1857) The term sociology was …").
+ */
+function joinPieces(pieces: ReadonlyArray<{ text: string; paragraphStart: boolean }>): string {
+  return pieces.map((p, i) => (i === 0 ? '' : p.paragraphStart && !STOPPED.test(pieces[i - 1]!.text) ? '\n\n' : ' ') + p.text).join('');
+}
+
 /**
  * Cuts a document once into headings, sentences and passages. Passages hold whole sentences of one
  * page and one section (about 300 to 800 characters), break at paragraph ends once long enough,
@@ -215,7 +239,7 @@ export function segmentDocument(pages: readonly PageText[]): SegmentedDocument {
       passages.push({
         page,
         position: passages.length,
-        text: chunk.map((p) => p.text).join(' '),
+        text: joinPieces(chunk),
         start: chunk[0]!.start,
         end: chunk[chunk.length - 1]!.end,
         heading,
@@ -252,7 +276,7 @@ export function segmentDocument(pages: readonly PageText[]): SegmentedDocument {
     const last = passages[passages.length - 1];
     const tail = chunkLength();
     if (chunk.length && last && last.page === page && last.heading === heading && tail < MIN_PASSAGE / 2 && last.text.length + tail < MAX_PASSAGE * 1.25) {
-      last.text = `${last.text} ${chunk.map((p) => p.text).join(' ')}`;
+      last.text = joinPieces([{ text: last.text, paragraphStart: true }, ...chunk]);
       last.end = chunk[chunk.length - 1]!.end;
       chunk = [];
     }
@@ -278,7 +302,7 @@ export function documentFromPassages(passages: readonly Passage[]): SegmentedDoc
       headings.push({ text: passage.heading, page: passage.page, start: passage.start });
     }
     current = passage.heading;
-    for (const [s, e] of sentenceSpans(passage.text)) {
+    for (const [s, e] of paragraphSpans(passage.text).flatMap(([from, to]) => sentenceSpans(passage.text.slice(from, to)).map(([a, b]): [number, number] => [from + a, from + b]))) {
       const raw = passage.text.slice(s, e);
       const lead = raw.length - raw.trimStart().length;
       const text = raw.trim();

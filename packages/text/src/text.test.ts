@@ -680,6 +680,19 @@ describe('a document rebuilt from its stored passages', () => {
     expect(doc.passages).toEqual(direct.passages);
   });
 
+  it('keeps a paragraph without a sentence’s end apart from the next, as segmenting the pages does', () => {
+    const page = {
+      page: 1,
+      text: 'Creating a Discipline\n\nAuguste Comte (1798 – 1857)\n\nThe term sociology was first coined in 1780 by the French essayist Emmanuel Joseph Sieyès. In 1838, the term was reintroduced by Auguste Comte.\n\nTools of the trade\n\nSurveys are questionnaires given to a sample of people.',
+    };
+    const direct = segmentDocument([page]);
+    const rebuilt = documentFromPassages(direct.passages);
+    expect(rebuilt.sentences.map((s) => s.text)).toEqual(direct.sentences.map((s) => s.text));
+    expect(rebuilt.sentences.map((s) => s.text)).toContain('The term sociology was first coined in 1780 by the French essayist Emmanuel Joseph Sieyès.');
+    const comte = rebuilt.sentences.find((s) => s.text.startsWith('Auguste Comte'))!;
+    expect(page.text.slice(comte.start, comte.end)).toBe('Auguste Comte (1798 – 1857)');
+  });
+
   it('places each sentence in its page by the passage’s offsets', () => {
     const doc = documentFromPassages(stored);
     const hypothesis = doc.sentences.find((s) => s.text.startsWith('A hypothesis'))!;
