@@ -1,5 +1,5 @@
 import { isPlural } from './apposition.js';
-import { OPENING_ADVERBS, OPENING_CONJUNCTIONS, OPENING_PREPOSITIONS } from './openings.js';
+import { LINKING_WORDS, OPENING_ADVERBS, OPENING_CONJUNCTIONS, OPENING_PREPOSITIONS } from './openings.js';
 import { STOP_WORDS, stem, tokens } from './words.js';
 
 /**
@@ -90,7 +90,7 @@ const REFERRING_OPENING = new RegExp(
   'iu',
 );
 // An opening whose claim holds only given the sentence before: "Otherwise, …", "If so, …", "Even then, …".
-const CONDITIONAL_OPENING = /^(?:otherwise|if so|if not|even then|in that case|in doing so|by doing so|doing so)\b/i;
+const CONDITIONAL_OPENING = /^(?:otherwise|if so|if not|even then|in that case)\b/i;
 // "do so" stands for an action named before it: in the sentence itself when a clause precedes it ("people
 // who enter into the union do so …"), in the one before when it comes first ("If they do so, …", "Fail to do
 // so and …") or a short phrase leads to it ("Digital tribalism is the tendency to do so online").
@@ -123,15 +123,11 @@ export function leansOnContext(sentence: string): boolean {
   );
 }
 
-// Linking words that tie a sentence to the one before without its claim depending on it: "In contrast,
-// nonmaterial culture consists of …" says the same as "Nonmaterial culture consists of …" once lifted out.
-// ("Otherwise" and "if so" do make the claim depend on it: those sentences lean.)
-const LINKING_OPENING =
-  /^(?:as a result|in contrast|by contrast|conversely|consequently|hence|accordingly|instead|nevertheless|nonetheless|even so|likewise|similarly|in turn|in other words|on the other hand|at the same time|still|yet|after all|moreover|furthermore|additionally|in addition|also|however|thus|therefore|then|finally|first|second|third|indeed|in fact|interestingly|importantly|notably|of course|in short|in sum|again|besides|further|for example|for instance),\s+/i;
-// The same words set off after a sentence's subject ("Nonmaterial culture, in contrast, consists of …",
-// "Formal sanctions, on the other hand, are …") or after its opening phrase ("In a triad, however, the …").
-const LINKING_INSIDE =
-  /^([^,]{1,60}), (?:as a result|in contrast|by contrast|conversely|consequently|however|on the other hand|then|therefore|thus|though|in turn|in fact|likewise|similarly|nevertheless|nonetheless|moreover|furthermore|instead|too|of course),\s+/i;
+// Linking words (openings.ts) that open a sentence ("In contrast, …", one after another), or stand after its
+// subject ("Formal sanctions, on the other hand, are …") or its opening phrase ("In a triad, however, the …").
+// "Otherwise" and "if so" make the claim depend on the sentence before: those sentences lean.
+const LINKING_OPENING = new RegExp(`^(?:${LINKING_WORDS}),\\s+`, 'i');
+const LINKING_INSIDE = new RegExp(`^([^,]{1,60}), (?:${LINKING_WORDS}),\\s+`, 'i');
 // Before the linking words, an opening phrase ("In a triad", "Taken as a whole") rather than the subject.
 const OPENS_PHRASE = new RegExp(`^(?:${OPENING_PREPOSITIONS}|${OPENING_CONJUNCTIONS}|\\p{L}+(?:ed|en|ing)\\s+(?:as|at|in|on|from|with|by|to|through|for|into|about))\\b`, 'iu');
 // After them, the subject's verb ("are", "consists", "seem"), or "that"/"to" after a verb ("Keep in mind that").
