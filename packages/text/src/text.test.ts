@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksQuestion, documentFromPassages, extractKeyTerms, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens, withoutLinkingWords, type KeyTerm } from './index.js';
+import { analyseKeyTerms, asksQuestion, documentFromPassages, extractKeyTerms, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, segmentDocument, sentences, stem, termKey, tokens, withoutLinkingWords, type KeyTerm } from './index.js';
 
 describe('segmenting a document', () => {
   it('does not end a sentence at an abbreviation, an initial, a citation or a decimal point', () => {
@@ -656,6 +656,30 @@ describe('key terms and their definitions', () => {
 
   it('leaves out everyday words, numbers, people nouns and words about the text', () => {
     for (const junk of ['people', 'weather', '2016', 'table', 'sociologists', 'researchers']) expect(byTerm.has(junk)).toBe(false);
+  });
+
+  it('lists a phrase the text uses but never defines only when some passage is about it; a defined term stays either way', () => {
+    const text = [
+      'Urban sociology is the study of social life in cities. Participatory budgeting came up in the debate.',
+      'Gentrification refers to the arrival of wealthier residents in a poorer neighborhood. Residents tried participatory budgeting in two districts.',
+      'Segregation is the separation of groups of people in where they live. Participatory budgeting spread to other towns.',
+      'Suburbanization is the movement of people from cities to the areas around them. The participatory budgeting office later published a report.',
+      'Urbanization is the growth of cities as people move from the countryside. Critics of participatory budgeting wrote letters to the paper.',
+    ].join('\n\n');
+    const analysis = analyseKeyTerms(segmentDocument([{ page: 1, text }]));
+    const candidates = analysis.select({ max: 30 });
+    const undefinedPhrase = candidates.find((t) => t.term === 'participatory budgeting')!;
+    expect(undefinedPhrase.defined).toBe(false);
+    expect(analysis.select().map((t) => t.term)).toContain('participatory budgeting');
+
+    // The phrase and a defined term both measured as far from every passage (their relatedness the lowest).
+    const measured = (value: number) => new Map(candidates.map((t) => [t.key, ['participatory budgeting', 'segregation'].includes(t.term) ? value : 0.8]));
+    const weak = analysis.select({ relatedness: measured(0.5) }).map((t) => t.term);
+    expect(weak).not.toContain('participatory budgeting');
+    expect(weak).toContain('segregation');
+    expect(weak).toEqual(expect.arrayContaining(['gentrification', 'suburbanization', 'urbanization', 'urban sociology']));
+    // Measured as what a passage is about, it is listed.
+    expect(analysis.select({ relatedness: measured(0.95) }).map((t) => t.term)).toContain('participatory budgeting');
   });
 });
 
