@@ -524,7 +524,12 @@ export function extractKeyTerms(
 export interface KeyTermAnalysis {
   /** How many terms `select` lists unless told: following the terms the text defines, and its length. */
   count: number;
-  select(options?: { max?: number; relatedness?: ReadonlyMap<string, number> }): KeyTerm[];
+  /**
+   * `explainedOnly`: with `relatedness`, an undefined term that no passage is about is left out and gives up
+   * its place (for a list of the document's concepts; the quiz, which builds questions and distractors
+   * from the terms, lost questions on key terms to it).
+   */
+  select(options?: { max?: number; relatedness?: ReadonlyMap<string, number>; explainedOnly?: boolean }): KeyTerm[];
 }
 
 /** Words a text writes with a capital inside its sentences and never without: names, peoples, places. */
@@ -697,7 +702,7 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
   const defined = scored.filter(({ c }) => c.definedStrength >= 2).length;
   const count = Math.max(MIN_COUNT, Math.min(MAX_COUNT, Math.round(DEFINED_SHARE * defined + (0.3 * sample.length) / SENTENCES_PER_TERM)));
 
-  const select = (choice: { max?: number; relatedness?: ReadonlyMap<string, number> } = {}): KeyTerm[] => {
+  const select = (choice: { max?: number; relatedness?: ReadonlyMap<string, number>; explainedOnly?: boolean } = {}): KeyTerm[] => {
     const max = choice.max ?? count;
     const { weigh, standing } = weighRelatedness(scored, choice.relatedness);
     const ranked = [...scored].sort((a, b) => weigh(b) - weigh(a) || a.c.first - b.c.first);
@@ -710,7 +715,7 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
     let weak = 0;
     for (const entry of ranked) {
       if (chosen.length >= max - renamed - weak) break;
-      if (entry.c.definedStrength < 2 && (standing(entry) ?? Number.POSITIVE_INFINITY) < UNDEFINED_MIN_STANDING) {
+      if (choice.explainedOnly && entry.c.definedStrength < 2 && (standing(entry) ?? Number.POSITIVE_INFINITY) < UNDEFINED_MIN_STANDING) {
         weak += 1;
         continue;
       }

@@ -150,7 +150,7 @@ async function keyTerms(doc: SegmentedDocument, relatedness: NotesContext['relat
     const values = candidates.length ? await relatedness(candidates.map((t) => t.term)) : undefined;
     if (values?.length === candidates.length) measured = new Map(candidates.map((t, i) => [t.key, values[i]!]));
   }
-  return analysis.select(measured ? { relatedness: measured } : {}).map((t) => ({ term: t.term, text: withoutLinkingWords(t.sentence), page: t.page }));
+  return analysis.select(measured ? { relatedness: measured, explainedOnly: true } : {}).map((t) => ({ term: t.term, text: withoutLinkingWords(t.sentence), page: t.page }));
 }
 
 /**
