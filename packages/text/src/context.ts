@@ -127,6 +127,10 @@ export function leansOnContext(sentence: string): boolean {
 // subject ("Formal sanctions, on the other hand, are …") or its opening phrase ("In a triad, however, the …").
 // "Otherwise" and "if so" make the claim depend on the sentence before: those sentences lean.
 const LINKING_OPENING = new RegExp(`^(?:${LINKING_WORDS}),\\s+`, 'i');
+// A conjunction that opens a sentence without a comma ("But ideal culture differs from real culture.", "And if a
+// researcher …"): it ties the sentence to the one before as the linking words do. Only before a word ("And so on."
+// keeps "So on.", which leans).
+const CONJUNCTION_OPENING = /^(?:but|and|yet|or),?\s+(?=\p{L})/iu;
 const LINKING_INSIDE = new RegExp(`^([^,]{1,60}), (?:${LINKING_WORDS}),\\s+`, 'i');
 // Before the linking words, an opening phrase ("In a triad", "Taken as a whole") rather than the subject.
 const OPENS_PHRASE = new RegExp(`^(?:${OPENING_PREPOSITIONS}|${OPENING_CONJUNCTIONS}|\\p{L}+(?:ed|en|ing)\\s+(?:as|at|in|on|from|with|by|to|through|for|into|about))\\b`, 'iu');
@@ -140,13 +144,13 @@ const CLAUSE_START = /^(?:\p{Lu}|(?:the|a|an|this|these|those|its|their|his|her|
 
 /**
  * The sentence as a learner can read it lifted out of its paragraph: without the linking words that only
- * tie it to the sentence before ("In contrast, …", "…, on the other hand, …"). A sentence whose claim
+ * tie it to the sentence before ("In contrast, …", "…, on the other hand, …", "But …"). A sentence whose claim
  * depends on the one before still leans after this; test it with `leansOnContext`.
  */
 export function withoutLinkingWords(sentence: string): string {
   let text = sentence.trim();
   // "As a result, in fact, …": one linking phrase after another.
-  for (let opening = LINKING_OPENING.exec(text); opening; opening = LINKING_OPENING.exec(text)) {
+  for (let opening = LINKING_OPENING.exec(text) ?? CONJUNCTION_OPENING.exec(text); opening; opening = LINKING_OPENING.exec(text) ?? CONJUNCTION_OPENING.exec(text)) {
     const rest = text.slice(opening[0].length);
     text = rest.charAt(0).toUpperCase() + rest.slice(1);
   }

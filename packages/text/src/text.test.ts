@@ -173,14 +173,23 @@ describe('sentences that read alone', () => {
       ['Open societies, however, allow movement between classes.', 'Open societies allow movement between classes.'],
       ['Society is, in fact, “habit.”', 'Society is “habit.”'],
       ['As a result, in fact, the dictionary chose the word.', 'The dictionary chose the word.'],
+      // A conjunction opening the sentence, with or without its comma.
+      ['But ideal culture differs from real culture.', 'Ideal culture differs from real culture.'],
+      ['And if a researcher told the students they were observed, the students might change.', 'If a researcher told the students they were observed, the students might change.'],
+      ['Or a conflict theorist might examine the power of local farmers.', 'A conflict theorist might examine the power of local farmers.'],
+      ['And yet the data were limited.', 'The data were limited.'],
+      ['But, in fact, norms vary.', 'Norms vary.'],
     ];
     for (const [sentence, alone] of lifted) {
       expect(withoutLinkingWords(sentence)).toBe(alone);
       expect(leansOnContext(alone), alone).toBe(false);
     }
     // Words that carry the claim stay: an adverb of time or manner, a condition.
-    for (const sentence of ['Historically, women were excluded from the vote.', 'Otherwise, the group would dissolve.'])
+    for (const sentence of ['Historically, women were excluded from the vote.', 'Otherwise, the group would dissolve.', 'Butterflies migrate south.', 'Andean societies farm terraces.'])
       expect(withoutLinkingWords(sentence)).toBe(sentence);
+    // "And so on." is no sentence without its conjunction either.
+    expect(leansOnContext(withoutLinkingWords('And so on.'))).toBe(true);
+    expect(leansOnContext(withoutLinkingWords('But they are enforced to varying degrees.'))).toBe(true);
     // Without its linking word a sentence that opens on a pronoun still leans.
     expect(leansOnContext(withoutLinkingWords('Instead, he favored a form of government that allowed market forces to control capitalism.'))).toBe(true);
   });
