@@ -127,10 +127,11 @@ export function leansOnContext(sentence: string): boolean {
 // subject ("Formal sanctions, on the other hand, are …") or its opening phrase ("In a triad, however, the …").
 // "Otherwise" and "if so" make the claim depend on the sentence before: those sentences lean.
 const LINKING_OPENING = new RegExp(`^(?:${LINKING_WORDS}),\\s+`, 'i');
-// A conjunction that opens a sentence without a comma ("But ideal culture differs from real culture.", "And if a
-// researcher …"): it ties the sentence to the one before as the linking words do. Only before a word ("And so on."
-// keeps "So on.", which leans).
-const CONJUNCTION_OPENING = /^(?:but|and|yet|or),?\s+(?=\p{L})/iu;
+// A conjunction that opens a sentence, with or without a comma ("But ideal culture differs from real culture.",
+// "And if a researcher …", a speaker's "So the flowers feed the bees …"): it ties the sentence to the one before
+// as the linking words do. Only before a word ("And so on." keeps "So on.", which leans), and not "so" that
+// belongs to what follows ("So far …", "So many people …", "So-called …").
+const CONJUNCTION_OPENING = /^(?:but|and|yet|or|so(?!\s+(?:far|that|much|many|few|little|long|called|as|on)\b))\b,?\s+(?=\p{L})/iu;
 const LINKING_INSIDE = new RegExp(`^([^,]{1,60}), (?:${LINKING_WORDS}),\\s+`, 'i');
 // Before the linking words, an opening phrase ("In a triad", "Taken as a whole") rather than the subject.
 const OPENS_PHRASE = new RegExp(`^(?:${OPENING_PREPOSITIONS}|${OPENING_CONJUNCTIONS}|\\p{L}+(?:ed|en|ing)\\s+(?:as|at|in|on|from|with|by|to|through|for|into|about))\\b`, 'iu');

@@ -179,13 +179,14 @@ describe('sentences that read alone', () => {
       ['Or a conflict theorist might examine the power of local farmers.', 'A conflict theorist might examine the power of local farmers.'],
       ['And yet the data were limited.', 'The data were limited.'],
       ['But, in fact, norms vary.', 'Norms vary.'],
+      ['So the water in the river carries sand and stones downstream.', 'The water in the river carries sand and stones downstream.'],
     ];
     for (const [sentence, alone] of lifted) {
       expect(withoutLinkingWords(sentence)).toBe(alone);
       expect(leansOnContext(alone), alone).toBe(false);
     }
     // Words that carry the claim stay: an adverb of time or manner, a condition.
-    for (const sentence of ['Historically, women were excluded from the vote.', 'Otherwise, the group would dissolve.', 'Butterflies migrate south.', 'Andean societies farm terraces.'])
+    for (const sentence of ['Historically, women were excluded from the vote.', 'Otherwise, the group would dissolve.', 'Butterflies migrate south.', 'Andean societies farm terraces.', 'So far, many examples have shown it.', 'So many people came to the rally.'])
       expect(withoutLinkingWords(sentence)).toBe(sentence);
     // "And so on." is no sentence without its conjunction either.
     expect(leansOnContext(withoutLinkingWords('And so on.'))).toBe(true);

@@ -1,4 +1,4 @@
-import { segmentDocument, STOP_WORDS, tokens } from '@learner/text';
+import { segmentDocument, STOP_WORDS, tokens, withoutLinkingWords } from '@learner/text';
 import { describe, expect, it } from 'vitest';
 import { studyTexts } from '../../test/fixtures/study-texts.js';
 import { generateQuestions, generateQuestionsFromPassages, type GenerateOptions } from './question-generator.js';
@@ -50,14 +50,16 @@ const said = ` ${words(TALK).join(' ')} `;
 /** What a learner would call junk, for a question on the talk; null when there is none. */
 function junk(q: GeneratedQuestion): string | null {
   if (!said.includes(` ${words(q.source.sentence).join(' ')} `)) return 'quotes a sentence the talk does not say';
-  if (/\band the and the\b/i.test(q.text)) return 'quotes a false start';
+  if (/\b(?:and )?the and the\b/i.test(q.text)) return 'quotes a false start';
+  // The sentence as a question may quote it: without a "so" or "and" that only ties it to the one before.
+  const source = withoutLinkingWords(q.source.sentence);
   if (q.type === 'true_false') {
     const statement = q.text.replace(/^True or false:\s*/, '');
     const negations = (text: string) => words(text).filter((w) => w === 'not' || w === 'never' || w === 'no').length;
-    if (negations(statement) !== negations(q.source.sentence)) return 'a "not" put in or taken out';
-    if (q.correctAnswer === 'true') return statement === q.source.sentence ? null : 'a true statement that is not what was said';
-    const swapped = words(statement).filter((w) => !words(q.source.sentence).includes(w) && w !== 'a' && w !== 'an');
-    const dropped = words(q.source.sentence).filter((w) => !words(statement).includes(w) && w !== 'a' && w !== 'an');
+    if (negations(statement) !== negations(source)) return 'a "not" put in or taken out';
+    if (q.correctAnswer === 'true') return statement === source ? null : 'a true statement that is not what was said';
+    const swapped = words(statement).filter((w) => !words(source).includes(w) && w !== 'a' && w !== 'an');
+    const dropped = words(source).filter((w) => !words(statement).includes(w) && w !== 'a' && w !== 'an');
     if (swapped.length !== 1 || dropped.length !== 1) return 'a false statement that is not one thing swapped for another';
     const [into, from] = [swapped[0]!, dropped[0]!];
     if (SINGULAR.includes(from) ? !SINGULAR.includes(into) : !PLURAL.includes(into)) return `"${from}" swapped for "${into}", not a thing of its kind`;
@@ -66,7 +68,7 @@ function junk(q: GeneratedQuestion): string | null {
   const key = q.correctAnswer.toLowerCase();
   if (words(key).some((w) => STOP_WORDS.has(w) || NUMBER_WORDS.test(w) || w.length < 3 || /\d/.test(w))) return `the key "${key}" is no content word`;
   if (!quotedIn(q).includes('_____')) return 'no blank';
-  if (words(quotedIn(q).replaceAll('_____', key)).join(' ') !== words(q.source.sentence).join(' ')) return 'the key does not fill the blank to give what was said';
+  if (words(quotedIn(q).replaceAll('_____', key)).join(' ') !== words(source).join(' ')) return 'the key does not fill the blank to give what was said';
   if (q.type === 'multiple_choice') {
     const texts = q.options!.map((o) => o.text.toLowerCase());
     if (new Set(texts).size !== 4 || !texts.includes(key)) return 'not four distinct options with the key among them';
@@ -116,6 +118,33 @@ describe('questions on a narrative text that defines next to no terms', () => {
     const truths = questions.filter((q) => q.correctAnswer === 'true').length;
     expect(Math.abs(questions.length - 2 * truths)).toBeLessThanOrEqual(1);
     for (const q of questions) expect(junk(q), q.text).toBeNull();
+  });
+
+  it('quotes a sentence the speaker opens with "so" or "and" without it, and cites it as said', () => {
+    // A speaker who opens nearly every sentence with "so" or "and": each used to lean on the one before.
+    const talk = [
+      'So a river starts high up in the hills where rain and melting snow collect in small streams.',
+      'And the streams join together and the river grows as it flows down toward the sea.',
+      'So the water in the river carries sand and stones that wear away the rocks of the riverbed.',
+      'And over many years the river cuts a deep valley through the hills.',
+      'So when the river reaches flat land it slows down and drops the sand it carries.',
+      'And the sand builds up wide banks and islands in the middle of the river.',
+      'So near the sea the river splits into many channels and forms a delta.',
+      'And farmers grow rice on the delta because the sand and mud there are rich in food for plants.',
+      'So floods on the river bring fresh mud to the fields of the delta every year.',
+    ];
+    for (let seed = 0; seed < 10; seed++) {
+      const { questions } = generateQuestions([{ page: 1, text: talk.join(' ') }], options({ seed }));
+      expect(questions, `seed ${seed}`).toHaveLength(5);
+      for (const q of questions) {
+        expect(talk).toContain(q.source.sentence);
+        const source = q.source.sentence.replace(/^(?:So|And) (\p{L})/u, (_, c: string) => c.toUpperCase());
+        const statement = q.type === 'true_false' ? q.text.replace(/^True or false:\s*/, '') : quotedIn(q);
+        expect(statement, q.text).not.toMatch(/^(?:so|and) /i);
+        if (q.type === 'true_false' && q.correctAnswer === 'true') expect(statement).toBe(source);
+        if (q.type !== 'true_false') expect(statement.replace('_____', q.correctAnswer).toLowerCase()).toBe(source.toLowerCase());
+      }
+    }
   });
 
   it('asks the same from the passages the document service stores', () => {

@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { mentionsTerm, rarity, stem, STOP_WORDS, tokens, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
+import { mentionsTerm, rarity, stem, STOP_WORDS, tokens, withoutLinkingWords, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
 import { blankOut, namesAlike, nested, standsAlone, swapTerm, termSpans, type Span } from './concepts.js';
 import { TRUE_FALSE_OPTIONS, type GeneratedQuestion, type QuestionOption, type QuestionType } from './question.js';
 import type { SeededRandom } from './seeded-random.js';
@@ -97,9 +97,23 @@ const kindOf = (tags: readonly string[]): Topic['kind'] =>
 // "all the all the", "the the": a stretch said twice over, as a recogniser hears a false start.
 const STUTTER = /\b(\p{L}+(?:\s+\p{L}+)?)\s+\1\b/iu;
 
-/** Whether a sentence reads well enough to be quoted in a question. */
-function quotable(sentence: Sentence): boolean {
-  return standsAlone(sentence.text) && !STUTTER.test(sentence.text);
+/**
+ * The sentence as a question quotes it: without the words that open it only to tie it to the one before
+ * ("So the flowers feed the bees …", "And in the autumn …"). Only an opening is dropped, so the tagger's
+ * places in the sentence as said still hold, moved by the length dropped; a sentence with linking words
+ * inside is quoted as said.
+ */
+function stated(sentence: Sentence): string {
+  const alone = withoutLinkingWords(sentence.text);
+  const rest = sentence.text.slice(sentence.text.length - alone.length);
+  return alone.length < sentence.text.length && rest.slice(1) === alone.slice(1) && rest.charAt(0).toLowerCase() === alone.charAt(0).toLowerCase()
+    ? alone
+    : sentence.text;
+}
+
+/** Whether a sentence reads well enough to be quoted in a question (a false start counts as said). */
+function quotable(sentence: Sentence, text: string): boolean {
+  return standsAlone(text) && !STUTTER.test(sentence.text);
 }
 
 interface Found {
@@ -202,6 +216,8 @@ export function topicTerms(topics: readonly Topic[]): KeyTerm[] {
 interface Placement {
   topic: Topic;
   sentence: Sentence;
+  /** The sentence as the question quotes it (`stated`); `spans` are places in it. */
+  text: string;
   spans: Span[];
   surface: string;
   plural: boolean;
@@ -225,30 +241,33 @@ function placementsOf(topic: Topic, topics: readonly Topic[]): Placement[] {
   const seen = new Set<number>();
   for (const place of topic.places) {
     const { sentence } = place;
-    if (!place.noun || seen.has(sentence.index) || !quotable(sentence)) continue;
+    const text = stated(sentence);
+    if (!place.noun || seen.has(sentence.index) || !quotable(sentence, text)) continue;
     seen.add(sentence.index);
-    const spans = termSpans(sentence.text, topic.key);
+    const dropped = sentence.text.length - text.length;
+    const spans = termSpans(text, topic.key);
     const nouns = topic.places.filter((p) => p.sentence.index === sentence.index && p.noun);
     // Every form of the word blanked must be this noun, or a verb beside it ("printed") would be blanked too.
-    if (!spans.length || !spans.every((s) => nouns.some((n) => n.start === s.start && n.end === s.end))) continue;
-    const surfaces = new Set(spans.map((s) => sentence.text.slice(s.start, s.end).toLowerCase()));
+    if (!spans.length || !spans.every((s) => nouns.some((n) => n.start === s.start + dropped && n.end === s.end + dropped))) continue;
+    const surfaces = new Set(spans.map((s) => text.slice(s.start, s.end).toLowerCase()));
     if (surfaces.size !== 1) continue;
-    const rest = blankOut(sentence.text, spans).match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+    const rest = blankOut(text, spans).match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
     if (rest < 5) continue;
-    const surface = sentence.text.slice(spans[0]!.start, spans[0]!.end);
-    const related = topics.filter((t) => t !== topic && !nested(t.key, topic.key) && mentionsTerm(sentence.text, t.key)).length;
-    const odd = tokens(sentence.text).filter((w) => rarity(w) >= ODD_RARITY).length;
+    const surface = text.slice(spans[0]!.start, spans[0]!.end);
+    const related = topics.filter((t) => t !== topic && !nested(t.key, topic.key) && mentionsTerm(text, t.key)).length;
+    const odd = tokens(text).filter((w) => rarity(w) >= ODD_RARITY).length;
     if (related <= odd) continue;
-    const words = sentence.text.split(/\s+/).length;
+    const words = text.split(/\s+/).length;
     out.push({
       weight: related - odd - (words >= 8 && words <= 30 ? 0 : 1),
       topic,
       sentence,
+      text,
       spans,
       surface: topic.kind === 'thing' ? surface.toLowerCase() : surface.replace(/\b\p{L}/gu, (c) => c.toUpperCase()),
       plural: place.plural,
-      subject: /^\s*(?:the|a|an)?\s*$/i.test(sentence.text.slice(0, spans[0]!.start)),
-      article: spans.some((span) => AFTER_ARTICLE.test(sentence.text.slice(0, span.start))),
+      subject: /^\s*(?:the|a|an)?\s*$/i.test(text.slice(0, spans[0]!.start)),
+      article: spans.some((span) => AFTER_ARTICLE.test(text.slice(0, span.start))),
     });
   }
   return out.sort((a, b) => b.weight - a.weight || a.sentence.index - b.sentence.index);
@@ -324,7 +343,7 @@ export function narrativeQuestions(topics: readonly Topic[], options: NarrativeO
     const chosen: Topic[] = [];
     const candidates = topics
       .filter((t) => t.kind === p.topic.kind && (p.plural ? t.plural : t.singular) && (!p.article || t.countable))
-      .filter((t) => !namesAlike(t.key, p.topic.key) && !mentionsTerm(p.sentence.text, t.key))
+      .filter((t) => !namesAlike(t.key, p.topic.key) && !mentionsTerm(p.text, t.key))
       .map((t) => ({ t, weight: t.score * (0.6 + rng.next() * 0.8) }))
       .sort((a, b) => b.weight - a.weight);
     for (const { t } of candidates) if (!chosen.some((c) => namesAlike(c.key, t.key))) chosen.push(t);
@@ -333,7 +352,7 @@ export function narrativeQuestions(topics: readonly Topic[], options: NarrativeO
 
   const explanation = (p: Placement, extra = ''): string => `The document says on page ${p.sentence.page}: "${p.sentence.text}"${extra ? ` ${extra}` : ''}`;
   const base = (p: Placement) => ({ explanation: explanation(p), source: { page: p.sentence.page, sentence: p.sentence.text }, points: 1 });
-  const blanks = (p: Placement): string => blankOut(p.sentence.text, p.spans);
+  const blanks = (p: Placement): string => blankOut(p.text, p.spans);
 
   const cloze = (p: Placement): NarrativeQuestion | null => {
     const distractors = others(p).slice(0, 3);
@@ -360,12 +379,12 @@ export function narrativeQuestions(topics: readonly Topic[], options: NarrativeO
 
   /** The sentence as it was said (true), or with the topic it opens with swapped for another (false); never a "not" put in. */
   const statement = (p: Placement, wantFalse: boolean): NarrativeQuestion | null => {
-    let text = p.sentence.text;
+    let text = p.text;
     let note = '';
     if (wantFalse) {
       const swap = p.subject ? others(p)[0] : undefined;
       if (!swap) return null;
-      text = swapTerm(p.sentence.text, p.spans, swap);
+      text = swapTerm(p.text, p.spans, swap);
       note = `The statement puts "${swap}" where the document has "${p.surface}".`;
     }
     return {
