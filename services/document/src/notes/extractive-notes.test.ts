@@ -263,4 +263,28 @@ describe('extractive notes', () => {
     // A measure that fails leaves the choice as it was.
     expect(termsOf(await generator.generate(pages, { relatedness: async () => undefined }))).toEqual(plain);
   });
+
+  it('lists a phrase the text uses but never defines only when its relatedness shows a passage is about it', async () => {
+    const pages = [
+      {
+        page: 1,
+        text: [
+          'Urban sociology is the study of social life in cities. Participatory budgeting came up in the debate.',
+          'Gentrification refers to the arrival of wealthier residents in a poorer neighborhood. Residents tried participatory budgeting in two districts.',
+          'Segregation is the separation of groups of people in where they live. Participatory budgeting spread to other towns.',
+          'Suburbanization is the movement of people from cities to the areas around them. The participatory budgeting office later published a report.',
+          'Urbanization is the growth of cities as people move from the countryside. Critics of participatory budgeting wrote letters to the paper.',
+        ].join('\n\n'),
+      },
+    ];
+    const termsOf = (notes: GeneratedNote[]) => notes.find((n) => n.kind === 'key_terms')!.items.map((item) => item.term!);
+    const generator = createExtractiveNotes();
+    // Unmeasured, the phrase the text keeps using is listed beside the terms it defines.
+    expect(termsOf(await generator.generate(pages))).toContain('participatory budgeting');
+    // Measured as far from every passage, it is left out; a defined term measured as far stays.
+    const far = ['participatory budgeting', 'segregation'];
+    const measured = termsOf(await generator.generate(pages, { relatedness: async (terms) => terms.map((t) => (far.includes(t) ? 0.5 : 0.8)) }));
+    expect(measured).not.toContain('participatory budgeting');
+    expect(measured).toEqual(expect.arrayContaining(['segregation', 'gentrification', 'suburbanization', 'urbanization', 'urban sociology']));
+  });
 });
