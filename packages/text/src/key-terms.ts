@@ -710,15 +710,11 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
     const chosen: typeof scored = [];
     // Another name for a term already chosen takes no place of its own: the count is of concepts.
     let renamed = 0;
-    // A term the text does not define, measured as no passage's subject, gives up its place: the candidates
-    // after it rank lower still.
+    // A term the text does not define, measured as no passage's subject, gives up the place it would take: the
+    // candidates after it rank lower still.
     let weak = 0;
     for (const entry of ranked) {
       if (chosen.length >= max - renamed - weak) break;
-      if (choice.explainedOnly && entry.c.definedStrength < 2 && (standing(entry) ?? Number.POSITIVE_INFINITY) < UNDEFINED_MIN_STANDING) {
-        weak += 1;
-        continue;
-      }
       if (chosen.some((k) => aliases.get(k.c)?.has(entry.c))) {
         renamed += 1;
         continue;
@@ -729,6 +725,10 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
       const longer = clash && entry.c.words > clash.c.words;
       if (clash && !longer && !(entry.c.definedStrength >= 2 && clash.c.definedIn !== entry.c.definedIn)) continue;
       if (clash && longer && entry.c.sentences.size < 2 && entry.c.definedStrength < 2) continue;
+      if (choice.explainedOnly && entry.c.definedStrength < 2 && (standing(entry) ?? Number.POSITIVE_INFINITY) < UNDEFINED_MIN_STANDING) {
+        weak += 1;
+        continue;
+      }
       chosen.push(entry);
     }
 
