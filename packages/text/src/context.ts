@@ -150,8 +150,9 @@ const CLAUSE_START = /^(?:\p{Lu}|(?:the|a|an|this|these|those|its|their|his|her|
  */
 export function withoutLinkingWords(sentence: string): string {
   let text = sentence.trim();
-  // "As a result, in fact, …": one linking phrase after another.
-  for (let opening = LINKING_OPENING.exec(text) ?? CONJUNCTION_OPENING.exec(text); opening; opening = LINKING_OPENING.exec(text) ?? CONJUNCTION_OPENING.exec(text)) {
+  // "As a result, in fact, …", "And yet …": one linking phrase after another.
+  const openingLink = (t: string): RegExpExecArray | null => LINKING_OPENING.exec(t) ?? CONJUNCTION_OPENING.exec(t);
+  for (let opening = openingLink(text); opening; opening = openingLink(text)) {
     const rest = text.slice(opening[0].length);
     text = rest.charAt(0).toUpperCase() + rest.slice(1);
   }
