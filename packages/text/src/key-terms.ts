@@ -119,6 +119,27 @@ const usableWord = (t: Token): boolean =>
   /^\p{L}[\p{L}\p{N}'’-]*$/u.test(t.text) && t.text.length > 1 && !STOP_WORDS.has(t.text.toLowerCase()) && !CUE_VERBS.has(t.text.toLowerCase());
 
 /**
+ * Nouns that close a fixed phrase after their preposition ("take into account underemployment", "on behalf
+ * of", "in terms of", "by means of"): the noun belongs to the phrase, not to a name that follows it.
+ */
+const IDIOM_NOUNS: ReadonlyMap<string, RegExp> = new Map([
+  ['account', /^(?:into|on)$/i],
+  ['behalf', /^(?:on|in)$/i],
+  ['terms', /^in$/i],
+  ['spite', /^in$/i],
+  ['lieu', /^in$/i],
+  ['means', /^by$/i],
+  ['favor', /^in$/i],
+  ['favour', /^in$/i],
+  ['charge', /^in$/i],
+  ['addition', /^in$/i],
+  ['contrast', /^in$/i],
+  ['fact', /^in$/i],
+]);
+const closesIdiom = (t: Token, previous: Token | undefined): boolean =>
+  previous !== undefined && !/\S/.test(previous.post) && (IDIOM_NOUNS.get(t.text.toLowerCase())?.test(previous.text) ?? false);
+
+/**
  * Noun-phrase runs of a sentence's tokens: modifiers and nouns, ending in a noun, unbroken by
  * punctuation. Two runs joined by "of" ("code of ethics", "division of labor") also make one run.
  */
@@ -147,7 +168,7 @@ function nounRuns(tokens: Token[]): Token[][] {
     const participle = /\p{L}{3}ed$/iu.test(t.text) && t.tags.has('Verb') && previous !== undefined && /^(?:the|a|an)$/i.test(previous.text);
     // "significant others", "the generalized other": after a word that describes them, "others" are people, a noun.
     const others = /^others?$/i.test(t.text) && run.length > 0 && (traitWord(run[run.length - 1]!) || /ed$/i.test(run[run.length - 1]!.text));
-    if (predicate || verbAfterTo) close(i);
+    if (predicate || verbAfterTo || closesIdiom(t, previous)) close(i);
     else if (others) run.push({ ...t, tags: new Set([...t.tags].filter((tag) => tag !== 'Pronoun' && tag !== 'Adjective').concat('Noun')) });
     else if ((usableWord(t) && isModifier(t)) || participle) run.push(participle ? { ...t, tags: new Set([...t.tags, 'Adjective']) } : t);
     else close(i);

@@ -648,6 +648,23 @@ describe('key terms and their definitions', () => {
     expect(found.filter((t) => /report|experiencing/.test(t))).toEqual([]);
   });
 
+  it('keeps the noun of a fixed phrase out of the term after it ("take into account underemployment", "in terms of", "on behalf of")', () => {
+    const doc = segmentDocument([
+      {
+        page: 1,
+        text:
+          'Unemployment statistics do not take into account underemployment, a state in which a person accepts a lower paying job than their education qualifies them for. ' +
+          'Underemployment is common after a recession. Unions bargain on behalf of workers. In terms of wages, the losses are large. ' +
+          'Structural unemployment is a mismatch between the jobs available and the skills of those seeking work.',
+      },
+    ]);
+    const terms = extractKeyTerms(doc, { minScore: -100, max: 100 });
+    const underemployment = terms.find((t) => t.term === 'underemployment');
+    expect(underemployment?.defined).toBe(true);
+    expect(underemployment?.sentence).toMatch(/^Unemployment statistics do not take into account underemployment, a state/);
+    expect(terms.map((t) => t.term).filter((t) => /\b(?:account|behalf|terms)\b/.test(t))).toEqual([]);
+  });
+
   it('names a term as its definition writes it, not by another word with its stem ("commitment", not "committing")', () => {
     const doc = segmentDocument([
       {
