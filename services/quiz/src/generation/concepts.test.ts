@@ -40,6 +40,15 @@ describe('termSpans', () => {
     );
   });
 
+  it('capitalises a swapped-in term only where the sentence starts, not after an abbreviation', () => {
+    const sentence = 'Each of the three branches of the U.S. government is held in check by the other branches.';
+    expect(swapTerm(sentence, termSpans(sentence, termKey('government')), 'monarchy')).toBe(
+      'Each of the three branches of the U.S. monarchy is held in check by the other branches.',
+    );
+    const opening = 'Government is the formal system that rules a state.';
+    expect(swapTerm(opening, termSpans(opening, termKey('government')), 'monarchy')).toBe('Monarchy is the formal system that rules a state.');
+  });
+
   it('leaves brackets around a whole term as they are', () => {
     const sentence = 'Sociologists study norms (folkways and mores) in every society.';
     expect(blankOut(sentence, termSpans(sentence, termKey('folkways')))).toBe('Sociologists study norms (_____ and mores) in every society.');
@@ -80,6 +89,8 @@ describe('namesAlike: two names that may not stand as two options of one questio
     const alike = (a: string, b: string): boolean => namesAlike(termKey(a), termKey(b));
     expect(alike('baby boomers', 'baby boom generation')).toBe(true);
     expect(alike('ethnography', 'ethnographic study')).toBe(true);
+    // "A democratic society is a form of government that …" is no false statement about democracy.
+    expect(alike('democracy', 'democratic society')).toBe(true);
     expect(alike('deviance', 'primary deviance')).toBe(true);
     expect(alike('formal norms', 'informal norms')).toBe(false);
     expect(alike('classism', 'social class')).toBe(false);

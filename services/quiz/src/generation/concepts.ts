@@ -84,7 +84,8 @@ export function blankOut(text: string, spans: readonly Span[]): string {
 export function swapTerm(text: string, spans: readonly Span[], replacement: string): string {
   let out = text;
   for (const span of [...spans].sort((a, b) => b.start - a.start)) {
-    const capital = span.start === 0 || /[.!?]\s*["“]?$/.test(out.slice(0, span.start));
+    // A sentence's first word, not one after an abbreviation ("the U.S. government"): the text has a capital there.
+    const capital = span.start === 0 || (/^\p{Lu}/u.test(out.slice(span.start)) && /[.!?]\s*["“]?$/.test(out.slice(0, span.start)));
     const word = capital ? replacement.charAt(0).toUpperCase() + replacement.slice(1) : replacement;
     let before = out.slice(0, span.start);
     const article = /\b(a|an|A|An)(\s+)$/.exec(before);
@@ -334,10 +335,15 @@ export function nested(a: string, b: string): boolean {
   return ` ${a} `.includes(` ${b} `) || ` ${b} `.includes(` ${a} `);
 }
 
-/** Stems of one word in two forms: the same, or one the other with up to two more letters ("boom"/"boomer", "ethnograph"/"ethnographi"). */
+/**
+ * Stems of one word in two forms: the same, or one the other with up to two more letters ("boom"/"boomer",
+ * "ethnograph"/"ethnographi"), or, for a long stem, that with its last letter changed ("democrat"/"democraci").
+ */
 function sameWord(a: string, b: string): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  return short === long || (short.length >= 4 && long.length - short.length <= 2 && long.startsWith(short));
+  if (short === long) return true;
+  if (long.length - short.length > 2) return false;
+  return (short.length >= 4 && long.startsWith(short)) || (short.length >= 7 && long.startsWith(short.slice(0, -1)));
 }
 
 /**
