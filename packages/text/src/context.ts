@@ -13,6 +13,10 @@ import { STOP_WORDS, stem, tokens } from './words.js';
 const LEANS_ON_CONTEXT =
   /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then|however|thus|therefore|one (?:is|was)|(?:in|at|for|by|from|with|under|on|of) (?:it|them|this|these|that|those|such)|(?:each|some|many|most|all|none|one|two|three|any|either|neither|both) of (?:these|those|them|this|that))\b/i;
 
+// One of several things named before it: "The first is …", "The latter …", "The second type involves …".
+const ONE_OF_THOSE_BEFORE =
+  /^the (?:(?:latter|former)\b|(?:first|second|third|fourth|fifth|last|final|next|other)\s+(?:is|was|are|were|one|ones|involves|refers|concerns|type|kind|form|category|stage|step|level|approach|view|perspective)\b)/i;
+
 // A sentence that points at another part of the text ("In the example above, …", "The following
 // sections describe …", "as the table below shows").
 const POINTS_ELSEWHERE =
@@ -114,6 +118,7 @@ export function leansOnContext(sentence: string): boolean {
   const opening = sentence.trimStart();
   return (
     LEANS_ON_CONTEXT.test(opening) ||
+    ONE_OF_THOSE_BEFORE.test(opening) ||
     CONDITIONAL_OPENING.test(opening) ||
     REFERRING_OPENING.test(opening) ||
     doesSoOfBefore(opening) ||

@@ -78,9 +78,13 @@ describe('sentences that read alone', () => {
         'In this section, we look at three theories.',
         'In the example above, unemployment is the independent variable.',
         'The following sections describe these approaches to knowledge.',
+        'The first is differential class-based access to technology in the form of the digital divide.',
+        'The latter focuses on the meanings people give to small interactions.',
+        'The second type involves the state as the employer.',
       ],
       [
         'Theologians study religion, while sociologists study society.',
+        'The first mainstream device for portable data storage was a floppy disk.',
         'In 1986, federal law mandated a ten-year sentence for possession of crack.',
         'Each culture has its own norms.',
         'Thematic analysis looks for patterns across interviews.',
@@ -486,10 +490,11 @@ describe('key terms and their definitions', () => {
       'The division of labor is the way work is split into specialized tasks.',
       'Marx is best known as the father of conflict theory.',
       'Applied research is to solve problems of everyday practice.',
+      'The issue of net neutrality, the principle that all Internet data should be treated equally, is part of a national debate.',
     ];
     const found = everyTermOf(paragraphs);
     const terms = [...found.keys()].join(', ');
-    for (const term of ['founder of social ecology', 'goals of public sociology', 'availability of affordable housing', 'final outcome of industrialization']) {
+    for (const term of ['founder of social ecology', 'goals of public sociology', 'availability of affordable housing', 'final outcome of industrialization', 'issue of net neutrality']) {
       expect(found.has(term), `${term} in ${terms}`).toBe(false);
     }
     expectDefinitions(found, ['division of labor'], ['social ecology', 'public sociology', 'affordable housing', 'father of conflict theory', 'applied research']);
