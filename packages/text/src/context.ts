@@ -13,14 +13,18 @@ import { STOP_WORDS, stem, tokens } from './words.js';
 const LEANS_ON_CONTEXT =
   /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then|however|thus|therefore|one (?:is|was)|(?:in|at|for|by|from|with|under|on|of) (?:it|them|this|these|that|those|such)|(?:each|some|many|most|all|none|one|two|three|any|either|neither|both) of (?:these|those|them|this|that))\b/i;
 
+// An opening participle on something said before it: "Using this definition, …", "Given these findings, …".
+const PARTICIPLE_ON_BEFORE = /^(?:\p{L}+ing|given|based on)\s+(?:this|these|those|that|such)\b/iu;
+
 // One of several things named before it: "The first is …", "The latter …", "The second type involves …".
 const ONE_OF_THOSE_BEFORE =
-  /^the (?:(?:latter|former)\b|(?:first|second|third|fourth|fifth|last|final|next|other)\s+(?:is|was|are|were|one|ones|involves|refers|concerns|type|kind|form|category|stage|step|level|approach|view|perspective)\b)/i;
+  /^the (?:(?:latter|former)(?=\s*[,;:.]|\s+(?:is|was|are|were|has|have|had|can|could|may|might|must|will|would|should|also|often|\p{Ll}+s)\b)|(?:first|second|third|fourth|fifth|last|final|next|other)\s+(?:is|was|are|were|one|ones|involves|refers|concerns|type|kind|form|category|stage|step|level|approach|view|perspective)\b)/iu;
 
 // A sentence that points at another part of the text ("In the example above, …", "The following
 // sections describe …", "as the table below shows").
+// "As discussed in the chapter introduction, …", "…, which is our next topic", "… in harmony with the former two".
 const POINTS_ELSEWHERE =
-  /\b(?:above|below|previous|preceding|following) (?:examples?|cases?|figures?|tables?|sections?|chapters?|discussions?|lists?|scenarios?|paragraphs?)\b|\b(?:examples?|cases?|figures?|tables?|sections?|chapters?|discussions?|lists?|scenarios?|paragraphs?) (?:above|below)\b/i;
+  /\b(?:above|below|previous|preceding|following) (?:examples?|cases?|figures?|tables?|sections?|chapters?|discussions?|lists?|scenarios?|paragraphs?)\b|\b(?:examples?|cases?|figures?|tables?|sections?|chapters?|discussions?|lists?|scenarios?|paragraphs?) (?:above|below)\b|\bas (?:discussed|mentioned|noted|described|explained|shown|seen) (?:in|earlier|above|before|previously|below|later)\b|\b(?:our|the) next (?:topic|section|chapter)\b|\bthe (?:latter|former)(?:\s+(?:two|three|one)\b|(?=\s*[,;:.]|\s+(?:is|was|are|were|has|have|had|can|could|may|might|must|will|would|should|also|often|\p{Ll}+s)\b))/iu;
 
 // "these factors", "those worlds", "these two new categories" inside a sentence: things named before it,
 // unless the sentence named them itself ("the terms race and ethnicity … these three terms") or listed
@@ -119,6 +123,7 @@ export function leansOnContext(sentence: string): boolean {
   return (
     LEANS_ON_CONTEXT.test(opening) ||
     ONE_OF_THOSE_BEFORE.test(opening) ||
+    PARTICIPLE_ON_BEFORE.test(opening) ||
     CONDITIONAL_OPENING.test(opening) ||
     REFERRING_OPENING.test(opening) ||
     doesSoOfBefore(opening) ||
