@@ -85,6 +85,7 @@ describe('sentences that read alone', () => {
         'As discussed in the chapter introduction, women have been entering the workforce for decades.',
         'When researchers collect data outside a laboratory, they are conducting field research, which is our next topic.',
         'Tao can describe a spiritual reality, or the way of modern life in harmony with the former two.',
+        'In either case, the stereotype is a generalization that does not take individual differences into account.',
       ],
       [
         'Theologians study religion, while sociologists study society.',
@@ -92,6 +93,7 @@ describe('sentences that read alone', () => {
         'The former Soviet Union broke up in 1991.',
         'Cities grew fast in the latter part of the century.',
         'Using surveys, researchers collect data from many people at once.',
+        'In case studies, researchers look at one case in depth.',
         'In 1986, federal law mandated a ten-year sentence for possession of crack.',
         'Each culture has its own norms.',
         'Thematic analysis looks for patterns across interviews.',
