@@ -16,6 +16,9 @@ const LEANS_ON_CONTEXT =
 // An opening participle on something said before it: "Using this definition, …", "Given these findings, …".
 const PARTICIPLE_ON_BEFORE = /^(?:\p{L}+ing|given|based on)\s+(?:this|these|those|that|such)\b/iu;
 
+// Inside the sentence, a name given to something said before it: "In sociology, we call this culture shock."
+const NAMES_WHAT_CAME_BEFORE = /\b(?:call|calls|called|term|terms|termed|label|labels|labeled|labelled|name|names|named)\s+(?:this|these|that|it|them)\b/i;
+
 // One of several things named before it: "The first is …", "The latter …", "The second type involves …".
 const ONE_OF_THOSE_BEFORE =
   /^the (?:(?:latter|former)(?=\s*[,;:.]|\s+(?:is|was|are|were|has|have|had|can|could|may|might|must|will|would|should|also|often|\p{Ll}+s)\b)|(?:first|second|third|fourth|fifth|last|final|next|other)\s+(?:is|was|are|were|one|ones|involves|refers|concerns|type|kind|form|category|stage|step|level|approach|view|perspective)\b)/iu;
@@ -125,6 +128,7 @@ export function leansOnContext(sentence: string): boolean {
     LEANS_ON_CONTEXT.test(opening) ||
     ONE_OF_THOSE_BEFORE.test(opening) ||
     PARTICIPLE_ON_BEFORE.test(opening) ||
+    NAMES_WHAT_CAME_BEFORE.test(sentence) ||
     CONDITIONAL_OPENING.test(opening) ||
     REFERRING_OPENING.test(opening) ||
     doesSoOfBefore(opening) ||

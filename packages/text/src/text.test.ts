@@ -86,6 +86,8 @@ describe('sentences that read alone', () => {
         'When researchers collect data outside a laboratory, they are conducting field research, which is our next topic.',
         'Tao can describe a spiritual reality, or the way of modern life in harmony with the former two.',
         'In either case, the stereotype is a generalization that does not take individual differences into account.',
+        'In sociology, we call this culture shock.',
+        'Rather, it was Asch’s study on the pressures of conformity.',
       ],
       [
         'Theologians study religion, while sociologists study society.',
@@ -94,6 +96,7 @@ describe('sentences that read alone', () => {
         'Cities grew fast in the latter part of the century.',
         'Using surveys, researchers collect data from many people at once.',
         'In case studies, researchers look at one case in depth.',
+        'Xenocentrism refers to the belief that another culture is superior to one’s own.',
         'In 1986, federal law mandated a ten-year sentence for possession of crack.',
         'Each culture has its own norms.',
         'Thematic analysis looks for patterns across interviews.',
