@@ -13,19 +13,23 @@ import { STOP_WORDS, stem, tokens } from './words.js';
 const LEANS_ON_CONTEXT =
   /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then|however|thus|therefore|one (?:is|was)|(?:in|at|for|by|from|with|under|on|of) (?:it|them|this|these|that|those|such)|(?:each|some|many|most|all|none|one|two|three|any|either|neither|both) of (?:these|those|them|this|that))\b/i;
 
-// An opening participle on something said before it: "Using this definition, …", "Given these findings, …".
-const PARTICIPLE_ON_BEFORE = /^(?:\p{L}+ing|given|based on)\s+(?:this|these|those|that|such)\b/iu;
+// An opening participle on something said before it: "Using this definition, …", "Given these findings, …"
+// ("Assuming that …" and "Everything that …" are no reference).
+const PARTICIPLE_ON_BEFORE = /^(?:(?!\p{L}*thing\b)\p{L}+ing|given|based on)\s+(?:this|these|those|such)\b/iu;
 
 // Inside the sentence, a name given to something said before it: "In sociology, we call this culture shock."
-const NAMES_WHAT_CAME_BEFORE = /\b(?:call|calls|called|term|terms|termed|label|labels|labeled|labelled|name|names|named)\s+(?:this|these|that|it|them)\b/i;
+// Not "that": "a term that refers to …" is a definition.
+const NAMES_WHAT_CAME_BEFORE = /\b(?:call|calls|called|term|termed|label|labels|labeled|labelled|name|names|named)\s+(?:this|these|it|them)\b/i;
 
-// One of several things named before it: "The first is …", "The latter …", "The second type involves …".
+// One of several things named before it: "The first is …", "The second type involves …" ("The latter …" is read
+// wherever it stands, below).
 const ONE_OF_THOSE_BEFORE =
-  /^the (?:(?:latter|former)(?=\s*[,;:.]|\s+(?:is|was|are|were|has|have|had|can|could|may|might|must|will|would|should|also|often|\p{Ll}+s)\b)|(?:first|second|third|fourth|fifth|last|final|next|other)\s+(?:is|was|are|were|one|ones|involves|refers|concerns|type|kind|form|category|stage|step|level|approach|view|perspective)\b)/iu;
+  /^the (?:first|second|third|fourth|fifth|last|final|next|other)\s+(?:is|was|are|were|one|ones|involves|refers|concerns|type|kind|form|category|stage|step|level|approach|view|perspective)\b/i;
 
 // A sentence that points at another part of the text ("In the example above, …", "The following
-// sections describe …", "as the table below shows").
-// "As discussed in the chapter introduction, …", "…, which is our next topic", "… in harmony with the former two".
+// sections describe …", "as the table below shows", "As discussed in the chapter introduction, …", "…, which is
+// our next topic") or stands on what came before ("The latter …", "… in harmony with the former two"; not "the
+// former Soviet Union", where "former" describes).
 const POINTS_ELSEWHERE =
   /\b(?:above|below|previous|preceding|following) (?:examples?|cases?|figures?|tables?|sections?|chapters?|discussions?|lists?|scenarios?|paragraphs?)\b|\b(?:examples?|cases?|figures?|tables?|sections?|chapters?|discussions?|lists?|scenarios?|paragraphs?) (?:above|below)\b|\bas (?:discussed|mentioned|noted|described|explained|shown|seen) (?:in|earlier|above|before|previously|below|later)\b|\b(?:our|the) next (?:topic|section|chapter)\b|\bthe (?:latter|former)(?:\s+(?:two|three|one)\b|(?=\s*[,;:.]|\s+(?:is|was|are|were|has|have|had|can|could|may|might|must|will|would|should|also|often|\p{Ll}+s)\b))/iu;
 
