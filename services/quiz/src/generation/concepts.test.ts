@@ -67,6 +67,13 @@ describe('definitionPart: what a sentence says plainly a term is', () => {
     expect(definitionOf('Morbidity is the incidence of disease in a population.', 'morbidity')).toBe('the incidence of disease in a population');
   });
 
+  it('reads what "a term that refers to …" says the term means, and nothing from a remark about the word', () => {
+    expect(definitionOf('Durkheim wrote of anomie, a term that refers to a state of normlessness in a society.', 'anomie')).toBe('a state of normlessness in a society');
+    expect(
+      definitionOf('Critics say the act will create a system of socialized medicine, a term that for many people has negative connotations from the Cold War era.', 'system of socialized medicine'),
+    ).toBeNull();
+  });
+
   it('takes no definition from the next item of a list, from ", which is" about the clause, or from a judgement', () => {
     for (const [sentence, term] of [
       ['Globally, the mortality rate for children was 38 per 1,000 live births, which is a dramatic change from previous decades.', 'live births'],

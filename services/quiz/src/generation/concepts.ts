@@ -140,7 +140,18 @@ const ENDS_AT_TERM = /^["”’]?\s*(?:\([^)]*\)\s*)?[.!]?["”’]?$/;
 // Where a definition stops and the sentence goes on to something else.
 const CLAUSE_END = /;|\s\(|,\s+(?:but|while|which|as well as|so|yet|whereas|although|though|because|when|as|is|are|was|were|has|have|had)\b/;
 
+// "a term that refers to …", "a word used to describe …": what follows the cue is what the term means. Anything
+// else said of the word ("a term that for many people has negative connotations") says nothing of the concept.
+const ABOUT_THE_WORD = /^(?:a|an|the)\s+(?:term|word|phrase|name|label|expression)\b\s*(?:(?:that|which)\s+|used\s+)?/i;
+const WORD_MEANS = /^(?:to\s+)?(?:refers?\s+to|describes?|means|denotes|designates)\s+/i;
+
 function cleanDefinition(text: string, key: string): string | null {
+  const aboutTheWord = ABOUT_THE_WORD.exec(text);
+  if (aboutTheWord) {
+    const cue = WORD_MEANS.exec(text.slice(aboutTheWord[0].length));
+    if (!cue) return null;
+    text = text.slice(aboutTheWord[0].length + cue[0].length);
+  }
   const cut = text.search(CLAUSE_END);
   let definition = normalizeSpace((cut > 0 ? text.slice(0, cut) : text).replace(CITATION, '')).replace(/[.!;:,\s]+$/, '');
   // An option reads as a phrase, not as a sentence start ("Social processes that …" → "social processes that …").
