@@ -41,6 +41,11 @@ export function insideIntroduction(before: string): boolean {
 // What follows is the rest of a list, not a gloss: "…, an Inuit community, a village in Thailand",
 // "mobile phones, the Internet, or social media", "the working class, the working poor, and the underclass".
 const LIST_AFTER = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+|(?:a|an|the)\s)/i;
+// A short second item and then a bare phrase of a few words and another comma or "and" list a third: "economic
+// systems, the family, health and hygiene, …", "violence in schools, the results of declining funding, changes due
+// to …". A longer gloss, or one with a clause, may hold a list of its own ("an extreme or irrational aversion to gay,
+// lesbian, …", "a feature that geographers, engineers and farmers …").
+const BARE_ITEM_AFTER = /^\s*,\s*(?:a|an|the)\s+[^\s,;:()]+(?:\s+(?!(?:that|which|who|whom|whose|where|when)\b)[^\s,;:()]+){0,4},\s*(?!(?:and|or|but|nor|which|who|whom|whose|that|what|where|when|while|whereas|in|on|at|by|for|with|without|from|to|as|of|during|after|before|since|until|so|because|although|though|if|unless|such|like|including|especially|often|usually|sometimes|then|namely|not|is|are|was|were|has|have|had|can|could|will|would|may|might|must|should)\b)\p{Ll}[\p{L}-]*(?:\s+\p{Ll}[\p{L}-]*){0,3}\s*(?:,|\band\b|\bor\b)/iu;
 
 /**
  * Whether "<phrase>, <what follows>" lists the phrase among others rather than setting beside it what
@@ -48,7 +53,7 @@ const LIST_AFTER = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+|(?
  * next item.
  */
 export function listedAmongOthers(before: string, after: string): boolean {
-  return (ITEM_BEFORE.test(before) && !INTRODUCED.test(before)) || LIST_AFTER.test(after);
+  return (ITEM_BEFORE.test(before) && !INTRODUCED.test(before)) || LIST_AFTER.test(after) || BARE_ITEM_AFTER.test(after);
 }
 
 const WHICH_VERB = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*which\s+(is|was|are|were)\b/i;

@@ -238,16 +238,20 @@ function namedSpans(tokens: Token[]): Token[][] {
 const NAMED_CUES =
   /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?<!\b(?:i|you|he|she|we|they|who)\s+|\b(?:best|better|well|widely|most)\s+)(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|phrase)(?: of)?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
 // Words that judge or rank rather than say what a thing is: "reproduction, which is a necessary part of …",
-// "…, which is the most common form". After "X is …" they stay a definition's: textbooks introduce their terms
-// that way ("Formal norms are the most specific …").
-const JUDGED =
-  'important|significant|key|major|critical|crucial|vital|essential|necessary|central|common|good|great|big|serious|growing|main|primary|best|worst|largest|smallest|only|most|least';
+// "…, which is the most common form". After "X is a …" the judging ones say what X matters for, not what it is
+// ("Domestic violence is a significant social problem …"), but the ranking ones stay a definition's: textbooks
+// introduce their terms that way ("Formal norms are the most specific …").
+const JUDGING =
+  'important|significant|key|major|critical|crucial|vital|essential|necessary|central|common|good|great|big|serious|growing|main|primary|dominant|special|top|best|worst|largest|smallest';
+const JUDGED = `${JUDGING}|only|most|least`;
 const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refers? to|is defined as|are defined as|is the term for|means|denotes?|is a term (?:for|used)|are terms|(?:occurs?|happens?|arises?|exists?|takes? place) when)\b/iu;
-// "X is a …", "X, on the other hand, is a …", "X are those that …", "X are punishments for …".
+// "X is a …", "X, on the other hand, is a …", "X are those that …", "X are punishments for …"; not what X stands in
+// to something else ("autism is a cause of significant fear", "elderly prisoners are physically incapable of …").
 const SUBJECT_COPULA =
-  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?!(?:not|never|no|hardly|rarely)\b)(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?!(?:an?\s+|the\s+)?(?:examples?|instances?|cases?) of\b|(?:the\s+)?(?:most|least|more|less) likely\b)(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s)(?:(?!(?:in|on|at|by|for|with|from|under|over|about|into|to)\b)\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
-// "X describes the process by which …", "X consists of …": a definition in other words.
-const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how|one|those|what)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
+  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?!(?:not|never|no|hardly|rarely)\b)(?:(?:just|simply|essentially|basically|generally|usually|often|also)\s+)?(?!(?:an?\s+|the\s+)?(?:examples?|instances?|cases?) of\b|(?:an?\s+|the\s+)(?:main\s+|leading\s+)?(?:causes?|results?|consequences?|sources?|subjects?|symptoms?|signs?|factors?|parts?|features?|components?|aspects?|focus) of\b|(?:the\s+)?(?:most|least|more|less) likely\b)(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s|\p{L}+ly\s)(?:(?!(?:in|on|at|by|for|with|from|under|over|about|into|to)\b)\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
+// "X describes the process by which …", "X consists of …": a definition in other words ("The textbooks describe the
+// women as …" says how X tells of something else).
+const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how|one|those|what)(?![^,.;:]{0,40}\sas\b)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
 // "This belief system is an ideology.": the sentence names what it has just described.
 const NAMED_AT_END = /^\s*(?:this|these|such|that|those)\b[^,;:]{0,60}\b(?:is|are|was|were)\s+(?:(?:called|known as|termed)\s+)?(?:(?:a|an|the)\s+)?["“]?$/iu;
 // "Durkheim called the communal beliefs … of a society the collective conscience.": what was called, then its name.
@@ -261,7 +265,7 @@ const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).
 // a verb is the subject of the main clause, not a gloss ("In the final stage, old age, the challenge is to …",
 // "…, the costs of elder care will rise"); "an ideal culture, the standards society would like to …" still glosses.
 const APPOSITIVE_DEFINITION = new RegExp(
-  `^\\s*(?:\\([^)]{1,40}\\)\\s*)?,\\s*(?:(?:a|an|the)\\s+(?![\\p{L}'’-]+\\s+(?:of\\s+[\\p{L}'’-]+\\s+(?:[\\p{L}'’-]+\\s+)?)?(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should)\\b)(?!(?:same|other|most|first|second|third|last|next|latter|former|more|less|fewer|greater|higher|lower|larger|smaller|better|worse)\\b|(?:number|figure|share|proportion|percentage|rate|total|amount|fraction|trend|change|increase|decrease|rise|drop|decline)\\b(?!\\s+of\\b))\\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\\s|that is,?\\s|i\\.e\\.,?\\s|which (?:(?:is|are|was|were)\\s+(?!(?:on|in|at|by|for|with|from|under|over|about|into|now|also|still|often|usually|not|very|more|less|most|so|too|then|likely|one of|somewhat|largely|mostly|partly|highly|relatively|particularly|especially|increasingly)\\b|(?:an?|the)\\s+(?:${JUDGED})\\b)|refers? to|means|describes)|which (?:[\\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\\s|(?:in|by) which\\s|whereby\\s|meaning\\s|when (?:someone|a person|people|an individual|individuals|one)\\s|(?:people|those|someone|individuals) (?:who|whose)\\s|(?:also |sometimes |often )?(?:known|called|referred to) as\\s)`,
+  `^\\s*(?:\\([^)]{1,40}\\)\\s*)?,\\s*(?:(?:a|an|the)\\s+(?![\\p{L}'’-]+\\s+(?:of\\s+[\\p{L}'’-]+\\s+(?:[\\p{L}'’-]+\\s+)?)?(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should)\\b)(?!(?:same|other|most|first|second|third|final|last|next|latter|former|more|less|fewer|greater|higher|lower|larger|smaller|better|worse)\\b|(?:number|figure|share|proportion|percentage|rate|total|amount|fraction|trend|change|increase|decrease|rise|drop|decline)s?\\b(?!\\s+of\\b))\\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\\s|that is,?\\s|i\\.e\\.,?\\s|which (?:(?:is|are|was|were)\\s+(?!(?:on|in|at|by|for|with|from|under|over|about|into|now|also|still|often|usually|not|very|more|less|most|so|too|then|likely|one of|somewhat|largely|mostly|partly|highly|relatively|particularly|especially|increasingly)\\b|(?:an?|the)\\s+(?:${JUDGED})\\b)|refers? to|means|describes)|which (?:[\\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\\s|(?:in|by) which\\s|whereby\\s|meaning\\s|when (?:someone|a person|people|an individual|individuals|one)\\s|(?:people|those|someone|individuals) (?:who|whose)\\s|(?:also |sometimes |often )?(?:known|called|referred to) as\\s)`,
   'iu',
 );
 // "thanatology: the systematic study of death and dying": a colon and what it is.
@@ -308,6 +312,39 @@ const PARTITIVE_NOUNS = new Set(
   ),
 );
 
+// "an evolutionary model of technological change, in which …", "a model for categorizing technology, in which …":
+// after "<noun> of/for X", what is set beside X may as well be about the noun, unless that noun only names X ("the
+// concept of predestination, the idea that …") or picks out part of it ("the process of institutionalization").
+const OF_BEFORE = /\b(\p{L}+)\s+(?:of|for)\s+(?:(?:the|a|an)\s+)?["“]?$/iu;
+// "a system of socialized medicine, a term that …": what names a term is about the phrase next to it.
+const NAMES_A_TERM = /^\s*,\s*(?:a|an|the)\s+(?:[\p{L}-]+\s+)?(?:term|word|phrase|concept|name|label)\b/iu;
+function attachedEarlier(before: string, after: string): boolean {
+  if (NAMES_A_TERM.test(after)) return false;
+  const noun = OF_BEFORE.exec(before)?.[1]?.toLowerCase();
+  return noun !== undefined && !NAMING_NOUNS.has(noun) && !PARTITIVE_NOUNS.has(noun) && !META_NOUNS.has(noun);
+}
+
+// "…to gather data, the Lynds objectively described …", "Beyond the ethical concerns, the study’s validity has been
+// questioned …", "…cultural propriety, that is, there are …": what follows the comma is a clause of its own.
+const CLAUSE_AFTER = /^\s*,\s*(?:the\s+\p{Lu}|(?:the|a|an)\s+[\p{L}-]+['’]s\s+[\p{L}-]+\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should)\b|that is,?\s+there\b)/u;
+const startsClause = (after: string): boolean => CLAUSE_AFTER.test(after);
+
+// "…the Susan G. Komen Foundation’s mission—to find a cure for breast cancer—or …": a dash after a phrase that
+// stands between dashes closes the aside; it opens nothing about the phrase.
+const insideDashes = (before: string): boolean => (before.match(/[—–]/g)?.length ?? 0) % 2 === 1;
+// "the dominant group—which now included …": "which" and what it did tells a story, not what the phrase is.
+const DASH_WHICH_DOES = /^\s*[—–]\s*which\s+(?!(?:is|are|was|were|refers?|means|describes)\b)/iu;
+
+// "Domestic violence is a significant social problem …", "Cyberbullying is a special feature of the Internet": what is
+// said of the phrase judges it; it does not say what it is.
+const JUDGED_PREDICATE = new RegExp(`^\\s*(?:is|are|was|were)\\s+(?:also\\s+|still\\s+)?(?:a|an|the)\\s+(?:(?:very|particularly|especially)\\s+)?(?:${JUDGING})\\b`, 'iu');
+
+// "the concept of race has changed …", "Murdock identified … the concept of personal names, and …": "the concept of X"
+// names X, and only what is said of it next ("the concept of carrying capacity, which describes …", "the term
+// religion describes …", "use the term status to describe …") says what it is.
+const THE_CONCEPT = /^the (?:term|concept|notion|phrase)\b/i;
+const SAYS_WHAT = /^\s*["”'’]?\s*(?:\(|[—–:]|,\s*(?:which|that is|meaning|or|a|an|the)\b|(?:is|are|refers?|means|describes?|connotes?|denotes?|captures?|encompasses|signifies|to (?:describe|refer|mean|denote|name|capture|explain))\b)/iu;
+
 /**
  * How strongly `sentence` defines a term that runs from `start` to `end` in it: 3 for "X refers to
  * …", "X is defined as …", "known as X", "X (ABBR)"; 2 for "X is a …" opening the sentence; 0 for a
@@ -324,20 +361,24 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   const capitalised = /^\p{Lu}\p{Ll}/u.test(phrase) && !/ \p{Ll}[\p{L}-]*$/u.test(phrase);
   for (const cue of before.matchAll(NAMED_CUES)) {
     // Only an article or a quotation mark between the cue and the term: "the term with freedom" names no freedom.
-    if (!capitalised && cue.index + cue[0].length <= start + 1 && /^\s*(?:(?:the|a|an)\s+)?["“'‘]?\s*$/i.test(sentence.slice(cue.index + cue[0].length, start))) return 3;
+    if (!capitalised && cue.index + cue[0].length <= start + 1 && /^\s*(?:(?:the|a|an)\s+)?["“'‘]?\s*$/i.test(sentence.slice(cue.index + cue[0].length, start))) {
+      if (THE_CONCEPT.test(cue[0]) && !SAYS_WHAT.test(after)) continue;
+      return 3;
+    }
   }
   const abbreviation = ABBREVIATED.exec(after)?.[0].replace(/[^\p{Lu}]/gu, '');
   if (abbreviation && abbreviation === initials(sentence.slice(start, end))) return 3;
   const opens = OPENING.test(before);
   if (opens && SUBJECT_STRONG.test(after)) return 3;
-  if (opens && (SUBJECT_COPULA.test(after) || SUBJECT_DESCRIBED.test(after))) return 2;
+  if (opens && (SUBJECT_COPULA.test(after) || SUBJECT_DESCRIBED.test(after)) && !JUDGED_PREDICATE.test(after)) return 2;
   if ((NAMED_AT_END.test(before) || CALLED_OBJECT.test(before)) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
-  if (DASH_DEFINITION.test(after) && !insideIntroduction(before)) return 2;
-  if (APPOSITIVE_DEFINITION.test(after) && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after)) return 2;
+  if (DASH_DEFINITION.test(after) && !insideIntroduction(before) && !insideDashes(before) && !DASH_WHICH_DOES.test(after)) return 2;
+  if (APPOSITIVE_DEFINITION.test(after) && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after) && !attachedEarlier(before, after) && !startsClause(after)) return 2;
   if (BRACKETED_GLOSS.test(after) && !insideIntroduction(before)) return 2;
   if (KINDS_LISTED.test(before) && LIST_ITEM_END.test(after)) return 2;
   if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !insideIntroduction(before)) return 2;
-  if (THEORY_HEADS.test(phrase) && (THEORY_HOLDS.test(after) || ACCORDING_TO.test(before))) return 2;
+  // A theory is named by more than its head: "The hypothesis suggests …" is about one named before.
+  if (THEORY_HEADS.test(phrase) && /\s/.test(phrase.trim()) && (THEORY_HOLDS.test(after) || ACCORDING_TO.test(before))) return 2;
   if (OR_GLOSS.test(after) && !listedAmongOthers(before, after) && !insideIntroduction(before)) return 2;
   if (DEFINE_BEFORE.test(before) && AS_AFTER.test(after)) return 3;
   return 0;

@@ -567,6 +567,77 @@ describe('key terms and their definitions', () => {
       notDefined: ['old age', 'schools', 'asian individuals'],
     },
     {
+      reads: 'takes what follows "<noun> of/for X," as being about the noun ("a model of technological change, in which …"), unless the noun only names X or picks out part of it',
+      paragraphs: [
+        'Anderson and Tushman suggest an evolutionary model of technological change, in which a breakthrough leads to a number of variations.',
+        'John Calvin popularized the Christian concept of predestination, the idea that all events have already been decided by God.',
+        'This is an example of the process of institutionalization, the act of implanting a convention or norm into society.',
+      ],
+      defined: ['predestination', 'institutionalization'],
+      notDefined: ['technological change'],
+    },
+    {
+      reads: 'takes no gloss from a clause of its own after the comma ("data, the Lynds described …", "concerns, the study’s validity has …", "propriety, that is, there are …")',
+      paragraphs: [
+        'Recording interviews and using surveys to gather data, the Lynds objectively described what they observed.',
+        'Beyond the ethical concerns, the study’s validity has been questioned after participants revealed they had been coached.',
+        'Commuting to work shows cultural propriety, that is, there are many expected behaviors.',
+        'Sociologists develop an operational definition, that is, they define each concept in terms of the steps it takes to measure it.',
+      ],
+      defined: ['operational definition'],
+      notDefined: ['data', 'ethical concerns', 'cultural propriety'],
+    },
+    {
+      reads: 'takes no definition from a dash that closes an aside ("mission—to find a cure for breast cancer—or …") or tells what the phrase did ("—which now included …")',
+      paragraphs: [
+        'No one can argue with the foundation’s mission—to find a cure for breast cancer—or with the money it has raised.',
+        'In particular, the dominant group—which now included second-generation Germans—saw Italian immigrants as a threat.',
+        'The digital divide—the increasing gap between the technological haves and have-nots—exists both locally and globally.',
+        'The show follows an extended family—which is a household that includes a parent, a child and other relatives.',
+      ],
+      defined: ['digital divide', 'extended family'],
+      notDefined: ['breast cancer', 'dominant group'],
+    },
+    {
+      reads: 'takes no definition from "X is a significant …", "X is a cause of …", "X are physically incapable of …" or "X describe the women as …"',
+      paragraphs: [
+        'Domestic violence is a significant social problem in the United States.',
+        'Cyberbullying is a special feature of the Internet.',
+        'Awareness has grown, but autism is a cause of significant fear among parents.',
+        'In many cases, elderly prisoners are physically incapable of committing a violent crime.',
+        'The textbooks describe the women as having been drafted to work.',
+        'Formal norms are the most specific and clearly stated of the various types of norms.',
+        'Conspicuous consumption is the purchase and use of certain products to make a social statement about status.',
+      ],
+      defined: ['formal norms', 'conspicuous consumption'],
+      notDefined: ['domestic violence', 'cyberbullying', 'autism', 'elderly prisoners', 'textbooks'],
+    },
+    {
+      reads: 'takes "the concept of X" for a definition only where the sentence goes on to say what X is, and "The hypothesis suggests …" for none',
+      paragraphs: [
+        'Historically, the concept of race has changed across cultures and eras.',
+        'Murdock identified other universals, including language, the concept of personal names, and jokes.',
+        'Sociologists use the term status to describe the responsibilities and benefits that a person experiences according to their rank.',
+        'A key factor is the concept of carrying capacity, which describes the maximum amount of life that an area can sustain.',
+        'The hypothesis suggests that language shapes thought and thus behavior.',
+        'Conflict theory suggests that people struggle over scarce resources.',
+      ],
+      defined: ['status', 'carrying capacity', 'conflict theory'],
+      notDefined: ['race', 'personal names', 'hypothesis'],
+    },
+    {
+      reads: 'takes no gloss from the next item of a list ("economic systems, the family, health and hygiene, …"), nor from ", the final type," or ", the figures show"',
+      paragraphs: [
+        'Ideas about economic systems, the family, health and hygiene, and national defense were among the concerns of social life.',
+        'Homophobia, an extreme or irrational aversion to gay, lesbian, bisexual, or all LGBTQ people, often shows as prejudice.',
+        'A meander, a feature that geographers, engineers and farmers watch with interest, is a wide bend in a river.',
+        'Plant patents, the final type, recognize the discovery of new plant types.',
+        'Poverty grew fastest in peripheral nations, the figures show.',
+      ],
+      defined: ['homophobia', 'meander'],
+      notDefined: ['economic systems', 'plant patents', 'peripheral nations'],
+    },
+    {
       reads: 'takes peoples and places opening a sentence each for no kinds the text teaches ("Chinese immigration …", "Mexican immigration …")',
       paragraphs: [
         'Chinese immigration came to an abrupt end with the Chinese Exclusion Act of 1882.',
