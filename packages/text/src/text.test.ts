@@ -577,15 +577,17 @@ describe('key terms and their definitions', () => {
       notDefined: ['technological change'],
     },
     {
-      reads: 'takes no gloss from a clause of its own after the comma ("data, the Lynds described …", "concerns, the study’s validity has …", "propriety, that is, there are …")',
+      reads: 'takes no gloss from a clause of its own after the comma ("data, the Lynds described …", "concerns, the study’s validity has …", "villages, the field study is …", "propriety, that is, there are …") or from inside "And since …,"',
       paragraphs: [
         'Recording interviews and using surveys to gather data, the Lynds objectively described what they observed.',
         'Beyond the ethical concerns, the study’s validity has been questioned after participants revealed they had been coached.',
         'Commuting to work shows cultural propriety, that is, there are many expected behaviors.',
+        'And since there are very few feral children, the researchers study each one closely.',
+        'Researchers rarely reach isolated villages, the field study is then the usual method.',
         'Sociologists develop an operational definition, that is, they define each concept in terms of the steps it takes to measure it.',
       ],
       defined: ['operational definition'],
-      notDefined: ['data', 'ethical concerns', 'cultural propriety'],
+      notDefined: ['data', 'ethical concerns', 'cultural propriety', 'feral children', 'isolated villages'],
     },
     {
       reads: 'takes no definition from a dash that closes an aside ("mission—to find a cure for breast cancer—or …") or tells what the phrase did ("—which now included …")',
