@@ -123,6 +123,26 @@ describe('the item check', () => {
       expect(problems).toContain(PROBLEMS.numberKey);
     });
 
+    it('rejects a blank over a word of a name, "associated with _____ University", "the Americans with _____ Act"', () => {
+      const sentence = 'The study was run at the hospital associated with Johns Hopkins University, where the code of ethics began.';
+      const page = [{ page: 4, text: `${text} ${sentence}` }];
+      const university: GeneratedQuestion = {
+        ...cloze('', [], '', sentence),
+        type: 'short_answer',
+        options: null,
+        text: `Fill in the blank (2 words): "${sentence.replace('Johns Hopkins', '_____')}"`,
+        correctAnswer: 'Johns Hopkins',
+      };
+      expect(checkItem(university, page)).toContain(PROBLEMS.nameBlank);
+      const act = 'Before the Americans with Disabilities Act of 1990, people with disabilities were often excluded.';
+      const law = cloze(act.replace('Disabilities', '_____'), ['disabilities', 'impairment', 'stigma', 'autism'], 'disabilities', act);
+      expect(checkItem(law, [{ page: 4, text: `${text} ${act}` }])).toContain(PROBLEMS.nameBlank);
+      // A blank before a sentence's next word, or a name after the blank's own phrase, is no name's word.
+      const credential = 'Credentialism is the emphasis on certificates or degrees to show that a person has a certain skill.';
+      const plain = cloze(credential.replace('Credentialism', '_____'), ['tracking', 'credentialism', 'hidden curriculum', 'standardized tests'], 'credentialism', credential);
+      expect(checkItem(plain, doc)).not.toContain(PROBLEMS.nameBlank);
+    });
+
     it('rejects a blank over a year or a bare number', () => {
       const year = cloze(share.replace('1998', '_____'), ['1998', '1987', '2004', '1975'], '1998', share);
       expect(checkItem(year, doc)).toContain(PROBLEMS.yearKey);

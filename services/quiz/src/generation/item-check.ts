@@ -14,6 +14,7 @@ export interface QuizCheck {
 export const PROBLEMS = {
   citationBlank: 'the blank is over a citation',
   numberedThingBlank: 'the blank is over a figure, table or chapter number',
+  nameBlank: 'the blank is over a word of a name',
   yearKey: 'the key is a year',
   numberKey: 'the key is a bare number',
   stopWordKey: 'the key is a stop word, not a content term',
@@ -35,6 +36,9 @@ const CITATION_BLANK = [
   // "(Smith, _____)": the year blanked
   /\(\s*\p{Lu}[^()]*,\s*_{3,}\s*[a-z]?\)/u,
 ];
+// "associated with _____ University", "the Americans with _____ Act": a capitalised word right after the blank goes on
+// with a name (an institution, a law, a title), and the blank takes a word of it.
+const NAME_BLANK = /_{3,}\s+(?!I\b)\p{Lu}[\p{Ll}’'-]/u;
 const NUMBERED_THING_BLANK =
   /\b(?:fig(?:ure)?s?|tables?|chapters?|sections?|pages?|pp?|charts?|maps?|units?|parts?|exhibits?|appendix|appendices|equations?|eqs?|steps?|volumes?|vol|modules?|lessons?)\.?\s*_{3,}/i;
 const NUMBER_KEY = /^[\s$€£~≈<>+-]*\d[\d.,\s/:-]*(?:%|s|st|nd|rd|th|bce?|ce|ad)?\.?\s*$/i;
@@ -134,6 +138,7 @@ export function createItemChecker(pages: readonly DocumentPage[], options: ItemC
     if (BLANK.test(item.text)) {
       if (CITATION_BLANK.some((pattern) => pattern.test(item.text))) problems.push(PROBLEMS.citationBlank);
       if (NUMBERED_THING_BLANK.test(item.text)) problems.push(PROBLEMS.numberedThingBlank);
+      if (NAME_BLANK.test(item.text)) problems.push(PROBLEMS.nameBlank);
     }
 
     if (item.type === 'multiple_choice') {
