@@ -316,7 +316,10 @@ const PARTITIVE_NOUNS = new Set(
 // "an evolutionary model of technological change, in which …", "a model for categorizing technology, in which …":
 // after "<noun> of/for X", what is set beside X may as well be about the noun, unless that noun only names X ("the
 // concept of predestination, the idea that …") or picks out part of it ("the process of institutionalization").
-const OF_BEFORE = /\b(\p{L}+)\s+(?:of|for)\s+(?:(?:the|a|an)\s+)?["“]?$/iu;
+// The noun is read after a determiner or a preposition and at most two modifiers ("the increasing legal acceptance of
+// X", "with Illustrations of X"), so that a verb after its subject ("Students compete for X", "…consists of X") is none.
+const OF_BEFORE =
+  /\b(?:(?:a|an|the|this|that|these|those|its|their|his|her|our|one|some|any|each|in|on|at|by|with|from|between|among|about|into|to)\s+)(?:[\p{L}-]+\s+){0,2}?(\p{L}+)\s+(?:of|for)\s+(?:(?:the|a|an)\s+)?["“]?$/iu;
 // "a system of socialized medicine, a term that …": what names a term is about the phrase next to it.
 const NAMES_A_TERM = /^\s*,\s*(?:a|an|the)\s+(?:[\p{L}-]+\s+)?(?:term|word|phrase|concept|name|label)\b/iu;
 function attachedEarlier(before: string, after: string): boolean {

@@ -572,8 +572,9 @@ describe('key terms and their definitions', () => {
         'Anderson and Tushman suggest an evolutionary model of technological change, in which a breakthrough leads to a number of variations.',
         'John Calvin popularized the Christian concept of predestination, the idea that all events have already been decided by God.',
         'This is an example of the process of institutionalization, the act of implanting a convention or norm into society.',
+        'Students often compete for prestige, the respect that others give a person.',
       ],
-      defined: ['predestination', 'institutionalization'],
+      defined: ['predestination', 'institutionalization', 'prestige'],
       notDefined: ['technological change'],
     },
     {
