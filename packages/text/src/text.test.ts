@@ -602,7 +602,7 @@ describe('key terms and their definitions', () => {
       notDefined: ['breast cancer', 'dominant group'],
     },
     {
-      reads: 'takes no definition from "X is a significant …", "X is a cause of …", "X are physically incapable of …" or "X describe the women as …"',
+      reads: 'takes no definition from "X is a significant …", "X is a cause of …", "X are physically incapable of …" or "X describe the women as …", and one from "X is typically a …"',
       paragraphs: [
         'Domestic violence is a significant social problem in the United States.',
         'Cyberbullying is a special feature of the Internet.',
@@ -611,8 +611,9 @@ describe('key terms and their definitions', () => {
         'The textbooks describe the women as having been drafted to work.',
         'Formal norms are the most specific and clearly stated of the various types of norms.',
         'Conspicuous consumption is the purchase and use of certain products to make a social statement about status.',
+        'A dyad is typically a group of two people who share a bond.',
       ],
-      defined: ['formal norms', 'conspicuous consumption'],
+      defined: ['formal norms', 'conspicuous consumption', 'dyad'],
       notDefined: ['domestic violence', 'cyberbullying', 'autism', 'elderly prisoners', 'textbooks'],
     },
     {
