@@ -331,7 +331,6 @@ function attachedEarlier(before: string, after: string): boolean {
 // "…to gather data, the Lynds objectively described …", "Beyond the ethical concerns, the study’s validity has been
 // questioned …", "…cultural propriety, that is, there are …": what follows the comma is a clause of its own.
 const CLAUSE_AFTER = /^\s*,\s*(?:the\s+\p{Lu}|(?:the|a|an)\s+[\p{L}-]+['’]s\s+[\p{L}-]+\s+(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should)\b|that is,?\s+there\b)/u;
-const startsClause = (after: string): boolean => CLAUSE_AFTER.test(after);
 
 // "…the Susan G. Komen Foundation’s mission—to find a cure for breast cancer—or …": a dash after a phrase that
 // stands between dashes closes the aside; it opens nothing about the phrase.
@@ -377,7 +376,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (opens && (SUBJECT_COPULA.test(after) || SUBJECT_DESCRIBED.test(after)) && !JUDGED_PREDICATE.test(after)) return 2;
   if ((NAMED_AT_END.test(before) || CALLED_OBJECT.test(before)) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
   if (DASH_DEFINITION.test(after) && !insideIntroduction(before) && !insideDashes(before) && !DASH_WHICH_DOES.test(after)) return 2;
-  if (APPOSITIVE_DEFINITION.test(after) && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after) && !attachedEarlier(before, after) && !startsClause(after)) return 2;
+  if (APPOSITIVE_DEFINITION.test(after) && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after) && !attachedEarlier(before, after) && !CLAUSE_AFTER.test(after)) return 2;
   if (BRACKETED_GLOSS.test(after) && !insideIntroduction(before)) return 2;
   if (KINDS_LISTED.test(before) && LIST_ITEM_END.test(after)) return 2;
   if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !insideIntroduction(before)) return 2;
