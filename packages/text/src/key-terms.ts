@@ -3,7 +3,7 @@ import { insideIntroduction, isPlural, listedAmongOthers, whichAgrees } from './
 import { rarity } from './general-english.js';
 import { spread } from './spread.js';
 import type { SegmentedDocument, Sentence } from './segment.js';
-import { STOP_WORDS, stem, termKey, tokens } from './words.js';
+import { STOP_WORDS, isStopWord, stem, termKey, tokens } from './words.js';
 
 /** A concept of a document: a term it defines, names in headings, or keeps coming back to. */
 export interface KeyTerm {
@@ -161,7 +161,14 @@ function nounRuns(tokens: Token[]): Token[][] {
     }
     // A verb form after a noun or a verb is a predicate ("women report experiencing …"), not part
     // of a name; only where a phrase may start ("the conflict theory", "in manifest functions").
-    const predicate = isVerbForm(t) && previous !== undefined && !/[,.;:!?)(\]"“”]/.test(previous.post) && (isNoun(previous) || isVerbForm(previous) || previous.tags.has('Adverb'));
+    // But a bare verb after a singular noun cannot be its verb ("the family life cycle was …" would be "cycles"):
+    // before a verb, a preposition or the end of the clause, the tagger took a noun for a verb.
+    const next = tokens[i + 1];
+    const nounTakenForVerb =
+      t.tags.has('Infinitive') && !t.tags.has('Auxiliary') && !t.tags.has('Modal') && !t.tags.has('Copula') && previous !== undefined &&
+      isNoun(previous) && previous.tags.has('Singular') && !previous.tags.has('ProperNoun') && run.length > 0 && !/\S/.test(previous.post) &&
+      (/^[,.;:!?)]/.test(t.post.trim()) || next === undefined || next.tags.has('Copula') || next.tags.has('Auxiliary') || next.tags.has('Modal') || next.tags.has('Preposition'));
+    const predicate = !nounTakenForVerb && isVerbForm(t) && previous !== undefined && !/[,.;:!?)(\]"“”]/.test(previous.post) && (isNoun(previous) || isVerbForm(previous) || previous.tags.has('Adverb'));
     // "to maximize reliability", "can shape norms": a verb, whatever the tagger thought.
     const verbAfterTo = t.tags.has('Infinitive') && previous !== undefined && (/^to$/i.test(previous.text) || previous.tags.has('Modal') || previous.tags.has('Auxiliary'));
     // "the generalized other": a participle right after an article describes what follows it.
@@ -170,6 +177,7 @@ function nounRuns(tokens: Token[]): Token[][] {
     const others = /^others?$/i.test(t.text) && run.length > 0 && (traitWord(run[run.length - 1]!) || /ed$/i.test(run[run.length - 1]!.text));
     if (predicate || verbAfterTo || closesIdiom(t, previous)) close(i);
     else if (others) run.push({ ...t, tags: new Set([...t.tags].filter((tag) => tag !== 'Pronoun' && tag !== 'Adjective').concat('Noun')) });
+    else if (nounTakenForVerb && usableWord(t)) run.push({ ...t, tags: new Set([...t.tags].filter((tag) => tag !== 'Verb').concat('Noun')) });
     else if ((usableWord(t) && isModifier(t)) || participle) run.push(participle ? { ...t, tags: new Set([...t.tags, 'Adjective']) } : t);
     else close(i);
     if (/[,.;:!?)"”\]—–]/.test(t.post) || /\s-\s/.test(t.post)) close(i);
@@ -266,7 +274,7 @@ const initials = (phrase: string): string => (phrase.match(/[\p{L}]+/gu) ?? []).
 // "…, the costs of elder care will rise", "…few feral children, the case study is …"); "an ideal culture, the
 // standards society would like to …" still glosses.
 const APPOSITIVE_DEFINITION = new RegExp(
-  `^\\s*(?:\\([^)]{1,40}\\)\\s*)?,\\s*(?:(?:a|an|the)\\s+(?![\\p{L}'’-]+\\s+(?:of\\s+[\\p{L}'’-]+\\s+(?:[\\p{L}'’-]+\\s+)?)?(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should)\\b|[\\p{L}'’-]+\\s+[\\p{L}'’-]+\\s+(?:is|are|was|were|has|have|had)\\b)(?!(?:same|other|most|first|second|third|final|last|next|latter|former|more|less|fewer|greater|higher|lower|larger|smaller|better|worse)\\b|(?:number|figure|share|proportion|percentage|rate|total|amount|fraction|trend|change|increase|decrease|rise|drop|decline)s?\\b(?!\\s+of\\b))\\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\\s|that is,?\\s|i\\.e\\.,?\\s|which (?:(?:is|are|was|were)\\s+(?!(?:on|in|at|by|for|with|from|under|over|about|into|now|also|still|often|usually|not|very|more|less|most|so|too|then|likely|one of|somewhat|largely|mostly|partly|highly|relatively|particularly|especially|increasingly)\\b|(?:an?|the)\\s+(?:${JUDGED})\\b)|refers? to|means|describes)|which (?:[\\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\\s|(?:in|by) which\\s|whereby\\s|meaning\\s|when (?:someone|a person|people|an individual|individuals|one)\\s|(?:people|those|someone|individuals) (?:who|whose)\\s|(?:also |sometimes |often )?(?:known|called|referred to) as\\s)`,
+  `^\\s*(?:\\([^)]{1,40}\\)\\s*)?,\\s*(?:(?:a|an|the)\\s+(?![\\p{L}'’-]+\\s+(?:of\\s+[\\p{L}'’-]+\\s+(?:[\\p{L}'’-]+\\s+)?)?(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should)\\b|[\\p{L}'’-]+\\s+[\\p{L}'’-]+\\s+(?:is|are|was|were|has|have|had)\\b)(?!(?:same|other|most|first|second|third|final|last|next|latter|former|more|less|fewer|greater|higher|lower|larger|smaller|better|worse)\\b|(?:number|figure|share|proportion|percentage|rate|total|amount|fraction|trend|change|increase|decrease|rise|drop|decline)s?\\b(?!\\s+of\\b))\\p{L}|or (?:the|a|an|how|what|when|where|why|one['’]s|its|their)\\s|that is,?\\s|i\\.e\\.,?\\s|which (?:(?:is|are|was|were)\\s+(?!(?:on|in|at|by|for|with|from|under|over|about|into|now|also|still|often|usually|not|very|more|less|most|so|too|then|likely|one of|somewhat|largely|mostly|partly|highly|relatively|particularly|especially|increasingly)\\b|(?:an?|the)\\s+(?:${JUDGED})\\b)|refers? to|means|describes)|which (?:[\\p{L}.]+ ){1,6}(?:described|defined|called|termed|referred to) as\\s|(?:in|by) which\\s|whereby\\s|meaning\\s|when (?:someone|a person|people|an individual|individuals|one)\\s|(?:people|those|someone|individuals) (?:who|whose)\\s)`,
   'iu',
 );
 // "thanatology: the systematic study of death and dying": a colon and what it is.
@@ -290,7 +298,14 @@ const ASKS = /\?["”’)]?\s*$/;
 const BRACKETED_GLOSS = /^\s*\((?:the|a|an)\s+\p{Ll}[^()]*\s[^()]*\s[^()]*\)/u;
 // "Shoemaker and Vos (2009) define gatekeeping as …".
 const DEFINE_BEFORE = /\bdefine[sd]?\s+["“]?$/i;
-const AS_AFTER = /^\s*["”]?\s+as\b/i;
+// "The first type, diagnostic framing, states the problem …", "the second form, a knowledge gap, which is …": a kind
+// named between commas after its place in a list. Not after a preposition: "In the final stage, old age, the
+// challenge is …" sets a scene.
+const ORDINAL_KIND_BEFORE =
+  /(?:^|[,;:]\s*|\b(?:to|is|was|are|were)\s+)["“]?(?:the|a)\s+(?:first|second|third|fourth|fifth|final|last|next|latter)\s+(?:type|kind|form|category|stage|level|step|sort|variety)\s*,\s*(?:(?:the|a|an)\s+)?$/i;
+const KIND_CLAUSE_AFTER = /^\s*,\s*(?:which\s+|who\s+)?\p{Ll}+(?:s|ed)?\b/u;
+// Not "define X as follows", nor "define situations as real, …" (a quality, not what X is).
+const AS_AFTER = /^\s*["”]?\s+as\b(?!\s+follows\b|\s+[\p{L}-]+\s*[,.;:!?])/iu;
 // An introductory phrase and a comma may come before the subject of a definition ("In sociology, X is …").
 // So may a clause before it ("…, while latent functions are …", "…, but sanctions are …").
 const OPENING = /(?:^\s*(?:[^,;:]{0,40},\s*)?|[,;:]\s*(?:while|whereas|but|and|yet)\s+)["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
@@ -353,6 +368,22 @@ const SAYS_WHAT = /^\s*["”'’]?\s*(?:\(|[—–:]|,\s*(?:which|that is|meanin
  * …", "X is defined as …", "known as X", "X (ABBR)"; 2 for "X is a …" opening the sentence; 0 for a
  * sentence that only uses it.
  */
+// The name runs on past the phrase: "also called class markers" names "class markers", not "class"; "what was
+// called hospital “merger mania”" names the words in quotation marks.
+const RUNS_ON = /^(?:\s+["“‘])?\s*(\p{Ll}[\p{L}'’-]*)/u;
+const OTHER_NAME_CUE = String.raw`(?:also|sometimes|often|commonly)\s+(?:also\s+)?(?:called|known as|termed|referred to as)\s+["“'‘]?$`;
+const ANOTHER_NAME = new RegExp(
+  // In brackets anywhere; after a comma, only after the subject that opens the sentence ("…the natural
+  // environment, also called sustainable development" names what the clause described).
+  String.raw`[\p{L}\p{N}]["”’]?\s*\(\s*${OTHER_NAME_CUE}|^\s*["“]?(?:the\s+)?[\p{L}'’-]+(?:\s+[\p{L}'’-]+){0,3}\s*,\s*${OTHER_NAME_CUE}`,
+  'iu',
+);
+const OTHER_NAME_BESIDE = /^\s*(?:,\s*(?:also|sometimes|often|commonly)\s+(?:called|known as|termed|referred to as)\s+[^,;()]{1,60},|\(\s*(?:also|sometimes|often|commonly)\s+(?:called|known as|termed|referred to as)\s+[^()]{1,60}\))/iu;
+function runsOn(after: string): boolean {
+  const next = RUNS_ON.exec(after);
+  return next !== null && (/^\s+["“‘]/u.test(after) || (!isStopWord(next[1]!) && !SAYS_WHAT.test(after)));
+}
+
 function definitionStrength(sentence: string, start: number, end: number): number {
   // A question defines nothing ("Do you eat a grinder, a sub, or a hero?").
   if (ASKS.test(sentence)) return 0;
@@ -366,14 +397,20 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
     // Only an article or a quotation mark between the cue and the term: "the term with freedom" names no freedom.
     if (!capitalised && cue.index + cue[0].length <= start + 1 && /^\s*(?:(?:the|a|an)\s+)?["“'‘]?\s*$/i.test(sentence.slice(cue.index + cue[0].length, start))) {
       if (THE_CONCEPT.test(cue[0]) && !SAYS_WHAT.test(after)) continue;
+      if (runsOn(after)) continue;
+      // "Functionalism, also called structural-functional theory, …", "implicit bias (also referred to as unconscious
+      // bias)": another name for a concept the sentence has just named, not the name it teaches.
+      if (ANOTHER_NAME.test(sentence.slice(0, cue.index + cue[0].length))) continue;
       return 3;
     }
   }
   const abbreviation = ABBREVIATED.exec(after)?.[0].replace(/[^\p{Lu}]/gu, '');
   if (abbreviation && abbreviation === initials(sentence.slice(start, end))) return 3;
   const opens = OPENING.test(before);
-  if (opens && SUBJECT_STRONG.test(after)) return 3;
-  if (opens && (SUBJECT_COPULA.test(after) || SUBJECT_DESCRIBED.test(after)) && !JUDGED_PREDICATE.test(after)) return 2;
+  // "Class traits, also called class markers, are …": the subject's other name set aside, what it is follows.
+  const predicate = after.replace(OTHER_NAME_BESIDE, '');
+  if (opens && SUBJECT_STRONG.test(predicate)) return 3;
+  if (opens && (SUBJECT_COPULA.test(predicate) || SUBJECT_DESCRIBED.test(predicate)) && !JUDGED_PREDICATE.test(predicate)) return 2;
   if ((NAMED_AT_END.test(before) || CALLED_OBJECT.test(before)) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
   if (DASH_DEFINITION.test(after) && !insideIntroduction(before) && !insideDashes(before) && !DASH_WHICH_DOES.test(after)) return 2;
   if (APPOSITIVE_DEFINITION.test(after) && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after) && !attachedEarlier(before, after) && !CLAUSE_AFTER.test(after)) return 2;
@@ -384,6 +421,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (THEORY_HEADS.test(phrase) && /\s/.test(phrase.trim()) && (THEORY_HOLDS.test(after) || ACCORDING_TO.test(before))) return 2;
   if (OR_GLOSS.test(after) && !listedAmongOthers(before, after) && !insideIntroduction(before)) return 2;
   if (DEFINE_BEFORE.test(before) && AS_AFTER.test(after)) return 3;
+  if (ORDINAL_KIND_BEFORE.test(before) && KIND_CLAUSE_AFTER.test(after)) return 2;
   return 0;
 }
 

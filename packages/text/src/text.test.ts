@@ -653,6 +653,38 @@ describe('key terms and their definitions', () => {
       defined: [],
       notDefined: ['chinese immigration', 'japanese immigration', 'mexican immigration'],
     },
+    {
+      reads: 'takes from a naming cue the whole name ("called hospital “merger mania”" names no "hospital"), and no other name for a concept just named ("Class traits, also called class markers, are …" defines the traits; "(also referred to as …)")',
+      paragraphs: [
+        'Class traits, also called class markers, are the typical behaviors that mark each class.',
+        'In the 1990s, providers consolidated in what was called hospital “merger mania.”',
+        'Functionalism, also called structural-functional theory, sees society as a structure with interrelated parts.',
+        'Stereotypes grow out of implicit bias (also referred to as unconscious bias) which is the process of associating attitudes with groups.',
+        'Growth must come without damaging the natural environment, also called sustainable development.',
+      ],
+      defined: ['class traits', 'sustainable development'],
+      notDefined: ['class', 'class markers', 'hospital', 'structural-functional theory', 'unconscious bias'],
+    },
+    {
+      reads: 'takes no definition from a phrase set beside "known as" ("people of different ages, referred to as …"), from "define X as follows" or "define situations as real", but reads a kind named after its place ("The first type, diagnostic framing, states …")',
+      paragraphs: [
+        'Aging also concerns relationships between people of different ages, referred to as age-gap relationships by researchers.',
+        'The Census Bureau defines racial groups as follows: White, Black, Asian.',
+        'Thomas wrote that if men define situations as real, they are real in their consequences.',
+        'The first type, diagnostic framing, states the problem in a clear, easily understood way.',
+      ],
+      defined: ['age-gap relationships', 'diagnostic framing'],
+      notDefined: ['people of different ages', 'racial groups', 'situations'],
+    },
+    {
+      reads: 'reads a noun the tagger took for a verb after a singular noun ("the family life cycle was …") as part of the term',
+      paragraphs: [
+        'The set of steps families go through over time is referred to as the family life cycle.',
+        'The family life cycle was first described in 1955. Researchers still use the family life cycle to study families.',
+      ],
+      defined: ['family life cycle'],
+      notDefined: ['family life'],
+    },
   ])('$reads', ({ paragraphs, defined, notDefined }) => {
     expectDefinitions(everyTermOf(paragraphs), defined, notDefined);
   });
