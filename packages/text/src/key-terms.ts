@@ -168,7 +168,9 @@ function nounRuns(tokens: Token[]): Token[][] {
       t.tags.has('Infinitive') && !t.tags.has('Auxiliary') && !t.tags.has('Modal') && !t.tags.has('Copula') && previous !== undefined &&
       isNoun(previous) && previous.tags.has('Singular') && !previous.tags.has('ProperNoun') && run.length > 0 && !/\S/.test(previous.post) &&
       (/^[,.;:!?)]/.test(t.post.trim()) || next === undefined || next.tags.has('Copula') || next.tags.has('Auxiliary') || next.tags.has('Modal') || next.tags.has('Preposition'));
-    const predicate = !nounTakenForVerb && isVerbForm(t) && previous !== undefined && !/[,.;:!?)(\]"“”]/.test(previous.post) && (isNoun(previous) || isVerbForm(previous) || previous.tags.has('Adverb'));
+    // "the forces driving social change": an -ing word after a plural noun starts a clause about it.
+    const clauseAfterPlural = /\p{L}{3}ing$/iu.test(t.text) && previous !== undefined && isNoun(previous) && previous.tags.has('Plural') && !/\S/.test(previous.post);
+    const predicate = clauseAfterPlural || (!nounTakenForVerb && isVerbForm(t) && previous !== undefined && !/[,.;:!?)(\]"“”]/.test(previous.post) && (isNoun(previous) || isVerbForm(previous) || previous.tags.has('Adverb')));
     // "to maximize reliability", "can shape norms": a verb, whatever the tagger thought.
     const verbAfterTo = t.tags.has('Infinitive') && previous !== undefined && (/^to$/i.test(previous.text) || previous.tags.has('Modal') || previous.tags.has('Auxiliary'));
     // "the generalized other": a participle right after an article describes what follows it.

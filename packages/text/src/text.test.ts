@@ -685,6 +685,12 @@ describe('key terms and their definitions', () => {
       defined: ['family life cycle'],
       notDefined: ['family life'],
     },
+    {
+      reads: 'ends a term before an -ing word that follows a plural noun ("the forces driving social change, which is …" defines social change)',
+      paragraphs: ['Social movements are two of the forces driving social change, which is the change in society created through social movements.'],
+      defined: ['social change'],
+      notDefined: ['forces driving social change'],
+    },
   ])('$reads', ({ paragraphs, defined, notDefined }) => {
     expectDefinitions(everyTermOf(paragraphs), defined, notDefined);
   });
