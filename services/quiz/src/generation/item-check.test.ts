@@ -143,6 +143,16 @@ describe('the item check', () => {
       expect(checkItem(plain, doc)).not.toContain(PROBLEMS.nameBlank);
     });
 
+    it('rejects a blank over a word the sentence uses as a verb, though the document names it as a term elsewhere', () => {
+      const families = 'Sociologists study families on both the macro and micro level to determine how families function.';
+      const page = [{ page: 4, text: `${text} A function is what a part does for society. Each function matters. ${families}` }];
+      const verb: GeneratedQuestion = { ...cloze('', [], '', families), type: 'short_answer', options: null, text: `Fill in the blank: "${families.replace('function.', '_____.')}"`, correctAnswer: 'function' };
+      expect(checkItem(verb, page)).toContain(PROBLEMS.verbBlank);
+      const noun = 'A function is what a part does for society.';
+      const asNoun: GeneratedQuestion = { ...verb, text: `Fill in the blank: "A _____ is what a part does for society."`, source: { page: 4, sentence: noun }, explanation: `The document says on page 4: "${noun}"` };
+      expect(checkItem(asNoun, page)).not.toContain(PROBLEMS.verbBlank);
+    });
+
     it('rejects a blank over a year or a bare number', () => {
       const year = cloze(share.replace('1998', '_____'), ['1998', '1987', '2004', '1975'], '1998', share);
       expect(checkItem(year, doc)).toContain(PROBLEMS.yearKey);

@@ -15,6 +15,7 @@ export const PROBLEMS = {
   citationBlank: 'the blank is over a citation',
   numberedThingBlank: 'the blank is over a figure, table or chapter number',
   nameBlank: 'the blank is over a word of a name',
+  verbBlank: 'the blank is over a word the sentence uses as a verb',
   yearKey: 'the key is a year',
   numberKey: 'the key is a bare number',
   stopWordKey: 'the key is a stop word, not a content term',
@@ -61,6 +62,24 @@ function isNumberKey(key: string): 'year' | 'number' | null {
 function isStopWordsOnly(text: string): boolean {
   const words = tokens(text);
   return words.length > 0 && words.every((w) => STOP_WORDS.has(w));
+}
+
+interface TaggedTerm {
+  text: string;
+  tags: string[];
+}
+
+/**
+ * Does the sentence use the one word that fills its blank as a verb? "… to determine how families _____." with
+ * the key "function" asks for a verb, however often the document uses "function" as a noun.
+ */
+function blankIsVerb(text: string, key: string): boolean {
+  const word = key.trim().toLowerCase();
+  if (!word || /\s/.test(word) || /ing$/.test(word)) return false;
+  const filled = text.replace(/_{3,}/g, key.trim());
+  const terms = (nlp(filled).json({ terms: { tags: true } }) as { terms: TaggedTerm[] }[]).flatMap((s) => s.terms);
+  const uses = terms.filter((t) => t.text.toLowerCase() === word);
+  return uses.length > 0 && uses.every((t) => t.tags.includes('Verb') && !t.tags.includes('Noun'));
 }
 
 const tagsOf = (text: string): string[] => (nlp(text).json() as { terms: { tags: string[] }[] }[]).flatMap((s) => s.terms.at(-1)?.tags ?? []);
@@ -139,6 +158,7 @@ export function createItemChecker(pages: readonly DocumentPage[], options: ItemC
       if (CITATION_BLANK.some((pattern) => pattern.test(item.text))) problems.push(PROBLEMS.citationBlank);
       if (NUMBERED_THING_BLANK.test(item.text)) problems.push(PROBLEMS.numberedThingBlank);
       if (NAME_BLANK.test(item.text)) problems.push(PROBLEMS.nameBlank);
+      if (blankIsVerb(item.text, item.correctAnswer)) problems.push(PROBLEMS.verbBlank);
     }
 
     if (item.type === 'multiple_choice') {
