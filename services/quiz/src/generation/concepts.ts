@@ -36,6 +36,30 @@ export interface Span {
   end: number;
 }
 
+const PEOPLE = new Set(
+  'man men woman women people person persons child children kid kids boy boys girl girls adult adults parent parents student students member members worker workers participant participants individual individuals teenager teenagers researcher researchers scientist scientists leader leaders employee employees citizen citizens voter voters immigrant immigrants'.split(
+    ' ',
+  ),
+);
+const actors = new Map<string, boolean>();
+
+/**
+ * Whether a term names people: by what they do or hold ("sociologists", "ethnographers", "historians"), as
+ * the tagger knows actors ("teachers"), or plainly ("men", "students"). A false statement that puts a thing
+ * where the sentence has people ("Surveys conduct studies …" for "Ethnographers …") says nothing a learner
+ * can judge.
+ */
+export function namesPeople(term: string): boolean {
+  const last = term.trim().toLowerCase().split(/\s+/).at(-1) ?? '';
+  if (/\p{L}{3}(?:ists?|ians?|graphers?)$/iu.test(last) || PEOPLE.has(last)) return true;
+  let actor = actors.get(last);
+  if (actor === undefined) {
+    actor = (nlp(last).json() as { terms: { tags: string[] }[] }[]).some((s) => s.terms.some((t) => t.tags.includes('Actor')));
+    actors.set(last, actor);
+  }
+  return actor;
+}
+
 export function normalizeSpace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -1,6 +1,6 @@
 import nlp from 'compromise';
 import { mentionsTerm, rarity, stem, STOP_WORDS, tokens, withoutLinkingWords, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
-import { blankOut, namesAlike, nested, standsAlone, swapTerm, termSpans, type Span } from './concepts.js';
+import { blankOut, namesAlike, namesPeople, nested, standsAlone, swapTerm, termSpans, type Span } from './concepts.js';
 import { TRUE_FALSE_OPTIONS, type GeneratedQuestion, type QuestionOption, type QuestionType } from './question.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -343,7 +343,7 @@ export function narrativeQuestions(topics: readonly Topic[], options: NarrativeO
     const chosen: Topic[] = [];
     const candidates = topics
       .filter((t) => t.kind === p.topic.kind && (p.plural ? t.plural : t.singular) && (!p.article || t.countable))
-      .filter((t) => !namesAlike(t.key, p.topic.key) && !mentionsTerm(p.text, t.key))
+      .filter((t) => !namesAlike(t.key, p.topic.key) && !mentionsTerm(p.text, t.key) && namesPeople(p.surface) === namesPeople(p.plural ? t.plural! : t.singular!))
       .map((t) => ({ t, weight: t.score * (0.6 + rng.next() * 0.8) }))
       .sort((a, b) => b.weight - a.weight);
     for (const { t } of candidates) if (!chosen.some((c) => namesAlike(c.key, t.key))) chosen.push(t);

@@ -1,5 +1,5 @@
 import { documentFromPassages, isPlural, mentionsTerm, segmentDocument, spread, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
-import { blankOut, closeness, conceptCandidates, documentConcepts, namesAlike, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
+import { blankOut, closeness, conceptCandidates, documentConcepts, namesAlike, namesPeople, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
 import { narrativeQuestions, narrativeTopics, topicTerms, type NarrativeQuestion } from './narrative.js';
 import {
@@ -301,7 +301,7 @@ export function createQuestionGenerator(
     if (wantFalse) {
       if (concept.partOfLonger) return null;
       // The nth best sibling: a caller tries the next when a better one is taken (another question's answer).
-      const swap = distinctTerms(siblings(concept, difficulty, rng, { accept: (t) => isPlural(t.term) === concept.plural, definedBonus: DEFINED_SIBLING_BONUS }), nth + 1, [concept.term.key])[nth];
+      const swap = distinctTerms(siblings(concept, difficulty, rng, { accept: (t) => isPlural(t.term) === concept.plural && namesPeople(t.term) === namesPeople(concept.term.term), definedBonus: DEFINED_SIBLING_BONUS }), nth + 1, [concept.term.key])[nth];
       if (!swap) return null;
       statement = swapTerm(concept.sentence.text, concept.spans, optionText(swap));
       swappedIn = swap.key;
