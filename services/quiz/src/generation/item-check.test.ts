@@ -153,6 +153,16 @@ describe('the item check', () => {
       expect(checkItem(asNoun, page)).not.toContain(PROBLEMS.verbBlank);
     });
 
+    it('rejects a blank over a paragraph\'s run-in title ("_____: Ironically, this study …"), not over a term its colon glosses', () => {
+      const lacks = 'Henrietta Lacks: Ironically, this study was conducted at the hospital where the codes of ethics originated.';
+      const page = [{ page: 4, text: `${text}\n\n${lacks}` }];
+      const title: GeneratedQuestion = { ...cloze('', [], '', lacks), type: 'short_answer', options: null, text: `Fill in the blank (2 words): "${lacks.replace('Henrietta Lacks', '_____')}"`, correctAnswer: 'Henrietta Lacks' };
+      expect(checkItem(title, page)).toContain(PROBLEMS.titleBlank);
+      const gloss = 'Her work is a major contribution to thanatology: the systematic study of death and dying.';
+      const term: GeneratedQuestion = { ...cloze('', [], '', gloss), type: 'short_answer', options: null, text: `Fill in the blank: "${gloss.replace('thanatology', '_____')}"`, correctAnswer: 'thanatology' };
+      expect(checkItem(term, [{ page: 4, text: `${text}\n\n${gloss}` }])).not.toContain(PROBLEMS.titleBlank);
+    });
+
     it('rejects a blank over a year or a bare number', () => {
       const year = cloze(share.replace('1998', '_____'), ['1998', '1987', '2004', '1975'], '1998', share);
       expect(checkItem(year, doc)).toContain(PROBLEMS.yearKey);

@@ -15,6 +15,7 @@ export const PROBLEMS = {
   citationBlank: 'the blank is over a citation',
   numberedThingBlank: 'the blank is over a figure, table or chapter number',
   nameBlank: 'the blank is over a word of a name',
+  titleBlank: 'the blank is over a title that runs into its paragraph',
   verbBlank: 'the blank is over a word the sentence uses as a verb',
   yearKey: 'the key is a year',
   numberKey: 'the key is a bare number',
@@ -40,6 +41,9 @@ const CITATION_BLANK = [
 // "associated with _____ University", "the Americans with _____ Act": a capitalised word right after the blank goes on
 // with a name (an institution, a law, a title), and the blank takes a word of it.
 const NAME_BLANK = /_{3,}\s+(?!I\b)\p{Lu}[\p{Ll}’'-]/u;
+// "_____: Ironically, this study was conducted …": a paragraph's run-in title and its first sentence, the
+// title blanked; the sentence says nothing of the title. ("_____: the systematic study of …" is a gloss.)
+const TITLE_BLANK = /(?:^|["“:?]\s*)_{3,}\s*:\s*["“]?\p{Lu}\p{Ll}*,?\s/u;
 const NUMBERED_THING_BLANK =
   /\b(?:fig(?:ure)?s?|tables?|chapters?|sections?|pages?|pp?|charts?|maps?|units?|parts?|exhibits?|appendix|appendices|equations?|eqs?|steps?|volumes?|vol|modules?|lessons?)\.?\s*_{3,}/i;
 const NUMBER_KEY = /^[\s$€£~≈<>+-]*\d[\d.,\s/:-]*(?:%|s|st|nd|rd|th|bce?|ce|ad)?\.?\s*$/i;
@@ -158,6 +162,7 @@ export function createItemChecker(pages: readonly DocumentPage[], options: ItemC
       if (CITATION_BLANK.some((pattern) => pattern.test(item.text))) problems.push(PROBLEMS.citationBlank);
       if (NUMBERED_THING_BLANK.test(item.text)) problems.push(PROBLEMS.numberedThingBlank);
       if (NAME_BLANK.test(item.text)) problems.push(PROBLEMS.nameBlank);
+      if (TITLE_BLANK.test(item.text)) problems.push(PROBLEMS.titleBlank);
       if (blankIsVerb(item.text, item.correctAnswer)) problems.push(PROBLEMS.verbBlank);
     }
 
