@@ -305,7 +305,7 @@ const DEFINE_BEFORE = /\bdefine[sd]?\s+["“]?$/i;
 // challenge is …" sets a scene.
 const ORDINAL_KIND_BEFORE =
   /(?:^|[,;:]\s*|\b(?:to|is|was|are|were)\s+)["“]?(?:the|a)\s+(?:first|second|third|fourth|fifth|final|last|next|latter)\s+(?:type|kind|form|category|stage|level|step|sort|variety)\s*,\s*(?:(?:the|a|an)\s+)?$/i;
-const KIND_CLAUSE_AFTER = /^\s*,\s*(?:which\s+|who\s+)?\p{Ll}+(?:s|ed)?\b/u;
+const KIND_CLAUSE_AFTER = /^\s*,\s*(?:which\s+|who\s+)?\p{Ll}/u;
 // Not "define X as follows", nor "define situations as real, …" (a quality, not what X is).
 const AS_AFTER = /^\s*["”]?\s+as\b(?!\s+follows\b|\s+[\p{L}-]+\s*[,.;:!?])/iu;
 // An introductory phrase and a comma may come before the subject of a definition ("In sociology, X is …").
@@ -365,27 +365,32 @@ const JUDGED_PREDICATE = new RegExp(`^\\s*(?:is|are|was|were)\\s+(?:also\\s+|sti
 const THE_CONCEPT = /^the (?:term|concept|notion|phrase)\b/i;
 const SAYS_WHAT = /^\s*["”'’]?\s*(?:\(|[—–:]|,\s*(?:which|that is|meaning|or|a|an|the)\b|(?:is|are|refers?|means|describes?|connotes?|denotes?|captures?|encompasses|signifies|to (?:describe|refer|mean|denote|name|capture|explain))\b)/iu;
 
-/**
- * How strongly `sentence` defines a term that runs from `start` to `end` in it: 3 for "X refers to
- * …", "X is defined as …", "known as X", "X (ABBR)"; 2 for "X is a …" opening the sentence; 0 for a
- * sentence that only uses it.
- */
 // The name runs on past the phrase: "also called class markers" names "class markers", not "class"; "what was
 // called hospital “merger mania”" names the words in quotation marks.
 const RUNS_ON = /^(?:\s+["“‘])?\s*(\p{Ll}[\p{L}'’-]*)/u;
-const OTHER_NAME_CUE = String.raw`(?:also|sometimes|often|commonly)\s+(?:also\s+)?(?:called|known as|termed|referred to as)\s+["“'‘]?$`;
-const ANOTHER_NAME = new RegExp(
-  // In brackets anywhere; after a comma, only after the subject that opens the sentence ("…the natural
-  // environment, also called sustainable development" names what the clause described).
-  String.raw`[\p{L}\p{N}]["”’]?\s*\(\s*${OTHER_NAME_CUE}|^\s*["“]?(?:the\s+)?[\p{L}'’-]+(?:\s+[\p{L}'’-]+){0,3}\s*,\s*${OTHER_NAME_CUE}`,
-  'iu',
-);
-const OTHER_NAME_BESIDE = /^\s*(?:,\s*(?:also|sometimes|often|commonly)\s+(?:called|known as|termed|referred to as)\s+[^,;()]{1,60},|\(\s*(?:also|sometimes|often|commonly)\s+(?:called|known as|termed|referred to as)\s+[^()]{1,60}\))/iu;
 function runsOn(after: string): boolean {
   const next = RUNS_ON.exec(after);
   return next !== null && (/^\s+["“‘]/u.test(after) || (!isStopWord(next[1]!) && !SAYS_WHAT.test(after)));
 }
 
+// Another name for a concept the sentence has just named ("Functionalism, also called structural-functional
+// theory, …", "implicit bias (also referred to as unconscious bias)"): in brackets anywhere; after a comma, only
+// after the subject that opens the sentence ("…the natural environment, also called sustainable development"
+// names what the clause described).
+const OTHER_NAME = String.raw`(?:also|sometimes|often|commonly)\s+(?:also\s+)?(?:called|known as|termed|referred to as)\s+`;
+const OTHER_NAME_CUE = String.raw`${OTHER_NAME}["“'‘]?$`;
+const ANOTHER_NAME = new RegExp(
+  String.raw`[\p{L}\p{N}]["”’]?\s*\(\s*${OTHER_NAME_CUE}|^\s*["“]?(?:the\s+)?[\p{L}'’-]+(?:\s+[\p{L}'’-]+){0,3}\s*,\s*${OTHER_NAME_CUE}`,
+  'iu',
+);
+// "Class traits, also called class markers, are …": the subject's other name, set aside to read what it is.
+const OTHER_NAME_BESIDE = new RegExp(String.raw`^\s*(?:,\s*${OTHER_NAME}[^,;()]{1,60},|\(\s*${OTHER_NAME}[^()]{1,60}\))`, 'iu');
+
+/**
+ * How strongly `sentence` defines a term that runs from `start` to `end` in it: 3 for "X refers to
+ * …", "X is defined as …", "known as X", "X (ABBR)"; 2 for "X is a …" opening the sentence; 0 for a
+ * sentence that only uses it.
+ */
 function definitionStrength(sentence: string, start: number, end: number): number {
   // A question defines nothing ("Do you eat a grinder, a sub, or a hero?").
   if (ASKS.test(sentence)) return 0;
@@ -400,8 +405,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
     if (!capitalised && cue.index + cue[0].length <= start + 1 && /^\s*(?:(?:the|a|an)\s+)?["“'‘]?\s*$/i.test(sentence.slice(cue.index + cue[0].length, start))) {
       if (THE_CONCEPT.test(cue[0]) && !SAYS_WHAT.test(after)) continue;
       if (runsOn(after)) continue;
-      // "Functionalism, also called structural-functional theory, …", "implicit bias (also referred to as unconscious
-      // bias)": another name for a concept the sentence has just named, not the name it teaches.
+      // Another name for the concept just named is not the name the sentence teaches.
       if (ANOTHER_NAME.test(sentence.slice(0, cue.index + cue[0].length))) continue;
       return 3;
     }
@@ -409,7 +413,6 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   const abbreviation = ABBREVIATED.exec(after)?.[0].replace(/[^\p{Lu}]/gu, '');
   if (abbreviation && abbreviation === initials(sentence.slice(start, end))) return 3;
   const opens = OPENING.test(before);
-  // "Class traits, also called class markers, are …": the subject's other name set aside, what it is follows.
   const predicate = after.replace(OTHER_NAME_BESIDE, '');
   if (opens && SUBJECT_STRONG.test(predicate)) return 3;
   if (opens && (SUBJECT_COPULA.test(predicate) || SUBJECT_DESCRIBED.test(predicate)) && !JUDGED_PREDICATE.test(predicate)) return 2;

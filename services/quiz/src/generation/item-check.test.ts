@@ -153,7 +153,7 @@ describe('the item check', () => {
       expect(checkItem(asNoun, page)).not.toContain(PROBLEMS.verbBlank);
     });
 
-    it('rejects a blank over a paragraph\'s run-in title ("_____: Ironically, this study …"), not over a term its colon glosses', () => {
+    it('rejects a blank over a paragraph\'s run-in title ("_____: Ironically, this study …"), not over a term its colon glosses ("_____: the systematic study of …", "_____: A state of …")', () => {
       const lacks = 'Henrietta Lacks: Ironically, this study was conducted at the hospital where the codes of ethics originated.';
       const page = [{ page: 4, text: `${text}\n\n${lacks}` }];
       const title: GeneratedQuestion = { ...cloze('', [], '', lacks), type: 'short_answer', options: null, text: `Fill in the blank (2 words): "${lacks.replace('Henrietta Lacks', '_____')}"`, correctAnswer: 'Henrietta Lacks' };
@@ -161,6 +161,9 @@ describe('the item check', () => {
       const gloss = 'Her work is a major contribution to thanatology: the systematic study of death and dying.';
       const term: GeneratedQuestion = { ...cloze('', [], '', gloss), type: 'short_answer', options: null, text: `Fill in the blank: "${gloss.replace('thanatology', '_____')}"`, correctAnswer: 'thanatology' };
       expect(checkItem(term, [{ page: 4, text: `${text}\n\n${gloss}` }])).not.toContain(PROBLEMS.titleBlank);
+      const entry = 'Anomie: A state of normlessness that follows rapid social change.';
+      const glossary: GeneratedQuestion = { ...cloze('', [], '', entry), type: 'short_answer', options: null, text: `Fill in the blank: "${entry.replace('Anomie', '_____')}"`, correctAnswer: 'anomie' };
+      expect(checkItem(glossary, [{ page: 4, text: `${text}\n\n${entry}` }])).not.toContain(PROBLEMS.titleBlank);
     });
 
     it('rejects a blank over a year or a bare number', () => {

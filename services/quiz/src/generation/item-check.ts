@@ -42,8 +42,9 @@ const CITATION_BLANK = [
 // with a name (an institution, a law, a title), and the blank takes a word of it.
 const NAME_BLANK = /_{3,}\s+(?!I\b)\p{Lu}[\p{Ll}’'-]/u;
 // "_____: Ironically, this study was conducted …": a paragraph's run-in title and its first sentence, the
-// title blanked; the sentence says nothing of the title. ("_____: the systematic study of …" is a gloss.)
-const TITLE_BLANK = /(?:^|["“:?]\s*)_{3,}\s*:\s*["“]?\p{Lu}\p{Ll}*,?\s/u;
+// title blanked; the sentence says nothing of the title. A gloss after the colon ("_____: the systematic study
+// of …", "_____: A state of normlessness.") says what the blanked term is.
+const TITLE_BLANK = /(?:^|["“:?]\s*)_{3,}\s*:\s*["“]?(?!(?:A|An|The)\b)\p{Lu}\p{Ll}*,?\s/u;
 const NUMBERED_THING_BLANK =
   /\b(?:fig(?:ure)?s?|tables?|chapters?|sections?|pages?|pp?|charts?|maps?|units?|parts?|exhibits?|appendix|appendices|equations?|eqs?|steps?|volumes?|vol|modules?|lessons?)\.?\s*_{3,}/i;
 const NUMBER_KEY = /^[\s$€£~≈<>+-]*\d[\d.,\s/:-]*(?:%|s|st|nd|rd|th|bce?|ce|ad)?\.?\s*$/i;
