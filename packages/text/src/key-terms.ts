@@ -107,12 +107,11 @@ const isNoun = (t: Token): boolean =>
 const isVerbForm = (t: Token): boolean => (t.tags.has('Verb') || t.tags.has('Gerund')) && !isNoun(t) && !t.tags.has('Adjective');
 // A gerund names a practice ("tracking is the practice of …"); it is kept as a term only where defined.
 const isHead = (t: Token): boolean => isNoun(t) || t.tags.has('Gerund');
+// A verb's base form that is no auxiliary ("conflict", "cycle"): the tagger's reading of many nouns.
+const bareVerb = (t: Token): boolean => t.tags.has('Infinitive') && !t.tags.has('Auxiliary') && !t.tags.has('Modal') && !t.tags.has('Copula');
 // A base-form verb before a noun is often a noun itself ("conflict theory", "manifest functions").
 const isModifier = (t: Token): boolean =>
-  (t.tags.has('Adjective') && !t.tags.has('Comparable') && !t.tags.has('Superlative')) ||
-  t.tags.has('Gerund') ||
-  (t.tags.has('Infinitive') && !t.tags.has('Auxiliary') && !t.tags.has('Modal') && !t.tags.has('Copula')) ||
-  isNoun(t);
+  (t.tags.has('Adjective') && !t.tags.has('Comparable') && !t.tags.has('Superlative')) || t.tags.has('Gerund') || bareVerb(t) || isNoun(t);
 // Verbs that a tagger may take for plural nouns right where a definition starts ("X refers to").
 const CUE_VERBS = new Set(['refers', 'means', 'denotes', 'describes', 'involves', 'includes', 'occurs', 'consists', 'represents']);
 const usableWord = (t: Token): boolean =>
@@ -165,7 +164,7 @@ function nounRuns(tokens: Token[]): Token[][] {
     // before a verb, a preposition or the end of the clause, the tagger took a noun for a verb.
     const next = tokens[i + 1];
     const nounTakenForVerb =
-      t.tags.has('Infinitive') && !t.tags.has('Auxiliary') && !t.tags.has('Modal') && !t.tags.has('Copula') && previous !== undefined &&
+      bareVerb(t) && previous !== undefined &&
       isNoun(previous) && previous.tags.has('Singular') && !previous.tags.has('ProperNoun') && run.length > 0 && !/\S/.test(previous.post) &&
       (/^[,.;:!?)]/.test(t.post.trim()) || next === undefined || next.tags.has('Copula') || next.tags.has('Auxiliary') || next.tags.has('Modal') || next.tags.has('Preposition'));
     // "the forces driving social change": an -ing word after a plural noun starts a clause about it.
