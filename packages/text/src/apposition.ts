@@ -23,8 +23,12 @@ const ITEM_BEFORE = /(?:,\s*(?:(?:the|a|an)\s+|\p{L}+['’]s\s+)?["“]?|\b(?:su
 // "According to Durkheim", "When a group …").
 const OPENERS = `${OPENING_PREPOSITIONS}|${OPENING_CONJUNCTIONS}`;
 // The phrase stands inside the sentence's introduction, which no comma has closed yet: "In the X, …", "According
-// to Durkheim's theory of X, …", "Even after X, …", "And since X, …".
-const INSIDE_INTRODUCTION = new RegExp(`^\\s*(?:(?:and|but|so|yet)\\s+)?(?:even\\s+)?(?:${OPENERS})\\b[^,;:]*$`, 'i');
+// to Durkheim's theory of X, …", "Even after X, …", "And since X, …", also after a linking word or another opening
+// phrase ("As expected, with the X, …", "In short, rather than offering X, …", "Most recently, with the end of X, …").
+const INSIDE_INTRODUCTION = new RegExp(
+  `^\\s*(?:(?:(?:(?:most|more|very|quite|only|even)\\s+)?(?:${OPENING_ADVERBS})|(?:${OPENERS})\\b[^,;:]*),\\s*)?(?:(?:and|but|so|yet)\\s+)?(?:even\\s+)?(?:${OPENERS})\\b[^,;:]*$`,
+  'iu',
+);
 // The comma before the phrase closes the sentence's introduction, not a list item: "In sociology, anomie, a
 // state of normlessness, …", "Historically, X, …".
 const INTRODUCED = new RegExp(`^\\s*(?:(?:even\\s+)?(?:${OPENERS})\\b[^,]*|${OPENING_ADVERBS}),\\s*(?:(?:the|a|an)\\s+)?["“]?$`, 'iu');

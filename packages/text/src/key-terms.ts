@@ -114,8 +114,13 @@ const isModifier = (t: Token): boolean =>
   (t.tags.has('Adjective') && !t.tags.has('Comparable') && !t.tags.has('Superlative')) || t.tags.has('Gerund') || bareVerb(t) || isNoun(t);
 // Verbs that a tagger may take for plural nouns right where a definition starts ("X refers to").
 const CUE_VERBS = new Set(['refers', 'means', 'denotes', 'describes', 'involves', 'includes', 'occurs', 'consists', 'represents']);
-const usableWord = (t: Token): boolean =>
-  /^\p{L}[\p{L}\p{N}'’-]*$/u.test(t.text) && t.text.length > 1 && !STOP_WORDS.has(t.text.toLowerCase()) && !CUE_VERBS.has(t.text.toLowerCase());
+// Words that pick out some of a kind, or say how many, not what kind it is: "a specific population" is a population,
+// "multiple sacred texts" are sacred texts.
+const SELECTING_WORDS = new Set(['specific', 'particular', 'certain', 'multiple', 'various', 'numerous', 'entire', 'whole', 'overall', 'actual', 'respective', 'additional', 'different', 'similar']);
+const usableWord = (t: Token): boolean => {
+  const word = t.text.toLowerCase();
+  return /^\p{L}[\p{L}\p{N}'’-]*$/u.test(t.text) && t.text.length > 1 && !STOP_WORDS.has(word) && !CUE_VERBS.has(word) && !SELECTING_WORDS.has(word);
+};
 
 /**
  * Nouns that close a fixed phrase after their preposition ("take into account underemployment", "on behalf
@@ -308,8 +313,9 @@ const KIND_CLAUSE_AFTER = /^\s*,\s*(?:which\s+|who\s+)?\p{Ll}/u;
 // Not "define X as follows", nor "define situations as real, …" (a quality, not what X is).
 const AS_AFTER = /^\s*["”]?\s+as\b(?!\s+follows\b|\s+[\p{L}-]+\s*[,.;:!?])/iu;
 // An introductory phrase and a comma may come before the subject of a definition ("In sociology, X is …").
-// So may a clause before it ("…, while latent functions are …", "…, but sanctions are …").
-const OPENING = /(?:^\s*(?:[^,;:]{0,40},\s*)?|[,;:]\s*(?:while|whereas|but|and|yet)\s+)["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
+// So may a clause before it ("…, while latent functions are …", "…, but sanctions are …"). Not a phrase that
+// points back ("This last example, homelessness, is what …"): that is the subject, and the term stands beside it.
+const OPENING = /(?:^\s*(?:(?!(?:this|that|these|those)\s)[^,;:]{0,40},\s*)?|[,;:]\s*(?:while|whereas|but|and|yet)\s+)["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
 // Nouns that introduce a term rather than belong to it.
 const NAMING_NOUNS = new Set(['term', 'terms', 'concept', 'concepts', 'notion', 'idea', 'word', 'phrase']);
 // Nouns that talk about the text or about terms rather than name a concept.

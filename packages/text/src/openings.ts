@@ -4,9 +4,9 @@
  */
 
 // Prepositions that open a phrase before the main clause: "In sociology, …", "According to Durkheim, …",
-// "Throughout the 1960s, …".
+// "Throughout the 1960s, …", "Rather than X, …".
 export const OPENING_PREPOSITIONS =
-  'according to|in|for|to|within|among|on|at|by|from|during|under|over|throughout|until|with|without|through|unlike|like|as|of|after|before|since|given|despite|beyond|besides|apart from|along with';
+  'according to|in|for|to|within|among|on|at|by|from|during|under|over|throughout|until|with|without|through|unlike|like|as|of|after|before|since|given|despite|beyond|besides|apart from|along with|rather than|instead of';
 // Conjunctions that open a clause of its own: "When a group …, …", "Although X, …".
 export const OPENING_CONJUNCTIONS = 'when|while|although|because|if|once';
 // Linking words: they tie a sentence to the one before without its claim depending on it ("In contrast,

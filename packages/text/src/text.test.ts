@@ -691,6 +691,23 @@ describe('key terms and their definitions', () => {
       defined: ['social change'],
       notDefined: ['forces driving social change'],
     },
+    {
+      reads: 'reads a phrase inside an opening that follows a linking word or another opening, or beside a phrase that points back, as no term the sentence glosses ("In short, rather than offering X, the …", "This last example, X, is what …")',
+      paragraphs: [
+        'In short, rather than offering them more opportunities, the increased competition of a global market makes it harder for poorer nations to move forward.',
+        'Most recently, with the end of feudalism, a new revolutionary class dominated the laborers.',
+        'This last example, homelessness, is what caused her to give up money.',
+        'In sociology, anomie is a state of normlessness in a society.',
+      ],
+      defined: ['anomie'],
+      notDefined: ['opportunities', 'feudalism', 'homelessness'],
+    },
+    {
+      reads: 'leaves out of a term the words that pick out some of a kind ("a specific population, people who are …" glosses no "specific population")',
+      paragraphs: ['A survey targets a specific population, people who are the focus of a study, such as college athletes.', 'An experiment tests a particular hypothesis, a testable guess about the relationship between variables.'],
+      defined: ['hypothesis'],
+      notDefined: ['specific population', 'particular hypothesis'],
+    },
   ])('$reads', ({ paragraphs, defined, notDefined }) => {
     expectDefinitions(everyTermOf(paragraphs), defined, notDefined);
   });

@@ -162,6 +162,24 @@ describe('questions on a narrative text that defines next to no terms', () => {
     }
   });
 
+  it('adds no questions on passing words to a section that teaches two terms, one in a sentence that leans on the one before', () => {
+    const section = [
+      'Globalization refers to the process of integrating governments, cultures, and financial markets through international trade into a single world market.',
+      'Often, the process begins with a single motive, such as market expansion on the part of a corporation or increased access to natural resources for a country.',
+      'Critics are concerned that wealthy countries can force economically weaker nations to open their markets while protecting their own products.',
+      'Countries that export goods depend on the markets of other countries, and the products of one country reach the markets of many.',
+      'The increasing use of outsourcing of manufacturing jobs to developing countries has raised concerns among workers.',
+      'Many workers in wealthy countries fear losing their jobs to workers in other countries.',
+      'This can lead to a sense of xenophobia, which is an illogical fear and even hatred of foreigners and foreign goods.',
+    ].join(' ');
+    for (const seed of [1, 7, 11]) {
+      const { questions, warnings } = generateQuestions([{ page: 1, text: section }], options({ numQuestions: 10, seed }));
+      expect(warnings.join(' ')).not.toMatch(/defines few terms/);
+      expect(warnings.join(' ')).toMatch(/supports \d+ good question/);
+      for (const q of questions) expect(q.correctAnswer, q.text).not.toMatch(/countr|goods|products/);
+    }
+  });
+
   it('leaves a text that defines its terms to the questions on those terms', () => {
     for (const [name, studyPages] of Object.entries(studyTexts)) {
       const { questions, warnings } = generateQuestions(studyPages, options({ numQuestions: 8 }));

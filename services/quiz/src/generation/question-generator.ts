@@ -515,7 +515,10 @@ export function createQuestionGenerator(
         else spent.add(concept);
       }
 
-      const few = made.length < options.numQuestions * FEW_QUESTIONS && concepts.filter((c) => c.definition).length < FEW_DEFINED;
+      // A term defined in any form counts, as the key terms read it: "This can lead to a sense of xenophobia, which
+      // is …" gives no definition a question can quote, but the text still teaches the term.
+      const defined = Math.max(concepts.filter((c) => c.definition).length, terms.filter((t) => t.defined).length);
+      const few = made.length < options.numQuestions * FEW_QUESTIONS && defined < FEW_DEFINED;
       const told = few ? narrative(made, options, rng) : [];
       const questions = [...made.map((m) => m.question), ...told.map((n) => n.question)];
       const warnings: string[] = [];
