@@ -287,8 +287,11 @@ const APPOSITIVE_DEFINITION = new RegExp(
 const COLON_GLOSS = /^\s*:\s*(?:the|a|an)\s+(?!(?:same|other|most|first|second|third|last|next|latter|former|following)\b)\p{Ll}[\p{L}-]*\s+\p{L}/u;
 // "into three subsets: the working class, the working poor, and the underclass": a list, not a gloss.
 const COLON_LIST = /^\s*:[^.;:]*,[^.;:]*\b(?:and|or)\s/;
-// "three primary forms of collective behavior: the crowd, the mass, and the public": each item of a
-// list of the kinds of something is one of the concepts taught.
+// "three primary forms of collective behavior: the crowd, the mass, and the public": each item of a list of the
+// kinds of something is named as one, which says more of it than a passing use but not what it is; the kinds a
+// text teaches it goes on to define ("Casual crowds consist of …"). On a development set of textbook sections, a
+// quarter of the items so listed were glossary terms ("three levels: trial courts, appellate courts, and state
+// supreme courts", "five distinct stages: denial, anger, …").
 const KINDS_LISTED = /\b(?:two|three|four|five|six|seven|several)\s+(?:\p{L}+\s+)?(?:types|kinds|forms|categories|stages|models|levels|classes|dimensions|components|elements|sectors)(?:\s+of\s+[^:;.]{1,50}?)?\s*:\s*(?:[^:;.]*?,\s*)?(?:(?:and|or)\s+)?(?:(?:the|a|an)\s+)?$/iu;
 const LIST_ITEM_END = /^\s*(?:\([^)]{1,40}\)\s*)?(?:,|\band\b|\bor\b|[.;]|$)/i;
 // "Control theory states that …", "disengagement theory, which suggests that …", "According to continuity
@@ -393,8 +396,8 @@ const OTHER_NAME_BESIDE = new RegExp(String.raw`^\s*(?:,\s*${OTHER_NAME}[^,;()]{
 
 /**
  * How strongly `sentence` defines a term that runs from `start` to `end` in it: 3 for "X refers to
- * …", "X is defined as …", "known as X", "X (ABBR)"; 2 for "X is a …" opening the sentence; 0 for a
- * sentence that only uses it.
+ * …", "X is defined as …", "known as X", "X (ABBR)"; 2 for "X is a …" opening the sentence; 1 for an
+ * item of a list of kinds ("three forms: X, Y, and Z"); 0 for a sentence that only uses it.
  */
 function definitionStrength(sentence: string, start: number, end: number): number {
   // A question defines nothing ("Do you eat a grinder, a sub, or a hero?").
@@ -425,7 +428,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (DASH_DEFINITION.test(after) && !insideIntroduction(before) && !insideDashes(before) && !DASH_WHICH_DOES.test(after)) return 2;
   if (APPOSITIVE_DEFINITION.test(after) && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after) && !attachedEarlier(before, after) && !CLAUSE_AFTER.test(after)) return 2;
   if (BRACKETED_GLOSS.test(after) && !insideIntroduction(before)) return 2;
-  if (KINDS_LISTED.test(before) && LIST_ITEM_END.test(after)) return 2;
+  if (KINDS_LISTED.test(before) && LIST_ITEM_END.test(after)) return 1;
   if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !insideIntroduction(before)) return 2;
   // A theory is named by more than its head: "The hypothesis suggests …" is about one named before.
   if (THEORY_HEADS.test(phrase) && /\s/.test(phrase.trim()) && (THEORY_HOLDS.test(after) || ACCORDING_TO.test(before))) return 2;

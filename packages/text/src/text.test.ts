@@ -370,7 +370,7 @@ describe('key terms and their definitions', () => {
     expect(found.map((t) => t.toLowerCase())).toContain('anti-racism');
   });
 
-  it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets or after a colon, what a theory states, the kinds of something listed)', () => {
+  it('reads a term a naming cue introduces whatever its words look like ("the term X refers to"), and more ways of glossing one (a gloss in brackets or after a colon, what a theory states), and names the kinds of something a list gives', () => {
     const doc = segmentDocument([
       {
         page: 1,
@@ -408,10 +408,12 @@ describe('key terms and their definitions', () => {
       },
     ]);
     const found = new Map(extractKeyTerms(doc, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
-    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime', 'control theory', 'continuity theory', 'thanatology', 'structural unemployment', 'crowd', 'mass', 'convergence theory', 'family of procreation', 'bigamy', 'collective conscience']) {
+    for (const term of ['achieved statuses', 'iron cage', 'gatekeeping', 'carrying capacity', 'monogamy', 'sociological imagination', 'senescence', 'representative democracy', 'unilateral descent', 'self-fulfilling prophecy', 'political imagination', 'out-group', 'street crime', 'control theory', 'continuity theory', 'thanatology', 'structural unemployment', 'convergence theory', 'family of procreation', 'bigamy', 'collective conscience']) {
       expect(found.get(term)?.defined, `${term} in ${[...found.keys()].join(', ')}`).toBe(true);
     }
     expect(found.get('iron cage')?.sentence).toMatch(/^For Weber/);
+    // The kinds a list names are terms of the text, but the list does not say what each is.
+    for (const kind of ['crowd', 'mass']) expect(found.get(kind)?.defined, `${kind} in ${[...found.keys()].join(', ')}`).toBe(false);
     // A kind of people named by a trait the tagger took for a noun is a term all the same.
     expect(found.has('authoritarian leaders'), [...found.keys()].join(', ')).toBe(true);
     // An item of a list is not glossed by the "or" after it, nor a list's name by the list after a colon.
