@@ -45,6 +45,8 @@ export function insideIntroduction(before: string): boolean {
 // What follows is the rest of a list, not a gloss: "…, an Inuit community, a village in Thailand",
 // "mobile phones, the Internet, or social media", "the working class, the working poor, and the underclass".
 const LIST_AFTER = /^\s*,\s*(?:a|an|the)\s+[^,;:()]{1,60},\s*(?:(?:and|or)\s+|(?:a|an|the)\s)/i;
+// Two things named after the phrase, and the clause goes on: "both older people, the driver and the shopper, were …".
+const PAIR_AFTER = /^\s*,\s*(?:the|a|an)\s+[\p{L}-]+(?:\s+[\p{L}-]+)?\s+(?:and|or)\s+(?:the|a|an)\s+[\p{L}-]+(?:\s+[\p{L}-]+)?\s*,/iu;
 // A short second item and then a bare phrase of a few words and another comma or "and" list a third: "economic
 // systems, the family, health and hygiene, …", "violence in schools, the results of declining funding, changes due
 // to …". A longer gloss, or one with a clause, may hold a list of its own ("an extreme or irrational aversion to gay,
@@ -57,7 +59,7 @@ const BARE_ITEM_AFTER = /^\s*,\s*(?:a|an|the)\s+[^\s,;:()]+(?:\s+(?!(?:that|whic
  * next item.
  */
 export function listedAmongOthers(before: string, after: string): boolean {
-  return (ITEM_BEFORE.test(before) && !INTRODUCED.test(before)) || LIST_AFTER.test(after) || BARE_ITEM_AFTER.test(after);
+  return (ITEM_BEFORE.test(before) && !INTRODUCED.test(before)) || LIST_AFTER.test(after) || BARE_ITEM_AFTER.test(after) || PAIR_AFTER.test(after);
 }
 
 const WHICH_VERB = /^\s*(?:\([^)]{1,40}\)\s*)?,\s*which\s+(is|was|are|were)\b/i;

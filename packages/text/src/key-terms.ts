@@ -363,6 +363,11 @@ const insideDashes = (before: string): boolean => (before.match(/[—–]/g)?.le
 // "the dominant group—which now included …": "which" and what it did tells a story, not what the phrase is.
 const DASH_WHICH_DOES = /^\s*[—–]\s*which\s+(?!(?:is|are|was|were|refers?|means|describes)\b)/iu;
 
+// What is set beside the phrase says where it is explained ("ethnic groups, which are described below"), or names
+// something else ("breast cancer, a phenomenon they call “pinkwashing”").
+const SAYS_NOTHING_YET =
+  /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:which\s+(?:is|are|was|were)\s+(?:described|discussed|explained|defined|covered|examined|explored|listed|shown)\s+(?:below|above|later|earlier|next|further|in\s+(?:the|this|chapter|section))\b|(?:a|an|the)\s+[\p{L}-]+\s+(?:that\s+|which\s+)?(?:\p{L}+\s+)?(?:calls?|called|terms?|termed|dubs?|dubbed|names?|named)\s+["“‘]?\p{L})/iu;
+
 // "Domestic violence is a significant social problem …", "Cyberbullying is a special feature of the Internet": what is
 // said of the phrase judges it; it does not say what it is.
 const JUDGED_PREDICATE = new RegExp(`^\\s*(?:is|are|was|were)\\s+(?:also\\s+|still\\s+)?(?:a|an|the)\\s+(?:(?:very|particularly|especially)\\s+)?(?:${JUDGING})\\b`, 'iu');
@@ -413,6 +418,8 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
     if (!capitalised && cue.index + cue[0].length <= start + 1 && /^\s*(?:(?:the|a|an)\s+)?["“'‘]?\s*$/i.test(sentence.slice(cue.index + cue[0].length, start))) {
       if (THE_CONCEPT.test(cue[0]) && !SAYS_WHAT.test(after)) continue;
       if (runsOn(after)) continue;
+      // "homosexuality, which was labeled a mental disorder": a label put on one thing, not the name of a concept.
+      if (/\blabell?ed\s*$/i.test(cue[0]) && /^\s*an?\s/i.test(sentence.slice(cue.index + cue[0].length, start))) continue;
       // Another name for the concept just named is not the name the sentence teaches.
       if (ANOTHER_NAME.test(sentence.slice(0, cue.index + cue[0].length))) continue;
       return 3;
@@ -426,7 +433,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   if (opens && (SUBJECT_COPULA.test(predicate) || SUBJECT_DESCRIBED.test(predicate)) && !JUDGED_PREDICATE.test(predicate)) return 2;
   if ((NAMED_AT_END.test(before) || CALLED_OBJECT.test(before)) && /^\s*["”]?\s*[.!?;]/.test(after)) return 2;
   if (DASH_DEFINITION.test(after) && !insideIntroduction(before) && !insideDashes(before) && !DASH_WHICH_DOES.test(after)) return 2;
-  if (APPOSITIVE_DEFINITION.test(after) && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after) && !attachedEarlier(before, after) && !CLAUSE_AFTER.test(after)) return 2;
+  if (APPOSITIVE_DEFINITION.test(after) && !insideIntroduction(before) && !listedAmongOthers(before, after) && whichAgrees(phrase, after) && !attachedEarlier(before, after) && !CLAUSE_AFTER.test(after) && !SAYS_NOTHING_YET.test(after)) return 2;
   if (BRACKETED_GLOSS.test(after) && !insideIntroduction(before)) return 2;
   if (KINDS_LISTED.test(before) && LIST_ITEM_END.test(after)) return 1;
   if (COLON_GLOSS.test(after) && !COLON_LIST.test(after.replace(/\([^)]*\)/g, '')) && !insideIntroduction(before)) return 2;

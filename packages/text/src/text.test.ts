@@ -710,6 +710,18 @@ describe('key terms and their definitions', () => {
       defined: ['hypothesis'],
       notDefined: ['specific population', 'particular hypothesis'],
     },
+    {
+      reads: 'reads no gloss in a pair of examples, a pointer to a later explanation, a name given to something else, or a label put on something ("older people, the driver and the shopper, were …", "ethnic groups, which are described below", "a mental disorder called drapetomania")',
+      paragraphs: [
+        'Peter’s responses to both older people, the driver and the shopper, were prejudiced.',
+        'Some members of racial groups (or ethnic groups, which are described below) reclaim terms once used to insult them.',
+        'Some products are said to contribute to breast cancer, a phenomenon critics call “pinkwashing.”',
+        'A more recent example is homosexuality, which was labeled a mental disorder by the American Psychiatric Association until 1973.',
+        'Escaped slaves were diagnosed with a mental disorder called drapetomania.',
+      ],
+      defined: ['drapetomania'],
+      notDefined: ['older people', 'ethnic groups', 'breast cancer', 'mental disorder'],
+    },
   ])('$reads', ({ paragraphs, defined, notDefined }) => {
     expectDefinitions(everyTermOf(paragraphs), defined, notDefined);
   });
