@@ -262,7 +262,7 @@ const SUBJECT_STRONG = /^\s*(?:,\s*)?(?:\([^)]{1,40}\)\s*,?\s*)?(?:,\s*)?(?:refe
 // "X is a …", "X, on the other hand, is a …", "X are those that …", "X are punishments for …"; not what X stands in
 // to something else ("autism is a cause of significant fear", "elderly prisoners are physically incapable of …").
 const SUBJECT_COPULA =
-  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?!(?:not|never|no|hardly|rarely)\b)(?:(?:just|simply|essentially|basically|generally|usually|typically|commonly|normally|often|also)\s+)?(?!(?:an?\s+|the\s+)?(?:examples?|instances?|cases?) of\b|(?:an?\s+|the\s+)(?:main\s+|leading\s+)?(?:causes?|results?|consequences?|sources?|subjects?|symptoms?|signs?|factors?|parts?|features?|components?|aspects?|focus) of\b|(?:the\s+)?(?:most|least|more|less) likely\b)(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s|\p{L}+ly\s)(?:(?!(?:in|on|at|by|for|with|from|under|over|about|into|to)\b)\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
+  /^\s*(?:\([^)]{1,40}\)\s*)?(?:,\s*(?:on the other hand|however|in contrast|by contrast|conversely|then|in turn)\s*)?,?\s*(?:is|are|was|were)\s+(?!(?:not|never|no|hardly|rarely)\b)(?:(?:just|simply|essentially|basically|generally|usually|typically|commonly|normally|often|also)\s+)?(?!(?:an?\s+|the\s+)?(?:examples?|instances?|cases?) of\b|(?:an?\s+|the\s+)(?:main\s+|leading\s+)?(?:causes?|results?|consequences?|sources?|subjects?|symptoms?|signs?|factors?|parts?|features?|components?|aspects?|focus) of\b|(?:the\s+)?(?:most|least|more|less) likely\b)(?:(?:a|an|the|one|any|when|how|what|those|that|defined)\b|(?!to\s|\p{L}+ly\s)(?:(?!(?:in|on|at|by|for|with|from|under|over|about|into|to|so|such)\b)\w+ ){1,3}(?:that|which|who|in which|by which|of)\b|(?<=\b(?:are|were)\s+)(?!(?:always|sometimes|perhaps|thus|less|various|numerous|serious|previous|obvious|conscious|this|us)\b)\p{Ll}{3,}s\s+(?:\p{Ll}+\s+)?(?:for|to|given|used|made|aimed)\b)/iu;
 // "X describes the process by which …", "X consists of …": a definition in other words ("The textbooks describe the
 // women as …" says how X tells of something else).
 const SUBJECT_DESCRIBED = /^\s*(?:describes? (?:the|a|an|how|one|those|what)(?![^,.;:]{0,40}\sas\b)|consists? of|is (?:the|a|an) (?:process|practice|belief|idea|theory|state|condition|situation|study) (?:of|by|in|that|which|where))\b/iu;
@@ -319,6 +319,9 @@ const AS_AFTER = /^\s*["”]?\s+as\b(?!\s+follows\b|\s+[\p{L}-]+\s*[,.;:!?])/iu;
 // So may a clause before it ("…, while latent functions are …", "…, but sanctions are …"). Not a phrase that
 // points back ("This last example, homelessness, is what …"): that is the subject, and the term stands beside it.
 const OPENING = /(?:^\s*(?:(?!(?:this|that|these|those)\s)[^,;:]{0,40},\s*)?|[,;:]\s*(?:while|whereas|but|and|yet)\s+)["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
+// The last of a few short items that open the sentence together: what follows is said of them all ("Functionalism,
+// conflict theory, and symbolic interactionism are …", "Age, much like race, class, and gender, is a hierarchy …").
+const LAST_OF_LISTED_SUBJECTS = /^\s*["“]?(?:[\p{L}'’-]+\s+){0,3}[\p{L}'’-]+(?:\s*,\s*(?:[\p{L}'’-]+\s+){0,3}[\p{L}'’-]+)+\s*,?\s+(?:and|or)\s+(?:the\s+)?["“]?$/iu;
 // Nouns that introduce a term rather than belong to it.
 const NAMING_NOUNS = new Set(['term', 'terms', 'concept', 'concepts', 'notion', 'idea', 'word', 'phrase']);
 // Nouns that talk about the text or about terms rather than name a concept.
@@ -379,9 +382,12 @@ const THE_CONCEPT = /^the (?:term|concept|notion|phrase)\b/i;
 const SAYS_WHAT = /^\s*["”'’]?\s*(?:\(|[—–:]|,\s*(?:which|that is|meaning|or|a|an|the)\b|(?:is|are|refers?|means|describes?|connotes?|denotes?|captures?|encompasses|signifies|to (?:describe|refer|mean|denote|name|capture|explain))\b)/iu;
 
 // The name runs on past the phrase: "also called class markers" names "class markers", not "class"; "what was
-// called hospital “merger mania”" names the words in quotation marks.
+// called hospital “merger mania”" names the words in quotation marks; "known as the feminization of poverty" names
+// the feminization of poverty.
 const RUNS_ON = /^(?:\s+["“‘])?\s*(\p{Ll}[\p{L}'’-]*)/u;
 function runsOn(after: string): boolean {
+  // "known as the “feminization of poverty”": the name goes on through "of".
+  if (/^\s+of\s+(?:the\s+)?\p{L}/u.test(after)) return true;
   const next = RUNS_ON.exec(after);
   return next !== null && (/^\s+["“‘]/u.test(after) || (!isStopWord(next[1]!) && !SAYS_WHAT.test(after)));
 }
@@ -427,7 +433,7 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   }
   const abbreviation = ABBREVIATED.exec(after)?.[0].replace(/[^\p{Lu}]/gu, '');
   if (abbreviation && abbreviation === initials(sentence.slice(start, end))) return 3;
-  const opens = OPENING.test(before);
+  const opens = OPENING.test(before) && !LAST_OF_LISTED_SUBJECTS.test(before);
   const predicate = after.replace(OTHER_NAME_BESIDE, '');
   if (opens && SUBJECT_STRONG.test(predicate)) return 3;
   if (opens && (SUBJECT_COPULA.test(predicate) || SUBJECT_DESCRIBED.test(predicate)) && !JUDGED_PREDICATE.test(predicate)) return 2;

@@ -722,6 +722,18 @@ describe('key terms and their definitions', () => {
       defined: ['drapetomania'],
       notDefined: ['older people', 'ethnic groups', 'breast cancer', 'mental disorder'],
     },
+    {
+      reads: 'reads what is said of a few subjects listed together as said of all of them, a purpose clause as no definition, and a name that goes on through "of" as that whole name ("Functionalism, conflict theory, and symbolic interactionism are …", "districts were redrawn so that …", "known as the graying of America")',
+      paragraphs: [
+        'Functionalism, conflict theory, and symbolic interactionism are a few of the more widely recognized stances in sociology today.',
+        'Age, much like race, class, and gender, is a hierarchy in which some categories are valued more than others.',
+        'After the ruling, districts were redrawn so that they would include equal numbers of voters.',
+        'This increase has been known as the graying of America, and it affects every region.',
+        'Larceny and vandalism are types of nonviolent crime, while ageism is a form of discrimination based on age.',
+      ],
+      defined: ['ageism'],
+      notDefined: ['symbolic interactionism', 'gender', 'districts', 'graying'],
+    },
   ])('$reads', ({ paragraphs, defined, notDefined }) => {
     expectDefinitions(everyTermOf(paragraphs), defined, notDefined);
   });
