@@ -3,7 +3,7 @@ import { insideIntroduction, isPlural, listedAmongOthers, whichAgrees } from './
 import { rarity } from './general-english.js';
 import { spread } from './spread.js';
 import type { SegmentedDocument, Sentence } from './segment.js';
-import { STOP_WORDS, isStopWord, stem, termKey, tokens } from './words.js';
+import { SELECTING_WORDS, STOP_WORDS, isStopWord, stem, termKey, tokens } from './words.js';
 
 /** A concept of a document: a term it defines, names in headings, or keeps coming back to. */
 export interface KeyTerm {
@@ -114,9 +114,6 @@ const isModifier = (t: Token): boolean =>
   (t.tags.has('Adjective') && !t.tags.has('Comparable') && !t.tags.has('Superlative')) || t.tags.has('Gerund') || bareVerb(t) || isNoun(t);
 // Verbs that a tagger may take for plural nouns right where a definition starts ("X refers to").
 const CUE_VERBS = new Set(['refers', 'means', 'denotes', 'describes', 'involves', 'includes', 'occurs', 'consists', 'represents']);
-// Words that pick out some of a kind, or say how many, not what kind it is: "a specific population" is a population,
-// "multiple sacred texts" are sacred texts.
-const SELECTING_WORDS = new Set(['specific', 'particular', 'certain', 'multiple', 'various', 'numerous', 'entire', 'whole', 'overall', 'actual', 'respective', 'additional', 'different', 'similar']);
 const usableWord = (t: Token): boolean => {
   const word = t.text.toLowerCase();
   return /^\p{L}[\p{L}\p{N}'’-]*$/u.test(t.text) && t.text.length > 1 && !STOP_WORDS.has(word) && !CUE_VERBS.has(word) && !SELECTING_WORDS.has(word);
@@ -369,7 +366,7 @@ const DASH_WHICH_DOES = /^\s*[—–]\s*which\s+(?!(?:is|are|was|were|refers?|me
 // What is set beside the phrase says where it is explained ("ethnic groups, which are described below"), or names
 // something else ("breast cancer, a phenomenon they call “pinkwashing”").
 const SAYS_NOTHING_YET =
-  /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:which\s+(?:is|are|was|were)\s+(?:described|discussed|explained|defined|covered|examined|explored|listed|shown)\s+(?:below|above|later|earlier|next|further|in\s+(?:the|this|chapter|section))\b|(?:a|an|the)\s+[\p{L}-]+\s+(?:that\s+|which\s+)?(?:\p{L}+\s+)?(?:calls?|called|terms?|termed|dubs?|dubbed|names?|named)\s+["“‘]?\p{L})/iu;
+  /^\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:which\s+(?:is|are|was|were)\s+(?:described|discussed|explained|defined|covered|examined|explored|listed|shown)\s+(?:below|above|later|earlier|next|further|in\s+(?:the|this|chapter|section))\b|(?:a|an|the)\s+[\p{L}-]+\s+(?:that\s+|which\s+)?(?:\p{L}+\s+)?(?:calls?|called|termed|dubs|dubbed|named)\s+["“‘]?\p{L})/iu;
 
 // "Domestic violence is a significant social problem …", "Cyberbullying is a special feature of the Internet": what is
 // said of the phrase judges it; it does not say what it is.

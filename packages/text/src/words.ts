@@ -22,6 +22,14 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   yourselves also called known example examples instance e.g i.e whereas hence moreover furthermore`.split(/\s+/),
 ]);
 
+/**
+ * Adjectives that pick out some of a kind or say how many, not what kind it is: "a specific population" is a
+ * population, "multiple sacred texts" are sacred texts. No term or topic starts with one.
+ */
+export const SELECTING_WORDS: ReadonlySet<string> = new Set(
+  'specific particular certain multiple various numerous several entire whole overall actual respective additional different similar same'.split(' '),
+);
+
 export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word.toLowerCase());
 }

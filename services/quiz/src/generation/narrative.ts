@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { mentionsTerm, rarity, stem, STOP_WORDS, tokens, withoutLinkingWords, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
+import { mentionsTerm, rarity, SELECTING_WORDS, stem, STOP_WORDS, tokens, withoutLinkingWords, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
 import { blankOut, namesAlike, namesPeople, nested, standsAlone, swapTerm, termSpans, type Span } from './concepts.js';
 import { TRUE_FALSE_OPTIONS, type GeneratedQuestion, type QuestionOption, type QuestionType } from './question.js';
 import type { SeededRandom } from './seeded-random.js';
@@ -62,8 +62,10 @@ const NUMBER_WORD =
 const PLACE_TAGS = ['Place', 'Country', 'City', 'Region'];
 const PERSON_TAGS = ['Person', 'FirstName', 'LastName', 'MaleName', 'FemaleName', 'Honorific'];
 
-// Adjectives that count or compare rather than name a kind ("multiple types", "other cities").
-const QUANTIFIER = /^(?:multiple|various|several|numerous|different|certain|whole|entire|particular|similar|same|next|last|previous|following|few|main|major|minor|general|total|possible|real|true|good|great|little|small|large|big|new|old)$/i;
+// Adjectives that count or compare rather than name a kind ("multiple types", "other cities"): the text library's
+// selecting words, and those that rank, judge or size.
+const COMPARING = /^(?:next|last|previous|following|few|main|major|minor|general|total|possible|real|true|good|great|little|small|large|big|new|old)$/i;
+const quantifies = (word: string): boolean => SELECTING_WORDS.has(word) || COMPARING.test(word);
 
 const isWord = (word: string): boolean => /^\p{L}{3,}$/u.test(word) && !STOP_WORDS.has(word) && !NUMBER_WORD.test(word);
 
@@ -87,7 +89,7 @@ function isModifier(term: Tagged): boolean {
     (term.tags.includes('Noun') || term.tags.includes('Adjective')) &&
     !term.tags.some((t) => t === 'Pronoun' || t === 'Value' || t === 'Possessive' || t === 'Superlative' || t === 'Determiner') &&
     isWord(word) &&
-    !QUANTIFIER.test(word)
+    !quantifies(word)
   );
 }
 
