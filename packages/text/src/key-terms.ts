@@ -318,7 +318,9 @@ const AS_AFTER = /^\s*["”]?\s+as\b(?!\s+follows\b|\s+[\p{L}-]+\s*[,.;:!?])/iu;
 const OPENING = /(?:^\s*(?:(?!(?:this|that|these|those)\s)[^,;:]{0,40},\s*)?|[,;:]\s*(?:while|whereas|but|and|yet)\s+)["“]?(?:(?:the|a|an)\s+)?["“]?$/i;
 // The last of a few short items that open the sentence together: what follows is said of them all ("Functionalism,
 // conflict theory, and symbolic interactionism are …", "Age, much like race, class, and gender, is a hierarchy …").
-const LAST_OF_LISTED_SUBJECTS = /^\s*["“]?(?:[\p{L}'’-]+\s+){0,3}[\p{L}'’-]+(?:\s*,\s*(?:[\p{L}'’-]+\s+){0,3}[\p{L}'’-]+)+\s*,?\s+(?:and|or)\s+(?:the\s+)?["“]?$/iu;
+// Not clauses in a row ("Positive sanctions are rewards, negative ones are punishments, and informal sanctions are …").
+const LISTED_ITEM = String.raw`(?:(?!(?:is|are|was|were|has|have|had)\b)[\p{L}'’-]+\s+){0,3}(?!(?:is|are|was|were|has|have|had)\b)[\p{L}'’-]+`;
+const LAST_OF_LISTED_SUBJECTS = new RegExp(String.raw`^\s*["“]?${LISTED_ITEM}(?:\s*,\s*${LISTED_ITEM})+\s*,?\s+(?:and|or)\s+(?:the\s+)?["“]?$`, 'iu');
 // Nouns that introduce a term rather than belong to it.
 const NAMING_NOUNS = new Set(['term', 'terms', 'concept', 'concepts', 'notion', 'idea', 'word', 'phrase']);
 // Nouns that talk about the text or about terms rather than name a concept.

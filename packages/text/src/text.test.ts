@@ -730,8 +730,9 @@ describe('key terms and their definitions', () => {
         'After the ruling, districts were redrawn so that they would include equal numbers of voters.',
         'This increase has been known as the graying of America, and it affects every region.',
         'Larceny and vandalism are types of nonviolent crime, while ageism is a form of discrimination based on age.',
+        'Positive sanctions are rewards, negative ones are punishments, and informal sanctions are reactions that come from casual social interactions.',
       ],
-      defined: ['ageism'],
+      defined: ['ageism', 'informal sanctions'],
       notDefined: ['symbolic interactionism', 'gender', 'districts', 'graying'],
     },
   ])('$reads', ({ paragraphs, defined, notDefined }) => {
