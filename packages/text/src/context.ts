@@ -98,7 +98,7 @@ function leansAfterOpening(sentence: string): boolean {
 // such as Niger" names them), "that" only before the phrase's last word ("in many societies that enjoy …" is a
 // relative clause).
 const REFERRING_OPENING = new RegExp(
-  `^(?:${OPENING_PREPOSITIONS}|because of|instead of|in addition to|as a result of|in response to|in order to)\\s+(?:` +
+  `^(?:${OPENING_PREPOSITIONS}|because of|in addition to|as a result of|in response to|in order to)\\s+(?:` +
     `[^,]{0,40}?\\b(?:this|these|those|it|them|him|such an?)\\b[^,]{0,40}` +
     `|(?:[^,]{0,30}?\\s)?that\\s+[\\p{L}-]+` +
     `|[^,]{0,30}?\\b(?:(?:all|both|the|these|those) (?:two|three|four|five|six|seven)|other (?:cases?|situations?|instances?|circumstances|examples?|settings?|contexts?|words)|(?:either|each|both|neither) (?:cases?|instances?|situations?|examples?)|the same (?:way|time|study|period|reason))\\b[^,]{0,40}` +
