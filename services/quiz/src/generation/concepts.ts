@@ -26,7 +26,8 @@ export interface Concept {
   subject: boolean;
   /**
    * The term stands in the sentence only as part of a longer key term ("ethnography" in "Institutional
-   * ethnography is …"): a true statement may quote it, a blank or a swap over it would leave half a term.
+   * ethnography is …") or of a name ("Church" in "The Episcopal Church, …"): a true statement may quote it,
+   * a blank or a swap over it would leave half a term.
    */
   partOfLonger: boolean;
 }
@@ -239,6 +240,16 @@ function irregularPlural(x: string, y: string): boolean {
   return pairs.some(([singular, end]) => (singular.test(x) && x.replace(singular, end) === y) || (singular.test(y) && y.replace(singular, end) === x));
 }
 
+/**
+ * A term the document writes in lower case, capitalized inside a sentence: part of a name there ("the Episcopal
+ * Church", "the Industrial Revolution"), or the name itself ("the Church"), not the concept.
+ */
+function writtenAsName(sentence: string, span: Span, term: KeyTerm): boolean {
+  if (term.kind !== 'concept' || !/^\p{Ll}/u.test(term.term)) return false;
+  const opensSentence = !/[\p{L}\p{N}]/u.test(sentence.slice(0, span.start));
+  return !opensSentence && /^\p{Lu}/u.test(sentence.slice(span.start, span.end));
+}
+
 /** The term as `sentence` writes it: the document's capitals kept, the one a sentence start gives dropped. */
 function surfaceIn(sentence: string, span: Span, term: KeyTerm): string {
   const found = sentence.slice(span.start, span.end);
@@ -310,7 +321,9 @@ export function documentConcepts(doc: SegmentedDocument, relatedness?: ReadonlyM
     const concept = placeIn(term, sentence, rank, main);
     if (!concept) return null;
     const within = longer.get(term.key)!.flatMap((o) => termSpans(concept.sentence.text, o.key));
-    concept.partOfLonger = within.length > 0 && concept.spans.every((span) => within.some((w) => w.start <= span.start && span.end <= w.end));
+    concept.partOfLonger = concept.spans.every(
+      (span) => within.some((w) => w.start <= span.start && span.end <= w.end) || writtenAsName(concept.sentence.text, span, term),
+    );
     return concept;
   };
   const concepts: Concept[] = [];

@@ -628,6 +628,30 @@ A tributary is a smaller river that flows into a larger one. A delta is the land
     expect(onEthnography).toBeGreaterThan(0);
   });
 
+  it('never blanks or swaps a term where the sentence writes it capitalized, as part of a name ("the Journal of Contemporary _____")', () => {
+    const pages = onePage([
+      'Ethnography is the immersion of the researcher in the natural setting of an entire social community.',
+      'A long ethnography can take years, because the researcher must first earn the trust of the community.',
+      'The Journal of Contemporary Ethnography has published long studies of single neighborhoods and workplaces since 1972.',
+      'A case study is an in-depth analysis of a single event, situation, or individual.',
+      'Participant observation is a method in which researchers join people and take part in their routine activities.',
+      'A survey is a set of questions put to many people in the same way.',
+      'An interview is a one-on-one conversation between the researcher and the subject.',
+      'Content analysis is a systematic approach to record and value information gleaned from secondary data.',
+    ]);
+    let onEthnography = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const { questions } = generateQuestions(pages, options({ numQuestions: 12, seed }));
+      for (const q of questions) {
+        expect(q.text, `seed ${seed}`).not.toMatch(/\bContemporary _____/);
+        if (q.correctAnswer === 'false') expect(q.text, `seed ${seed}`).not.toMatch(/\bContemporary (?!Ethnography\b)\p{L}/u);
+        if (/^ethnography$/i.test(q.correctAnswer)) onEthnography++;
+      }
+    }
+    // The term is still asked about, from the sentences where it stands as the concept.
+    expect(onEthnography).toBeGreaterThan(0);
+  });
+
   it('reads runs of passages spread over a document too long to read whole, and says so', () => {
     const pages = Array.from({ length: 300 }, (_, i) => {
       const text = [...researchMethods, ...cellBiology][i % 4]!.text;

@@ -22,6 +22,17 @@ const TEXT = CONCEPTS.map(([term, meaning]) => `${term.charAt(0).toUpperCase()}$
 const PASSAGES = segmentDocument([{ page: 1, text: TEXT }]).passages;
 const OPTIONS: GenerateOptions = { numQuestions: 4, difficulty: 'medium', questionTypes: ['short_answer'], seed: 5 };
 
+// Two families of the text's terms, each alike within itself: heredity and the cell's traffic.
+const HEREDITY = new Set(['mitosis', 'meiosis', 'chromosome', 'mutation', 'allele', 'ribosome']);
+const family = (term: string): boolean => HEREDITY.has(term.toLowerCase());
+/** The terms measured as alike within a family and apart across the two. */
+const familyLikeness: WriteContext = {
+  relatedness: async (terms) => ({
+    relatedness: terms.map(() => 0.7),
+    likeness: terms.map((a) => terms.map((b) => (a === b ? 1 : family(a) === family(b) ? 0.85 : 0.55))),
+  }),
+};
+
 const answers = async (writer: QuestionWriter, relatedness?: WriteContext['relatedness']) =>
   (await writer.write(PASSAGES, OPTIONS, relatedness ? { relatedness } : undefined)).questions.map((q) => q.correctAnswer.toLowerCase());
 
@@ -52,9 +63,6 @@ describe.each([
   });
 
   it("sets beside a multiple-choice question's key the terms measured nearest to it in meaning", async () => {
-    // Two families of the text's terms, each alike within itself: heredity and the cell's traffic.
-    const HEREDITY = new Set(['mitosis', 'meiosis', 'chromosome', 'mutation', 'allele', 'ribosome']);
-    const family = (term: string): boolean => HEREDITY.has(term.toLowerCase());
     const choice: GenerateOptions = { numQuestions: 6, difficulty: 'medium', questionTypes: ['multiple_choice'], seed: 5 };
     const writer = make();
     try {
@@ -64,14 +72,36 @@ describe.each([
         expect(termChoices.length).toBeGreaterThanOrEqual(3);
         return termChoices.filter((q) => q.options!.some((o) => family(o.text) !== family(q.correctAnswer))).length;
       };
-      const measured = await mixedFamilies({
-        relatedness: async (terms) => ({
-          relatedness: terms.map(() => 0.7),
-          likeness: terms.map((a) => terms.map((b) => (a === b ? 1 : family(a) === family(b) ? 0.85 : 0.55))),
-        }),
-      });
-      expect(measured).toBe(0);
+      expect(await mixedFamilies(familyLikeness)).toBe(0);
       // Without it the other options are the section's terms of any family.
+      expect(await mixedFamilies()).toBeGreaterThan(0);
+    } finally {
+      if ('close' in writer) await (writer as { close(): Promise<void> }).close();
+    }
+  });
+
+  it('makes a statement false with the term measured nearest in meaning to the one it replaces', async () => {
+    // "Meiosis is the division of one nucleus into two identical nuclei" asks the learner to tell two kinds of
+    // division apart; "Homeostasis is the division …" is false at a glance.
+    const writer = make();
+    try {
+      const mixedFamilies = async (context?: WriteContext): Promise<number> => {
+        let swaps = 0;
+        let mixed = 0;
+        for (const seed of [1, 2, 3, 4]) {
+          const { questions } = await writer.write(PASSAGES, { numQuestions: 8, difficulty: 'medium', questionTypes: ['true_false'], seed }, context);
+          for (const q of questions) {
+            const swap = /puts "(.+)" where the document has "(.+)"/.exec(q.explanation);
+            if (!swap) continue;
+            swaps++;
+            if (family(swap[1]!) !== family(swap[2]!)) mixed++;
+          }
+        }
+        expect(swaps).toBeGreaterThanOrEqual(8);
+        return mixed;
+      };
+      expect(await mixedFamilies(familyLikeness)).toBe(0);
+      // Without it the term swapped in is any of the text's terms.
       expect(await mixedFamilies()).toBeGreaterThan(0);
     } finally {
       if ('close' in writer) await (writer as { close(): Promise<void> }).close();
