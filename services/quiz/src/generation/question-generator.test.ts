@@ -100,6 +100,29 @@ describe('question generation from study texts', () => {
     }
   });
 
+  it('offers people beside a key that names people, and things beside a thing', () => {
+    // Before: "As a _____ would do, Chang examines the daily lives …" with the options symbolic interactionist |
+    // modernization theory | dependency theory | sanitation facilities: the one person gives the answer away.
+    const pages = onePage([
+      'An instrumental leader is a leader who is goal-oriented and concerned with accomplishing set tasks.',
+      'An expressive leader is a leader who is concerned with maintaining harmony and the emotional health of the group.',
+      'An authoritarian leader is a leader who issues rules and assigns tasks to the members of the group.',
+      'A democratic leader is a leader who encourages group participation in all decision making.',
+      'A dyad is a group of exactly two members, which ends when either member leaves.',
+      'A triad is a group of three members, in which two members can side against the third.',
+      'Conformity is the extent to which an individual complies with group norms or expectations.',
+      'Groupthink is the pressure to agree that keeps a group from weighing other courses of action.',
+      'A leadership style is the manner in which a leader gives direction to the members of a group.',
+    ]);
+    const people = /\bleaders?$/i;
+    const choices = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((seed) =>
+      generateQuestions(pages, options({ questionTypes: ['multiple_choice'], numQuestions: 8, seed })).questions.filter((q) => q.text.startsWith('Which term completes')),
+    );
+    expect(choices.filter((q) => people.test(q.correctAnswer)).length).toBeGreaterThan(0);
+    expect(choices.filter((q) => !people.test(q.correctAnswer)).length).toBeGreaterThan(0);
+    for (const q of choices) for (const o of q.options!) expect(people.test(o.text), `${q.text} ${o.text}`).toBe(people.test(q.correctAnswer));
+  });
+
   it('asks short answers as a cloze on a key term', () => {
     const { questions } = generateQuestions(cellBiology, options({ questionTypes: ['short_answer'] }));
     expect(questions.length).toBeGreaterThan(5);

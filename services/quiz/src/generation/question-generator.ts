@@ -217,7 +217,13 @@ export function createQuestionGenerator(
   /** Definition → term: the defining sentence with the term blanked, the term among its siblings. */
   const termChoice = (concept: Concept, difficulty: Difficulty, rng: SeededRandom): Made | null => {
     if (concept.partOfLonger) return null;
-    const distractors = distinctTerms(siblings(concept, difficulty, rng, { byMeaning: true, definedBonus: DEFINED_SIBLING_BONUS }), 3, [concept.term.key]);
+    // People beside people, things beside things: "symbolic interactionist" among three theories gives itself away.
+    const people = namesPeople(concept.term.term);
+    const distractors = distinctTerms(
+      siblings(concept, difficulty, rng, { byMeaning: true, definedBonus: DEFINED_SIBLING_BONUS, accept: (t) => namesPeople(t.term) === people }),
+      3,
+      [concept.term.key],
+    );
     if (distractors.length < 3) return null;
     const texts = rng.shuffle([concept.surface, ...distractors.map(optionText)]);
     const options: QuestionOption[] = texts.map((text, i) => ({ id: OPTION_IDS[i]!, text }));
