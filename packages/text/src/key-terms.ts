@@ -1,5 +1,6 @@
 import nlp from 'compromise';
 import { insideIntroduction, isPlural, listedAmongOthers, whichAgrees } from './apposition.js';
+import { leansOnContext } from './context.js';
 import { rarity } from './general-english.js';
 import { spread } from './spread.js';
 import type { SegmentedDocument, Sentence } from './segment.js';
@@ -866,8 +867,12 @@ export function analyseKeyTerms(doc: SegmentedDocument, options: { minScore?: nu
       const kind = kindOf(c, form);
       const term = surfaceOf(c, kind, c.definedIn >= 0 ? sentences[c.definedIn]!.text : undefined);
       const mentions = [...c.sentences].sort((a, b) => a - b).map((i) => sentences[i]!);
-      const explaining = mentions.find((s) => EXPLAINS.test(s.text) && s.text.length <= 400 && /[.!?]["”’)]?$/.test(s.text));
-      const best: Sentence = c.definedIn >= 0 ? sentences[c.definedIn]! : (explaining ?? mentions[0]!);
+      // A term the text does not define is shown in a sentence that says what it is or does, and one a reader can
+      // follow without the sentence before it ("He posited that people's self-development is …" says little alone).
+      const complete = (s: Sentence): boolean => s.text.length <= 400 && /[.!?]["”’)]?$/.test(s.text);
+      const alone = mentions.filter((s) => !leansOnContext(s.text));
+      const explaining = alone.find((s) => EXPLAINS.test(s.text) && complete(s)) ?? mentions.find((s) => EXPLAINS.test(s.text) && complete(s));
+      const best: Sentence = c.definedIn >= 0 ? sentences[c.definedIn]! : (explaining ?? alone[0] ?? mentions[0]!);
       return {
         term,
         key: c.key,

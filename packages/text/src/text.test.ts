@@ -294,6 +294,23 @@ describe('key terms and their definitions', () => {
     expect(byTerm.get('ethnocentrism')!.sentence).toMatch(/^Ethnocentrism refers to/);
   });
 
+  it('shows a term the text does not define in a sentence a reader can follow without the one before it', () => {
+    const lifeCourse = segmentDocument([
+      {
+        page: 1,
+        text: [
+          'Erik Erikson studied how people grow over a whole life.',
+          'He divided the maturation process into stages, and posited that self-development is closely linked to the early stages.',
+          'Erikson’s view of self-development gave credit to social aspects, like the way we negotiate between our desires and what is accepted.',
+          'Later work on self-development looked at how children learn the roles of others.',
+        ].join(' '),
+      },
+    ]);
+    const found = new Map(extractKeyTerms(lifeCourse, { minScore: -100, max: 100 }).map((t) => [t.term, t]));
+    expect(found.get('self-development')?.defined, [...found.keys()].join(', ')).toBe(false);
+    expect(found.get('self-development')?.sentence).toMatch(/^Erikson’s view of self-development/);
+  });
+
   it('reads definitions written in other ways: "occurs when", "is called the …", "call these …", a dash, "of" phrases, hyphenated words', () => {
     const doc = segmentDocument([
       {
