@@ -88,6 +88,9 @@ describe('sentences that read alone', () => {
         'In either case, the stereotype is a generalization that does not take individual differences into account.',
         'In sociology, we call this culture shock.',
         'Rather, it was Asch’s study on the pressures of conformity.',
+        'In other countries, LGBTQ people can face even more danger.',
+        'In another example, a mining company pursued the land for its gold.',
+        'For other people, old age is not a phase that they look forward to.',
       ],
       [
         'Theologians study religion, while sociologists study society.',
