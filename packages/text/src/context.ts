@@ -11,7 +11,7 @@ import { STOP_WORDS, stem, tokens } from './words.js';
 // globalization efforts, however, are more complex.", "One is attachment, …", "In this section, …", "Each of
 // these …").
 const LEANS_ON_CONTEXT =
-  /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then|however|thus|therefore|one (?:is|was)|(?:in|at|for|by|from|with|under|on|of|among) (?:it|them|this|these|that|those|such|other(?! words)|another)|(?:each|some|many|most|all|none|one|two|three|any|either|neither|both) of (?:these|those|them|this|that))\b/i;
+  /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then|however|thus|therefore|one (?:is|was)|(?:in|at|for|by|from|with|under|on|of|among) (?:it|them|this|these|that|those|such|others?(?! words)|another)|(?:each|some|many|most|all|none|one|two|three|any|either|neither|both) of (?:these|those|them|this|that))\b/i;
 
 // An opening participle on something said before it: "Using this definition, …", "Given these findings, …"
 // ("Assuming that …" and "Everything that …" are no reference).

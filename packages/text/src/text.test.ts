@@ -91,6 +91,7 @@ describe('sentences that read alone', () => {
         'In other countries, LGBTQ people can face even more danger.',
         'In another example, a mining company pursued the land for its gold.',
         'For other people, old age is not a phase that they look forward to.',
+        'For others, retirement is a time of loss.',
       ],
       [
         'Theologians study religion, while sociologists study society.',
