@@ -1,3 +1,4 @@
+import nlp from 'compromise';
 import { isPlural } from './apposition.js';
 import { LINKING_WORDS, OPENING_ADVERBS, OPENING_CONJUNCTIONS, OPENING_PREPOSITIONS } from './openings.js';
 import { STOP_WORDS, stem, tokens } from './words.js';
@@ -167,12 +168,24 @@ const CLAUSE_START = /^(?:\p{Lu}|(?:the|a|an|this|these|those|its|their|his|her|
  * tie it to the sentence before ("In contrast, …", "…, on the other hand, …", "But …"). A sentence whose claim
  * depends on the one before still leans after this; test it with `leansOnContext`.
  */
+// "To deal with this problem, …", "In order to avoid this, …": a purpose that points back, then what was done.
+const PURPOSE_ON_BEFORE = /^(?:in order )?to\s+(\p{L}+)\s+(?:[^,;:()]{0,50}?\s)?(?:this|these|that|those|such|it|them)\b[^,;:()]{0,40},\s+(?=\p{L})/iu;
+/** Whether the tagger reads the word as a verb ("deal", "solve"), not as what "to" leads to ("To people who …"). */
+const isVerb = (word: string): boolean =>
+  (nlp(`to ${word}`).json({ terms: { tags: true } }) as { terms: { tags: string[] }[] }[]).some((s) => s.terms.at(-1)?.tags.includes('Verb') ?? false);
+
 export function withoutLinkingWords(sentence: string): string {
   let text = sentence.trim();
   // "As a result, in fact, …", "And yet …": one linking phrase after another.
   const openingLink = (t: string): RegExpExecArray | null => LINKING_OPENING.exec(t) ?? CONJUNCTION_OPENING.exec(t);
   for (let opening = openingLink(text); opening; opening = openingLink(text)) {
     const rest = text.slice(opening[0].length);
+    text = rest.charAt(0).toUpperCase() + rest.slice(1);
+  }
+  // "To deal with this problem, Weber introduced …": what was done stands without the purpose that points back.
+  const purpose = PURPOSE_ON_BEFORE.exec(text);
+  if (purpose && isVerb(purpose[1]!)) {
+    const rest = text.slice(purpose[0].length);
     text = rest.charAt(0).toUpperCase() + rest.slice(1);
   }
   const inside = LINKING_INSIDE.exec(text);

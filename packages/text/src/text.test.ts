@@ -203,6 +203,12 @@ describe('sentences that read alone', () => {
       ['And yet the data were limited.', 'The data were limited.'],
       ['But, in fact, norms vary.', 'Norms vary.'],
       ['So the water in the river carries sand and stones downstream.', 'The water in the river carries sand and stones downstream.'],
+      // A purpose that points back: what was done is true without it.
+      [
+        'To deal with this problem, Weber and Wilhelm Dilthey introduced the concept of verstehen, a German word that means to understand in a deep way.',
+        'Weber and Wilhelm Dilthey introduced the concept of verstehen, a German word that means to understand in a deep way.',
+      ],
+      ['In order to avoid this, the state passed a law against it.', 'The state passed a law against it.'],
     ];
     for (const [sentence, alone] of lifted) {
       expect(withoutLinkingWords(sentence)).toBe(alone);
@@ -210,6 +216,9 @@ describe('sentences that read alone', () => {
     }
     // Words that carry the claim stay: an adverb of time or manner, a condition.
     for (const sentence of ['Historically, women were excluded from the vote.', 'Otherwise, the group would dissolve.', 'Butterflies migrate south.', 'Andean societies farm terraces.', 'So far, many examples have shown it.', 'So many people came to the rally.'])
+      expect(withoutLinkingWords(sentence)).toBe(sentence);
+    // "To" before whom a claim holds, or a time, is no purpose: the claim depends on it.
+    for (const sentence of ['To people who are not from such a culture, arranged marriages may seem risky.', 'To a person raised in this culture, the custom seems odd.', 'To this day, many people believe it.'])
       expect(withoutLinkingWords(sentence)).toBe(sentence);
     // "And so on." is no sentence without its conjunction either.
     expect(leansOnContext(withoutLinkingWords('And so on.'))).toBe(true);
