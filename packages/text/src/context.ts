@@ -163,17 +163,18 @@ const VERB_BEFORE = /\b(?:is|are|was|were|be|been|has|have|had)$/i;
 // After them, the start of a main clause: the words before were its opening ("Note, this hypothesis …").
 const CLAUSE_START = /^(?:\p{Lu}|(?:the|a|an|this|these|those|its|their|his|her|our|we|they|it|he|she|there|many|most|some|all|each|every|no)\b)/u;
 
-/**
- * The sentence as a learner can read it lifted out of its paragraph: without the linking words that only
- * tie it to the sentence before ("In contrast, …", "…, on the other hand, …", "But …"). A sentence whose claim
- * depends on the one before still leans after this; test it with `leansOnContext`.
- */
 // "To deal with this problem, …", "In order to avoid this, …": a purpose that points back, then what was done.
 const PURPOSE_ON_BEFORE = /^(?:in order )?to\s+(\p{L}+)\s+(?:[^,;:()]{0,50}?\s)?(?:this|these|that|those|such|it|them)\b[^,;:()]{0,40},\s+(?=\p{L})/iu;
 /** Whether the tagger reads the word as a verb ("deal", "solve"), not as what "to" leads to ("To people who …"). */
 const isVerb = (word: string): boolean =>
   (nlp(`to ${word}`).json({ terms: { tags: true } }) as { terms: { tags: string[] }[] }[]).some((s) => s.terms.at(-1)?.tags.includes('Verb') ?? false);
 
+/**
+ * The sentence as a learner can read it lifted out of its paragraph: without the linking words that only
+ * tie it to the sentence before ("In contrast, …", "…, on the other hand, …", "But …") or a purpose that points
+ * back to it ("To deal with this problem, …"). A sentence whose claim
+ * depends on the one before still leans after this; test it with `leansOnContext`.
+ */
 export function withoutLinkingWords(sentence: string): string {
   let text = sentence.trim();
   // "As a result, in fact, …", "And yet …": one linking phrase after another.
