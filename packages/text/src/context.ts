@@ -12,7 +12,7 @@ import { STOP_WORDS, stem, tokens } from './words.js';
 // globalization efforts, however, are more complex.", "One is attachment, …", "In this section, …", "Each of
 // these …").
 const LEANS_ON_CONTEXT =
-  /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then|however|thus|therefore|one (?:is|was)|(?:in|at|for|by|from|with|under|on|of|among) (?:it|them|this|these|that|those|such|others?(?! words)|another)|(?:each|some|many|most|all|none|one|two|three|any|either|neither|both) of (?:these|those|them|this|that))\b/i;
+  /^(?:it|its|this|these|those|they|their|he|she|his|her|we|such|there|here|that|which|both|another|other|also|and|but|or|so|then|however|thus|therefore|one (?:is|was)|(?:in|at|for|by|from|with|under|on|of|among) (?:it|them|this|these|that|those|such|others?|another)|(?:each|some|many|most|all|none|one|two|three|any|either|neither|both) of (?:these|those|them|this|that))\b/i;
 
 // An opening participle on something said before it: "Using this definition, …", "Given these findings, …"
 // ("Assuming that …" and "Everything that …" are no reference).
@@ -163,8 +163,8 @@ const VERB_BEFORE = /\b(?:is|are|was|were|be|been|has|have|had)$/i;
 // After them, the start of a main clause: the words before were its opening ("Note, this hypothesis …").
 const CLAUSE_START = /^(?:\p{Lu}|(?:the|a|an|this|these|those|its|their|his|her|our|we|they|it|he|she|there|many|most|some|all|each|every|no)\b)/u;
 
-// "To deal with this problem, …", "In order to avoid this, …": a purpose that points back, then what was done.
-const PURPOSE_ON_BEFORE = /^(?:in order )?to\s+(\p{L}+)\s+(?:[^,;:()]{0,50}?\s)?(?:this|these|that|those|such|it|them)\b[^,;:()]{0,40},\s+(?=\p{L})/iu;
+// An opening that refers back (above) and is a purpose: "To deal with this problem, …", "In order to avoid this, …".
+const PURPOSE = /^(?:in order )?to\s+(\p{L}+)/iu;
 /** Whether the tagger reads the word as a verb ("deal", "solve"), not as what "to" leads to ("To people who …"). */
 const isVerb = (word: string): boolean =>
   (nlp(`to ${word}`).json({ terms: { tags: true } }) as { terms: { tags: string[] }[] }[]).some((s) => s.terms.at(-1)?.tags.includes('Verb') ?? false);
@@ -172,8 +172,8 @@ const isVerb = (word: string): boolean =>
 /**
  * The sentence as a learner can read it lifted out of its paragraph: without the linking words that only
  * tie it to the sentence before ("In contrast, …", "…, on the other hand, …", "But …") or a purpose that points
- * back to it ("To deal with this problem, …"). A sentence whose claim
- * depends on the one before still leans after this; test it with `leansOnContext`.
+ * back to it ("To deal with this problem, …"). A sentence whose claim depends on the one before still leans
+ * after this; test it with `leansOnContext`.
  */
 export function withoutLinkingWords(sentence: string): string {
   let text = sentence.trim();
@@ -184,11 +184,11 @@ export function withoutLinkingWords(sentence: string): string {
     text = rest.charAt(0).toUpperCase() + rest.slice(1);
   }
   // "To deal with this problem, Weber introduced …": what was done stands without the purpose that points back.
-  const purpose = PURPOSE_ON_BEFORE.exec(text);
-  if (purpose && isVerb(purpose[1]!)) {
-    const rest = text.slice(purpose[0].length);
-    text = rest.charAt(0).toUpperCase() + rest.slice(1);
-  }
+  // Only a main clause after the comma: not the comma inside a quotation ("In order to engage in this process of “self,” …").
+  const referring = REFERRING_OPENING.exec(text);
+  const purpose = referring && PURPOSE.exec(text);
+  const rest = referring ? text.slice(referring[0].length).trimStart() : '';
+  if (purpose && /^\p{L}/u.test(rest) && isVerb(purpose[1]!)) text = rest.charAt(0).toUpperCase() + rest.slice(1);
   const inside = LINKING_INSIDE.exec(text);
   if (inside) {
     const before = inside[1]!;

@@ -217,8 +217,14 @@ describe('sentences that read alone', () => {
     // Words that carry the claim stay: an adverb of time or manner, a condition.
     for (const sentence of ['Historically, women were excluded from the vote.', 'Otherwise, the group would dissolve.', 'Butterflies migrate south.', 'Andean societies farm terraces.', 'So far, many examples have shown it.', 'So many people came to the rally.'])
       expect(withoutLinkingWords(sentence)).toBe(sentence);
-    // "To" before whom a claim holds, or a time, is no purpose: the claim depends on it.
-    for (const sentence of ['To people who are not from such a culture, arranged marriages may seem risky.', 'To a person raised in this culture, the custom seems odd.', 'To this day, many people believe it.'])
+    // "To" before whom a claim holds, or a time, is no purpose: the claim depends on it. Nor is a comma inside a
+    // quotation the end of a purpose.
+    for (const sentence of [
+      'To people who are not from such a culture, arranged marriages may seem risky.',
+      'To a person raised in this culture, the custom seems odd.',
+      'To this day, many people believe it.',
+      'In order to engage in this process of “self,” an individual has to view himself through the eyes of others.',
+    ])
       expect(withoutLinkingWords(sentence)).toBe(sentence);
     // "And so on." is no sentence without its conjunction either.
     expect(leansOnContext(withoutLinkingWords('And so on.'))).toBe(true);
