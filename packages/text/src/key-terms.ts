@@ -32,6 +32,8 @@ interface Token {
   pre: string;
   post: string;
   tags: Set<string>;
+  /** Where the word starts in the text it was read from; absent where the tagger's text is not the text's own. */
+  start?: number;
 }
 
 interface Candidate {
@@ -89,13 +91,16 @@ const PREFIXED_TRAIT = /^(?:anti|pro|non|pre|post)-(?![\p{L}-]*(?:isms?|ists?|ti
 function tokensOf(text: string): Token[] {
   const json = nlp(text).json({ terms: { tags: true } }) as { terms: { text: string; pre: string; post: string; tags: string[] }[] }[];
   const out: Token[] = [];
+  let cursor = 0;
   for (const t of json.flatMap((s) => s.terms)) {
     const previous = out[out.length - 1];
+    const at = t.text ? text.indexOf(t.text, cursor) : -1;
+    if (at >= 0) cursor = at + t.text.length;
     // The tagger splits some hyphenated words ("in-group", "role-set"); they are one word, with the
     // last part's tags.
     if (previous && previous.post === '-' && !t.pre) {
-      out[out.length - 1] = { text: `${previous.text}-${t.text}`, pre: previous.pre, post: t.post, tags: new Set(t.tags) };
-    } else out.push({ text: t.text, pre: t.pre, post: t.post, tags: new Set(t.tags) });
+      out[out.length - 1] = { ...previous, text: `${previous.text}-${t.text}`, post: t.post, tags: new Set(t.tags) };
+    } else out.push({ text: t.text, pre: t.pre, post: t.post, tags: new Set(t.tags), ...(at >= 0 ? { start: at } : {}) });
   }
   for (const token of out) if (PREFIXED_TRAIT.test(token.text)) token.tags = new Set(['Adjective']);
   return out;
@@ -246,9 +251,10 @@ function namedSpans(tokens: Token[]): Token[][] {
 
 // Cues that a sentence defines or names a term. `named` cues put the term after them, `subject`
 // cues before them. After a pronoun, "called" is a deed ("they called the police"), not a name; "best
-// known as" is a reputation ("Park is best known as the founder of social ecology").
+// known as" is a reputation ("Park is best known as the founder of social ecology"); "so-called" and
+// "so-termed" keep a name at arm's length ("the so-termed developed nations should …").
 const NAMED_CUES =
-  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?<!\b(?:i|you|he|she|we|they|who)\s+|\b(?:best|better|well|widely|most)\s+)(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|phrase)(?: of)?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
+  /\b(?:(?:is|are|was|were|be|been) (?:called|termed|known as|referred to as|labell?ed|dubbed)|(?<!\b(?:i|you|he|she|we|they|who)\s+|\b(?:best|better|well|widely|most)\s+|\bso[-\s])(?:also |commonly |often |sometimes )?(?:called|known as|termed|referred to as)|(?:what|which|that) (?:\w+ ){0,3}(?:call|calls|called|term|terms|termed)|(?:call|calls|called) (?:these|this|those|them|it|such \w+)|(?:coin(?:ed|ing|s)?|introduced|introducing|used) the (?:term|phrase|concept)|the (?:term|concept|notion|phrase)(?: of)?|(?:this|these|that|those|it|which) (?:\w+ )?(?:is|are|was|were) (?:defined|described|termed|labell?ed) (?:by [^,;]{1,50}? )?as(?: (?:a|an|the))?)\s+["“'‘]?/giu;
 // Words that judge or rank rather than say what a thing is: "reproduction, which is a necessary part of …",
 // "…, which is the most common form". After "X is a …" the judging ones say what X matters for, not what it is
 // ("Domestic violence is a significant social problem …"), but the ranking ones stay a definition's: textbooks
@@ -451,13 +457,22 @@ function definitionStrength(sentence: string, start: number, end: number): numbe
   return 0;
 }
 
+// A word, an aside in brackets, then the run: the run ends a phrase the aside interrupts ("manifest (or primary)
+// functions"), and a definition after it is the phrase's.
+const AFTER_ASIDE_IN_PHRASE = /\p{L}\s*\([^()]{1,40}\)\s*$/u;
+
 const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 const insideWord = (ch: string | undefined): boolean => ch !== undefined && WORD_CHARACTER.test(ch);
 
-/** Where the words stand in the sentence, as whole words ("merit" is not the start of "meritocracy"). */
+/**
+ * Where the words stand in the sentence, as whole words ("merit" is not the start of "meritocracy"): where the
+ * tagger read them, else their first place in it.
+ */
 function locate(sentence: string, words: Token[]): { start: number; end: number } | null {
   const first = words[0]!.text;
   const last = words[words.length - 1]!.text;
+  const [from, to] = [words[0]!.start, words[words.length - 1]!.start];
+  if (from !== undefined && to !== undefined && sentence.startsWith(first, from) && sentence.startsWith(last, to)) return { start: from, end: to + last.length };
   const span = words.reduce((n, w) => n + w.text.length + 3, 0);
   for (let start = sentence.indexOf(first); start >= 0; start = sentence.indexOf(first, start + 1)) {
     if (insideWord(sentence[start - 1])) continue;
@@ -535,7 +550,8 @@ function addCandidates(
         if (at && j === run.length - 1) {
           // Only the whole phrase is what a definition names; a shorter end of it ("anomie" in "social anomie") counts
           // less, but not the term after a word that introduces it ("culture" in "the term culture refers to").
-          const strength = Math.max(0, definitionStrength(text, at.start, at.end) - (i > 0 && !(i === 1 && NAMING_NOUNS.has(run[0]!.text.toLowerCase())) ? 1 : 0));
+          const shorterEnd = (i > 0 && !(i === 1 && NAMING_NOUNS.has(run[0]!.text.toLowerCase()))) || AFTER_ASIDE_IN_PHRASE.test(text.slice(0, at.start));
+          const strength = Math.max(0, definitionStrength(text, at.start, at.end) - (shorterEnd ? 1 : 0));
           if (strength > c.definedStrength) {
             c.definedStrength = strength;
             c.definedIn = sentence.index;

@@ -534,6 +534,18 @@ describe('key terms and their definitions', () => {
     expect([...found.keys()]).not.toContain('police');
   });
 
+  it('reads each mention of a term where it stands: a definition after its second mention in a sentence is its own, one after a longer term that ends in it or that an aside interrupts is not, nor a name kept at arm\'s length ("so-called")', () => {
+    const found = everyTermOf([
+      'Durkheim wrote about anomie in his studies of suicide, and anomie is a situation in which society no longer has the support of a firm community.',
+      'When we talk about conformity, conformity is the extent to which an individual complies with group norms or expectations.',
+      'These could all be examples of public sociology, a branch of sociology that strives to bring sociological dialogue to public forums.',
+      'Functionalists contend that education contributes manifest (or primary) functions, which are the intended and visible functions of education.',
+      'The so-termed developed nations should provide foreign aid to the rest.',
+      'Critics point to the so-called culture wars, fought over schools.',
+    ]);
+    expectDefinitions(found, ['anomie', 'conformity', 'public sociology'], ['sociology', 'functions', 'developed nations', 'culture wars']);
+  });
+
   it('takes no definition from a reputation ("best known as"), a purpose ("are to …") or a comparison ("the greater X, the lower Y"), and no term from how one thing stands to another ("the goals of X")', () => {
     const paragraphs = [
       'Robert E. Park is best known as the founder of social ecology.',
