@@ -49,6 +49,27 @@ describe('termSpans', () => {
     expect(swapTerm(opening, termSpans(opening, termKey('government')), 'monarchy')).toBe('Monarchy is the formal system that rules a state.');
   });
 
+  it('takes in the term\'s own abbreviation in brackets after it, so a blank does not spell the answer\'s initials and a swap does not give itself away', () => {
+    const named = 'To include unmarried, cohabitating, and same-sex couples, family sociologists have created the term intimate partner violence (IPV).';
+    expect(blankOut(named, termSpans(named, termKey('intimate partner violence')))).toBe(
+      'To include unmarried, cohabitating, and same-sex couples, family sociologists have created the term _____.',
+    );
+    const pair = 'We include an independent variable (IV), which is the cause of the change, and a dependent variable (DV), which is the effect.';
+    expect(swapTerm(pair, termSpans(pair, termKey('dependent variable')), 'reliability')).toBe(
+      'We include an independent variable (IV), which is the cause of the change, and a reliability, which is the effect.',
+    );
+    const status = 'Socioeconomic status (SES) combines income, education and occupation.';
+    expect(blankOut(status, termSpans(status, termKey('socioeconomic status')))).toBe('_____ combines income, education and occupation.');
+    // Brackets that hold something else stay: another name, a year, an abbreviation of something else.
+    for (const [sentence, term] of [
+      ['She lives with her husband’s blood relatives (or family of orientation).', 'blood relatives'],
+      ['The survey (NCVS) asks about crime.', 'survey'],
+      ['Consanguinity (1990) was studied.', 'consanguinity'],
+    ] as const) {
+      expect(blankOut(sentence, termSpans(sentence, termKey(term))), sentence).toMatch(/_____ \(/);
+    }
+  });
+
   it('leaves brackets around a whole term as they are', () => {
     const sentence = 'Sociologists study norms (folkways and mores) in every society.';
     expect(blankOut(sentence, termSpans(sentence, termKey('folkways')))).toBe('Sociologists study norms (_____ and mores) in every society.');

@@ -78,7 +78,28 @@ function wordsWithOffsets(text: string): { start: number; end: number; stem: str
   return out;
 }
 
-/** Every place the term (by its stems, as whole words) stands in `text`. */
+// "intimate partner violence (IPV)": the term's own abbreviation in brackets after it spells the answer's initials
+// beside a blank ("the term _____ (IPV)") and gives a swap away ("a reliability (DV)"); it goes with the term.
+const BRACKETED_ABBREVIATION = /^\s*\((\p{Lu}{2,}s?)\)/u;
+
+/** Whether the letters of `abbreviation` stand in `term` in order, the first of them first ("SES", "socioeconomic status"). */
+function abbreviates(abbreviation: string, term: string): boolean {
+  const letters = abbreviation.replace(/s$/, '').toLowerCase();
+  const words = term.toLowerCase();
+  if (letters[0] !== words[0]) return false;
+  let at = 0;
+  for (const letter of letters) {
+    at = words.indexOf(letter, at);
+    if (at < 0) return false;
+    at += 1;
+  }
+  return true;
+}
+
+/**
+ * Every place the term (by its stems, as whole words) stands in `text`, with an editor's bracket it opens and
+ * its own abbreviation in brackets after it.
+ */
 export function termSpans(text: string, key: string): Span[] {
   const parts = key.split(' ');
   const words = wordsWithOffsets(text);
@@ -90,6 +111,8 @@ export function termSpans(text: string, key: string): Span[] {
       const inside = text.slice(words[i]!.start, end);
       const opened = (inside.match(/[[(]/g)?.length ?? 0) - (inside.match(/[\])]/g)?.length ?? 0);
       if (opened > 0 && /^[\])]/.test(text.slice(end))) end += 1;
+      const abbreviation = BRACKETED_ABBREVIATION.exec(text.slice(end));
+      if (abbreviation && abbreviates(abbreviation[1]!, text.slice(words[i]!.start, end))) end += abbreviation[0].length;
       spans.push({ start: words[i]!.start, end });
       i += parts.length - 1;
     }
