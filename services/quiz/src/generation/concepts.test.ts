@@ -70,6 +70,14 @@ describe('termSpans', () => {
     }
   });
 
+  it('writes "a(n)" for the article before a blank, which would tell whether the answer starts with a vowel', () => {
+    const sentence = 'An ideology is a set of beliefs, and a norm is a rule; an ideology justifies a norm.';
+    expect(blankOut(sentence, termSpans(sentence, termKey('ideology')))).toBe('A(n) _____ is a set of beliefs, and a norm is a rule; a(n) _____ justifies a norm.');
+    expect(blankOut(sentence, termSpans(sentence, termKey('norm')))).toBe('An ideology is a set of beliefs, and a(n) _____ is a rule; an ideology justifies a(n) _____.');
+    const plain = 'Many hold an ideology without a name.';
+    expect(blankOut(plain, termSpans(plain, termKey('name')))).toBe('Many hold an ideology without a(n) _____.');
+  });
+
   it('leaves brackets around a whole term as they are', () => {
     const sentence = 'Sociologists study norms (folkways and mores) in every society.';
     expect(blankOut(sentence, termSpans(sentence, termKey('folkways')))).toBe('Sociologists study norms (_____ and mores) in every society.');

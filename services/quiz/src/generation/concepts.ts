@@ -122,10 +122,14 @@ export function termSpans(text: string, key: string): Span[] {
 
 export const BLANK = '_____';
 
+/**
+ * The text with the term's places blanked. "a" or "an" before a blank reads "a(n)": the article would tell which
+ * options start with a vowel.
+ */
 export function blankOut(text: string, spans: readonly Span[]): string {
   let out = text;
   for (const span of [...spans].sort((a, b) => b.start - a.start)) out = out.slice(0, span.start) + BLANK + out.slice(span.end);
-  return out;
+  return out.replace(/\b([Aa])n?(\s+)(?=_____)/g, '$1(n)$2');
 }
 
 /** Puts `replacement` where the term stands, keeping a capital at the sentence start and "a"/"an" in agreement. */

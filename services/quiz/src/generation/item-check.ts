@@ -81,7 +81,8 @@ interface TaggedTerm {
 function blankIsVerb(text: string, key: string): boolean {
   const word = key.trim().toLowerCase();
   if (!word || /\s/.test(word) || /ing$/.test(word)) return false;
-  const filled = text.replace(/_{3,}/g, key.trim());
+  // "a(n) _____" (the article kept from telling the answer) reads as the sentence did.
+  const filled = text.replace(/\b([Aa])\(n\)(?=\s+_{3,})/g, '$1').replace(/_{3,}/g, key.trim());
   const terms = (nlp(filled).json({ terms: { tags: true } }) as { terms: TaggedTerm[] }[]).flatMap((s) => s.terms);
   const uses = terms.filter((t) => t.text.toLowerCase() === word);
   return uses.length > 0 && uses.every((t) => t.tags.includes('Verb') && !t.tags.includes('Noun'));

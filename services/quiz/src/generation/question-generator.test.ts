@@ -6,6 +6,10 @@ import { DIFFICULTIES, QUESTION_TYPES, type GeneratedQuestion } from './question
 import { mentionsTerm, termKey } from '@learner/text';
 import { normalizeSpace } from './concepts.js';
 
+/** The quoted sentence with the key in its blank, "a(n)" read as the article the key takes. */
+const filledIn = (text: string, key: string): string =>
+  text.replace(/\b([Aa])\(n\)(?=\s+_____)/g, (_, a: string) => (/^[aeiou]/i.test(key) ? `${a}n` : a)).replaceAll('_____', key);
+
 const containsTerm = (text: string, term: string): boolean => mentionsTerm(text, termKey(term));
 /** The term a false statement puts where the document has its concept, as its explanation says. */
 const swappedInto = (q: GeneratedQuestion): string | undefined => /puts "(.+)" where/.exec(q.explanation)?.[1];
@@ -129,7 +133,7 @@ describe('question generation from study texts', () => {
     for (const q of questions) {
       expect(q.options).toBeNull();
       expect(q.text).toContain('_____');
-      expect(q.text.replace(/^Fill in the blank(?: \(\d words\))?: "|"$/g, '').replace('_____', q.correctAnswer)).toBe(
+      expect(filledIn(q.text.replace(/^Fill in the blank(?: \(\d words\))?: "|"$/g, ''), q.correctAnswer)).toBe(
         q.source.sentence.replace(/^./, (c) => (q.correctAnswer.startsWith(c.toLowerCase()) ? c.toLowerCase() : c)),
       );
     }
