@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { termKey } from '@learner/text';
-import { blankOut, definitionPart, namesAlike, standsAlone, swapTerm, termSpans } from './concepts.js';
+import { blankOut, definitionPart, inNumber, namesAlike, standsAlone, swapTerm, termSpans, wordsWritten } from './concepts.js';
 
 describe('standsAlone: a sentence a question may quote on its own', () => {
   it('refuses sentences that lean on the one before them', () => {
@@ -81,6 +81,21 @@ describe('termSpans', () => {
   it('leaves brackets around a whole term as they are', () => {
     const sentence = 'Sociologists study norms (folkways and mores) in every society.';
     expect(blankOut(sentence, termSpans(sentence, termKey('folkways')))).toBe('Sociologists study norms (_____ and mores) in every society.');
+  });
+});
+
+describe('inNumber', () => {
+  const written = wordsWritten('Critical theories and conflict theories differ. A fiefdom was land. Mores matter more than folkways. The media reach all.');
+  it('gives a term in the number asked for where the document writes it so, and as it is where not', () => {
+    expect(inNumber('critical theory', true, written)).toBe('critical theories');
+    expect(inNumber('conflict theories', true, written)).toBe('conflict theories');
+    expect(inNumber('fiefdoms', false, written)).toBe('fiefdom');
+    expect(inNumber('symbolic interactionism', true, written)).toBe('symbolic interactionism');
+    expect(inNumber('macro-level theory', true, written)).toBe('macro-level theory');
+  });
+
+  it('never turns a term into a common word or another noun ("mores" is not "more")', () => {
+    expect(inNumber('mores', false, written)).toBe('mores');
   });
 });
 

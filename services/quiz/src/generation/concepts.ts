@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { analyseKeyTerms, extractKeyTerms, insideIntroduction, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, stem, tokens, whichAgrees, withoutLinkingWords, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
+import { analyseKeyTerms, extractKeyTerms, insideIntroduction, isPlural, leansOnContext, listedAmongOthers, mentionsTerm, stem, STOP_WORDS, tokens, whichAgrees, withoutLinkingWords, type KeyTerm, type SegmentedDocument, type Sentence } from '@learner/text';
 
 /** A key term of the document as the quiz uses it: where it stands in its sentence and what that sentence says it is. */
 export interface Concept {
@@ -259,6 +259,26 @@ function sameNoun(a: string, b: string): boolean {
   const [x, y] = [a.toLowerCase(), b.toLowerCase()];
   const plural = (w: string): string[] => [`${w}s`, `${w}es`, ...(/[^aeiou]y$/.test(w) ? [`${w.slice(0, -1)}ies`] : [])];
   return x === y || plural(x).includes(y) || plural(y).includes(x) || irregularPlural(x, y);
+}
+
+/** Every word of a text, lower case, between spaces: whether it writes a phrase is a lookup of ` ${phrase} `. */
+export function wordsWritten(text: string): string {
+  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}'’-]+/gu, ' ').trim()} `;
+}
+
+/**
+ * A term in the number of the one it stands beside ("critical theories" among "sociological theories", "fiefdom"
+ * beside "society"), where the document writes it so and the head noun stays the same noun; else as it is. An
+ * option in another number than the blank's sentence wants gives itself away ("Classic _____ are still …").
+ */
+export function inNumber(term: string, plural: boolean, written: string): string {
+  if (isPlural(term) === plural) return term;
+  const phrase = nlp(term);
+  if (plural) phrase.nouns().toPlural();
+  else phrase.nouns().toSingular();
+  const other = phrase.text().trim();
+  const known = other !== term && sameNoun(lastWord(other), lastWord(term)) && !STOP_WORDS.has(other.toLowerCase());
+  return known && written.includes(` ${other.toLowerCase()} `) ? other : term;
 }
 
 /** "criterion"/"criteria", "phenomenon"/"phenomena", "analysis"/"analyses": Latin and Greek plurals. */

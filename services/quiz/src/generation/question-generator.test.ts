@@ -127,6 +127,33 @@ describe('question generation from study texts', () => {
     for (const q of choices) for (const o of q.options!) expect(people.test(o.text), `${q.text} ${o.text}`).toBe(people.test(q.correctAnswer));
   });
 
+  it('offers the other terms in the number of the key where the document writes them so', () => {
+    // Before: "Classic _____ are still considered important …" with the options sociological theories | critical
+    // theory | conflict theory | macro-level theory: the one plural gives the answer away.
+    const pages = onePage([
+      'Pastoral societies are societies that rely on the domestication of animals for food.',
+      'Horticultural societies are societies that grow fruits and vegetables in plots of cleared land.',
+      'An agricultural society is a society that uses technology to cultivate crops over large areas.',
+      'A feudal society is a society that operates on a strict hierarchical system of power based on land ownership.',
+      'An industrial society is a society based on the use of machines to produce goods.',
+      'Agricultural societies, feudal societies and industrial societies grew larger over time.',
+      'Hunter-gatherer societies are societies that depend on hunting and gathering for survival.',
+    ]);
+    const written = documentText(pages);
+    const choices = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((seed) =>
+      generateQuestions(pages, options({ questionTypes: ['multiple_choice'], numQuestions: 8, seed })).questions.filter((q) => q.text.startsWith('Which term completes')),
+    );
+    const plural = (t: string): boolean => /ies$/.test(t);
+    expect(choices.filter((q) => plural(q.correctAnswer)).length).toBeGreaterThan(0);
+    expect(choices.filter((q) => !plural(q.correctAnswer)).length).toBeGreaterThan(0);
+    for (const q of choices) {
+      for (const o of q.options!) {
+        const inKeyNumber = plural(q.correctAnswer) ? o.text.replace(/y$/, 'ies') : o.text.replace(/ies$/, 'y');
+        if (plural(o.text) !== plural(q.correctAnswer)) expect(written, `${q.text} ${o.text}`).not.toContain(inKeyNumber.toLowerCase());
+      }
+    }
+  });
+
   it('asks short answers as a cloze on a key term', () => {
     const { questions } = generateQuestions(cellBiology, options({ questionTypes: ['short_answer'] }));
     expect(questions.length).toBeGreaterThan(5);

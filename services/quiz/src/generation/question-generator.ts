@@ -1,5 +1,5 @@
 import { documentFromPassages, isPlural, mentionsTerm, segmentDocument, spread, type KeyTerm, type Passage, type SegmentedDocument } from '@learner/text';
-import { blankOut, closeness, conceptCandidates, documentConcepts, namesAlike, namesPeople, nested, normalizeSpace, swapTerm, type Concept } from './concepts.js';
+import { blankOut, closeness, conceptCandidates, documentConcepts, inNumber, namesAlike, namesPeople, nested, normalizeSpace, swapTerm, wordsWritten, type Concept } from './concepts.js';
 import { createItemChecker } from './item-check.js';
 import { narrativeQuestions, narrativeTopics, topicTerms, type NarrativeQuestion } from './narrative.js';
 import {
@@ -151,6 +151,9 @@ export function createQuestionGenerator(
 ) {
   const relatedness = measures?.relatedness;
   const { terms, concepts, explained, placements } = documentConcepts(doc, relatedness);
+  // What the document writes, read once and only when an option's number is to be matched.
+  let wordsOfDocument: string | undefined;
+  const written = (): string => (wordsOfDocument ??= wordsWritten(doc.sentences.map((s) => s.text).join(' ')));
   const likenessRow = new Map<string, readonly number[]>();
   const likenessColumn = new Map<string, number>();
   measures?.likeness?.keys.forEach((key, i) => {
@@ -225,7 +228,7 @@ export function createQuestionGenerator(
       [concept.term.key],
     );
     if (distractors.length < 3) return null;
-    const texts = rng.shuffle([concept.surface, ...distractors.map(optionText)]);
+    const texts = rng.shuffle([concept.surface, ...distractors.map((t) => inNumber(optionText(t), concept.plural, written()))]);
     const options: QuestionOption[] = texts.map((text, i) => ({ id: OPTION_IDS[i]!, text }));
     const what = concept.definition ? 'definition' : 'statement';
     return {
