@@ -79,7 +79,7 @@ function wordsWithOffsets(text: string): { start: number; end: number; stem: str
 }
 
 // "intimate partner violence (IPV)": the term's own abbreviation in brackets after it spells the answer's initials
-// beside a blank ("the term _____ (IPV)") and gives a swap away ("a reliability (DV)"); it goes with the term.
+// beside a blank ("the term _____ (IPV)") and gives a swap away ("a reliability (DV)"); a blank or a swap takes it too.
 const BRACKETED_ABBREVIATION = /^\s*\((\p{Lu}{2,}s?)\)/u;
 
 /** Whether the letters of `abbreviation` stand in `term` in order, the first of them first ("SES", "socioeconomic status"). */
@@ -96,10 +96,7 @@ function abbreviates(abbreviation: string, term: string): boolean {
   return true;
 }
 
-/**
- * Every place the term (by its stems, as whole words) stands in `text`, with an editor's bracket it opens and
- * its own abbreviation in brackets after it.
- */
+/** Every place the term (by its stems, as whole words) stands in `text`, with an editor's bracket it opens. */
 export function termSpans(text: string, key: string): Span[] {
   const parts = key.split(' ');
   const words = wordsWithOffsets(text);
@@ -111,8 +108,6 @@ export function termSpans(text: string, key: string): Span[] {
       const inside = text.slice(words[i]!.start, end);
       const opened = (inside.match(/[[(]/g)?.length ?? 0) - (inside.match(/[\])]/g)?.length ?? 0);
       if (opened > 0 && /^[\])]/.test(text.slice(end))) end += 1;
-      const abbreviation = BRACKETED_ABBREVIATION.exec(text.slice(end));
-      if (abbreviation && abbreviates(abbreviation[1]!, text.slice(words[i]!.start, end))) end += abbreviation[0].length;
       spans.push({ start: words[i]!.start, end });
       i += parts.length - 1;
     }
@@ -122,20 +117,32 @@ export function termSpans(text: string, key: string): Span[] {
 
 export const BLANK = '_____';
 
+/** The span with the term's own abbreviation in brackets right after it, where there is one. */
+function withAbbreviation(text: string, span: Span): Span {
+  const abbreviation = BRACKETED_ABBREVIATION.exec(text.slice(span.end));
+  return abbreviation && abbreviates(abbreviation[1]!, text.slice(span.start, span.end)) ? { start: span.start, end: span.end + abbreviation[0].length } : span;
+}
+
+/** The spans a blank or a swap takes, last first. */
+const replaced = (text: string, spans: readonly Span[]): Span[] => spans.map((span) => withAbbreviation(text, span)).sort((a, b) => b.start - a.start);
+
 /**
- * The text with the term's places blanked. "a" or "an" before a blank reads "a(n)": the article would tell which
- * options start with a vowel.
+ * The text with the term's places blanked, its own abbreviation after them too. "a" or "an" before a blank reads
+ * "a(n)": the article would tell which options start with a vowel.
  */
 export function blankOut(text: string, spans: readonly Span[]): string {
   let out = text;
-  for (const span of [...spans].sort((a, b) => b.start - a.start)) out = out.slice(0, span.start) + BLANK + out.slice(span.end);
+  for (const span of replaced(text, spans)) out = out.slice(0, span.start) + BLANK + out.slice(span.end);
   return out.replace(/\b([Aa])n?(\s+)(?=_____)/g, '$1(n)$2');
 }
 
-/** Puts `replacement` where the term stands, keeping a capital at the sentence start and "a"/"an" in agreement. */
+/**
+ * Puts `replacement` where the term stands (its own abbreviation after it gone too), keeping a capital at the
+ * sentence start and "a"/"an" in agreement.
+ */
 export function swapTerm(text: string, spans: readonly Span[], replacement: string): string {
   let out = text;
-  for (const span of [...spans].sort((a, b) => b.start - a.start)) {
+  for (const span of replaced(text, spans)) {
     // A sentence's first word, not one after an abbreviation ("the U.S. government"): the text has a capital there.
     const capital = span.start === 0 || (/^\p{Lu}/u.test(out.slice(span.start)) && /[.!?]\s*["“]?$/.test(out.slice(0, span.start)));
     const word = capital ? replacement.charAt(0).toUpperCase() + replacement.slice(1) : replacement;

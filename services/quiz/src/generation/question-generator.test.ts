@@ -127,6 +127,23 @@ describe('question generation from study texts', () => {
     for (const q of choices) for (const o of q.options!) expect(people.test(o.text), `${q.text} ${o.text}`).toBe(people.test(q.correctAnswer));
   });
 
+  it('still asks from a sentence that gives a term\'s abbreviation, with the abbreviation gone from the blank and the swap', () => {
+    // Before: "… have created the term _____ (IPV)." spelled the answer's initials beside the options.
+    const pages = onePage([
+      'To include unmarried, cohabitating, and same-sex couples, family sociologists have created the term intimate partner violence (IPV).',
+      'Domestic violence is a significant social problem that affects families of every kind.',
+      'Child abuse is the physical, sexual or emotional harm of a child by an adult in the family.',
+      'Elder abuse is the harm of an older person by someone the person trusts.',
+      'Shaken-baby syndrome is a group of medical symptoms caused by violently shaking a young child.',
+      'Family violence is violence between members of one household, whatever their ties.',
+    ]);
+    const questions = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((seed) => generateQuestions(pages, options({ numQuestions: 8, seed })).questions);
+    const fromIt = questions.filter((q) => q.source.sentence.includes('(IPV)') && q.type !== 'true_false');
+    expect(fromIt.length).toBeGreaterThan(0);
+    for (const q of fromIt) expect(q.text, q.text).toMatch(/the term _____\."/);
+    for (const q of questions.filter((x) => x.correctAnswer === 'false')) expect(q.text).not.toContain('(IPV)');
+  });
+
   it('offers the other terms in the number of the key where the document writes them so', () => {
     // Before: "Classic _____ are still considered important …" with the options sociological theories | critical
     // theory | conflict theory | macro-level theory: the one plural gives the answer away.
