@@ -172,7 +172,9 @@ describe('a study pack from a real recording of expository speech, through the g
       expect(isFiller(key), key).toBe(false);
       const quoted = /"(.*)"$/.exec(q.question_text)![1]!;
       expect(quoted).toContain('_____');
-      expect(wordsOf(quoted.replaceAll('_____', key))).toEqual(wordsOf(source.sentence));
+      // "a(n) _____" reads as the article the key takes.
+      const filled = quoted.replace(/\b([Aa])\(n\)(?=\s+_____)/g, (_, a: string) => (/^[aeiou]/i.test(key) ? `${a}n` : a)).replaceAll('_____', key);
+      expect(wordsOf(filled)).toEqual(wordsOf(source.sentence));
       if (q.question_type === 'multiple_choice') {
         // The other options are things said too, like the key: none filler, each in the key's number.
         const texts = q.options!.map((o) => o.text);
