@@ -136,6 +136,11 @@ export function blankOut(text: string, spans: readonly Span[]): string {
   return out.replace(/\b([Aa])n?(\s+)(?=_____)/g, '$1(n)$2');
 }
 
+/** The text with `key` in its blanks, "a(n)" before one read as the article the key takes: what `blankOut` hid. */
+export function fillBlank(text: string, key: string): string {
+  return text.replace(/\b([Aa])\(n\)(?=\s+_{3,})/g, (_, a: string) => (/^[aeiou]/i.test(key) ? `${a}n` : a)).replace(/_{3,}/g, key);
+}
+
 /**
  * Puts `replacement` where the term stands (its own abbreviation after it gone too), keeping a capital at the
  * sentence start and "a"/"an" in agreement.

@@ -1,6 +1,6 @@
 import nlp from 'compromise';
 import { extractKeyTerms, mentionsTerm, segmentDocument, STOP_WORDS, termKey, tokens, type KeyTerm } from '@learner/text';
-import { hasQuotation, normalizeSpace } from './concepts.js';
+import { fillBlank, hasQuotation, normalizeSpace } from './concepts.js';
 import type { DocumentPage, GeneratedQuestion } from './question.js';
 
 export interface QuizCheck {
@@ -81,8 +81,7 @@ interface TaggedTerm {
 function blankIsVerb(text: string, key: string): boolean {
   const word = key.trim().toLowerCase();
   if (!word || /\s/.test(word) || /ing$/.test(word)) return false;
-  // "a(n) _____" (the article kept from telling the answer) reads as the sentence did.
-  const filled = text.replace(/\b([Aa])\(n\)(?=\s+_{3,})/g, '$1').replace(/_{3,}/g, key.trim());
+  const filled = fillBlank(text, key.trim());
   const terms = (nlp(filled).json({ terms: { tags: true } }) as { terms: TaggedTerm[] }[]).flatMap((s) => s.terms);
   const uses = terms.filter((t) => t.text.toLowerCase() === word);
   return uses.length > 0 && uses.every((t) => t.tags.includes('Verb') && !t.tags.includes('Noun'));

@@ -3,10 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { studyTexts } from '../../test/fixtures/study-texts.js';
 import { generateQuestions, generateQuestionsFromPassages, type GenerateOptions } from './question-generator.js';
 import { QUESTION_TYPES, type GeneratedQuestion } from './question.js';
-
-/** The quoted sentence with the key in its blank, "a(n)" read as the article the key takes. */
-const filledIn = (text: string, key: string): string =>
-  text.replace(/\b([Aa])\(n\)(?=\s+_____)/g, (_, a: string) => (/^[aeiou]/i.test(key) ? `${a}n` : a)).replaceAll('_____', key);
+import { fillBlank } from './concepts.js';
 
 /**
  * A transcribed talk: a sentence per pause, lower case, no commas, a false start, numbers said as
@@ -72,7 +69,7 @@ function junk(q: GeneratedQuestion): string | null {
   const key = q.correctAnswer.toLowerCase();
   if (words(key).some((w) => STOP_WORDS.has(w) || NUMBER_WORDS.test(w) || w.length < 3 || /\d/.test(w))) return `the key "${key}" is no content word`;
   if (!quotedIn(q).includes('_____')) return 'no blank';
-  if (words(filledIn(quotedIn(q), key)).join(' ') !== words(source).join(' ')) return 'the key does not fill the blank to give what was said';
+  if (words(fillBlank(quotedIn(q), key)).join(' ') !== words(source).join(' ')) return 'the key does not fill the blank to give what was said';
   if (q.type === 'multiple_choice') {
     const texts = q.options!.map((o) => o.text.toLowerCase());
     if (new Set(texts).size !== 4 || !texts.includes(key)) return 'not four distinct options with the key among them';
@@ -146,7 +143,7 @@ describe('questions on a narrative text that defines next to no terms', () => {
         const statement = q.type === 'true_false' ? q.text.replace(/^True or false:\s*/, '') : quotedIn(q);
         expect(statement, q.text).not.toMatch(/^(?:so|and) /i);
         if (q.type === 'true_false' && q.correctAnswer === 'true') expect(statement).toBe(source);
-        if (q.type !== 'true_false') expect(filledIn(statement, q.correctAnswer).toLowerCase()).toBe(source.toLowerCase());
+        if (q.type !== 'true_false') expect(fillBlank(statement, q.correctAnswer).toLowerCase()).toBe(source.toLowerCase());
       }
     }
   });

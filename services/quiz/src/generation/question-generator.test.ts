@@ -4,11 +4,7 @@ import { checkQuiz } from './item-check.js';
 import { generateQuestions, generateQuestionsFromPassages, pagesToAnalyze, passagesToAnalyze, type GenerateOptions } from './question-generator.js';
 import { DIFFICULTIES, QUESTION_TYPES, type GeneratedQuestion } from './question.js';
 import { mentionsTerm, termKey } from '@learner/text';
-import { normalizeSpace } from './concepts.js';
-
-/** The quoted sentence with the key in its blank, "a(n)" read as the article the key takes. */
-const filledIn = (text: string, key: string): string =>
-  text.replace(/\b([Aa])\(n\)(?=\s+_____)/g, (_, a: string) => (/^[aeiou]/i.test(key) ? `${a}n` : a)).replaceAll('_____', key);
+import { fillBlank, normalizeSpace } from './concepts.js';
 
 const containsTerm = (text: string, term: string): boolean => mentionsTerm(text, termKey(term));
 /** The term a false statement puts where the document has its concept, as its explanation says. */
@@ -30,6 +26,9 @@ const options = (overrides: Partial<GenerateOptions> = {}): GenerateOptions => (
 const onePage = (sentences: string[]) => [{ page: 1, text: sentences.join(' ') }];
 const documentText = (pages: { text: string }[]): string => normalizeSpace(pages.map((p) => p.text).join(' ')).toLowerCase();
 const hasNumber = (q: GeneratedQuestion): boolean => /\d/.test(q.source.sentence);
+/** Every question of a quiz on the pages under each of 30 seeds, with its seed. */
+const overSeeds = (pages: { page: number; text: string }[], numQuestions: number): Array<{ seed: number; q: GeneratedQuestion }> =>
+  Array.from({ length: 30 }, (_, seed) => generateQuestions(pages, options({ numQuestions, seed })).questions.map((q) => ({ seed, q }))).flat();
 
 describe('question generation from study texts', () => {
   for (const [name, pages] of Object.entries(studyTexts)) {
@@ -177,7 +176,7 @@ describe('question generation from study texts', () => {
     for (const q of questions) {
       expect(q.options).toBeNull();
       expect(q.text).toContain('_____');
-      expect(filledIn(q.text.replace(/^Fill in the blank(?: \(\d words\))?: "|"$/g, ''), q.correctAnswer)).toBe(
+      expect(fillBlank(q.text.replace(/^Fill in the blank(?: \(\d words\))?: "|"$/g, ''), q.correctAnswer)).toBe(
         q.source.sentence.replace(/^./, (c) => (q.correctAnswer.startsWith(c.toLowerCase()) ? c.toLowerCase() : c)),
       );
     }
@@ -687,13 +686,10 @@ A tributary is a smaller river that flows into a larger one. A delta is the land
       'Content analysis is a systematic approach to record and value information gleaned from secondary data.',
     ]);
     let onEthnography = 0;
-    for (let seed = 0; seed < 30; seed++) {
-      const { questions } = generateQuestions(pages, options({ numQuestions: 16, seed }));
-      for (const q of questions) {
-        expect(q.text, `seed ${seed}`).not.toMatch(/\binstitutional _____/i);
-        if (q.type === 'true_false' && q.correctAnswer === 'false') expect(q.text, `seed ${seed}`).toMatch(/\binstitutional ethnography\b|^(?!.*\binstitutional\b)/i);
-        if (/^ethnography$/i.test(q.correctAnswer)) onEthnography++;
-      }
+    for (const { seed, q } of overSeeds(pages, 16)) {
+      expect(q.text, `seed ${seed}`).not.toMatch(/\binstitutional _____/i);
+      if (q.type === 'true_false' && q.correctAnswer === 'false') expect(q.text, `seed ${seed}`).toMatch(/\binstitutional ethnography\b|^(?!.*\binstitutional\b)/i);
+      if (/^ethnography$/i.test(q.correctAnswer)) onEthnography++;
     }
     // The term is still asked about, from the sentences where it stands on its own.
     expect(onEthnography).toBeGreaterThan(0);
@@ -711,13 +707,10 @@ A tributary is a smaller river that flows into a larger one. A delta is the land
       'Content analysis is a systematic approach to record and value information gleaned from secondary data.',
     ]);
     let onEthnography = 0;
-    for (let seed = 0; seed < 30; seed++) {
-      const { questions } = generateQuestions(pages, options({ numQuestions: 12, seed }));
-      for (const q of questions) {
-        expect(q.text, `seed ${seed}`).not.toMatch(/\bContemporary _____/);
-        if (q.correctAnswer === 'false') expect(q.text, `seed ${seed}`).not.toMatch(/\bContemporary (?!Ethnography\b)\p{L}/u);
-        if (/^ethnography$/i.test(q.correctAnswer)) onEthnography++;
-      }
+    for (const { seed, q } of overSeeds(pages, 12)) {
+      expect(q.text, `seed ${seed}`).not.toMatch(/\bContemporary _____/);
+      if (q.correctAnswer === 'false') expect(q.text, `seed ${seed}`).not.toMatch(/\bContemporary (?!Ethnography\b)\p{L}/u);
+      if (/^ethnography$/i.test(q.correctAnswer)) onEthnography++;
     }
     // The term is still asked about, from the sentences where it stands as the concept.
     expect(onEthnography).toBeGreaterThan(0);
